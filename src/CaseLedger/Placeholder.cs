@@ -1,0 +1,1 @@
+namespace CaseLedger; public static class Placeholder {}
