@@ -1,0 +1,413 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CaseLedger.LocalPostgres;
+
+/// <summary>
+/// A PostgreSQL server on this machine, started from the installed binaries or reused when one already
+/// runs on the data folder, so the host and the tests need no separately managed database server.
+/// </summary>
+/// <remarks>
+/// The server listens on 127.0.0.1 only and trusts every connection from there as the superuser
+/// <c>postgres</c>: fine for development and tests, not for shared machines or production data.
+/// </remarks>
+public sealed class LocalPostgresCluster : IAsyncDisposable
+{
+    private const string Superuser = "postgres";
+    private const string MaintenanceDatabase = "postgres";
+
+    // A server that was just started or is still starting refuses connections for a moment.
+    private static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    // Serialises start and stop per data folder within this process: parallel tests or several hosts in one
+    // test run would otherwise race to initdb or start the same folder.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    private readonly LocalPostgresOptions options;
+    private readonly ServerControl? control;
+    private readonly ILogger logger;
+    private int disposed;
+
+    private LocalPostgresCluster(LocalPostgresOptions options, string dataDirectory, int port, ServerControl? control, ILogger logger)
+    {
+        this.options = options;
+        this.control = control;
+        this.logger = logger;
+        DataDirectory = dataDirectory;
+        Port = port;
+        ConnectionString = BuildConnectionString(port, options.Database);
+    }
+
+    /// <summary>An Npgsql connection string for <see cref="LocalPostgresOptions.Database"/> as user <c>postgres</c>.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The absolute path of the cluster's data folder.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The loopback TCP port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>
+    /// Whether this instance started the server. <see langword="false"/> when a server already running on the
+    /// data folder was reused; such a server is never stopped by this instance.
+    /// </summary>
+    public bool StartedByUs => control is not null;
+
+    /// <summary>
+    /// Starts a server on <see cref="LocalPostgresOptions.DataDirectory"/> (initialising the folder first if it
+    /// holds no cluster) or reuses the one already running there, then makes sure the database exists.
+    /// </summary>
+    /// <exception cref="PostgresNotInstalledException">No PostgreSQL server binaries were found.</exception>
+    /// <exception cref="InvalidOperationException">A command failed or the server did not start; the message holds its output.</exception>
+    public static async Task<LocalPostgresCluster> StartAsync(LocalPostgresOptions options, ILogger? logger = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            throw new ArgumentException("DataDirectory must name a folder.", nameof(options));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Database))
+        {
+            throw new ArgumentException("Database must name a database.", nameof(options));
+        }
+
+        if (options.Port is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 1 and 65535.");
+        }
+
+        logger ??= NullLogger.Instance;
+        var dataDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory));
+        var gate = GateFor(dataDirectory);
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (await FindRunningServerAsync(dataDirectory, logger, ct) is { } runningPort)
+            {
+                return await ReuseAsync(options, dataDirectory, runningPort, logger, ct);
+            }
+
+            var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, logger, ct);
+            int port;
+            try
+            {
+                port = await control.StartAsync(options.Port, ct);
+            }
+            catch (InvalidOperationException)
+            {
+                // Another process may have started the same folder between our look and our start.
+                if (await FindRunningServerAsync(dataDirectory, logger, ct) is { } startedElsewhere)
+                {
+                    return await ReuseAsync(options, dataDirectory, startedElsewhere, logger, ct);
+                }
+
+                throw;
+            }
+
+            var cluster = new LocalPostgresCluster(options, dataDirectory, port, control, logger);
+            try
+            {
+                await EnsureDatabaseAsync(port, options.Database, logger, ct);
+            }
+            catch
+            {
+                // A server nobody holds a handle to would keep running after the caller gave up.
+                await control.StopQuietlyAsync();
+                throw;
+            }
+
+            return cluster;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<LocalPostgresCluster> ReuseAsync(
+        LocalPostgresOptions options, string dataDirectory, int port, ILogger logger, CancellationToken ct)
+    {
+        logger.Reusing(port, dataDirectory);
+        if (options.Port is { } requested && requested != port)
+        {
+            logger.ReusingOnOtherPort(requested, dataDirectory, port);
+        }
+
+        await EnsureDatabaseAsync(port, options.Database, logger, ct);
+        return new LocalPostgresCluster(options, dataDirectory, port, control: null, logger);
+    }
+
+    /// <summary>
+    /// Stops the server if this instance started it and <see cref="LocalPostgresOptions.StopOnDispose"/> is set,
+    /// then deletes the data folder if <see cref="LocalPostgresOptions.DeleteOnDispose"/> is set and no server
+    /// runs on it any more.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var gate = GateFor(DataDirectory);
+        await gate.WaitAsync();
+        try
+        {
+            // Pooled connections to a server that is about to go would fail on their next use.
+            using (var connection = new NpgsqlConnection(ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(connection);
+            }
+
+            var stopped = false;
+            if (control is not null && options.StopOnDispose)
+            {
+                await control.StopAsync();
+                stopped = true;
+                logger.Stopped(Port, DataDirectory);
+            }
+            else
+            {
+                logger.LeftRunning(Port, DataDirectory, StartedByUs ? "StopOnDispose is off" : "this instance did not start it");
+            }
+
+            if (options.DeleteOnDispose)
+            {
+                if (!stopped && ServerRunsOn(DataDirectory))
+                {
+                    // Deleting the folder under a live server would crash whoever uses it.
+                    logger.NotDeletedWhileRunning(DataDirectory);
+                }
+                else
+                {
+                    Delete(DataDirectory);
+                    Delete(ServerControl.SocketDirectoryFor(DataDirectory));
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Where the host keeps its cluster by default: <c>/var/lib/caseledger/postgres</c> for root (the usual place
+    /// for service data), otherwise <c>$XDG_DATA_HOME/caseledger/postgres</c> or <c>~/.local/share/caseledger/postgres</c>.
+    /// </summary>
+    public static string DefaultDataDirectory()
+    {
+        if (ServerAccount.ProcessIsRoot)
+        {
+            return "/var/lib/caseledger/postgres";
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "CaseLedger", "postgres");
+        }
+
+        // The XDG base directory specification says a relative value is invalid and must be ignored.
+        var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (!string.IsNullOrEmpty(dataHome) && Path.IsPathRooted(dataHome))
+        {
+            return Path.Combine(dataHome, "caseledger", "postgres");
+        }
+
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "caseledger", "postgres");
+    }
+
+    /// <summary>
+    /// Creates a new, empty, uniquely named folder under the system temp folder for a throwaway cluster
+    /// (pair it with <see cref="LocalPostgresOptions.DeleteOnDispose"/>). The name is kept short because the
+    /// server's Unix socket lives next to it and socket paths are limited to about 100 bytes.
+    /// </summary>
+    public static string CreateThrowawayDirectory()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "caseledger-pg-" + Guid.NewGuid().ToString("N")[..16]);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static SemaphoreSlim GateFor(string dataDirectory) =>
+        Gates.GetOrAdd(dataDirectory, _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>
+    /// The port of a server already running on <paramref name="dataDirectory"/> and answering us, or
+    /// <see langword="null"/> when none runs there. Waits a little for a server that is still starting.
+    /// </summary>
+    private static async Task<int?> FindRunningServerAsync(string dataDirectory, ILogger logger, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var pidFile = PostmasterPidFile.Read(dataDirectory);
+            if (pidFile is null)
+            {
+                return null;
+            }
+
+            if (!pidFile.IsUnreadable)
+            {
+                if (!pidFile.ProcessExists())
+                {
+                    // Left behind by a crash. The server removes it itself when it starts, and does so with its
+                    // shared-memory check intact, so we leave it for the server rather than delete it.
+                    logger.DeadPidFile(dataDirectory, pidFile.ProcessId);
+                    return null;
+                }
+
+                if (pidFile.Port is { } port && await AnswersAsOurServerAsync(port, pidFile.ProcessId, ct))
+                {
+                    return port;
+                }
+
+                if (pidFile.ProcessBelongsTo(dataDirectory) == false)
+                {
+                    // The process id was handed to another program after a crash; the server would take that
+                    // program for a running postmaster and refuse to start.
+                    TryDelete(PostmasterPidFile.PathIn(dataDirectory));
+                    logger.RemovedStalePidFile(dataDirectory, pidFile.ProcessId);
+                    return null;
+                }
+            }
+
+            if (waited.Elapsed > ConnectPatience)
+            {
+                throw new InvalidOperationException(
+                    $"A PostgreSQL server seems to run on {dataDirectory} (see its {PostmasterPidFile.FileName}) but does not " +
+                    $"accept connections as '{Superuser}' on 127.0.0.1 at the port it names. If something else started it " +
+                    $"with other settings, stop it (pg_ctl stop -D \"{dataDirectory}\") and try again.");
+            }
+
+            await Task.Delay(PollInterval, ct);
+        }
+    }
+
+    /// <summary>
+    /// Whether the server on <paramref name="port"/> answers and is the postmaster with id
+    /// <paramref name="processId"/>, rather than another cluster that took over the port.
+    /// </summary>
+    private static async Task<bool> AnswersAsOurServerAsync(int port, int processId, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(BuildConnectionString(port, MaintenanceDatabase, forMaintenance: true));
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("select split_part(pg_read_file('postmaster.pid'), E'\\n', 1)", connection);
+            return await command.ExecuteScalarAsync(ct) is string firstLine && firstLine.Trim() == processId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.CannotConnectNow)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL server on 127.0.0.1:{port} refused {Superuser} without a password ({e.SqlState}: {e.MessageText}). " +
+                "A cluster started by LocalPostgresCluster trusts loopback connections; to use a server set up otherwise, " +
+                "configure a connection string (ConnectionStrings__CaseLedger) instead.",
+                e);
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task EnsureDatabaseAsync(int port, string database, ILogger logger, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(BuildConnectionString(port, MaintenanceDatabase, forMaintenance: true));
+                await connection.OpenAsync(ct);
+
+                await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", connection);
+                exists.Parameters.Add(new NpgsqlParameter { Value = database });
+                if (await exists.ExecuteScalarAsync(ct) is not null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await using var create = new NpgsqlCommand($"create database {QuoteIdentifier(database)}", connection);
+                    await create.ExecuteNonQueryAsync(ct);
+                    logger.CreatedDatabase(database);
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+                {
+                    // Someone else created it at the same moment, which is just as good.
+                }
+
+                return;
+            }
+            catch (NpgsqlException e) when (IsTransient(e) && waited.Elapsed < ConnectPatience)
+            {
+                await Task.Delay(PollInterval, ct);
+            }
+        }
+    }
+
+    private static bool IsTransient(NpgsqlException e) =>
+        e is not PostgresException postgres || postgres.SqlState == PostgresErrorCodes.CannotConnectNow;
+
+    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string BuildConnectionString(int port, string database, bool forMaintenance = false)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Database = database,
+            Username = Superuser,
+        };
+        if (forMaintenance)
+        {
+            // One-off checks: no pooled connection should outlive them and hold the server or a database.
+            builder.Pooling = false;
+            builder.Timeout = 5;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static bool ServerRunsOn(string dataDirectory) =>
+        PostmasterPidFile.Read(dataDirectory) is { } pidFile && (pidFile.IsUnreadable || pidFile.ProcessExists());
+
+    private void Delete(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+            logger.Deleted(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp folder is not worth failing a test run over.
+            logger.DeleteFailed(e, folder);
+        }
+    }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Then the server's own start-up check has the last word.
+        }
+    }
+}

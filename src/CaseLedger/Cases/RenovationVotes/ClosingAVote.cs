@@ -1,0 +1,78 @@
+using CaseLedger.Core;
+using Marten;
+using Wolverine;
+using Wolverine.Attributes;
+
+namespace CaseLedger.Cases.RenovationVotes;
+
+/// <summary>Close the vote at or after the end of its window and decide it.</summary>
+public sealed record CloseVote(Guid VoteId, long? ExpectedVersion = null);
+
+/// <summary>On the simplified route, record what the owners' committee decided.</summary>
+public sealed record RecordCommitteeDecision(Guid VoteId, bool Approved, string Note, long? ExpectedVersion = null);
+
+[WolverineHandler]
+public static class ClosingAVote
+{
+    /// <summary>Counts under the rule version the vote was opened with, never the one in force today.</summary>
+    public static Decision Decide(CloseVote command, RenovationVote vote, DateTimeOffset now) =>
+        Decide(command, vote, now, vote.Rules);
+
+    /// <summary>Counts under the given rule version (what-if replays pass a proposed one).</summary>
+    public static Decision Decide(CloseVote command, RenovationVote vote, DateTimeOffset now, RenovationVoteRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(vote);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (vote.Route == VotingRoute.Simplified)
+        {
+            return Decision.Reject("renovation_vote.simplified_route",
+                "This spend takes the simplified route: record the owners' committee decision instead of closing a vote.");
+        }
+
+        if (vote.Status != VoteStatus.Open)
+        {
+            return Decision.Reject("renovation_vote.closed", "The vote has already been closed and decided.");
+        }
+
+        if (now < vote.ClosesAt)
+        {
+            return Decision.Reject("renovation_vote.window_still_open", $"The voting window runs until {vote.ClosesAt:u}; close it at or after then.");
+        }
+
+        var (outcome, criteria) = Counting.Evaluate(vote.Count, rules);
+        return Decision.Accept(new RenovationVoteClosed(vote.Id, outcome, vote.Count, criteria, rules.Rule, now));
+    }
+
+    public static Decision Decide(RecordCommitteeDecision command, RenovationVote vote, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(vote);
+        if (vote.Route != VotingRoute.Simplified)
+        {
+            return Decision.Reject("renovation_vote.full_vote_route",
+                "This spend is not below the small-project limit: the owners vote, the committee cannot decide alone.");
+        }
+
+        if (vote.Status != VoteStatus.Open)
+        {
+            return Decision.Reject("renovation_vote.closed", "The committee decision has already been recorded.");
+        }
+
+        if (string.IsNullOrWhiteSpace(command.Note))
+        {
+            return Decision.Reject("renovation_vote.note_missing", "Record the committee's minute or reference with its decision.", RejectionKind.Invalid);
+        }
+
+        return Decision.Accept(new CommitteeDecisionRecorded(vote.Id,
+            command.Approved ? VoteOutcome.Passed : VoteOutcome.Failed, command.Note.Trim(), vote.Rule, now));
+    }
+
+    public static Task<CommandOutcome> Handle(CloseVote command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<RenovationVote>(session, command.VoteId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            vote => Decide(command, vote, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(RecordCommitteeDecision command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<RenovationVote>(session, command.VoteId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            vote => Decide(command, vote, clock.GetUtcNow()), ct);
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using CaseLedger.Core;
+using CaseLedger.Rules;
+using Marten;
+using Wolverine;
+using Wolverine.Attributes;
+
+namespace CaseLedger.Cases.RenovationVotes;
+
+/// <summary>Open a vote of a compound's owners on spending the maintenance fund.</summary>
+public sealed record OpenVote(
+    Guid VoteId,
+    string CompoundId,
+    string CompoundName,
+    Proposal Proposal,
+    IReadOnlyList<RollEntry> Roll,
+    DateTimeOffset OpensAt,
+    DateTimeOffset ClosesAt);
+
+[WolverineHandler]
+public static class OpeningAVote
+{
+    /// <summary>
+    /// Checks the roll and the window and chooses the route: a spend strictly below the rule's
+    /// small-project limit goes to the owners' committee (simplified procedure).
+    /// </summary>
+    public static Decision Decide(OpenVote command, Channel channel, DateTimeOffset now, RenovationVoteRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (Validate(command, now) is { } invalid)
+        {
+            return Decision.Reject(invalid);
+        }
+
+        var simplified = command.Proposal.Amount < rules.SmallProjectLimit;
+        var reason = simplified
+            ? $"The proposed spend of {Yuan(command.Proposal.Amount)} is below the small-project limit of {Yuan(rules.SmallProjectLimit)} ({rules.Rule}): the owners' committee decides by the simplified procedure."
+            : $"The proposed spend of {Yuan(command.Proposal.Amount)} is not below the small-project limit of {Yuan(rules.SmallProjectLimit)} ({rules.Rule}): all owners vote.";
+        return Decision.Accept(new RenovationVoteOpened(
+            command.VoteId,
+            command.CompoundId.Trim(),
+            command.CompoundName.Trim(),
+            command.Proposal,
+            command.Roll,
+            command.OpensAt,
+            command.ClosesAt,
+            simplified ? VotingRoute.Simplified : VotingRoute.FullVote,
+            reason,
+            rules,
+            channel,
+            now));
+    }
+
+    private static Rejection? Validate(OpenVote command, DateTimeOffset now)
+    {
+        static Rejection Invalid(string code, string reason) => new($"renovation_vote.{code}", reason, RejectionKind.Invalid);
+
+        if (string.IsNullOrWhiteSpace(command.CompoundId))
+        {
+            return Invalid("compound_missing", "Name the compound whose owners vote.");
+        }
+
+        if (command.Proposal is null || string.IsNullOrWhiteSpace(command.Proposal.Description))
+        {
+            return Invalid("proposal_missing", "Describe the proposed spend.");
+        }
+
+        if (command.Proposal.Amount <= 0)
+        {
+            return Invalid("amount_not_positive", $"The proposed spend must be more than zero yuan, not {Yuan(command.Proposal.Amount)}.");
+        }
+
+        if (decimal.Round(command.Proposal.Amount, 2) != command.Proposal.Amount)
+        {
+            return Invalid("amount_precision", "Amounts are in yuan with at most two decimals (fen).");
+        }
+
+        if (command.ClosesAt <= command.OpensAt)
+        {
+            return Invalid("window_empty", $"The voting window must end after it starts ({command.OpensAt:u} to {command.ClosesAt:u}).");
+        }
+
+        if (command.ClosesAt <= now)
+        {
+            return Invalid("window_past", $"The voting window would already have ended at {command.ClosesAt:u}.");
+        }
+
+        if (command.Roll is null || command.Roll.Count == 0)
+        {
+            return Invalid("roll_empty", "The roll of units is empty: list every exclusive unit with its owner and area.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var unit in command.Roll)
+        {
+            if (unit is null || string.IsNullOrWhiteSpace(unit.UnitId))
+            {
+                return Invalid("unit_id_missing", "Every roll entry needs a unit id.");
+            }
+
+            if (!seen.Add(unit.UnitId))
+            {
+                return Invalid("duplicate_unit", $"Unit {unit.UnitId} is on the roll more than once; list co-owners on one entry.");
+            }
+
+            if (string.IsNullOrWhiteSpace(unit.OwnerId) || (unit.CoOwnerIds?.Any(string.IsNullOrWhiteSpace) ?? false))
+            {
+                return Invalid("owner_missing", $"Unit {unit.UnitId} needs an owner id for every owner.");
+            }
+
+            if (unit.Owners.Distinct(StringComparer.Ordinal).Count() != unit.Owners.Count())
+            {
+                return Invalid("duplicate_owner", $"Unit {unit.UnitId} names the same owner twice.");
+            }
+
+            if (unit.Area <= 0)
+            {
+                return Invalid("area_not_positive", $"Unit {unit.UnitId} has an exclusive area of {unit.Area} m²; it must be more than zero.");
+            }
+
+            if (decimal.Round(unit.Area, 2) != unit.Area)
+            {
+                return Invalid("area_precision", $"Unit {unit.UnitId}: areas are in m² with at most two decimals.");
+            }
+        }
+
+        return null;
+    }
+
+    internal static string Yuan(decimal amount) => amount.ToString("#,0.00 'yuan'", CultureInfo.InvariantCulture);
+
+    /// <summary>Opens the vote under the rule version in force at the moment it is opened.</summary>
+    public static Task<CommandOutcome> Handle(
+        OpenVote command, IDocumentSession session, RuleBook rules, TimeProvider clock, Envelope envelope,
+        CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var acting = Acting.FromEnvelope(envelope);
+        return CaseCommands.StartAsync<RenovationVote>(session, command.VoteId, acting,
+            () => Decide(command, acting.Channel, now, rules.InForce<RenovationVoteRules>(RenovationVoteRules.RuleId, now)), ct);
+    }
+}

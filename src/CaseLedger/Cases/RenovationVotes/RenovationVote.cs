@@ -1,0 +1,241 @@
+using System.Collections.Immutable;
+using CaseLedger.Core;
+using CaseLedger.Rules;
+
+namespace CaseLedger.Cases.RenovationVotes;
+
+// The renovation vote: owners of a compound vote on spending the special maintenance fund
+// (Civil Code art. 278). This file holds the kind's events and its write-side state.
+
+public enum BallotChoice
+{
+    Yes,
+    No,
+    /// <summary>Counts as taking part, not as consent.</summary>
+    Abstain,
+}
+
+public enum VotingRoute
+{
+    /// <summary>All owners vote; counted by area and by headcount.</summary>
+    FullVote,
+    /// <summary>A spend under the small-project limit: the owners' committee decides without a full vote.</summary>
+    Simplified,
+}
+
+public enum VoteStatus
+{
+    Open,
+    Decided,
+}
+
+public enum VoteOutcome
+{
+    Passed,
+    Failed,
+}
+
+/// <summary>
+/// One exclusive unit on the roll: its owner (and co-owners, who together count as one), and its
+/// exclusive floor area in m² with two decimals.
+/// </summary>
+public sealed record RollEntry(string UnitId, string OwnerId, decimal Area, IReadOnlyList<string>? CoOwnerIds = null)
+{
+    public IEnumerable<string> Owners => CoOwnerIds is null ? [OwnerId] : [OwnerId, .. CoOwnerIds];
+}
+
+/// <summary>What the fund would be spent on, and how much (yuan).</summary>
+public sealed record Proposal(string Description, decimal Amount);
+
+/// <summary>One clause of a rule as applied to a case: what it asks, whether it was met, and the figures.</summary>
+public sealed record CriterionResult(string Clause, string Requirement, bool Met, string Detail);
+
+// ---- Events -----------------------------------------------------------------------------------
+
+public sealed record RenovationVoteOpened(
+    Guid VoteId,
+    string CompoundId,
+    string CompoundName,
+    Proposal Proposal,
+    IReadOnlyList<RollEntry> Roll,
+    DateTimeOffset OpensAt,
+    DateTimeOffset ClosesAt,
+    VotingRoute Route,
+    string RouteReason,
+    RenovationVoteRules Rules,
+    Channel Channel,
+    DateTimeOffset OpenedAt) : IOpensCase
+{
+    public RuleRef Rule => Rules.Rule;
+}
+
+/// <summary>
+/// A ballot was cast or changed. The member (the owner, or the co-owners, with all their units) it
+/// counts for, that member's area, and the choice it replaces are recorded, so tallies can be kept
+/// from the events alone.
+/// </summary>
+public sealed record BallotCast(
+    Guid VoteId,
+    string UnitId,
+    string VoterId,
+    BallotChoice Choice,
+    string MemberId,
+    decimal MemberArea,
+    BallotChoice? Replaces,
+    DateTimeOffset CastAt);
+
+public sealed record BallotWithdrawn(
+    Guid VoteId,
+    string UnitId,
+    string VoterId,
+    string MemberId,
+    decimal MemberArea,
+    BallotChoice Withdrawn,
+    DateTimeOffset WithdrawnAt);
+
+/// <summary>The vote was counted and decided under the rule the case was opened with.</summary>
+public sealed record RenovationVoteClosed(
+    Guid VoteId,
+    VoteOutcome Outcome,
+    VoteCount Count,
+    IReadOnlyList<CriterionResult> Criteria,
+    RuleRef Rule,
+    DateTimeOffset ClosedAt);
+
+/// <summary>On the simplified route, the owners' committee decided.</summary>
+public sealed record CommitteeDecisionRecorded(
+    Guid VoteId,
+    VoteOutcome Outcome,
+    string Note,
+    RuleRef Rule,
+    DateTimeOffset DecidedAt);
+
+// ---- State ------------------------------------------------------------------------------------
+
+/// <summary>A unit as the vote sees it: who may vote for it and which member it counts for.</summary>
+public sealed record UnitOnRoll(IReadOnlyList<string> Owners, decimal Area, string MemberId);
+
+/// <summary>A voting member: one owner, or co-owners, counted once however many units they hold.</summary>
+public sealed record Member(decimal Area, BallotChoice? Ballot);
+
+/// <summary>The write-side state of a vote, kept as an inline snapshot so a ballot never replays the stream.</summary>
+public sealed record RenovationVote : ICaseState
+{
+    public Guid Id { get; init; }
+
+    public string CompoundId { get; init; } = "";
+
+    public required RenovationVoteRules Rules { get; init; }
+
+    public RuleRef Rule => Rules.Rule;
+
+    public VotingRoute Route { get; init; }
+
+    public DateTimeOffset OpensAt { get; init; }
+
+    public DateTimeOffset ClosesAt { get; init; }
+
+    public VoteStatus Status { get; init; }
+
+    public ImmutableDictionary<string, UnitOnRoll> Units { get; init; } = ImmutableDictionary<string, UnitOnRoll>.Empty;
+
+    public ImmutableDictionary<string, Member> Members { get; init; } = ImmutableDictionary<string, Member>.Empty;
+
+    public VoteCount Count { get; init; } = VoteCount.Empty;
+}
+
+/// <summary>Folds a vote's events into its write-side state (the inline snapshot).</summary>
+public static class RenovationVoteProjection
+{
+    public static RenovationVote? Evolve(RenovationVote? state, object @event) => (state, @event) switch
+    {
+        (null, RenovationVoteOpened e) => Open(e),
+        (not null, BallotCast e) => state with
+        {
+            Members = state.Members.SetItem(e.MemberId, state.Members[e.MemberId] with { Ballot = e.Choice }),
+            Count = state.Count.Recast(e.MemberArea, e.Replaces, e.Choice),
+        },
+        (not null, BallotWithdrawn e) => state with
+        {
+            Members = state.Members.SetItem(e.MemberId, state.Members[e.MemberId] with { Ballot = null }),
+            Count = state.Count.Recast(e.MemberArea, e.Withdrawn, null),
+        },
+        (not null, RenovationVoteClosed) => state with { Status = VoteStatus.Decided },
+        (not null, CommitteeDecisionRecorded) => state with { Status = VoteStatus.Decided },
+        _ => state,
+    };
+
+    private static RenovationVote Open(RenovationVoteOpened e)
+    {
+        var memberOf = Membership.Group(e.Roll);
+        var units = e.Roll.ToImmutableDictionary(
+            u => u.UnitId,
+            u => new UnitOnRoll(u.Owners.ToList(), u.Area, memberOf[u.UnitId]));
+        var members = e.Roll
+            .GroupBy(u => memberOf[u.UnitId])
+            .ToImmutableDictionary(g => g.Key, g => new Member(g.Sum(u => u.Area), null));
+        return new RenovationVote
+        {
+            Id = e.VoteId,
+            CompoundId = e.CompoundId,
+            Rules = e.Rules,
+            Route = e.Route,
+            OpensAt = e.OpensAt,
+            ClosesAt = e.ClosesAt,
+            Status = VoteStatus.Open,
+            Units = units,
+            Members = members,
+            Count = VoteCount.ForRoll(members.Values.Sum(m => m.Area), members.Count),
+        };
+    }
+}
+
+/// <summary>
+/// Who counts as one owner for the headcount. The judicial interpretation of art. 278 counts one per
+/// exclusive unit, except that one owner of several units counts once; co-owners of a unit count as
+/// one. Units that share any owner therefore fall into one member (connected owners are merged).
+/// </summary>
+public static class Membership
+{
+    /// <summary>Maps each unit id to its member id (the member's owner ids, sorted and joined by '+').</summary>
+    public static IReadOnlyDictionary<string, string> Group(IReadOnlyList<RollEntry> roll)
+    {
+        ArgumentNullException.ThrowIfNull(roll);
+        var parent = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        string Find(string owner)
+        {
+            while (parent[owner] != owner)
+            {
+                parent[owner] = parent[parent[owner]];
+                owner = parent[owner];
+            }
+
+            return owner;
+        }
+
+        foreach (var owner in roll.SelectMany(u => u.Owners))
+        {
+            parent.TryAdd(owner, owner);
+        }
+
+        foreach (var unit in roll)
+        {
+            var owners = unit.Owners.ToList();
+            foreach (var other in owners.Skip(1))
+            {
+                var a = Find(owners[0]);
+                var b = Find(other);
+                if (a != b)
+                {
+                    parent[b] = a;
+                }
+            }
+        }
+
+        var memberIds = parent.Keys
+            .GroupBy(Find)
+            .ToDictionary(g => g.Key, g => string.Join('+', g.OrderBy(o => o, StringComparer.Ordinal)));
+        return roll.ToDictionary(u => u.UnitId, u => memberIds[Find(u.OwnerId)]);
+    }
+}

@@ -1,0 +1,53 @@
+using Marten;
+
+namespace CaseLedger.Core;
+
+/// <summary>
+/// What every case's state exposes to the shared plumbing: its stream id and the rule version it is
+/// decided under.
+/// </summary>
+public interface ICaseState
+{
+    Guid Id { get; }
+
+    Rules.RuleRef Rule { get; }
+}
+
+/// <summary>
+/// A kind of case (renovation vote, subsidy award, ...). A kind registers its own event names,
+/// snapshots and projections; nothing central has to learn about it.
+/// </summary>
+public abstract class CaseKind
+{
+    /// <summary>The kind's name in URLs, audit entries and stream metadata, e.g. <c>renovation-vote</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The type whose snapshot is the kind's write-side state; streams are started with it.</summary>
+    public abstract Type StateType { get; }
+
+    /// <summary>Maps the kind's events under stable names and adds its projections.</summary>
+    public abstract void Configure(StoreOptions options);
+}
+
+/// <summary>The kinds registered with one document store, for code that works across kinds.</summary>
+public sealed class CaseKinds
+{
+    private readonly List<CaseKind> _kinds = [];
+
+    public IReadOnlyList<CaseKind> All => _kinds;
+
+    internal void Add(CaseKind kind)
+    {
+        if (_kinds.Any(k => k.Name == kind.Name))
+        {
+            return;
+        }
+
+        _kinds.Add(kind);
+    }
+
+    /// <summary>The kind whose state type matches a stream's aggregate type, if any.</summary>
+    public CaseKind? ForStateType(Type? stateType) => _kinds.FirstOrDefault(k => k.StateType == stateType);
+
+    public CaseKind? Named(string name) => _kinds.FirstOrDefault(k => k.Name == name);
+}

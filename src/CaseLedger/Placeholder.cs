@@ -1,1 +1,0 @@
-namespace CaseLedger; public static class Placeholder {}

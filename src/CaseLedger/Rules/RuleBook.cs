@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+
+namespace CaseLedger.Rules;
+
+/// <summary>One version of a rule as written in a rule file.</summary>
+public sealed record RuleVersion(
+    string Id,
+    string Version,
+    string Title,
+    DateOnly EffectiveFrom,
+    bool Proposed,
+    JsonObject Parameters)
+{
+    public RuleRef Ref => new(Id, Version);
+}
+
+/// <summary>
+/// Every rule version CaseLedger knows, read from data: the library's default rule file, then any rule
+/// files and the <c>CaseLedger:Rules</c> section of configuration. A version is in force from its
+/// effective date (a calendar date in the rule book's time zone) until the next version's; proposed
+/// versions are never in force but can be named explicitly (for what-if runs).
+/// </summary>
+public sealed class RuleBook
+{
+    internal static readonly JsonSerializerOptions ParameterJson = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private readonly Dictionary<string, List<RuleVersion>> _versions;
+
+    private RuleBook(TimeSpan utcOffset, Dictionary<string, List<RuleVersion>> versions)
+    {
+        UtcOffset = utcOffset;
+        _versions = versions;
+    }
+
+    /// <summary>The offset of the civil time in which effective dates are read (China: +08:00).</summary>
+    public TimeSpan UtcOffset { get; }
+
+    public IEnumerable<RuleVersion> All => _versions.Values.SelectMany(v => v);
+
+    /// <summary>The calendar date of an instant in the rule book's civil time.</summary>
+    public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(UtcOffset).DateTime);
+
+    /// <summary>The version of <paramref name="ruleId"/> in force on <paramref name="date"/>.</summary>
+    public RuleVersion InForce(string ruleId, DateOnly date)
+    {
+        var candidates = Versions(ruleId).Where(v => !v.Proposed && v.EffectiveFrom <= date).ToList();
+        if (candidates.Count == 0)
+        {
+            throw new RuleNotFoundException($"No version of rule '{ruleId}' is in force on {date:yyyy-MM-dd}.");
+        }
+
+        return candidates.MaxBy(v => v.EffectiveFrom)!;
+    }
+
+    /// <summary>Typed parameters of the version in force at an instant.</summary>
+    public T InForce<T>(string ruleId, DateTimeOffset instant) where T : RuleParameters =>
+        Parameters<T>(InForce(ruleId, LocalDate(instant)));
+
+    /// <summary>A named version, proposed or not.</summary>
+    public RuleVersion Get(string ruleId, string version) =>
+        Versions(ruleId).FirstOrDefault(v => v.Version == version)
+        ?? throw new RuleNotFoundException($"Rule '{ruleId}' has no version '{version}'.");
+
+    public T Get<T>(string ruleId, string version) where T : RuleParameters => Parameters<T>(Get(ruleId, version));
+
+    /// <summary>Reads a version's parameters as the kind's typed record.</summary>
+    public static T Parameters<T>(RuleVersion version) where T : RuleParameters
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        try
+        {
+            var parameters = version.Parameters.Deserialize<T>(ParameterJson)
+                ?? throw new JsonException("the parameters are empty");
+            return parameters with { Rule = version.Ref };
+        }
+        catch (Exception e) when (e is JsonException or FormatException or NotSupportedException)
+        {
+            throw new RuleBookException($"Rule {version.Ref} has parameters that do not fit {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+
+    private List<RuleVersion> Versions(string ruleId) =>
+        _versions.TryGetValue(ruleId, out var versions)
+            ? versions
+            : throw new RuleNotFoundException($"No rule '{ruleId}' is defined.");
+
+    /// <summary>The rule book shipped with the library: the rules of the domain brief.</summary>
+    public static RuleBook Default() => new Builder().AddDefault().Build();
+
+    /// <summary>
+    /// The default rule book, then each file named in <c>CaseLedger:RuleFiles</c>, then the
+    /// <c>CaseLedger:Rules</c> section. A later version with the same id and version replaces an earlier one.
+    /// </summary>
+    public static RuleBook FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = new Builder().AddDefault();
+        foreach (var file in configuration.GetSection("CaseLedger:RuleFiles").GetChildren().Select(c => c.Value).OfType<string>())
+        {
+            builder.AddJson(File.ReadAllText(file), file);
+        }
+
+        var section = configuration.GetSection("CaseLedger:Rules");
+        if (section.Exists())
+        {
+            builder.AddJson(ConfigurationJson.ToJson(section).ToJsonString(), "configuration section CaseLedger:Rules");
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Builds a rule book from rule documents, later documents overriding earlier ones.</summary>
+    public sealed class Builder
+    {
+        private readonly Dictionary<(string, string), RuleVersion> _byKey = [];
+        private TimeSpan _offset = TimeSpan.FromHours(8);
+
+        public Builder AddDefault()
+        {
+            using var stream = typeof(RuleBook).Assembly.GetManifestResourceStream("CaseLedger.Rules.default-rules.json")
+                ?? throw new InvalidOperationException("The default rule file is missing from the CaseLedger assembly.");
+            using var reader = new StreamReader(stream);
+            return AddJson(reader.ReadToEnd(), "default-rules.json");
+        }
+
+        /// <summary>
+        /// Adds a rule document: <c>{ "timeZone": "+08:00", "rules": { "rule-id": [ { "version", "title",
+        /// "effectiveFrom", "proposed", "parameters": { ... } } ] } }</c>.
+        /// </summary>
+        public Builder AddJson(string json, string source)
+        {
+            JsonNode? root;
+            try
+            {
+                root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            }
+            catch (JsonException e)
+            {
+                throw new RuleBookException($"{source}: not valid JSON ({e.Message})", e);
+            }
+
+            if (root is not JsonObject document)
+            {
+                throw new RuleBookException($"{source}: a rule document is a JSON object.");
+            }
+
+            if (document["timeZone"] is JsonValue zone)
+            {
+                var text = zone.ToString();
+                if (!TimeSpan.TryParse(text.TrimStart('+'), CultureInfo.InvariantCulture, out var offset))
+                {
+                    throw new RuleBookException($"{source}: timeZone '{text}' is not an offset such as +08:00.");
+                }
+
+                _offset = text.StartsWith('-') ? -offset.Duration() : offset;
+            }
+
+            if (document["rules"] is not JsonObject rules)
+            {
+                return this;
+            }
+
+            foreach (var (ruleId, list) in rules)
+            {
+                foreach (var entry in AsEntries(list, source, ruleId))
+                {
+                    var version = Read(entry, ruleId, source);
+                    _byKey[(version.Id, version.Version)] = version;
+                }
+            }
+
+            return this;
+        }
+
+        public Builder Add(RuleVersion version)
+        {
+            ArgumentNullException.ThrowIfNull(version);
+            _byKey[(version.Id, version.Version)] = version;
+            return this;
+        }
+
+        public RuleBook Build() =>
+            new(_offset, _byKey.Values
+                .GroupBy(v => v.Id)
+                .ToDictionary(g => g.Key, g => g.OrderBy(v => v.EffectiveFrom).ToList()));
+
+        private static IEnumerable<JsonObject> AsEntries(JsonNode? list, string source, string ruleId) => list switch
+        {
+            JsonArray array => array.Select(n => n as JsonObject
+                ?? throw new RuleBookException($"{source}: each version of '{ruleId}' is a JSON object.")),
+            // Configuration sections turn arrays into objects keyed "0", "1", ...
+            JsonObject keyed => keyed.Select(kv => kv.Value as JsonObject
+                ?? throw new RuleBookException($"{source}: each version of '{ruleId}' is an object.")),
+            _ => throw new RuleBookException($"{source}: '{ruleId}' must list its versions."),
+        };
+
+        private static RuleVersion Read(JsonObject entry, string ruleId, string source)
+        {
+            string Required(string name) =>
+                entry[name]?.ToString() is { Length: > 0 } value
+                    ? value
+                    : throw new RuleBookException($"{source}: a version of '{ruleId}' has no '{name}'.");
+
+            var version = Required("version");
+            if (!DateOnly.TryParseExact(Required("effectiveFrom"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from))
+            {
+                throw new RuleBookException($"{source}: {ruleId}@{version} effectiveFrom is not a date written yyyy-MM-dd.");
+            }
+
+            var proposed = entry["proposed"]?.ToString() is { } p && bool.Parse(p);
+            var parameters = entry["parameters"] as JsonObject
+                ?? throw new RuleBookException($"{source}: {ruleId}@{version} has no 'parameters' object.");
+            return new RuleVersion(ruleId, version, entry["title"]?.ToString() ?? "", from, proposed,
+                (JsonObject)parameters.DeepClone());
+        }
+    }
+}
+
+/// <summary>A rule document that cannot be read.</summary>
+public class RuleBookException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A rule or rule version that is not in the rule book.</summary>
+public sealed class RuleNotFoundException(string message) : RuleBookException(message);
+
+/// <summary>Turns a configuration section back into JSON (all leaf values are strings).</summary>
+internal static class ConfigurationJson
+{
+    public static JsonNode ToJson(IConfigurationSection section)
+    {
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0)
+        {
+            return JsonValue.Create(section.Value ?? "")!;
+        }
+
+        var node = new JsonObject();
+        foreach (var child in children)
+        {
+            node[child.Key] = ToJson(child);
+        }
+
+        return node;
+    }
+}
