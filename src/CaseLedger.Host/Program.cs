@@ -1,1 +1,44 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+using CaseLedger.Http;
+using CaseLedger.Host;
+using JasperFx;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton<DatabaseChoice>();
+builder.Services
+    .AddMarten(sp =>
+    {
+        var options = new StoreOptions();
+        options.Connection(sp.GetRequiredService<DatabaseChoice>().ConnectionString);
+        return options;
+    })
+    .UseLightweightSessions()
+    .ApplyAllDatabaseChangesOnStartup()
+    .IntegrateWithWolverine();
+
+builder.Host.UseWolverine(opts => opts.UseCaseLedger(ledger => ledger.AddRenovationVotes()));
+
+builder.Services.AddWolverineHttp();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(json => CaseLedgerJson.Configure(json.SerializerOptions));
+builder.Services.AddHostedService<SeedLoader>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).WithName("Health");
+app.MapWolverineEndpoints();
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>Lets the test host start this program.</summary>
+public partial class Program;

@@ -92,41 +92,59 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 return await ReuseAsync(options, dataDirectory, runningPort, logger, ct);
             }
 
-            var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, logger, ct);
-            int port;
             try
             {
-                port = await control.StartAsync(options.Port, ct);
+                return await StartServerAsync(options, dataDirectory, logger, ct);
             }
-            catch (InvalidOperationException)
+            catch
             {
-                // Another process may have started the same folder between our look and our start.
-                if (await FindRunningServerAsync(dataDirectory, logger, ct) is { } startedElsewhere)
+                // A throwaway folder is of no use to anyone once its cluster failed to come up.
+                if (options.DeleteOnDispose && !ServerRunsOn(dataDirectory))
                 {
-                    return await ReuseAsync(options, dataDirectory, startedElsewhere, logger, ct);
+                    DeleteFolders(dataDirectory, logger);
                 }
 
                 throw;
             }
-
-            var cluster = new LocalPostgresCluster(options, dataDirectory, port, control, logger);
-            try
-            {
-                await EnsureDatabaseAsync(port, options.Database, logger, ct);
-            }
-            catch
-            {
-                // A server nobody holds a handle to would keep running after the caller gave up.
-                await control.StopQuietlyAsync();
-                throw;
-            }
-
-            return cluster;
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private static async Task<LocalPostgresCluster> StartServerAsync(
+        LocalPostgresOptions options, string dataDirectory, ILogger logger, CancellationToken ct)
+    {
+        var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, logger, ct);
+        int port;
+        try
+        {
+            port = await control.StartAsync(options.Port, ct);
+        }
+        catch (InvalidOperationException)
+        {
+            // Another process may have started the same folder between our look and our start.
+            if (await FindRunningServerAsync(dataDirectory, logger, ct) is { } startedElsewhere)
+            {
+                return await ReuseAsync(options, dataDirectory, startedElsewhere, logger, ct);
+            }
+
+            throw;
+        }
+
+        try
+        {
+            await EnsureDatabaseAsync(port, options.Database, logger, ct);
+        }
+        catch
+        {
+            // A server nobody holds a handle to would keep running after the caller gave up.
+            await control.StopQuietlyAsync();
+            throw;
+        }
+
+        return new LocalPostgresCluster(options, dataDirectory, port, control, logger);
     }
 
     private static async Task<LocalPostgresCluster> ReuseAsync(
@@ -185,8 +203,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 }
                 else
                 {
-                    Delete(DataDirectory);
-                    Delete(ServerControl.SocketDirectoryFor(DataDirectory));
+                    DeleteFolders(DataDirectory, logger);
                 }
             }
         }
@@ -380,7 +397,13 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private static bool ServerRunsOn(string dataDirectory) =>
         PostmasterPidFile.Read(dataDirectory) is { } pidFile && (pidFile.IsUnreadable || pidFile.ProcessExists());
 
-    private void Delete(string folder)
+    private static void DeleteFolders(string dataDirectory, ILogger logger)
+    {
+        Delete(dataDirectory, logger);
+        Delete(ServerControl.SocketDirectoryFor(dataDirectory), logger);
+    }
+
+    private static void Delete(string folder, ILogger logger)
     {
         if (!Directory.Exists(folder))
         {

@@ -23,7 +23,7 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "Created database {Database}")]
     public static partial void CreatedDatabase(this ILogger logger, string database);
 
-    [LoggerMessage(7, LogLevel.Information, "{DataDirectory}/postmaster.pid names process {ProcessId}, which is not this cluster's server; removed it as stale")]
+    [LoggerMessage(7, LogLevel.Information, "{DataDirectory}/postmaster.pid names process {ProcessId}, which is not this cluster's running server; removed the file as stale")]
     public static partial void RemovedStalePidFile(this ILogger logger, string dataDirectory, int processId);
 
     [LoggerMessage(8, LogLevel.Information, "{DataDirectory}/postmaster.pid names process {ProcessId}, which is no longer running; starting anyway")]

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using CaseLedger.Core;
 using CaseLedger.Rules;
 
@@ -41,6 +42,7 @@ public enum VoteOutcome
 /// </summary>
 public sealed record RollEntry(string UnitId, string OwnerId, decimal Area, IReadOnlyList<string>? CoOwnerIds = null)
 {
+    [JsonIgnore]
     public IEnumerable<string> Owners => CoOwnerIds is null ? [OwnerId] : [OwnerId, .. CoOwnerIds];
 }
 
@@ -66,6 +68,7 @@ public sealed record RenovationVoteOpened(
     Channel Channel,
     DateTimeOffset OpenedAt) : IOpensCase
 {
+    [JsonIgnore]
     public RuleRef Rule => Rules.Rule;
 }
 
@@ -127,6 +130,7 @@ public sealed record RenovationVote : ICaseState
 
     public required RenovationVoteRules Rules { get; init; }
 
+    [JsonIgnore]
     public RuleRef Rule => Rules.Rule;
 
     public VotingRoute Route { get; init; }

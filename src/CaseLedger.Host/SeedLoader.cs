@@ -1,0 +1,6 @@
+namespace CaseLedger.Host;
+
+internal sealed class SeedLoader : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+}
