@@ -1,6 +1,40 @@
+using CaseLedger.Core;
+using CaseLedger.Rules;
+using Marten;
+
 namespace CaseLedger.Host;
 
-internal sealed class SeedLoader : BackgroundService
+/// <summary>
+/// On the first start with an empty store, loads the demo data in <c>seeds/</c> through each case
+/// kind's own decisions. Runs before the host starts listening, so seeded cases are there from the
+/// first request. Switch off with <c>CaseLedger:Seeds:Enabled=false</c>.
+/// </summary>
+internal sealed class SeedLoader(
+    IDocumentStore store, CaseKinds kinds, RuleBook rules, IConfiguration configuration, ILogger<SeedLoader> logger)
+    : IHostedService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue("CaseLedger:Seeds:Enabled", true))
+        {
+            return;
+        }
+
+        var statistics = await store.Advanced.FetchEventStoreStatistics(token: cancellationToken);
+        if (statistics.StreamCount > 0)
+        {
+            return;
+        }
+
+        var root = configuration["CaseLedger:Seeds:Path"] is { Length: > 0 } path
+            ? Path.GetFullPath(path)
+            : Path.Combine(AppContext.BaseDirectory, "seeds");
+        foreach (var kind in kinds.All)
+        {
+            var count = await kind.SeedAsync(store, rules, root, cancellationToken);
+            logger.LogInformation("Seeded {Count} {Kind} case(s) from {Root}", count, kind.Name, root);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -27,6 +27,13 @@ public abstract class CaseKind
 
     /// <summary>Maps the kind's events under stable names and adds its projections.</summary>
     public abstract void Configure(StoreOptions options);
+
+    /// <summary>
+    /// Loads the kind's demo data from its folder under <paramref name="seedsRoot"/> through its own
+    /// decisions, at the times the data records. Returns the number of cases created.
+    /// </summary>
+    public virtual Task<int> SeedAsync(IDocumentStore store, Rules.RuleBook rules, string seedsRoot, CancellationToken ct) =>
+        Task.FromResult(0);
 }
 
 /// <summary>The kinds registered with one document store, for code that works across kinds.</summary>

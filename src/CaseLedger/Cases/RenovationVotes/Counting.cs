@@ -55,7 +55,7 @@ public static class Counting
                 ParticipationByAreaClause,
                 $"owners holding {byArea} of the total area take part",
                 byArea.IsMetBy(count.ParticipatingArea, count.TotalArea),
-                Share(count.ParticipatingArea, count.TotalArea, "m²")));
+                Area(count.ParticipatingArea, count.TotalArea)));
         }
 
         if (rules.ParticipationByHeadcount is { } byHeads)
@@ -74,7 +74,7 @@ public static class Counting
             ConsentByAreaClause,
             $"owners holding {rules.ConsentByArea} of the area of {basisName} consent",
             rules.ConsentByArea.IsMetBy(count.YesArea, basisArea),
-            Share(count.YesArea, basisArea, "m²")));
+            Area(count.YesArea, basisArea)));
         criteria.Add(new CriterionResult(
             ConsentByHeadcountClause,
             $"{rules.ConsentByHeadcount} of {basisName} consent",
@@ -85,7 +85,13 @@ public static class Counting
     }
 
     // Display only: the decision above is taken on exact figures, the percentage here is rounded.
-    private static string Share(decimal part, decimal whole, string unit) =>
+    private static string Area(decimal part, decimal whole) =>
+        string.Create(CultureInfo.InvariantCulture, $"{part:#,0.00} of {whole:#,0.00} m² ({Percent(part, whole)})");
+
+    private static string Share(int part, int whole, string unit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{part:#,0} of {whole:#,0} {unit} ({Percent(part, whole)})");
+
+    private static string Percent(decimal part, decimal whole) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{part:#,0.##} of {whole:#,0.##} {unit} ({(whole == 0 ? 0 : Math.Round(part * 100 / whole, 2, MidpointRounding.AwayFromZero)):0.00}%)");
+            $"{(whole == 0 ? 0 : Math.Round(part * 100 / whole, 2, MidpointRounding.AwayFromZero)):0.00}%");
 }

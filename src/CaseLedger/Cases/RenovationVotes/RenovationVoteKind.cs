@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Rules;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -35,6 +36,9 @@ public sealed class RenovationVoteKind : CaseKind
         options.Projections.Add(new CaseProjection<VoteTally>(VoteTallyProjection.Evolve, EventNames.Keys), ProjectionLifecycle.Inline);
         options.Schema.For<VoteTally>().Index(t => t.CompoundId);
     }
+
+    public override Task<int> SeedAsync(IDocumentStore store, RuleBook rules, string seedsRoot, CancellationToken ct) =>
+        RenovationVoteSeeds.LoadAsync(store, rules, Path.Combine(seedsRoot, "renovation-votes"), ct);
 }
 
 public static class RenovationVoteRegistration
