@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.Json;
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.IntegrationTests.Infrastructure;
+
+using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
+
+namespace CaseLedger.IntegrationTests.Host;
+
+[Collection(PostgresCollection.Name)]
+public sealed class when_the_host_starts_on_an_empty_store(PostgresServer server) : IAsyncLifetime
+{
+    private LedgerHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await LedgerHost.StartAsync(server, seeds: true);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task it_answers_health()
+    {
+        var response = await _host.Client.GetAsync("/health");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task it_serves_its_openapi_document_with_the_vote_routes()
+    {
+        var response = await _host.Client.GetAsync("/openapi/v1.json");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var paths = (await ReadAsync<JsonElement>(response)).GetProperty("paths");
+        paths.TryGetProperty("/districts/{district}/renovation-votes/{voteId}/ballots", out _).ShouldBeTrue();
+        paths.TryGetProperty("/districts/{district}/cases/{caseId}/events", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task the_seeded_compound_is_visible_with_its_decided_votes()
+    {
+        var response = await _host.Client.GetAsync("/districts/yuelu/renovation-votes?compoundId=sunshine-garden");
+
+        var tallies = await ReadAsync<List<VoteTally>>(response);
+        var online = tallies.Single(t => t.Route == VotingRoute.FullVote);
+        online.Units.ShouldBe(702);
+        online.FinalOutcome.ShouldBe(VoteOutcome.Passed);
+        (online.Count.YesArea / online.Count.ParticipatingArea).ShouldBeGreaterThan(0.95m);
+        (online.Count.YesMembers / (decimal)online.Count.ParticipatingMembers).ShouldBeGreaterThan(0.95m);
+        var all = await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync("/districts/yuelu/renovation-votes"));
+        all.ShouldContain(t => t.FinalOutcome == VoteOutcome.Failed);
+        all.ShouldContain(t => t.Rule.Version == "1");
+    }
+}
