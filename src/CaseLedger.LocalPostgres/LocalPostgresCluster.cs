@@ -125,9 +125,20 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // Another process may have started the same folder between our look and our start.
-            if (await FindRunningServerAsync(dataDirectory, logger, ct) is { } startedElsewhere)
+            int? startedElsewhere;
+            try
             {
-                return await ReuseAsync(options, dataDirectory, startedElsewhere, logger, ct);
+                startedElsewhere = await FindRunningServerAsync(dataDirectory, logger, ct);
+            }
+            catch (InvalidOperationException)
+            {
+                // What went wrong with our own start is the better explanation.
+                startedElsewhere = null;
+            }
+
+            if (startedElsewhere is { } runningPort)
+            {
+                return await ReuseAsync(options, dataDirectory, runningPort, logger, ct);
             }
 
             throw;
@@ -322,9 +333,10 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.CannotConnectNow)
         {
             throw new InvalidOperationException(
-                $"The PostgreSQL server on 127.0.0.1:{port} refused {Superuser} without a password ({e.SqlState}: {e.MessageText}). " +
-                "A cluster started by LocalPostgresCluster trusts loopback connections; to use a server set up otherwise, " +
-                "configure a connection string (ConnectionStrings__CaseLedger) instead.",
+                $"The PostgreSQL server on 127.0.0.1:{port} did not let {Superuser} in without a password, or would not " +
+                $"say which data folder it serves ({e.SqlState}: {e.MessageText}). A cluster started by LocalPostgresCluster " +
+                "trusts loopback connections from its superuser; to use a server set up otherwise, configure a connection " +
+                "string (ConnectionStrings__CaseLedger) instead.",
                 e);
         }
         catch (NpgsqlException)

@@ -105,13 +105,24 @@ internal sealed partial record PostgresBinaries(string Folder)
             .Select(name => ProcessRunner.FindOnPath(name, path))
             .OfType<string>()
             .ToList();
-        var resolved = found
-            .Select(file => File.ResolveLinkTarget(file, returnFinalTarget: true)?.FullName)
-            .OfType<string>();
+        var resolved = found.Select(LinkTarget).OfType<string>();
         return resolved.Concat(found)
             .Select(Path.GetDirectoryName)
             .OfType<string>()
             .Distinct(StringComparer.Ordinal);
+    }
+
+    private static string? LinkTarget(string file)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(file, returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException)
+        {
+            // A link loop or a dangling link leads nowhere useful; the file's own folder is still tried.
+            return null;
+        }
     }
 
     private static IEnumerable<string> WellKnownFolders()

@@ -6,9 +6,6 @@ using Xunit.Abstractions;
 
 namespace CaseLedger.IntegrationTests.LocalPostgres;
 
-// Test names are sentences (when_..., it_...); underscores are what make them readable in test output.
-#pragma warning disable CA1707
-
 // Each class starts clusters of its own in folders of its own, so the classes can run in parallel and
 // need no shared fixture.
 
