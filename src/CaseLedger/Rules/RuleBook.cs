@@ -31,6 +31,8 @@ public sealed class RuleBook
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A required threshold written as null must be refused here, not found missing at count time.
+        RespectNullableAnnotations = true,
     };
 
     private readonly Dictionary<string, List<RuleVersion>> _versions;
@@ -155,13 +157,7 @@ public sealed class RuleBook
 
             if (document["timeZone"] is JsonValue zone)
             {
-                var text = zone.ToString();
-                if (!TimeSpan.TryParse(text.TrimStart('+'), CultureInfo.InvariantCulture, out var offset))
-                {
-                    throw new RuleBookException($"{source}: timeZone '{text}' is not an offset such as +08:00.");
-                }
-
-                _offset = text.StartsWith('-') ? -offset.Duration() : offset;
+                _offset = ParseOffset(zone.ToString(), source);
             }
 
             if (document["rules"] is not JsonObject rules)
@@ -203,6 +199,22 @@ public sealed class RuleBook
             _ => throw new RuleBookException($"{source}: '{ruleId}' must list its versions."),
         };
 
+        /// <summary>Reads a UTC offset written <c>+08:00</c>, <c>-05:30</c> or <c>+8</c> (whole hours).</summary>
+        private static TimeSpan ParseOffset(string text, string source)
+        {
+            var sign = text.StartsWith('-') ? -1 : 1;
+            var body = text.TrimStart('+', '-');
+            var formats = new[] { @"hh\:mm", @"h\:mm", "hh", "%h" };
+            if ((text.StartsWith('+') || text.StartsWith('-'))
+                && TimeSpan.TryParseExact(body, formats, CultureInfo.InvariantCulture, out var offset)
+                && offset <= TimeSpan.FromHours(14))
+            {
+                return sign * offset;
+            }
+
+            throw new RuleBookException($"{source}: timeZone '{text}' is not a UTC offset such as +08:00 (at most 14 hours).");
+        }
+
         private static RuleVersion Read(JsonObject entry, string ruleId, string source)
         {
             string Required(string name) =>
@@ -216,7 +228,12 @@ public sealed class RuleBook
                 throw new RuleBookException($"{source}: {ruleId}@{version} effectiveFrom is not a date written yyyy-MM-dd.");
             }
 
-            var proposed = entry["proposed"]?.ToString() is { } p && bool.Parse(p);
+            var proposed = false;
+            if (entry["proposed"]?.ToString() is { } flag && !bool.TryParse(flag, out proposed))
+            {
+                throw new RuleBookException($"{source}: {ruleId}@{version} 'proposed' must be true or false, not '{flag}'.");
+            }
+
             var parameters = entry["parameters"] as JsonObject
                 ?? throw new RuleBookException($"{source}: {ruleId}@{version} has no 'parameters' object.");
             return new RuleVersion(ruleId, version, entry["title"]?.ToString() ?? "", from, proposed,

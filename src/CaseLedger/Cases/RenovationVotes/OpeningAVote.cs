@@ -61,6 +61,11 @@ public static class OpeningAVote
             return Invalid("compound_missing", "Name the compound whose owners vote.");
         }
 
+        if (string.IsNullOrWhiteSpace(command.CompoundName))
+        {
+            return Invalid("compound_name_missing", "Give the compound's name as residents know it.");
+        }
+
         if (command.Proposal is null || string.IsNullOrWhiteSpace(command.Proposal.Description))
         {
             return Invalid("proposal_missing", "Describe the proposed spend.");

@@ -201,7 +201,10 @@ public static class RenovationVoteProjection
 /// </summary>
 public static class Membership
 {
-    /// <summary>Maps each unit id to its member id (the member's owner ids, sorted and joined by '+').</summary>
+    /// <summary>
+    /// Maps each unit id to its member id: the smallest (ordinal) owner id of the member's owners, which
+    /// is unique because every owner belongs to exactly one member.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Group(IReadOnlyList<RollEntry> roll)
     {
         ArgumentNullException.ThrowIfNull(roll);
@@ -239,7 +242,7 @@ public static class Membership
 
         var memberIds = parent.Keys
             .GroupBy(Find)
-            .ToDictionary(g => g.Key, g => string.Join('+', g.OrderBy(o => o, StringComparer.Ordinal)));
+            .ToDictionary(g => g.Key, g => g.Min(StringComparer.Ordinal)!);
         return roll.ToDictionary(u => u.UnitId, u => memberIds[Find(u.OwnerId)]);
     }
 }
