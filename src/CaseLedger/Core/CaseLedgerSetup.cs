@@ -58,6 +58,9 @@ public static class CaseLedgerSetup
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.UserNameEnabled = true;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // A command loads the case's inline snapshot with FetchForWriting; this hands that same object to
+        // the inline projection instead of reading the snapshot a second time before it is updated.
+        options.Events.UseIdentityMapForAggregates = true;
         return new CaseLedgerStoreOptions(options, kinds ?? new CaseKinds());
     }
 
