@@ -1,3 +1,5 @@
+using CaseLedger.Cases.Certificates;
+using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.Http;
@@ -22,7 +24,10 @@ builder.Services
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();
 
-builder.Host.UseWolverine(opts => opts.UseCaseLedger(ledger => ledger.AddRenovationVotes()));
+builder.Host.UseWolverine(opts => opts.UseCaseLedger(ledger => ledger
+    .AddRenovationVotes()
+    .AddCoFundingAwards()
+    .AddCertificateIssuance()));
 
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();

@@ -67,6 +67,16 @@ public sealed class RuleBook
     public T InForce<T>(string ruleId, DateTimeOffset instant) where T : RuleParameters =>
         Parameters<T>(InForce(ruleId, LocalDate(instant)));
 
+    /// <summary>Typed parameters of the version in force at an instant, or null when no version is in force then.</summary>
+    public T? TryInForce<T>(string ruleId, DateTimeOffset instant) where T : RuleParameters
+    {
+        var date = LocalDate(instant);
+        var inForce = _versions.TryGetValue(ruleId, out var versions)
+            ? versions.Where(v => !v.Proposed && v.EffectiveFrom <= date).MaxBy(v => v.EffectiveFrom)
+            : null;
+        return inForce is null ? null : Parameters<T>(inForce);
+    }
+
     /// <summary>A named version, proposed or not.</summary>
     public RuleVersion Get(string ruleId, string version) =>
         Versions(ruleId).FirstOrDefault(v => v.Version == version)

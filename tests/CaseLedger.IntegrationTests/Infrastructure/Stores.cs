@@ -1,3 +1,5 @@
+using CaseLedger.Cases.Certificates;
+using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using JasperFx;
@@ -13,6 +15,6 @@ public static class Stores
         {
             options.Connection(connectionString);
             options.AutoCreateSchemaObjects = AutoCreate.All;
-            options.AddCaseLedger().AddRenovationVotes();
+            options.AddCaseLedger().AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
         });
 }
