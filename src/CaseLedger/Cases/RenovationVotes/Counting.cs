@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaseLedger.Core;
 
 namespace CaseLedger.Cases.RenovationVotes;
 

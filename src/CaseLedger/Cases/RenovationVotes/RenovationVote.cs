@@ -49,9 +49,6 @@ public sealed record RollEntry(string UnitId, string OwnerId, decimal Area, IRea
 /// <summary>What the fund would be spent on, and how much (yuan).</summary>
 public sealed record Proposal(string Description, decimal Amount);
 
-/// <summary>One clause of a rule as applied to a case: what it asks, whether it was met, and the figures.</summary>
-public sealed record CriterionResult(string Clause, string Requirement, bool Met, string Detail);
-
 // ---- Events -----------------------------------------------------------------------------------
 
 public sealed record RenovationVoteOpened(
