@@ -1,0 +1,95 @@
+using CaseLedger.Core;
+using Marten;
+using Wolverine;
+using Wolverine.Attributes;
+
+namespace CaseLedger.Cases.CoFunding;
+
+public sealed record StartProject(Guid ProjectId, long? ExpectedVersion = null);
+
+/// <summary>Record completion acceptance of the works.</summary>
+public sealed record CompleteProject(Guid ProjectId, string AcceptanceReference, long? ExpectedVersion = null);
+
+/// <summary>Record the audited final cost; a second audit revises it (and adjusts a decided grant).</summary>
+public sealed record AuditFinalCost(Guid ProjectId, decimal AuditedCost, string AuditReference, long? ExpectedVersion = null);
+
+[WolverineHandler]
+public static class AdvancingAProject
+{
+    public static Decision Decide(StartProject command, CoFundingProject project, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(project);
+        return project.Stage == ProjectStage.Registered
+            ? Decision.Accept(new ProjectStarted(project.Id, now))
+            : Decision.Reject("co_funding.already_started", $"The project is already {project.Stage.ToString().ToLowerInvariant()}.");
+    }
+
+    public static Decision Decide(CompleteProject command, CoFundingProject project, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(project);
+        if (string.IsNullOrWhiteSpace(command.AcceptanceReference))
+        {
+            return Decision.Reject("co_funding.acceptance_missing", "Give the completion acceptance reference.", RejectionKind.Invalid);
+        }
+
+        return project.Stage switch
+        {
+            ProjectStage.Started => Decision.Accept(new ProjectCompleted(project.Id, command.AcceptanceReference.Trim(), now)),
+            ProjectStage.Registered => Decision.Reject("co_funding.not_started", "The works have not started, so they cannot be accepted as completed."),
+            _ => Decision.Reject("co_funding.already_completed", "The project has already passed completion acceptance."),
+        };
+    }
+
+    /// <summary>
+    /// The first audit fixes the final cost. A later one revises it; when the grant was already decided,
+    /// the revision also adjusts it (top-up or claw-back) as a new event, never an edit.
+    /// </summary>
+    public static Decision Decide(AuditFinalCost command, CoFundingProject project, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(project);
+        if (command.AuditedCost <= 0 || decimal.Round(command.AuditedCost, 2) != command.AuditedCost)
+        {
+            return Decision.Reject("co_funding.audited_cost_invalid", "The audited cost is a positive amount in yuan with at most two decimals.", RejectionKind.Invalid);
+        }
+
+        if (string.IsNullOrWhiteSpace(command.AuditReference))
+        {
+            return Decision.Reject("co_funding.audit_reference_missing", "Give the audit report's reference.", RejectionKind.Invalid);
+        }
+
+        if (project.Stage is ProjectStage.Registered or ProjectStage.Started)
+        {
+            return Decision.Reject("co_funding.not_completed", "The final cost is audited after completion acceptance.");
+        }
+
+        if (project.AuditedCost == command.AuditedCost)
+        {
+            return Decision.Reject("co_funding.audit_unchanged", $"The audited cost is already {Eligibility.Yuan(command.AuditedCost)}.");
+        }
+
+        var audited = new FinalCostAudited(project.Id, command.AuditedCost, command.AuditReference.Trim(), project.AuditRevisions + 1, now);
+        if (project.Grant is not { } previous)
+        {
+            return Decision.Accept(audited);
+        }
+
+        var grant = Eligibility.GrantOn(command.AuditedCost, project.Rules);
+        return Decision.Accept(audited, new AwardAdjusted(project.Id, project.AuditedCost!.Value, command.AuditedCost, previous, grant,
+            grant.Minus(previous), audited.AuditReference, project.Rule, now));
+    }
+
+    public static Task<CommandOutcome> Handle(StartProject command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            project => Decide(command, project, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(CompleteProject command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            project => Decide(command, project, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(AuditFinalCost command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            project => Decide(command, project, clock.GetUtcNow()), ct);
+}

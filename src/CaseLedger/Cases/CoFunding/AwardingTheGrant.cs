@@ -1,0 +1,79 @@
+using CaseLedger.Core;
+using Marten;
+using Wolverine;
+using Wolverine.Attributes;
+
+namespace CaseLedger.Cases.CoFunding;
+
+/// <summary>Decide the grant on the audited cost.</summary>
+public sealed record DecideAward(Guid ProjectId, long? ExpectedVersion = null);
+
+/// <summary>Pay what is due, or record the recovery of what was overpaid after a claw-back.</summary>
+public sealed record SettleGrant(Guid ProjectId, string PaymentReference, long? ExpectedVersion = null);
+
+[WolverineHandler]
+public static class AwardingTheGrant
+{
+    /// <summary>Decides under the rule version the project was registered with.</summary>
+    public static Decision Decide(DecideAward command, CoFundingProject project, DateTimeOffset now) =>
+        Decide(command, project, now, project.Rules);
+
+    /// <summary>Decides under the given rule version (what-if replays pass a proposed one).</summary>
+    public static Decision Decide(DecideAward command, CoFundingProject project, DateTimeOffset now, CoFundingRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (project.Grant is not null)
+        {
+            return Decision.Reject("co_funding.already_awarded", "The grant has been decided; a revised audit adjusts it.");
+        }
+
+        var criteria = Eligibility.OfCompound(project.Compound, rules)
+            .Concat(project.Eligibility.Where(c => c.Clause == Eligibility.VoteClause))
+            .Append(new CriterionResult(Eligibility.CompletedClause, "the works passed completion acceptance",
+                project.AcceptanceReference is not null, project.AcceptanceReference is { } acceptance ? $"acceptance {acceptance}" : "not accepted yet"))
+            .Append(new CriterionResult(Eligibility.AuditedClause, "the grant is computed on the audited final cost, not the estimate",
+                project.AuditedCost is not null, project.AuditedCost is { } cost ? $"audited at {Eligibility.Yuan(cost)}" : "not audited yet"))
+            .ToList();
+        var unmet = criteria.Where(c => !c.Met).ToList();
+        if (unmet.Count > 0)
+        {
+            var kind = unmet.Any(c => c.Clause is Eligibility.BuiltYearsClause or Eligibility.MaintenanceFundClause or Eligibility.VoteClause)
+                ? "co_funding.ineligible"
+                : "co_funding.not_ready";
+            return Decision.Reject(kind, "No grant: " + string.Join("; ", unmet.Select(c => $"{c.Requirement} ({c.Detail})")) + ".");
+        }
+
+        return Decision.Accept(new AwardDecided(project.Id, project.AuditedCost!.Value, rules.Rate,
+            Eligibility.GrantOn(project.AuditedCost.Value, rules), criteria, rules.Rule, now));
+    }
+
+    public static Decision Decide(SettleGrant command, CoFundingProject project, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(project);
+        if (string.IsNullOrWhiteSpace(command.PaymentReference))
+        {
+            return Decision.Reject("co_funding.payment_reference_missing", "Give the payment or recovery reference.", RejectionKind.Invalid);
+        }
+
+        if (project.Grant is not { } grant)
+        {
+            return Decision.Reject("co_funding.not_awarded", "No grant has been decided, so nothing is due.");
+        }
+
+        var due = grant.Minus(project.Settled);
+        return due.Total == 0
+            ? Decision.Reject("co_funding.nothing_due", "The grant is settled: nothing is due either way.")
+            : Decision.Accept(new GrantSettled(project.Id, due, command.PaymentReference.Trim(), now));
+    }
+
+    public static Task<CommandOutcome> Handle(DecideAward command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            project => Decide(command, project, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(SettleGrant command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            project => Decide(command, project, clock.GetUtcNow()), ct);
+}

@@ -1,0 +1,160 @@
+using CaseLedger.Core;
+using CaseLedger.Rules;
+
+namespace CaseLedger.Cases.CoFunding;
+
+/// <summary>One change of a decided grant, as the read model lists it.</summary>
+public sealed record GrantAdjustment(decimal PreviousAuditedCost, decimal AuditedCost, Grant Difference, string AuditReference, DateTimeOffset At);
+
+/// <summary>
+/// The read model of one co-funded project: every criterion with its status and reason, the costs,
+/// the grant with its adjustments, and what has been paid. Built from the events alone.
+/// </summary>
+public sealed record CoFundingEligibility
+{
+    public Guid Id { get; init; }
+
+    public required Compound Compound { get; init; }
+
+    public string Description { get; init; } = "";
+
+    public decimal EstimatedCost { get; init; }
+
+    public IReadOnlyList<Funding> Funding { get; init; } = [];
+
+    /// <summary>All money other than the grant.</summary>
+    public decimal OtherMoney { get; init; }
+
+    public Guid? RenovationVoteId { get; init; }
+
+    public RuleRef Rule { get; init; } = new("", "");
+
+    public decimal Rate { get; init; }
+
+    public bool Eligible { get; init; }
+
+    public IReadOnlyList<CriterionResult> Criteria { get; init; } = [];
+
+    public ProjectStage Stage { get; init; }
+
+    public DateTimeOffset RegisteredAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public string? AcceptanceReference { get; init; }
+
+    public decimal? AuditedCost { get; init; }
+
+    public int AuditRevisions { get; init; }
+
+    /// <summary>The grant as first decided.</summary>
+    public Grant? InitialGrant { get; init; }
+
+    /// <summary>The grant as it stands, adjustments included.</summary>
+    public Grant? Grant { get; init; }
+
+    public IReadOnlyList<GrantAdjustment> Adjustments { get; init; } = [];
+
+    public Grant Paid { get; init; } = Grant.None;
+
+    /// <summary>What is still due (negative: to be recovered).</summary>
+    public decimal Balance => (Grant?.Total ?? 0) - Paid.Total;
+
+    public DateTimeOffset? AwardedAt { get; init; }
+
+    public long Version { get; init; }
+}
+
+/// <summary>Folds a project's events into its <see cref="CoFundingEligibility"/>.</summary>
+public static class CoFundingEligibilityProjection
+{
+    public static CoFundingEligibility? Evolve(CoFundingEligibility? view, object @event) => (view, @event) switch
+    {
+        (null, ProjectRegistered e) => new CoFundingEligibility
+        {
+            Id = e.ProjectId,
+            Compound = e.Compound,
+            Description = e.Description,
+            EstimatedCost = e.EstimatedCost,
+            Funding = e.Funding,
+            OtherMoney = e.Funding.Sum(f => f.Amount),
+            RenovationVoteId = e.RenovationVoteId,
+            Rule = e.Rule,
+            Rate = e.Rules.Rate,
+            Eligible = e.Eligible,
+            Criteria = e.Eligibility,
+            Stage = ProjectStage.Registered,
+            RegisteredAt = e.RegisteredAt,
+        },
+        (not null, ProjectStarted e) => view with { Stage = ProjectStage.Started, StartedAt = e.StartedAt },
+        (not null, ProjectCompleted e) => view with
+        {
+            Stage = ProjectStage.Completed,
+            CompletedAt = e.CompletedAt,
+            AcceptanceReference = e.AcceptanceReference,
+        },
+        (not null, FinalCostAudited e) => view with
+        {
+            Stage = view.Stage == ProjectStage.Awarded ? ProjectStage.Awarded : ProjectStage.Audited,
+            AuditedCost = e.AuditedCost,
+            AuditRevisions = e.Revision,
+        },
+        (not null, AwardDecided e) => view with
+        {
+            Stage = ProjectStage.Awarded,
+            InitialGrant = e.Grant,
+            Grant = e.Grant,
+            Criteria = e.Criteria,
+            AwardedAt = e.DecidedAt,
+        },
+        (not null, AwardAdjusted e) => view with
+        {
+            Grant = e.Grant,
+            Adjustments = [.. view.Adjustments, new GrantAdjustment(e.PreviousAuditedCost, e.AuditedCost, e.Difference, e.AuditReference, e.AdjustedAt)],
+        },
+        (not null, GrantSettled e) => view with { Paid = view.Paid.Plus(e.Amount) },
+        _ => view,
+    };
+}
+
+/// <summary>
+/// A district's co-funding across its projects: how many, the grants decided and paid, the other money
+/// raised beside them, and the leverage (other money per yuan of grant paid). Computed from the
+/// projects' read models, so it is exactly as rebuildable as they are and no concurrent write can
+/// lose an update to it.
+/// </summary>
+public sealed record CoFundingSummary(
+    string District,
+    int Projects,
+    int EligibleProjects,
+    int AwardedProjects,
+    decimal GrantsAwarded,
+    decimal GrantsPaid,
+    decimal CityPaid,
+    decimal DistrictPaid,
+    decimal OtherMoneyOfAwardedProjects,
+    IReadOnlyDictionary<FundingSource, decimal> OtherMoneyBySource,
+    decimal? Leverage)
+{
+    public static CoFundingSummary Of(string district, IReadOnlyCollection<CoFundingEligibility> projects)
+    {
+        ArgumentNullException.ThrowIfNull(projects);
+        var awarded = projects.Where(p => p.Grant is not null).ToList();
+        var paid = projects.Sum(p => p.Paid.Total);
+        var other = awarded.Sum(p => p.OtherMoney);
+        return new CoFundingSummary(
+            district,
+            projects.Count,
+            projects.Count(p => p.Eligible),
+            awarded.Count,
+            awarded.Sum(p => p.Grant!.Total),
+            paid,
+            projects.Sum(p => p.Paid.City),
+            projects.Sum(p => p.Paid.District),
+            other,
+            awarded.SelectMany(p => p.Funding).GroupBy(f => f.Source).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Amount)),
+            paid > 0 ? Math.Round(other / paid, 2, MidpointRounding.AwayFromZero) : null);
+    }
+}

@@ -1,0 +1,125 @@
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+using CaseLedger.Rules;
+using Marten;
+using Wolverine;
+using Wolverine.Attributes;
+
+namespace CaseLedger.Cases.CoFunding;
+
+/// <summary>Register a renovation project of a compound for co-funding.</summary>
+public sealed record RegisterProject(
+    Guid ProjectId,
+    Compound Compound,
+    string Description,
+    decimal EstimatedCost,
+    IReadOnlyList<Funding> Funding,
+    Guid? RenovationVoteId);
+
+[WolverineHandler]
+public static class RegisteringAProject
+{
+    /// <summary>
+    /// Records the project with the compound's eligibility under the rule in force. A compound that
+    /// does not qualify is still registered, with the reasons; a missing or failed vote is refused.
+    /// </summary>
+    public static Decision Decide(RegisterProject command, VoteReference? vote, Channel channel, DateTimeOffset now, CoFundingRules? rules)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (rules is null)
+        {
+            return Decision.Reject("co_funding.no_rule_in_force", $"No co-funding programme was in force on {now:yyyy-MM-dd}.");
+        }
+
+        if (Validate(command) is { } invalid)
+        {
+            return Decision.Reject(invalid);
+        }
+
+        var fundSpend = command.Funding.Where(f => f.Source == FundingSource.MaintenanceFund).Sum(f => f.Amount);
+        if (fundSpend > 0 && !command.Compound.HasMaintenanceFund)
+        {
+            return Decision.Reject("co_funding.no_fund_to_spend", "The compound has no maintenance fund, so no maintenance-fund money can be listed.", RejectionKind.Invalid);
+        }
+
+        var (voteResult, refused) = Eligibility.OfVote(command.Compound.Id, fundSpend, command.RenovationVoteId, vote);
+        if (refused is not null)
+        {
+            return Decision.Reject(refused);
+        }
+
+        var criteria = Eligibility.OfCompound(command.Compound, rules).Append(voteResult).ToList();
+        return Decision.Accept(new ProjectRegistered(command.ProjectId, command.Compound with { Id = command.Compound.Id.Trim() },
+            command.Description.Trim(), command.EstimatedCost, command.Funding, command.RenovationVoteId,
+            criteria.TrueForAll(c => c.Met), criteria, rules, channel, now));
+    }
+
+    private static Rejection? Validate(RegisterProject command)
+    {
+        static Rejection Invalid(string code, string reason) => new($"co_funding.{code}", reason, RejectionKind.Invalid);
+
+        if (command.Compound is null || string.IsNullOrWhiteSpace(command.Compound.Id) || string.IsNullOrWhiteSpace(command.Compound.Name))
+        {
+            return Invalid("compound_missing", "Name the compound: its id and its name.");
+        }
+
+        if (command.Compound.YearBuilt is < 1900 or > 2100)
+        {
+            return Invalid("year_built_invalid", $"{command.Compound.YearBuilt} is not a plausible year of construction.");
+        }
+
+        if (command.Compound.Households <= 0)
+        {
+            return Invalid("households_not_positive", "A compound has at least one household.");
+        }
+
+        if (string.IsNullOrWhiteSpace(command.Description))
+        {
+            return Invalid("description_missing", "Describe the renovation.");
+        }
+
+        if (command.EstimatedCost <= 0 || decimal.Round(command.EstimatedCost, 2) != command.EstimatedCost)
+        {
+            return Invalid("estimate_invalid", "The estimated cost is a positive amount in yuan with at most two decimals.");
+        }
+
+        if (command.Funding is null || command.Funding.Count == 0)
+        {
+            return Invalid("funding_missing", "List where the money comes from.");
+        }
+
+        foreach (var funding in command.Funding)
+        {
+            if (funding is null || !Enum.IsDefined(funding.Source))
+            {
+                return Invalid("funding_source_unknown", "Every funding line names a known source.");
+            }
+
+            if (funding.Amount <= 0 || decimal.Round(funding.Amount, 2) != funding.Amount)
+            {
+                return Invalid("funding_amount_invalid", $"The {funding.Source} amount must be positive, in yuan with at most two decimals.");
+            }
+        }
+
+        if (command.Funding.GroupBy(f => f.Source).Any(g => g.Count() > 1))
+        {
+            return Invalid("funding_source_repeated", "List each funding source once.");
+        }
+
+        return null;
+    }
+
+    public static async Task<CommandOutcome> Handle(
+        RegisterProject command, IDocumentSession session, RuleBook rules, TimeProvider clock, Envelope envelope, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(session);
+        var now = clock.GetUtcNow();
+        var acting = Acting.FromEnvelope(envelope);
+        var vote = command.RenovationVoteId is { } voteId && await session.LoadAsync<VoteTally>(voteId, ct) is { } tally
+            ? VoteReference.From(tally)
+            : null;
+        return await CaseCommands.StartAsync<CoFundingProject>(session, command.ProjectId, acting,
+            () => Decide(command, vote, acting.Channel, now, rules.TryInForce<CoFundingRules>(CoFundingRules.RuleId, now)), ct);
+    }
+}
