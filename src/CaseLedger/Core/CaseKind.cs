@@ -28,6 +28,21 @@ public abstract class CaseKind
     /// <summary>Maps the kind's events under stable names and adds its projections.</summary>
     public abstract void Configure(StoreOptions options);
 
+    /// <summary>The kind's event types, so cross-kind code (the audit trail) can tell which kind an event belongs to.</summary>
+    public virtual IEnumerable<Type> EventTypes => [];
+
+    /// <summary>
+    /// One readable line about an event of this kind, computed from the event alone (never from the
+    /// clock or other state), so rebuilding the audit trail reproduces it exactly. Null: say only the type.
+    /// </summary>
+    public virtual EventDescription? Describe(object data) => null;
+
+    /// <summary>
+    /// What the case looked like after the given events (its read model), for point-in-time views.
+    /// Null when the kind offers no view.
+    /// </summary>
+    public virtual object? View(IEnumerable<object> events) => null;
+
     /// <summary>
     /// Loads the kind's demo data from its folder under <paramref name="seedsRoot"/> through its own
     /// decisions, at the times the data records. Returns the number of cases created.
@@ -35,6 +50,9 @@ public abstract class CaseKind
     public virtual Task<int> SeedAsync(IDocumentStore store, Rules.RuleBook rules, string seedsRoot, CancellationToken ct) =>
         Task.FromResult(0);
 }
+
+/// <summary>A readable account of one event; <paramref name="IsDecision"/> marks events that applied a rule.</summary>
+public sealed record EventDescription(string Summary, bool IsDecision = false);
 
 /// <summary>The kinds registered with one document store, for code that works across kinds.</summary>
 public sealed class CaseKinds
@@ -57,4 +75,7 @@ public sealed class CaseKinds
     public CaseKind? ForStateType(Type? stateType) => _kinds.FirstOrDefault(k => k.StateType == stateType);
 
     public CaseKind? Named(string name) => _kinds.FirstOrDefault(k => k.Name == name);
+
+    /// <summary>The kind an event type belongs to, if any.</summary>
+    public CaseKind? ForEventType(Type eventType) => _kinds.FirstOrDefault(k => k.EventTypes.Contains(eventType));
 }

@@ -1,4 +1,6 @@
+using CaseLedger.Audit;
 using CaseLedger.Rules;
+using JasperFx.Events.Projections;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +51,7 @@ public static class CaseLedgerSetup
     public static CaseLedgerStoreOptions AddCaseLedger(this StoreOptions options, CaseKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        kinds ??= new CaseKinds();
         options.DatabaseSchemaName = SchemaName;
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         options.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
@@ -61,7 +64,15 @@ public static class CaseLedgerSetup
         // A command loads the case's inline snapshot with FetchForWriting; this hands that same object to
         // the inline projection instead of reading the snapshot a second time before it is updated.
         options.Events.UseIdentityMapForAggregates = true;
-        return new CaseLedgerStoreOptions(options, kinds ?? new CaseKinds());
+        // Rich appends give inline projections each event's global sequence and its stored timestamp,
+        // which the hash chain and the audit trail record.
+        options.Events.AppendMode = EventAppendMode.Rich;
+        options.Projections.Add(new HashChainProjection(options.Serializer), ProjectionLifecycle.Inline);
+        options.Schema.For<ChainLink>().Index(l => l.CaseId);
+        options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline);
+        DistrictSeals.Register(options);
+        options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);
+        return new CaseLedgerStoreOptions(options, kinds);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaseLedger.Core;
 using CaseLedger.Rules;
 using JasperFx.Events.Projections;
@@ -25,6 +26,26 @@ public sealed class CoFundingKind : CaseKind
     public override string Name => KindName;
 
     public override Type StateType => typeof(CoFundingProject);
+
+    public override IEnumerable<Type> EventTypes => EventNames.Keys;
+
+    public override EventDescription? Describe(object data) => data switch
+    {
+        ProjectRegistered e => new($"Project registered for {e.Compound.Name} (built {e.Compound.YearBuilt}): {e.Description}, estimate {Eligibility.Yuan(e.EstimatedCost)}; " +
+            (e.Eligible ? "eligible" : "not eligible: " + string.Join("; ", e.Eligibility.Where(c => !c.Met).Select(c => $"{c.Requirement} ({c.Detail})"))), IsDecision: true),
+        ProjectStarted => new("Works started"),
+        ProjectCompleted e => new($"Completion accepted ({e.AcceptanceReference})"),
+        FinalCostAudited e => new($"Final cost audited at {Eligibility.Yuan(e.AuditedCost)} ({e.AuditReference}, revision {e.Revision})"),
+        AwardDecided e => new(string.Create(CultureInfo.InvariantCulture,
+            $"Grant decided: {Eligibility.Yuan(e.Grant.Total)} = {e.Rate:0.##%} of the audited {Eligibility.Yuan(e.AuditedCost)}; city {Eligibility.Yuan(e.Grant.City)}, district {Eligibility.Yuan(e.Grant.District)}"), IsDecision: true),
+        AwardAdjusted e => new($"Grant {(e.Difference.Total >= 0 ? "topped up" : "clawed back")} by {Eligibility.Yuan(Math.Abs(e.Difference.Total))} after audit {e.AuditReference}: now {Eligibility.Yuan(e.Grant.Total)}", IsDecision: true),
+        GrantSettled e => new(e.Amount.Total >= 0
+            ? $"Paid {Eligibility.Yuan(e.Amount.Total)} ({e.PaymentReference})"
+            : $"Recovered {Eligibility.Yuan(-e.Amount.Total)} ({e.PaymentReference})"),
+        _ => null,
+    };
+
+    public override object? View(IEnumerable<object> events) => Fold.Events<CoFundingEligibility>(CoFundingEligibilityProjection.Evolve, events);
 
     public override void Configure(StoreOptions options)
     {

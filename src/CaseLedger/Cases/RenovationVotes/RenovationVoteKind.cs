@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaseLedger.Core;
 using CaseLedger.Rules;
 using JasperFx.Events.Projections;
@@ -23,6 +24,23 @@ public sealed class RenovationVoteKind : CaseKind
     public override string Name => KindName;
 
     public override Type StateType => typeof(RenovationVote);
+
+    public override IEnumerable<Type> EventTypes => EventNames.Keys;
+
+    public override EventDescription? Describe(object data) => data switch
+    {
+        RenovationVoteOpened e => new(string.Create(CultureInfo.InvariantCulture,
+            $"Vote opened for {e.CompoundName}: {e.Proposal.Description}, {OpeningAVote.Yuan(e.Proposal.Amount)}; {e.Roll.Count} units; " +
+            $"window {e.OpensAt:u} to {e.ClosesAt:u}; {(e.Route == VotingRoute.Simplified ? "simplified route (owners' committee)" : "full vote")}"), IsDecision: true),
+        BallotCast e => new($"{e.VoterId} voted {e.Choice} for unit {e.UnitId}" + (e.Replaces is { } was ? $" (was {was})" : "")),
+        BallotWithdrawn e => new($"{e.VoterId} withdrew the {e.Withdrawn} ballot for unit {e.UnitId}"),
+        RenovationVoteClosed e => new($"Vote closed and {e.Outcome.ToString().ToLowerInvariant()}: " +
+            string.Join("; ", e.Criteria.Select(c => $"{c.Requirement}: {(c.Met ? "met" : "not met")} ({c.Detail})")), IsDecision: true),
+        CommitteeDecisionRecorded e => new($"Owners' committee {(e.Outcome == VoteOutcome.Passed ? "approved" : "rejected")} the spend: {e.Note}", IsDecision: true),
+        _ => null,
+    };
+
+    public override object? View(IEnumerable<object> events) => Fold.Events<VoteTally>(VoteTallyProjection.Evolve, events);
 
     public override void Configure(StoreOptions options)
     {

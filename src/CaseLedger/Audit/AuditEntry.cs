@@ -1,0 +1,82 @@
+using CaseLedger.Core;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace CaseLedger.Audit;
+
+/// <summary>
+/// One entry of the cross-case audit trail: one per event of any case, saying what happened, when,
+/// who acted, on whose behalf, through which channel and, for decisions, under which rule version.
+/// Everything in it comes from the event and its metadata, so a rebuild reproduces it exactly.
+/// </summary>
+public sealed record AuditEntry
+{
+    /// <summary>The event's id.</summary>
+    public Guid Id { get; init; }
+
+    public Guid CaseId { get; init; }
+
+    public string Kind { get; init; } = "";
+
+    public string District { get; init; } = "";
+
+    public long Version { get; init; }
+
+    public long Sequence { get; init; }
+
+    public DateTimeOffset Time { get; init; }
+
+    public string? Actor { get; init; }
+
+    public string? OnBehalfOf { get; init; }
+
+    public string? Channel { get; init; }
+
+    public string EventType { get; init; } = "";
+
+    public string Summary { get; init; } = "";
+
+    /// <summary>The rule version applied, on entries that record a decision.</summary>
+    public string? Rule { get; init; }
+
+    public static AuditEntry From(IEvent e, CaseKinds kinds)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(kinds);
+        var kind = kinds.ForEventType(e.EventType);
+        var description = kind?.Describe(e.Data) ?? DistrictSeals.Describe(e);
+        return new AuditEntry
+        {
+            Id = e.Id,
+            CaseId = e.StreamId,
+            Kind = kind?.Name ?? (e.Data is DistrictSealed ? "district-seal" : ""),
+            District = e.TenantId,
+            Version = e.Version,
+            Sequence = e.Sequence,
+            Time = e.Timestamp,
+            Actor = e.UserName,
+            OnBehalfOf = EventMetadata.Header(e, CaseHeaders.OnBehalfOf),
+            Channel = EventMetadata.Header(e, CaseHeaders.Channel),
+            EventType = e.EventTypeName,
+            Summary = description?.Summary ?? e.EventTypeName,
+            Rule = description is { IsDecision: true } ? EventMetadata.Header(e, CaseHeaders.Rule) : null,
+        };
+    }
+}
+
+/// <summary>Writes an <see cref="AuditEntry"/> for every appended event, in the append's transaction.</summary>
+public sealed class AuditTrailProjection(CaseKinds kinds) : IProjection
+{
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            operations.Store(AuditEntry.From(e, kinds));
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace CaseLedger.Audit;
+
+/// <summary>
+/// The one JSON form that hashing uses, so the same value hashes the same whether it was just
+/// serialized by .NET or read back from PostgreSQL's jsonb (which reorders keys and drops spaces):
+/// objects with members sorted by ordinal code-unit order of their names, no insignificant white
+/// space, numbers exactly as written, strings escaping only <c>"</c>, <c>\</c> and control
+/// characters (as <c>\u00xx</c>, lower-case hex), everything else as UTF-8. Documented in
+/// docs/tamper-evidence.md.
+/// </summary>
+public static class CanonicalJson
+{
+    public static string Canonicalize(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return Write(document.RootElement);
+    }
+
+    public static string Write(JsonElement element)
+    {
+        var builder = new StringBuilder();
+        Append(builder, element);
+        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                builder.Append('{');
+                var first = true;
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    if (!first)
+                    {
+                        builder.Append(',');
+                    }
+
+                    first = false;
+                    AppendString(builder, property.Name);
+                    builder.Append(':');
+                    Append(builder, property.Value);
+                }
+
+                builder.Append('}');
+                break;
+            case JsonValueKind.Array:
+                builder.Append('[');
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (index++ > 0)
+                    {
+                        builder.Append(',');
+                    }
+
+                    Append(builder, item);
+                }
+
+                builder.Append(']');
+                break;
+            case JsonValueKind.String:
+                AppendString(builder, element.GetString()!);
+                break;
+            case JsonValueKind.Number:
+                builder.Append(element.GetRawText());
+                break;
+            case JsonValueKind.True:
+                builder.Append("true");
+                break;
+            case JsonValueKind.False:
+                builder.Append("false");
+                break;
+            default:
+                builder.Append("null");
+                break;
+        }
+    }
+
+    public static void AppendString(StringBuilder builder, string value)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(value);
+        builder.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"':
+                    builder.Append("\\\"");
+                    break;
+                case '\\':
+                    builder.Append("\\\\");
+                    break;
+                case < ' ':
+                    builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    builder.Append(c);
+                    break;
+            }
+        }
+
+        builder.Append('"');
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CaseLedger.Audit;
+
+/// <summary>
+/// Everything a chain link covers, read either from an event being appended or from a stored row.
+/// <paramref name="Time"/> is truncated to whole microseconds, the precision PostgreSQL stores.
+/// </summary>
+public sealed record ChainedEvent(
+    Guid CaseId,
+    string District,
+    long Version,
+    string Type,
+    DateTimeOffset Time,
+    string? Actor,
+    string? OnBehalfOf,
+    string? Channel,
+    string? Rule,
+    string? CorrelationId,
+    string? CausationId,
+    string DataJson);
+
+/// <summary>
+/// The hash chain of a case: each link is SHA-256 over the previous link and the canonical form of
+/// one event (its case, district, version, type, time, metadata and data). Changing, removing or
+/// reordering any event changes every link from there on. The exact byte layout is documented in
+/// docs/tamper-evidence.md so that anyone can recompute it.
+/// </summary>
+public static class ChainHashing
+{
+    public const string Format = "caseledger-chain-v1";
+
+    /// <summary>The "previous link" of a case's first event.</summary>
+    public static readonly string Genesis = new('0', 64);
+
+    public static string Link(string previous, ChainedEvent e) => Sha256(previous + "\n" + Canonical(e));
+
+    /// <summary>The hash of the data alone, kept beside each link so a verifier can say what changed.</summary>
+    public static string DataHash(ChainedEvent e) => Sha256(CanonicalJson.Canonicalize(e.DataJson));
+
+    /// <summary>The hash of the metadata alone (time and who/how), for the same reason.</summary>
+    public static string MetadataHash(ChainedEvent e) => Sha256(Metadata(e));
+
+    /// <summary>The canonical text of one event: a JSON object in canonical form.</summary>
+    public static string Canonical(ChainedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var builder = new StringBuilder();
+        builder.Append('{');
+        Field(builder, "case", e.CaseId.ToString("D"), first: true);
+        builder.Append(",\"data\":").Append(CanonicalJson.Canonicalize(e.DataJson));
+        Field(builder, "district", e.District);
+        builder.Append(",\"format\":");
+        CanonicalJson.AppendString(builder, Format);
+        builder.Append(",\"metadata\":").Append(Metadata(e));
+        Field(builder, "type", e.Type);
+        builder.Append(",\"version\":").Append(e.Version.ToString(CultureInfo.InvariantCulture));
+        builder.Append('}');
+        return builder.ToString();
+    }
+
+    /// <summary>Truncates an instant to the microsecond, as PostgreSQL stores it, in UTC.</summary>
+    public static DateTimeOffset ToStoredPrecision(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
+    public static string FormatTime(DateTimeOffset time) =>
+        ToStoredPrecision(time).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static string Sha256(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static string Metadata(ChainedEvent e)
+    {
+        // Members in ordinal order; absent values are written as null so every link has the same shape.
+        var builder = new StringBuilder();
+        builder.Append('{');
+        Optional(builder, "actor", e.Actor, first: true);
+        Optional(builder, "causationId", e.CausationId);
+        Optional(builder, "channel", e.Channel);
+        Optional(builder, "correlationId", e.CorrelationId);
+        Optional(builder, "onBehalfOf", e.OnBehalfOf);
+        Optional(builder, "rule", e.Rule);
+        Field(builder, "time", FormatTime(e.Time));
+        builder.Append('}');
+        return builder.ToString();
+    }
+
+    private static void Field(StringBuilder builder, string name, string value, bool first = false)
+    {
+        if (!first)
+        {
+            builder.Append(',');
+        }
+
+        CanonicalJson.AppendString(builder, name);
+        builder.Append(':');
+        CanonicalJson.AppendString(builder, value);
+    }
+
+    private static void Optional(StringBuilder builder, string name, string? value, bool first = false)
+    {
+        if (!first)
+        {
+            builder.Append(',');
+        }
+
+        CanonicalJson.AppendString(builder, name);
+        builder.Append(':');
+        if (value is null)
+        {
+            builder.Append("null");
+        }
+        else
+        {
+            CanonicalJson.AppendString(builder, value);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using CaseLedger.Core;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace CaseLedger.Audit;
+
+/// <summary>One link of a case's hash chain, stored beside the event it covers.</summary>
+public sealed record ChainLink
+{
+    /// <summary><c>{caseId}:{version}</c>.</summary>
+    public string Id { get; init; } = "";
+
+    public Guid CaseId { get; init; }
+
+    public long Version { get; init; }
+
+    public long Sequence { get; init; }
+
+    public Guid EventId { get; init; }
+
+    public string Type { get; init; } = "";
+
+    public DateTimeOffset Time { get; init; }
+
+    public string Previous { get; init; } = ChainHashing.Genesis;
+
+    public string Hash { get; init; } = "";
+
+    /// <summary>The hash of the data alone, so a verifier can tell a changed payload from changed metadata.</summary>
+    public string DataHash { get; init; } = "";
+
+    public string MetadataHash { get; init; } = "";
+
+    public static string IdFor(Guid caseId, long version) => $"{caseId:D}:{version}";
+}
+
+/// <summary>The newest link of a case's chain; what a district seal covers.</summary>
+public sealed record ChainHead
+{
+    public Guid Id { get; init; }
+
+    public long Version { get; init; }
+
+    public string Hash { get; init; } = ChainHashing.Genesis;
+
+    public DateTimeOffset Time { get; init; }
+}
+
+/// <summary>
+/// Binds every appended event into its case's hash chain, in the same transaction as the append: a
+/// <see cref="ChainLink"/> per event and the case's <see cref="ChainHead"/>.
+/// </summary>
+public sealed class HashChainProjection(Func<ISerializer> serializer) : IProjection
+{
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var stream in events.GroupBy(e => e.StreamId))
+        {
+            var head = await operations.LoadAsync<ChainHead>(stream.Key, cancellation) ?? new ChainHead { Id = stream.Key };
+            foreach (var e in stream.OrderBy(e => e.Version))
+            {
+                var chained = EventMetadata.ToChained(e, serializer());
+                var hash = ChainHashing.Link(head.Hash, chained);
+                operations.Store(new ChainLink
+                {
+                    Id = ChainLink.IdFor(e.StreamId, e.Version),
+                    CaseId = e.StreamId,
+                    Version = e.Version,
+                    Sequence = e.Sequence,
+                    EventId = e.Id,
+                    Type = e.EventTypeName,
+                    Time = chained.Time,
+                    Previous = head.Hash,
+                    Hash = hash,
+                    DataHash = ChainHashing.DataHash(chained),
+                    MetadataHash = ChainHashing.MetadataHash(chained),
+                });
+                head = head with { Version = e.Version, Hash = hash, Time = chained.Time };
+            }
+
+            operations.Store(head);
+        }
+    }
+}

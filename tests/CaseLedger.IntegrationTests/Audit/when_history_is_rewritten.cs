@@ -1,0 +1,206 @@
+using CaseLedger.Audit;
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+using CaseLedger.IntegrationTests.Infrastructure;
+using CaseLedger.Rules;
+using Marten;
+using Npgsql;
+
+namespace CaseLedger.IntegrationTests.Audit;
+
+/// <summary>
+/// Someone with database access edits event rows directly with SQL; recomputing the chains must
+/// find each edit and say what differs.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class when_history_is_rewritten(PostgresServer server) : IAsyncLifetime
+{
+    private const string District = "yuelu";
+    private DocumentStore _store = null!;
+    private string _connection = "";
+
+    public async Task InitializeAsync()
+    {
+        _connection = await server.CreateDatabaseAsync("tamper");
+        _store = Stores.For(_connection);
+    }
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A vote with three ballots: versions 1 (opened) to 4.</summary>
+    private async Task<Guid> VoteWithBallotsAsync()
+    {
+        var id = Guid.NewGuid();
+        var rules = RuleBook.Default().Get<RenovationVoteRules>(RenovationVoteRules.RuleId, "2");
+        await using (var session = _store.LightweightSession(District))
+        {
+            (await CaseCommands.StartAsync<RenovationVote>(session, id, new Acting("clerk-1", Channel.ServiceWindow),
+                () => OpeningAVote.Decide(Votes.Open(id, Votes.Start), Channel.ServiceWindow, Votes.Start, rules))).IsAccepted.ShouldBeTrue();
+        }
+
+        foreach (var (unit, owner, choice) in new[] { ("U1", "O1", BallotChoice.Yes), ("U2", "O2", BallotChoice.No), ("U3", "O3", BallotChoice.Yes) })
+        {
+            await using var session = _store.LightweightSession(District);
+            (await CaseCommands.ExecuteAsync<RenovationVote>(session, id, null, new Acting(owner, Channel.WeChatMiniProgram),
+                vote => CastingABallot.Decide(new CastBallot(id, unit, owner, choice), vote, Votes.Start.AddHours(1)))).IsAccepted.ShouldBeTrue();
+        }
+
+        return id;
+    }
+
+    private async Task ExecuteSqlAsync(string sql, Guid caseId)
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", caseId);
+        (await command.ExecuteNonQueryAsync()).ShouldBeGreaterThan(0);
+    }
+
+    private async Task<CaseVerification> VerifyAsync(Guid id) => (await ChainVerifier.VerifyCaseAsync(_store, District, id))!;
+
+    [Fact]
+    public async Task an_untouched_case_verifies_and_matches_its_seal()
+    {
+        var id = await VoteWithBallotsAsync();
+        (await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(1))).ShouldNotBeNull();
+
+        var result = await VerifyAsync(id);
+
+        result.Intact.ShouldBeTrue();
+        result.Events.ShouldBe(4);
+        result.MatchesSeal.ShouldBe(true);
+        result.FirstBroken.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task changed_data_is_found_at_its_version()
+    {
+        var id = await VoteWithBallotsAsync();
+
+        await ExecuteSqlAsync("update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"Yes\"') where stream_id = @id and version = 3", id);
+
+        var result = await VerifyAsync(id);
+        result.Intact.ShouldBeFalse();
+        result.FirstBroken!.Version.ShouldBe(3);
+        result.FirstBroken.What.ShouldContain("data changed");
+    }
+
+    [Fact]
+    public async Task a_changed_time_is_found_with_both_times()
+    {
+        var id = await VoteWithBallotsAsync();
+
+        await ExecuteSqlAsync("update caseledger.mt_events set timestamp = timestamp - interval '3 days' where stream_id = @id and version = 2", id);
+
+        var result = await VerifyAsync(id);
+        result.FirstBroken!.Version.ShouldBe(2);
+        result.FirstBroken.What.ShouldContain("time changed");
+        result.FirstBroken.Recorded.ShouldNotBe(result.FirstBroken.Found);
+    }
+
+    [Fact]
+    public async Task a_deleted_event_is_found()
+    {
+        var id = await VoteWithBallotsAsync();
+
+        await ExecuteSqlAsync("delete from caseledger.mt_events where stream_id = @id and version = 2", id);
+
+        var result = await VerifyAsync(id);
+        result.FirstBroken!.Version.ShouldBe(2);
+        result.FirstBroken.What.ShouldContain("missing");
+    }
+
+    [Fact]
+    public async Task reordered_events_are_found()
+    {
+        var id = await VoteWithBallotsAsync();
+
+        await ExecuteSqlAsync(
+            "update caseledger.mt_events set version = version + 1000 where stream_id = @id and version in (2, 3); " +
+            "update caseledger.mt_events set version = case version when 1002 then 3 when 1003 then 2 end where stream_id = @id and version > 1000", id);
+
+        var result = await VerifyAsync(id);
+        result.FirstBroken!.Version.ShouldBe(2);
+        result.FirstBroken.What.ShouldContain("different event");
+    }
+
+    [Fact]
+    public async Task a_changed_actor_is_found()
+    {
+        var id = await VoteWithBallotsAsync();
+
+        await ExecuteSqlAsync("update caseledger.mt_events set user_name = 'someone-else' where stream_id = @id and version = 4", id);
+
+        var result = await VerifyAsync(id);
+        result.FirstBroken!.Version.ShouldBe(4);
+        result.FirstBroken.What.ShouldContain("metadata");
+    }
+
+    [Fact]
+    public async Task a_rewrite_that_also_recomputes_the_links_still_breaks_the_seal()
+    {
+        var id = await VoteWithBallotsAsync();
+        await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(1));
+
+        // The forger changes a ballot and, knowing the published algorithm, recomputes every link after it.
+        await ExecuteSqlAsync("update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"Yes\"') where stream_id = @id and version = 3", id);
+        var rows = await ChainVerifier.ReadEventsAsync(_store, District, id);
+        await using (var session = _store.LightweightSession(District))
+        {
+            var previous = ChainHashing.Genesis;
+            foreach (var row in rows.OrderBy(r => r.Chained.Version))
+            {
+                var hash = ChainHashing.Link(previous, row.Chained);
+                var link = await session.LoadAsync<ChainLink>(ChainLink.IdFor(id, row.Chained.Version));
+                session.Store(link! with
+                {
+                    Previous = previous, Hash = hash, DataHash = ChainHashing.DataHash(row.Chained), MetadataHash = ChainHashing.MetadataHash(row.Chained),
+                });
+                previous = hash;
+            }
+
+            await session.SaveChangesAsync();
+        }
+
+        var result = await VerifyAsync(id);
+
+        result.Intact.ShouldBeFalse();
+        result.MatchesSeal.ShouldBe(false);
+        result.FirstBroken!.What.ShouldContain("no longer matches seal");
+        (await ChainVerifier.VerifyDistrictAsync(_store, District)).AllIntact.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task a_district_verifies_every_case_against_its_latest_seal()
+    {
+        await VoteWithBallotsAsync();
+        await VoteWithBallotsAsync();
+        var seal = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(2));
+
+        var result = await ChainVerifier.VerifyDistrictAsync(_store, District);
+
+        seal.ShouldNotBeNull();
+        result.SealNumber.ShouldBe(seal.Number);
+        result.SealRootMatches.ShouldBe(true);
+        result.Broken.ShouldBeEmpty();
+        result.Cases.ShouldBeGreaterThanOrEqualTo(2);
+    }
+
+    [Fact]
+    public async Task sealing_again_without_changes_records_nothing()
+    {
+        await VoteWithBallotsAsync();
+        (await DistrictSeals.SealAsync(_store, "quiet-district-check", Votes.Start)).ShouldBeNull();
+        var first = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(3));
+
+        var second = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(4));
+
+        first.ShouldNotBeNull();
+        second.ShouldBeNull();
+    }
+}
