@@ -1,0 +1,173 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseLedger.Rules;
+using Marten;
+
+namespace CaseLedger.Audit;
+
+/// <summary>
+/// A case exported for an auditor: its events with their metadata, the chain links, the district seal
+/// that covers it with the Merkle proof, and the rule versions its decisions used. Verifiable with no
+/// database and no network; the format is documented in docs/audit-bundle.md.
+/// </summary>
+public sealed record AuditBundle(
+    string Format,
+    BundleCase Case,
+    IReadOnlyList<BundleEvent> Events,
+    IReadOnlyList<BundleLink> Links,
+    string Head,
+    BundleSeal? Seal,
+    IReadOnlyList<BundleRule> Rules)
+{
+    public const string CurrentFormat = "caseledger-bundle-v1";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}
+
+public sealed record BundleCase(Guid Id, string District, string? Kind);
+
+public sealed record BundleEvent(
+    long Version,
+    long Sequence,
+    Guid EventId,
+    string Type,
+    string Time,
+    string? Actor,
+    string? OnBehalfOf,
+    string? Channel,
+    string? Rule,
+    string? CorrelationId,
+    string? CausationId,
+    JsonElement Data);
+
+public sealed record BundleLink(long Version, string Previous, string Hash);
+
+public sealed record BundleSeal(long Number, string SealedAt, string MerkleRoot, int Cases, long SealedVersion, string SealedHash, IReadOnlyList<ProofStep> Proof);
+
+public sealed record BundleRule(string Id, string Version, string Title, string EffectiveFrom, JsonObject Parameters);
+
+/// <summary>What an offline check of a bundle found.</summary>
+public sealed record BundleVerification(bool Valid, IReadOnlyList<string> Problems, string? Head, string? MerkleRoot, long? SealNumber);
+
+public static class AuditBundles
+{
+    /// <summary>Exports a case from the store as it is now; null when the district has no such case.</summary>
+    public static async Task<AuditBundle?> ExportAsync(IDocumentStore store, Core.CaseKinds kinds, RuleBook rules, string district, Guid caseId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(rules);
+        var rows = await ChainVerifier.ReadEventsAsync(store, district, caseId, ct);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        await using var session = store.QuerySession(district);
+        var state = await session.Events.FetchStreamStateAsync(caseId, ct);
+        var links = (await session.Query<ChainLink>().Where(l => l.CaseId == caseId).ToListAsync(ct)).OrderBy(l => l.Version)
+            .Select(l => new BundleLink(l.Version, l.Previous, l.Hash)).ToList();
+        var events = rows.Select(r => new BundleEvent(r.Chained.Version, r.Sequence, r.Id, r.Chained.Type, ChainHashing.FormatTime(r.Chained.Time),
+            r.Chained.Actor, r.Chained.OnBehalfOf, r.Chained.Channel, r.Chained.Rule, r.Chained.CorrelationId, r.Chained.CausationId,
+            JsonDocument.Parse(CanonicalJson.Canonicalize(r.Chained.DataJson)).RootElement.Clone())).ToList();
+
+        BundleSeal? seal = null;
+        var manifest = await DistrictSeals.LatestAsync(session, ct);
+        if (manifest?.Heads.FirstOrDefault(h => h.CaseId == caseId) is { } head)
+        {
+            var ordered = Merkle.Order(manifest.Heads);
+            seal = new BundleSeal(manifest.Number, ChainHashing.FormatTime(manifest.SealedAt), manifest.MerkleRoot, ordered.Count, head.Version, head.Hash,
+                Merkle.Prove(ordered, caseId));
+        }
+
+        var used = events.Select(e => e.Rule).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(text => text.Split('@', 2))
+            .Where(parts => parts.Length == 2)
+            .Select(parts => TryGet(rules, parts[0], parts[1]))
+            .OfType<RuleVersion>()
+            .Select(v => new BundleRule(v.Id, v.Version, v.Title, v.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), v.Parameters))
+            .ToList();
+        return new AuditBundle(AuditBundle.CurrentFormat, new BundleCase(caseId, district, kinds.ForStateType(state?.AggregateType)?.Name),
+            events, links, links.Count == 0 ? ChainHashing.Genesis : links[^1].Hash, seal, used);
+    }
+
+    /// <summary>Checks a bundle on its own: the chain from its events, its links, and the seal proof.</summary>
+    public static BundleVerification Verify(AuditBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var problems = new List<string>();
+        if (bundle.Format != AuditBundle.CurrentFormat)
+        {
+            return new BundleVerification(false, [$"unknown bundle format '{bundle.Format}', expected '{AuditBundle.CurrentFormat}'"], null, null, null);
+        }
+
+        var previous = ChainHashing.Genesis;
+        var recomputed = new Dictionary<long, string>();
+        var expectedVersion = 1L;
+        foreach (var e in bundle.Events.OrderBy(e => e.Version))
+        {
+            if (e.Version != expectedVersion)
+            {
+                problems.Add($"version {expectedVersion} is missing from the events");
+                break;
+            }
+
+            var time = DateTimeOffset.Parse(e.Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+            var chained = new ChainedEvent(bundle.Case.Id, bundle.Case.District, e.Version, e.Type, time, e.Actor, e.OnBehalfOf, e.Channel, e.Rule,
+                e.CorrelationId, e.CausationId, e.Data.GetRawText());
+            previous = ChainHashing.Link(previous, chained);
+            recomputed[e.Version] = previous;
+            expectedVersion++;
+        }
+
+        // The first link that differs is the edit; every later link differs because of it.
+        var differing = bundle.Links.Where(l => !recomputed.TryGetValue(l.Version, out var h) || h != l.Hash).OrderBy(l => l.Version).ToList();
+        if (differing.Count > 0)
+        {
+            var first = differing[0];
+            problems.Add(recomputed.TryGetValue(first.Version, out var hash)
+                ? $"version {first.Version}: the recomputed link {hash[..16]}… differs from the recorded {first.Hash[..16]}… " +
+                  $"(the event at this version, or its metadata, was changed; {differing.Count - 1} later link(s) differ as a result)"
+                : $"link {first.Version} has no event");
+        }
+
+        if (bundle.Links.Count != recomputed.Count)
+        {
+            problems.Add($"{recomputed.Count} events but {bundle.Links.Count} links");
+        }
+
+        if (recomputed.Count > 0 && bundle.Head != recomputed[recomputed.Keys.Max()])
+        {
+            problems.Add("the head differs from the last recomputed link");
+        }
+
+        if (bundle.Seal is { } seal)
+        {
+            if (!recomputed.TryGetValue(seal.SealedVersion, out var atSeal) || atSeal != seal.SealedHash)
+            {
+                problems.Add($"the chain at version {seal.SealedVersion} does not match what seal {seal.Number} covered");
+            }
+
+            var root = Merkle.RootFromProof(new SealedHead(bundle.Case.Id, seal.SealedVersion, seal.SealedHash), seal.Proof);
+            if (root != seal.MerkleRoot)
+            {
+                problems.Add($"the Merkle proof leads to {root[..16]}…, not to seal {seal.Number}'s root {seal.MerkleRoot[..16]}…");
+            }
+        }
+
+        return new BundleVerification(problems.Count == 0, problems, recomputed.Count == 0 ? null : recomputed[recomputed.Keys.Max()],
+            bundle.Seal?.MerkleRoot, bundle.Seal?.Number);
+    }
+
+    private static RuleVersion? TryGet(RuleBook rules, string id, string version)
+    {
+        try
+        {
+            return rules.Get(id, version);
+        }
+        catch (RuleNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseLedger.Core;
+using CaseLedger.Http;
+using Marten;
+
+namespace CaseLedger.Audit;
+
+/// <summary>A moment in a case's history: a stream version, or an instant (the last event at or before it).</summary>
+public sealed record HistoryPoint(long? Version = null, DateTimeOffset? At = null)
+{
+    public static readonly HistoryPoint Latest = new();
+
+    public override string ToString() =>
+        Version is { } v ? $"version {v}" : At is { } at ? $"as of {at:u}" : "latest";
+}
+
+/// <summary>A case as it looked at one point: its read model built from the events up to there.</summary>
+public sealed record CaseAt(Guid CaseId, string District, string? Kind, long Version, long LatestVersion, DateTimeOffset? LastEventAt, object? State);
+
+/// <summary>One field that differs between two points, as JSON text (null: absent).</summary>
+public sealed record FieldChange(string Path, string? Before, string? After);
+
+/// <summary>What changed between two points of a case, and the events that lie between them.</summary>
+public sealed record CaseDiff(Guid CaseId, string District, long FromVersion, long ToVersion, IReadOnlyList<FieldChange> Changes, IReadOnlyList<CaseEventView> EventsBetween);
+
+/// <summary>Replays a case's events up to a point through its kind's own read-model function.</summary>
+public static class PointInTime
+{
+    private static readonly JsonSerializerOptions Json = CreateJson();
+
+    public static async Task<CaseAt?> AsOfAsync(IDocumentStore store, CaseKinds kinds, string district, Guid caseId, HistoryPoint point, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(point);
+        await using var session = store.QuerySession(district);
+        var stream = await session.Events.FetchStreamStateAsync(caseId, ct);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        var events = await session.Events.FetchStreamAsync(caseId, point.Version ?? 0, point.At, token: ct);
+        var kind = kinds.ForStateType(stream.AggregateType) ?? events.Select(e => kinds.ForEventType(e.EventType)).FirstOrDefault(k => k is not null);
+        return new CaseAt(caseId, district, kind?.Name, events.Count == 0 ? 0 : events[^1].Version, stream.Version,
+            events.Count == 0 ? null : events[^1].Timestamp, kind?.View(events.Select(e => e.Data)));
+    }
+
+    public static async Task<CaseDiff?> DiffAsync(IDocumentStore store, CaseKinds kinds, string district, Guid caseId, HistoryPoint from, HistoryPoint to, CancellationToken ct = default)
+    {
+        var before = await AsOfAsync(store, kinds, district, caseId, from, ct);
+        var after = await AsOfAsync(store, kinds, district, caseId, to, ct);
+        if (before is null || after is null)
+        {
+            return null;
+        }
+
+        await using var session = store.QuerySession(district);
+        var (low, high) = before.Version <= after.Version ? (before.Version, after.Version) : (after.Version, before.Version);
+        var between = (await session.Events.FetchStreamAsync(caseId, high, fromVersion: low + 1, token: ct))
+            .Where(e => e.Version > low && e.Version <= high)
+            .Select(CaseHistoryEndpoints.View)
+            .ToList();
+        return new CaseDiff(caseId, district, before.Version, after.Version, Compare(before.State, after.State), between);
+    }
+
+    /// <summary>Every leaf that differs between two states, by JSON path.</summary>
+    public static IReadOnlyList<FieldChange> Compare(object? before, object? after)
+    {
+        var left = Flatten(before is null ? null : JsonSerializer.SerializeToNode(before, before.GetType(), Json));
+        var right = Flatten(after is null ? null : JsonSerializer.SerializeToNode(after, after.GetType(), Json));
+        return left.Keys.Union(right.Keys)
+            .Order(StringComparer.Ordinal)
+            .Select(path => new FieldChange(path, left.GetValueOrDefault(path), right.GetValueOrDefault(path)))
+            .Where(change => change.Before != change.After)
+            .ToList();
+    }
+
+    private static Dictionary<string, string?> Flatten(JsonNode? node)
+    {
+        var leaves = new Dictionary<string, string?>(StringComparer.Ordinal);
+        void Walk(JsonNode? current, string path)
+        {
+            switch (current)
+            {
+                case JsonObject obj:
+                    foreach (var (name, child) in obj)
+                    {
+                        Walk(child, path.Length == 0 ? name : $"{path}.{name}");
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        Walk(array[i], $"{path}[{i}]");
+                    }
+
+                    if (array.Count == 0)
+                    {
+                        leaves[path] = "[]";
+                    }
+
+                    break;
+                default:
+                    leaves[path] = current?.ToJsonString();
+                    break;
+            }
+        }
+
+        Walk(node, "");
+        return leaves;
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        CaseLedgerJson.Configure(options);
+        return options;
+    }
+}
