@@ -8,7 +8,7 @@ namespace CaseLedger.Audit;
 /// The one JSON form that hashing uses, so the same value hashes the same whether it was just
 /// serialized by .NET or read back from PostgreSQL's jsonb (which reorders keys and drops spaces):
 /// objects with members sorted by ordinal code-unit order of their names, no insignificant white
-/// space, numbers exactly as written, strings escaping only <c>"</c>, <c>\</c> and control
+/// space, numbers by value (see <see cref="Number"/>), strings escaping only <c>"</c>, <c>\</c> and control
 /// characters (as <c>\u00xx</c>, lower-case hex), everything else as UTF-8. Documented in
 /// docs/tamper-evidence.md.
 /// </summary>
@@ -68,7 +68,7 @@ public static class CanonicalJson
                 AppendString(builder, element.GetString()!);
                 break;
             case JsonValueKind.Number:
-                builder.Append(element.GetRawText());
+                builder.Append(Number(element.GetRawText()));
                 break;
             case JsonValueKind.True:
                 builder.Append("true");
@@ -80,6 +80,22 @@ public static class CanonicalJson
                 builder.Append("null");
                 break;
         }
+    }
+
+    /// <summary>
+    /// A number by its value, not its spelling: no exponent, no trailing fractional zeros, no "-0",
+    /// so 1280000.00, 1280000.0 and 1.28e6 all read 1280000 whoever serialized them.
+    /// </summary>
+    public static string Number(string literal)
+    {
+        ArgumentNullException.ThrowIfNull(literal);
+        if (!decimal.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return literal; // beyond decimal's range: keep the literal as written
+        }
+
+        var text = value.ToString("0.############################", CultureInfo.InvariantCulture);
+        return text == "-0" ? "0" : text;
     }
 
     public static void AppendString(StringBuilder builder, string value)

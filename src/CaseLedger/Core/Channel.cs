@@ -9,4 +9,6 @@ public enum Channel
     AlipayMiniProgram,
     /// <summary>"Help-and-handle" staff acting for someone who cannot come; the acting context then names both.</summary>
     Proxy,
+    /// <summary>CaseLedger itself, e.g. the periodic sealing of districts; never a person's channel.</summary>
+    System,
 }

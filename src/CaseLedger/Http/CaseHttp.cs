@@ -44,7 +44,7 @@ public static partial class CaseHttp
         if (ReadActing(http) is not { } acting)
         {
             return Problem(StatusCodes.Status400BadRequest, "acting.channel_unknown",
-                $"The {ChannelHeader} header must be one of: {string.Join(", ", Enum.GetNames<Channel>())}.");
+                $"The {ChannelHeader} header must be one of: {string.Join(", ", Enum.GetValues<Channel>().Where(c => c != Channel.System))}.");
         }
 
         CommandOutcome outcome;
@@ -94,7 +94,8 @@ public static partial class CaseHttp
         var headers = http.Request.Headers;
         var channelText = headers[ChannelHeader].ToString();
         var channel = Channel.ServiceWindow;
-        if (channelText.Length > 0 && !Enum.TryParse(channelText, ignoreCase: true, out channel))
+        // "System" is CaseLedger's own channel (sealing); no request may claim it.
+        if (channelText.Length > 0 && (!Enum.TryParse(channelText, ignoreCase: true, out channel) || !Enum.IsDefined(channel) || channel == Channel.System))
         {
             return null;
         }
