@@ -90,6 +90,7 @@ public static class CaseLedgerSetup
         options.Services.TryAddSingleton(TimeProvider.System);
         options.Services.TryAddSingleton(sp => RuleBook.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         options.Services.ConfigureMarten(store => kinds(store.AddCaseLedger(registry)));
+        options.Services.AddHostedService<PeriodicSealing>();
         return options;
     }
 }

@@ -41,6 +41,8 @@ public sealed class LedgerHost : IAsyncDisposable
         {
             web.UseSetting("ConnectionStrings:CaseLedger", connection);
             web.UseSetting("CaseLedger:Seeds:Enabled", seeds ? "true" : "false");
+            // Tests seal when they mean to; a background seal would add events they do not expect.
+            web.UseSetting("CaseLedger:Sealing:Interval", "00:00:00");
             web.UseSetting("CaseLedger:Seeds:Path", Path.Combine(RepositoryRoot(), "seeds"));
             web.ConfigureServices(services =>
             {

@@ -1,0 +1,126 @@
+using CaseLedger.Core;
+using CaseLedger.Rules;
+
+namespace CaseLedger.Cases.Certificates;
+
+/// <summary>
+/// The read model of one application: who applied (id and name only; the date of birth and household
+/// city appear only inside the criteria that were decided on them), for which document, through which
+/// channel, under which rule version, every criterion with its figures, the route, where the case
+/// stands, when each step happened, and how long it took from application to delivery. Built from the
+/// events alone, in the same transaction as they are appended.
+/// </summary>
+public sealed record CertificateEligibility
+{
+    public Guid Id { get; init; }
+
+    public string ApplicantId { get; init; } = "";
+
+    public string ApplicantName { get; init; } = "";
+
+    public DocumentType DocumentType { get; init; }
+
+    public Channel Channel { get; init; }
+
+    /// <summary>The calendar date (rule book time zone) the criteria were decided on.</summary>
+    public DateOnly ApplicationDate { get; init; }
+
+    public RuleRef Rule { get; init; } = new("", "");
+
+    public IReadOnlyList<CriterionResult> Criteria { get; init; } = [];
+
+    public IReadOnlyList<DocumentSituation> Situations { get; init; } = [];
+
+    /// <summary>Null only between the application and its eligibility decision, which are appended together.</summary>
+    public CertificateRoute? Route { get; init; }
+
+    public string RouteReason { get; init; } = "";
+
+    public CertificateStatus Status { get; init; }
+
+    public DateTimeOffset AppliedAt { get; init; }
+
+    public DateTimeOffset? EligibilityDecidedAt { get; init; }
+
+    public DateTimeOffset? ReviewedAt { get; init; }
+
+    public DateTimeOffset? ApprovedAt { get; init; }
+
+    public DateTimeOffset? RejectedAt { get; init; }
+
+    public string? RejectionReason { get; init; }
+
+    public DateTimeOffset? ProducedAt { get; init; }
+
+    public DateTimeOffset? MailedAt { get; init; }
+
+    public string? TrackingReference { get; init; }
+
+    public DateTimeOffset? DeliveredAt { get; init; }
+
+    /// <summary>
+    /// Days from application to delivery: the exact elapsed time between the two events, in days of
+    /// 24 hours, rounded to two decimals (half away from zero). Null until delivered.
+    /// </summary>
+    public decimal? ElapsedDays { get; init; }
+
+    public long Version { get; init; }
+}
+
+/// <summary>One row of a district's count of applications by document type and route.</summary>
+public sealed record CertificateCount(DocumentType DocumentType, CertificateRoute? Route, int Count);
+
+/// <summary>Folds an application's events into its <see cref="CertificateEligibility"/>.</summary>
+public static class CertificateEligibilityProjection
+{
+    public static CertificateEligibility? Evolve(CertificateEligibility? view, object @event) => (view, @event) switch
+    {
+        (null, CertificateApplied e) => new CertificateEligibility
+        {
+            Id = e.ApplicationId,
+            ApplicantId = e.Applicant.Id,
+            ApplicantName = e.Applicant.Name,
+            DocumentType = e.DocumentType,
+            Channel = e.Channel,
+            ApplicationDate = e.ApplicationDate,
+            Rule = e.Rule,
+            Status = CertificateStatus.Applied,
+            AppliedAt = e.AppliedAt,
+        },
+        (not null, CertificateEligibilityDecided e) => view with
+        {
+            Criteria = e.Criteria,
+            Situations = e.Situations,
+            Route = e.Route,
+            RouteReason = e.Reason,
+            Status = e.Route == CertificateRoute.FullyOnline ? CertificateStatus.AwaitingReview : CertificateStatus.RoutedToWindow,
+            EligibilityDecidedAt = e.DecidedAt,
+        },
+        (not null, CertificateApplicationReviewed e) => view with { Status = CertificateStatus.Reviewed, ReviewedAt = e.ReviewedAt },
+        (not null, CertificateApproved e) => view with { Status = CertificateStatus.Approved, ApprovedAt = e.ApprovedAt },
+        (not null, CertificateApplicationRejected e) => view with
+        {
+            Status = CertificateStatus.Rejected,
+            RejectedAt = e.RejectedAt,
+            RejectionReason = e.Reason,
+        },
+        (not null, CertificateProduced e) => view with { Status = CertificateStatus.Produced, ProducedAt = e.ProducedAt },
+        (not null, CertificateMailed e) => view with
+        {
+            Status = CertificateStatus.Mailed,
+            MailedAt = e.MailedAt,
+            TrackingReference = e.TrackingReference,
+        },
+        (not null, CertificateDelivered e) => view with
+        {
+            Status = CertificateStatus.Delivered,
+            DeliveredAt = e.DeliveredAt,
+            ElapsedDays = ElapsedDays(view.AppliedAt, e.DeliveredAt),
+        },
+        _ => view,
+    };
+
+    /// <summary>Whole ticks turned into days, so the figure is exact before its one rounding.</summary>
+    public static decimal ElapsedDays(DateTimeOffset from, DateTimeOffset to) =>
+        decimal.Round((decimal)(to - from).Ticks / TimeSpan.TicksPerDay, 2, MidpointRounding.AwayFromZero);
+}

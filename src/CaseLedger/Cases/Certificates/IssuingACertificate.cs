@@ -1,0 +1,68 @@
+using CaseLedger.Core;
+using Marten;
+using Wolverine;
+using Wolverine.Attributes;
+
+namespace CaseLedger.Cases.Certificates;
+
+/// <summary>Record that the approved document has been produced.</summary>
+public sealed record ProduceCertificate(Guid ApplicationId, long? ExpectedVersion = null);
+
+/// <summary>Record that the produced document has been posted, with the carrier's tracking reference.</summary>
+public sealed record MailCertificate(Guid ApplicationId, string TrackingReference, long? ExpectedVersion = null);
+
+/// <summary>Record that the mailed document reached the applicant; the case ends.</summary>
+public sealed record RecordCertificateDelivery(Guid ApplicationId, long? ExpectedVersion = null);
+
+/// <summary>Producing an approved document, mailing it and recording its delivery.</summary>
+[WolverineHandler]
+public static class IssuingACertificate
+{
+    public static Decision Decide(ProduceCertificate command, Certificate application, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(application);
+        return CertificateLifecycle.Refusal(application, CertificateStep.Produce, now) is { } refused
+            ? Decision.Reject(refused)
+            : Decision.Accept(new CertificateProduced(application.Id, now));
+    }
+
+    public static Decision Decide(MailCertificate command, Certificate application, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(application);
+        if (CertificateLifecycle.Refusal(application, CertificateStep.Mail, now) is { } refused)
+        {
+            return Decision.Reject(refused);
+        }
+
+        if (string.IsNullOrWhiteSpace(command.TrackingReference))
+        {
+            return Decision.Reject("certificate.tracking_reference_missing",
+                "Give the carrier's tracking reference, so the applicant can follow the delivery.", RejectionKind.Invalid);
+        }
+
+        return Decision.Accept(new CertificateMailed(application.Id, command.TrackingReference.Trim(), now));
+    }
+
+    public static Decision Decide(RecordCertificateDelivery command, Certificate application, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(application);
+        return CertificateLifecycle.Refusal(application, CertificateStep.Deliver, now) is { } refused
+            ? Decision.Reject(refused)
+            : Decision.Accept(new CertificateDelivered(application.Id, now));
+    }
+
+    public static Task<CommandOutcome> Handle(ProduceCertificate command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            application => Decide(command, application, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(MailCertificate command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            application => Decide(command, application, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(RecordCertificateDelivery command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            application => Decide(command, application, clock.GetUtcNow()), ct);
+}

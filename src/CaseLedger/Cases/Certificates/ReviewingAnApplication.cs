@@ -1,0 +1,67 @@
+using CaseLedger.Core;
+using Marten;
+using Wolverine;
+using Wolverine.Attributes;
+
+namespace CaseLedger.Cases.Certificates;
+
+/// <summary>Record that an eligible application has been reviewed.</summary>
+public sealed record ReviewCertificateApplication(Guid ApplicationId, long? ExpectedVersion = null);
+
+/// <summary>Approve a reviewed application: the document will be produced.</summary>
+public sealed record ApproveCertificate(Guid ApplicationId, long? ExpectedVersion = null);
+
+/// <summary>Turn down a reviewed application, saying why; the case ends.</summary>
+public sealed record RejectCertificateApplication(Guid ApplicationId, string Reason, long? ExpectedVersion = null);
+
+/// <summary>Reviewing an eligible application, then approving or rejecting it.</summary>
+[WolverineHandler]
+public static class ReviewingAnApplication
+{
+    public static Decision Decide(ReviewCertificateApplication command, Certificate application, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(application);
+        return CertificateLifecycle.Refusal(application, CertificateStep.Review, now) is { } refused
+            ? Decision.Reject(refused)
+            : Decision.Accept(new CertificateApplicationReviewed(application.Id, now));
+    }
+
+    public static Decision Decide(ApproveCertificate command, Certificate application, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(application);
+        return CertificateLifecycle.Refusal(application, CertificateStep.Approve, now) is { } refused
+            ? Decision.Reject(refused)
+            : Decision.Accept(new CertificateApproved(application.Id, now));
+    }
+
+    public static Decision Decide(RejectCertificateApplication command, Certificate application, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(application);
+        if (CertificateLifecycle.Refusal(application, CertificateStep.Reject, now) is { } refused)
+        {
+            return Decision.Reject(refused);
+        }
+
+        if (string.IsNullOrWhiteSpace(command.Reason))
+        {
+            return Decision.Reject("certificate.reason_missing", "Say why the application is rejected; the applicant is told.", RejectionKind.Invalid);
+        }
+
+        return Decision.Accept(new CertificateApplicationRejected(application.Id, command.Reason.Trim(), now));
+    }
+
+    public static Task<CommandOutcome> Handle(ReviewCertificateApplication command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            application => Decide(command, application, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(ApproveCertificate command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            application => Decide(command, application, clock.GetUtcNow()), ct);
+
+    public static Task<CommandOutcome> Handle(RejectCertificateApplication command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
+        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
+            application => Decide(command, application, clock.GetUtcNow()), ct);
+}

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseLedger.Audit;
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+using CaseLedger.IntegrationTests.Infrastructure;
+using CaseLedger.Rules;
+using Marten;
+
+namespace CaseLedger.IntegrationTests.Audit;
+
+[Collection(PostgresCollection.Name)]
+public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
+{
+    private DocumentStore _store = null!;
+    private CaseKinds _kinds = null!;
+    private Guid _vote;
+    private Guid _otherDistrictVote;
+
+    public async Task InitializeAsync()
+    {
+        _kinds = new CaseKinds();
+        var connection = await server.CreateDatabaseAsync("audit");
+        _store = DocumentStore.For(options =>
+        {
+            options.Connection(connection);
+            options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
+            options.AddCaseLedger(_kinds).AddRenovationVotes();
+        });
+        _vote = await Scenarios.DecidedVoteAsync(_store, "yuelu");
+        _otherDistrictVote = await Scenarios.DecidedVoteAsync(_store, "furong");
+        // Two more cases, so a seal's Merkle proof for the first one has siblings to check.
+        await Scenarios.DecidedVoteAsync(_store, "yuelu");
+        await Scenarios.DecidedVoteAsync(_store, "yuelu");
+    }
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private Task<AuditPage> QueryAsync(AuditQuery query) => AuditTrail.QueryAsync(_store, query);
+
+    [Fact]
+    public async Task every_event_has_one_entry_saying_who_did_it_for_whom_and_how()
+    {
+        var page = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
+
+        page.Total.ShouldBe(5);
+        page.Entries.Select(e => e.Version).ShouldBe([1, 2, 3, 4, 5]);
+        page.Entries.ShouldAllBe(e => e.Kind == "renovation-vote" && e.District == "yuelu" && e.CaseId == _vote);
+        var proxy = page.Entries[2];
+        proxy.Actor.ShouldBe("staff-help-7");
+        proxy.OnBehalfOf.ShouldBe("O2");
+        proxy.Channel.ShouldBe("Proxy");
+        proxy.Summary.ShouldBe("O2 voted No for unit U2");
+        page.Entries.Select(e => e.Sequence).ShouldBeInOrder(SortDirection.Ascending);
+    }
+
+    [Fact]
+    public async Task only_decisions_carry_the_rule_version()
+    {
+        var page = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
+
+        page.Entries[0].Rule.ShouldBe("renovation-vote@2");
+        page.Entries[4].Rule.ShouldBe("renovation-vote@2");
+        page.Entries[4].Summary.ShouldStartWith("Vote closed and failed: owners holding at least 2/3 of the total area take part: not met");
+        page.Entries.Skip(1).Take(3).ShouldAllBe(e => e.Rule == null);
+    }
+
+    [Fact]
+    public async Task the_trail_filters_by_actor_type_and_time_and_pages_newest_first()
+    {
+        (await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, Actor: "O3"))).Entries.ShouldHaveSingleItem().Version.ShouldBe(4);
+        var byO3 = await QueryAsync(new AuditQuery(["yuelu"], Actor: "O3", PageSize: 500));
+        byO3.Entries.ShouldAllBe(e => e.Actor == "O3" && e.EventType == "renovation_vote.ballot_cast.v1");
+        byO3.Total.ShouldBe(3); // one ballot in each of the district's three votes
+        (await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, EventType: "renovation_vote.closed.v1"))).Total.ShouldBe(1);
+
+        var all = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
+        var fromThird = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, From: all.Entries[2].Time, OldestFirst: true));
+        fromThird.Entries.Select(e => e.Version).ShouldBe([3, 4, 5]);
+        var beforeThird = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, To: all.Entries[2].Time));
+        beforeThird.Entries.Select(e => e.Version).ShouldBe([2, 1]);
+
+        var second = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, Page: 2, PageSize: 2));
+        second.Total.ShouldBe(5);
+        second.Entries.Select(e => e.Version).ShouldBe([3, 2]);
+    }
+
+    [Fact]
+    public async Task an_auditor_of_several_districts_sees_them_all_and_a_district_only_its_own()
+    {
+        var both = await QueryAsync(new AuditQuery(["yuelu", "furong"], EventType: "renovation_vote.opened.v1", PageSize: 500));
+        var one = await QueryAsync(new AuditQuery(["furong"], EventType: "renovation_vote.opened.v1", PageSize: 500));
+
+        both.Entries.Select(e => e.CaseId).ShouldContain(_vote);
+        both.Entries.Select(e => e.CaseId).ShouldContain(_otherDistrictVote);
+        one.Entries.Select(e => e.CaseId).ShouldNotContain(_vote);
+        one.Entries.ShouldAllBe(e => e.District == "furong");
+    }
+
+    [Fact]
+    public async Task a_case_is_shown_as_it_was_at_a_version_and_as_of_a_time()
+    {
+        var atTwo = await PointInTime.AsOfAsync(_store, _kinds, "yuelu", _vote, new HistoryPoint(2));
+        var trail = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
+        var asOfThird = await PointInTime.AsOfAsync(_store, _kinds, "yuelu", _vote, new HistoryPoint(At: trail.Entries[2].Time));
+
+        atTwo!.Version.ShouldBe(2);
+        atTwo.LatestVersion.ShouldBe(5);
+        var tally = atTwo.State.ShouldBeOfType<VoteTally>();
+        tally.Count.YesMembers.ShouldBe(1);
+        tally.Status.ShouldBe(VoteStatus.Open);
+        asOfThird!.Version.ShouldBe(3);
+        asOfThird.State.ShouldBeOfType<VoteTally>().Count.NoMembers.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task the_difference_between_two_points_names_the_fields_and_the_events_between()
+    {
+        var diff = await PointInTime.DiffAsync(_store, _kinds, "yuelu", _vote, new HistoryPoint(1), new HistoryPoint(3));
+
+        diff!.FromVersion.ShouldBe(1);
+        diff.ToVersion.ShouldBe(3);
+        diff.EventsBetween.Select(e => e.Version).ShouldBe([2, 3]);
+        diff.Changes.ShouldContain(c => c.Path == "count.yesMembers" && c.Before == "0" && c.After == "1");
+        diff.Changes.ShouldContain(c => c.Path == "count.noMembers" && c.After == "1");
+        diff.Changes.ShouldNotContain(c => c.Path == "compoundId");
+    }
+
+    [Fact]
+    public async Task an_exported_bundle_verifies_offline_with_its_seal_proof()
+    {
+        var seal = await DistrictSeals.SealAsync(_store, "yuelu", Votes.Start.AddDays(9));
+        var bundle = await AuditBundles.ExportAsync(_store, _kinds, RuleBook.Default(), "yuelu", _vote);
+
+        var roundTripped = JsonSerializer.Deserialize<AuditBundle>(JsonSerializer.Serialize(bundle, AuditBundle.Json), AuditBundle.Json)!;
+        var result = AuditBundles.Verify(roundTripped);
+
+        seal.ShouldNotBeNull();
+        result.Valid.ShouldBeTrue(string.Join("; ", result.Problems));
+        result.MerkleRoot.ShouldBe(seal.MerkleRoot);
+        bundle!.Rules.ShouldHaveSingleItem().Version.ShouldBe("2");
+        bundle.Case.Kind.ShouldBe("renovation-vote");
+    }
+
+    [Fact]
+    public async Task a_bundle_with_a_changed_event_or_proof_does_not_verify()
+    {
+        await DistrictSeals.SealAsync(_store, "yuelu", Votes.Start.AddDays(10));
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, RuleBook.Default(), "yuelu", _vote))!;
+        var json = JsonNode.Parse(JsonSerializer.Serialize(bundle, AuditBundle.Json))!;
+        json["events"]![2]!["data"]!["choice"] = "Yes";
+        var changedEvent = json.Deserialize<AuditBundle>(AuditBundle.Json)!;
+        bundle.Seal!.Proof.ShouldNotBeEmpty();
+        var changedProof = bundle with { Seal = bundle.Seal with { Proof = [.. bundle.Seal.Proof.Select(p => p with { Sibling = new string('a', 64) })] } };
+        var otherRoot = bundle with { Seal = bundle.Seal with { MerkleRoot = new string('b', 64) } };
+
+        var eventResult = AuditBundles.Verify(changedEvent);
+        var proofResult = AuditBundles.Verify(changedProof);
+
+        eventResult.Valid.ShouldBeFalse();
+        eventResult.Problems[0].ShouldStartWith("version 3:");
+        proofResult.Valid.ShouldBeFalse();
+        proofResult.Problems.ShouldContain(p => p.Contains("Merkle proof", StringComparison.Ordinal));
+        AuditBundles.Verify(otherRoot).Valid.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task numbers_are_hashed_by_value_so_a_reformatted_bundle_still_verifies()
+    {
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, RuleBook.Default(), "yuelu", _vote))!;
+        var text = JsonSerializer.Serialize(bundle, AuditBundle.Json).Replace("\"area\": 100,", "\"area\": 100.00,", StringComparison.Ordinal);
+
+        text.ShouldContain("100.00");
+        AuditBundles.Verify(JsonSerializer.Deserialize<AuditBundle>(text, AuditBundle.Json)!).Valid.ShouldBeTrue();
+    }
+}
