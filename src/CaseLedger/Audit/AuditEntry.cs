@@ -54,7 +54,8 @@ public sealed record AuditEntry
             District = e.TenantId,
             Version = e.Version,
             Sequence = e.Sequence,
-            Time = e.Timestamp,
+            // As stored (whole microseconds), so a rebuilt entry is identical to the live one.
+            Time = ChainHashing.ToStoredPrecision(e.Timestamp),
             Actor = e.UserName,
             OnBehalfOf = EventMetadata.Header(e, CaseHeaders.OnBehalfOf),
             Channel = EventMetadata.Header(e, CaseHeaders.Channel),
@@ -68,6 +69,8 @@ public sealed record AuditEntry
 /// <summary>Writes an <see cref="AuditEntry"/> for every appended event, in the append's transaction.</summary>
 public sealed class AuditTrailProjection(CaseKinds kinds) : IProjection
 {
+    public const string Name = "AuditTrail";
+
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(operations);

@@ -53,6 +53,8 @@ public sealed record ChainHead
 /// </summary>
 public sealed class HashChainProjection(Func<ISerializer> serializer) : IProjection
 {
+    public const string Name = "HashChain";
+
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(operations);

@@ -67,9 +67,9 @@ public static class CaseLedgerSetup
         // Rich appends give inline projections each event's global sequence and its stored timestamp,
         // which the hash chain and the audit trail record.
         options.Events.AppendMode = EventAppendMode.Rich;
-        options.Projections.Add(new HashChainProjection(options.Serializer), ProjectionLifecycle.Inline);
+        options.Projections.Add(new HashChainProjection(options.Serializer), ProjectionLifecycle.Inline, HashChainProjection.Name);
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
-        options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline);
+        options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
         DistrictSeals.Register(options);
         options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);
         return new CaseLedgerStoreOptions(options, kinds);

@@ -101,7 +101,7 @@ public sealed class LedgerHost : IAsyncDisposable
         await _factory.DisposeAsync();
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CaseLedger.sln")))

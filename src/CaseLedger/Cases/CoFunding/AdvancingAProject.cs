@@ -77,6 +77,12 @@ public static class AdvancingAProject
         }
 
         var grant = Eligibility.GrantOn(command.AuditedCost, project.Rules);
+        if (grant == previous)
+        {
+            // The revision does not move the rounded grant: the new cost is recorded, nothing is adjusted.
+            return Decision.Accept(audited);
+        }
+
         return Decision.Accept(audited, new AwardAdjusted(project.Id, project.AuditedCost!.Value, command.AuditedCost, previous, grant,
             grant.Minus(previous), audited.AuditReference, project.Rule, now));
     }

@@ -8,12 +8,12 @@ namespace CaseLedger.Cases.CoFunding;
 /// What a co-funding decision knows of the renovation vote a project references, read from the vote's
 /// <see cref="VoteTally"/> by the handler and passed in, so the decision itself stays pure.
 /// </summary>
-public sealed record VoteReference(Guid VoteId, string CompoundId, VotingRoute Route, VoteStatus Status, VoteOutcome? Outcome)
+public sealed record VoteReference(Guid VoteId, string CompoundId, VotingRoute Route, VoteStatus Status, VoteOutcome? Outcome, decimal? ApprovedAmount = null)
 {
     public static VoteReference From(VoteTally tally)
     {
         ArgumentNullException.ThrowIfNull(tally);
-        return new VoteReference(tally.Id, tally.CompoundId, tally.Route, tally.Status, tally.FinalOutcome);
+        return new VoteReference(tally.Id, tally.CompoundId, tally.Route, tally.Status, tally.FinalOutcome, tally.Proposal.Amount);
     }
 }
 
@@ -58,12 +58,19 @@ public static class Eligibility
         string compoundId, decimal maintenanceFundSpend, Guid? voteId, VoteReference? vote)
     {
         const string requirement = "a project spending the maintenance fund references a renovation vote of its compound that passed";
+        Rejection Refuse(string code, string reason) => new($"co_funding.{code}", reason);
+
         if (maintenanceFundSpend <= 0)
         {
+            // A vote that is referenced anyway must at least be a real vote of this compound.
+            if (voteId is not null && (vote is null || vote.CompoundId != compoundId))
+            {
+                return (new CriterionResult(VoteClause, requirement, false, $"vote {voteId} is not a vote of this compound"),
+                    Refuse("vote_not_found", $"No renovation vote {voteId} of compound '{compoundId}' exists in this district."));
+            }
+
             return (new CriterionResult(VoteClause, requirement, true, "no maintenance-fund money is spent, so no vote is needed"), null);
         }
-
-        Rejection Refuse(string code, string reason) => new($"co_funding.{code}", reason);
 
         if (voteId is null)
         {
@@ -93,6 +100,14 @@ public static class Eligibility
         {
             return (new CriterionResult(VoteClause, requirement, false, $"vote {vote.VoteId} failed"),
                 Refuse("vote_failed", $"Vote {vote.VoteId} did not pass, so the maintenance fund cannot be spent on this project."));
+        }
+
+        if (vote.ApprovedAmount is { } approved && maintenanceFundSpend > approved)
+        {
+            return (new CriterionResult(VoteClause, requirement, false,
+                    $"vote {vote.VoteId} approved {Yuan(approved)}, the project spends {Yuan(maintenanceFundSpend)} of the fund"),
+                Refuse("vote_amount_exceeded",
+                    $"Vote {vote.VoteId} approved a spend of {Yuan(approved)}; the project would spend {Yuan(maintenanceFundSpend)} of the maintenance fund."));
         }
 
         var how = vote.Route == VotingRoute.Simplified ? "approved by the owners' committee (simplified route)" : "passed by the owners";

@@ -36,20 +36,21 @@ public static class RegisteringAProject
             return Decision.Reject(invalid);
         }
 
+        var compound = command.Compound with { Id = command.Compound.Id.Trim(), Name = command.Compound.Name.Trim() };
         var fundSpend = command.Funding.Where(f => f.Source == FundingSource.MaintenanceFund).Sum(f => f.Amount);
-        if (fundSpend > 0 && !command.Compound.HasMaintenanceFund)
+        if (fundSpend > 0 && !compound.HasMaintenanceFund)
         {
             return Decision.Reject("co_funding.no_fund_to_spend", "The compound has no maintenance fund, so no maintenance-fund money can be listed.", RejectionKind.Invalid);
         }
 
-        var (voteResult, refused) = Eligibility.OfVote(command.Compound.Id, fundSpend, command.RenovationVoteId, vote);
+        var (voteResult, refused) = Eligibility.OfVote(compound.Id, fundSpend, command.RenovationVoteId, vote);
         if (refused is not null)
         {
             return Decision.Reject(refused);
         }
 
-        var criteria = Eligibility.OfCompound(command.Compound, rules).Append(voteResult).ToList();
-        return Decision.Accept(new ProjectRegistered(command.ProjectId, command.Compound with { Id = command.Compound.Id.Trim() },
+        var criteria = Eligibility.OfCompound(compound, rules).Append(voteResult).ToList();
+        return Decision.Accept(new ProjectRegistered(command.ProjectId, compound,
             command.Description.Trim(), command.EstimatedCost, command.Funding, command.RenovationVoteId,
             criteria.TrueForAll(c => c.Met), criteria, rules, channel, now));
     }
