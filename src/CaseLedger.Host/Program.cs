@@ -43,6 +43,20 @@ app.MapOpenApi();
 app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).WithName("Health");
 app.MapWolverineEndpoints();
 
+// `verb --help` shows the verb's usage. JasperFx prints a verb's usage through its help command and
+// exits 1, as it does for a mistyped command line; asking for help is not a failure, so it exits 0.
+if (args.Length >= 1 && args.Skip(1).Any(a => a is "--help" or "-h" or "-?"))
+{
+    await app.RunJasperFxCommands(["help", args[0]]);
+    return 0;
+}
+
+if (args is ["help", _])
+{
+    await app.RunJasperFxCommands(args);
+    return 0;
+}
+
 return await app.RunJasperFxCommands(args);
 
 /// <summary>Lets the test host start this program.</summary>

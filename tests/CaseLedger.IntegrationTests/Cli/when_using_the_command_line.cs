@@ -1,0 +1,138 @@
+using CaseLedger.Cases.CoFunding;
+using CaseLedger.Cases.Certificates;
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+using CaseLedger.IntegrationTests.Infrastructure;
+using Marten;
+using Npgsql;
+
+namespace CaseLedger.IntegrationTests.Cli;
+
+/// <summary>The audit verbs of the host executable, run as processes against a real database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class when_using_the_command_line(PostgresServer server) : IAsyncLifetime
+{
+    private string _connection = "";
+    private Guid _vote;
+
+    public async Task InitializeAsync()
+    {
+        _connection = await server.CreateDatabaseAsync("cli");
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(_connection);
+            options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
+            options.AddCaseLedger().AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
+        });
+        _vote = await Scenarios.DecidedVoteAsync(store, "yuelu");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task help_lists_the_caseledger_verbs_beside_martens_and_wolverines()
+    {
+        var result = await HostCli.RunAsync(null, "help");
+
+        result.ExitCode.ShouldBe(0);
+        foreach (var verb in new[] { "audit", "case-state", "case-diff", "verify", "seal", "export-bundle", "verify-bundle", "rebuild", "projections", "db-apply" })
+        {
+            result.Output.ShouldContain(verb);
+        }
+    }
+
+    [Theory]
+    [InlineData("verify", "--help")]
+    [InlineData("help", "verify")]
+    public async Task a_verb_with_help_explains_its_arguments_and_exits_zero(params string[] arguments)
+    {
+        var result = await HostCli.RunAsync(null, arguments);
+
+        result.ExitCode.ShouldBe(0);
+        result.Output.ShouldContain("verify <district>");
+        result.Output.ShouldContain("--case");
+    }
+
+    [Fact]
+    public async Task verify_says_intact_and_exits_zero_then_finds_an_edit_and_exits_non_zero()
+    {
+        var intact = await HostCli.RunAsync(_connection, "verify", "yuelu", "--case", _vote.ToString());
+        intact.ExitCode.ShouldBe(0, intact.Error);
+        intact.Output.ShouldContain("intact, 5 events");
+
+        await using (var connection = new NpgsqlConnection(_connection))
+        {
+            await connection.OpenAsync();
+            await using var edit = new NpgsqlCommand(
+                "update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"Yes\"') where stream_id = @id and version = 3", connection);
+            edit.Parameters.AddWithValue("id", _vote);
+            (await edit.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        var broken = await HostCli.RunAsync(_connection, "verify", "yuelu", "--case", _vote.ToString());
+        broken.ExitCode.ShouldNotBe(0);
+        broken.Output.ShouldContain("BROKEN at version 3: the event's data changed");
+    }
+
+    [Fact]
+    public async Task an_exported_bundle_verifies_offline_and_a_changed_one_does_not()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"caseledger-bundle-{Guid.NewGuid():N}.json");
+        try
+        {
+            (await HostCli.RunAsync(_connection, "seal", "--district", "yuelu")).ExitCode.ShouldBe(0);
+            var export = await HostCli.RunAsync(_connection, "export-bundle", "yuelu", _vote.ToString(), file);
+            export.ExitCode.ShouldBe(0, export.Error);
+
+            var good = await HostCli.RunAsync(null, "verify-bundle", file);
+            good.ExitCode.ShouldBe(0, good.Output + good.Error);
+            good.Output.ShouldContain("chain intact");
+            good.Output.ShouldContain("covered by seal");
+
+            var bundle = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+            bundle["events"]![3]!["data"]!["voterId"] = "O9";
+            await File.WriteAllTextAsync(file, bundle.ToJsonString());
+            var bad = await HostCli.RunAsync(null, "verify-bundle", file);
+            bad.ExitCode.ShouldNotBe(0);
+            bad.Output.ShouldContain("PROBLEM: version 4:");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task the_audit_trail_of_a_case_is_listed()
+    {
+        var result = await HostCli.RunAsync(_connection, "audit", "--district", "yuelu", "--case", _vote.ToString(), "--oldest-first");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Output.ShouldContain("5 entries");
+        result.Output.ShouldContain("staff-help-7 for O2 via Proxy");
+    }
+
+    [Fact]
+    public async Task a_case_is_shown_at_a_version()
+    {
+        var result = await HostCli.RunAsync(_connection, "case-state", "yuelu", _vote.ToString(), "--version", "2");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Output.ShouldContain("\"version\": 2");
+        result.Output.ShouldContain("\"yesMembers\": 1");
+    }
+
+    [Theory]
+    [InlineData("audit")]
+    [InlineData("case-state", "yuelu", "not-a-case-id")]
+    [InlineData("verify", "Not A District")]
+    [InlineData("verify-bundle", "/nonexistent/bundle.json")]
+    [InlineData("case-diff", "yuelu", "00000000-0000-0000-0000-000000000001", "--to-version", "2")]
+    public async Task bad_input_gets_a_message_and_a_non_zero_exit(params string[] arguments)
+    {
+        var result = await HostCli.RunAsync(_connection, arguments);
+
+        result.ExitCode.ShouldNotBe(0);
+        result.Error.ShouldContain("error:");
+    }
+}
