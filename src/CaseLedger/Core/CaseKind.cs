@@ -43,6 +43,12 @@ public abstract class CaseKind
     /// </summary>
     public virtual object? View(IEnumerable<object> events) => null;
 
+    /// <summary>How scenario files of this kind are read and run; null when the kind has none yet.</summary>
+    public virtual Scenarios.IScenarioDriver? ScenarioDriver => null;
+
+    /// <summary>How this kind's recorded decisions are replayed under a proposed rule version; null when it has none.</summary>
+    public virtual Rules.IWhatIfReplay? WhatIf => null;
+
     /// <summary>
     /// Loads the kind's demo data from its folder under <paramref name="seedsRoot"/> through its own
     /// decisions, at the times the data records. Returns the number of cases created.
