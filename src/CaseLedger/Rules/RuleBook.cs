@@ -187,6 +187,23 @@ public sealed class RuleBook
             return this;
         }
 
+        /// <summary>Adds a rule file, or every <c>*.json</c> rule file in a folder (in name order).</summary>
+        public Builder AddFiles(string path)
+        {
+            ArgumentNullException.ThrowIfNull(path);
+            var files = File.Exists(path)
+                ? [path]
+                : Directory.Exists(path)
+                    ? Directory.GetFiles(path, "*.json").Order(StringComparer.Ordinal).ToArray()
+                    : throw new RuleBookException($"{path}: no such rule file or folder.");
+            foreach (var file in files)
+            {
+                AddJson(File.ReadAllText(file), file);
+            }
+
+            return this;
+        }
+
         public Builder Add(RuleVersion version)
         {
             ArgumentNullException.ThrowIfNull(version);

@@ -68,6 +68,34 @@ public sealed class ScenarioRunner
 
     public ScenarioResult Run(Scenario scenario) => Execute(scenario, (driver, rule) => Task.FromResult(driver.Run(scenario, rule))).GetAwaiter().GetResult();
 
+    /// <summary>Runs a scenario; a scenario that cannot be run (its content is wrong) is a failure naming the line.</summary>
+    public ScenarioResult TryRun(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        try
+        {
+            return Run(scenario);
+        }
+        catch (ScenarioFormatException e)
+        {
+            return new ScenarioResult(scenario, false, [e.Message], null, e.Message);
+        }
+    }
+
+    /// <summary>The store-backed counterpart of <see cref="TryRun"/>.</summary>
+    public async Task<ScenarioResult> TryRunInStoreAsync(Scenario scenario, IDocumentStore store, string district, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        try
+        {
+            return await RunInStoreAsync(scenario, store, district, ct);
+        }
+        catch (ScenarioFormatException e)
+        {
+            return new ScenarioResult(scenario, false, [e.Message], null, e.Message);
+        }
+    }
+
     public Task<ScenarioResult> RunInStoreAsync(Scenario scenario, IDocumentStore store, string district, CancellationToken ct = default) =>
         Execute(scenario, (driver, rule) => driver.RunInStoreAsync(scenario, rule, store, district, ct));
 

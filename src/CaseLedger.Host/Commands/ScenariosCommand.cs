@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using CaseLedger.Core;
+using CaseLedger.Rules;
+using CaseLedger.Scenarios;
+using JasperFx.CommandLine;
+using Marten;
+
+namespace CaseLedger.Host.Commands;
+
+public sealed class ScenariosInput : NetCoreInput
+{
+    [Description("What to do: run")]
+    public string Action { get; set; } = "";
+
+    [Description("A scenario file or a folder of them (default: seeds/scenarios)")]
+    public string Path { get; set; } = "";
+
+    [Description("Run every step through the real store and command plumbing instead of in memory"), FlagAlias("store", true)]
+    public bool StoreFlag { get; set; }
+
+    [Description("Extra rule files or folders, e.g. proposed versions (default: seeds/rules when present)"), FlagAlias("rules", true)]
+    public IEnumerable<string> RulesFlag { get; set; } = [];
+
+    [Description("Print every clause with how often it was met and not met"), FlagAlias("coverage", true)]
+    public bool CoverageFlag { get; set; }
+}
+
+[Description("Run rule scenarios (YAML): pass/fail per scenario, differences, and rule-clause coverage", Name = "scenarios")]
+public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
+{
+    /// <summary>Scenario cases recorded in the store by <c>--store</c> runs go to this district.</summary>
+    public const string StoreDistrict = "scenario-runs";
+
+    public ScenariosCommand()
+    {
+        Usage("Run the scenarios in seeds/scenarios").Arguments(x => x.Action);
+        Usage("Run the scenarios in a file or folder").Arguments(x => x.Action, x => x.Path);
+    }
+
+    public override async Task<bool> Execute(ScenariosInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Action != "run")
+        {
+            return CommandSupport.Fail($"unknown action '{input.Action}': the action is 'run' (scenarios run [path]).");
+        }
+
+        try
+        {
+            var path = input.Path.Length > 0 ? input.Path : Path.Combine("seeds", "scenarios");
+            var files = ScenarioFile.LoadAll(path);
+            if (input.StoreFlag)
+            {
+                return await CommandSupport.RunAsync(input, async services =>
+                    await RunAsync(files, input, Rules(services.GetRequiredService<RuleBook>(), input.RulesFlag), services.GetRequiredService<IDocumentStore>()));
+            }
+
+            return await RunAsync(files, input, Rules(null, input.RulesFlag), store: null);
+        }
+        catch (Exception e) when (e is ScenarioFormatException or RuleBookException)
+        {
+            return CommandSupport.Fail(e.Message);
+        }
+    }
+
+    /// <summary>The rule book for scenario runs: the host's (or the default) plus proposed versions from files.</summary>
+    internal static RuleBook Rules(RuleBook? hosted, IEnumerable<string> extra)
+    {
+        var builder = new RuleBook.Builder().AddDefault();
+        foreach (var version in hosted?.All ?? [])
+        {
+            builder.Add(version);
+        }
+
+        var paths = extra.ToList();
+        if (paths.Count == 0 && Directory.Exists(Path.Combine("seeds", "rules")))
+        {
+            paths.Add(Path.Combine("seeds", "rules"));
+        }
+
+        paths.ForEach(p => builder.AddFiles(p));
+        return builder.Build();
+    }
+
+    private static async Task<bool> RunAsync(IReadOnlyList<ScenarioFile> files, ScenariosInput input, RuleBook rules, IDocumentStore? store)
+    {
+        var drivers = LedgerKinds.Offline().All.Select(k => k.ScenarioDriver).OfType<IScenarioDriver>().ToList();
+        var runner = new ScenarioRunner(drivers, rules);
+        var results = new List<ScenarioResult>();
+        var watch = Stopwatch.StartNew();
+        foreach (var file in files)
+        {
+            Console.WriteLine($"{file.Path} - {file.Topic}");
+            foreach (var scenario in file.Scenarios)
+            {
+                var result = store is null ? runner.TryRun(scenario) : await runner.TryRunInStoreAsync(scenario, store, StoreDistrict);
+                results.Add(result);
+                Console.WriteLine($"  {(result.Passed ? "pass" : "FAIL")}  {scenario.Name}");
+                foreach (var difference in result.Differences)
+                {
+                    Console.WriteLine($"        {difference}");
+                }
+            }
+        }
+
+        var failed = results.Count(r => !r.Passed);
+        Console.WriteLine();
+        Console.WriteLine($"{results.Count} scenarios in {files.Count} files{(store is null ? "" : " (through the store)")}: " +
+                          $"{results.Count - failed} passed, {failed} failed, in {watch.Elapsed.TotalSeconds:0.00} s");
+        PrintCoverage(Coverage.Of(drivers, results), input.CoverageFlag);
+        return failed == 0;
+    }
+
+    private static void PrintCoverage(IReadOnlyList<ClauseCoverage> coverage, bool everything)
+    {
+        Console.WriteLine($"Rule clauses: {coverage.Count}; exercised on both sides: {coverage.Count(c => c.BothSides)}, " +
+                          $"only met: {coverage.Count(c => c.Met > 0 && c.NotMet == 0)}, only not met: {coverage.Count(c => c.Met == 0 && c.NotMet > 0)}, " +
+                          $"never: {coverage.Count(c => c.Never)}");
+        foreach (var clause in coverage.Where(c => everything || !c.BothSides))
+        {
+            var state = clause.Never ? "never exercised" : clause.BothSides ? "both sides" : clause.Met > 0 ? "only met" : "only not met";
+            Console.WriteLine($"  {clause.Clause,-45} met {clause.Met,4}, not met {clause.NotMet,4}  {state}  ({clause.Description})");
+        }
+    }
+}
