@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.Rules;
@@ -29,7 +30,33 @@ internal sealed class BallotBenchmark
         _roll = roll;
     }
 
-    public static async Task<BallotBenchmark> CreateAsync(string connection, int households)
+    /// <summary>The ballots suite: warms up on one untimed vote, runs the three paths and prints their rates.</summary>
+    public static async Task RunAsync(int households, int window)
+    {
+        await using var database = await BenchDatabase.OpenAsync("bench");
+        Console.WriteLine($"CaseLedger ballot benchmark: {households} households, {window} ballots timed at each end, " +
+                          $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+        var bench = await CreateAsync(database.ConnectionString, households);
+        // Warm up the JIT (tiered compilation settles only after many calls), Marten's and Npgsql's caches
+        // and the server on a whole vote of the same size that is not timed.
+        await bench.WarmUpAsync(households);
+        var results = new List<(string Name, Rate Start, Rate End)>
+        {
+            await bench.CaseLedgerBallotsAsync(window),
+            await bench.RawAppendsAsync(window),
+            await bench.ReplayEveryBallotAsync(window),
+        };
+
+        Console.WriteLine();
+        Console.WriteLine($"{"path",-52} {"first " + window,12} {"last " + window,12} {"end/start",10}");
+        foreach (var (name, start, end) in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-52} {start.PerSecond,10:0}/s {end.PerSecond,10:0}/s {end.PerSecond / start.PerSecond,10:0.00}"));
+        }
+    }
+
+    private static async Task<BallotBenchmark> CreateAsync(string connection, int households)
     {
         var ledger = DocumentStore.For(o =>
         {

@@ -1,76 +1,76 @@
-using System.Diagnostics;
 using System.Globalization;
 using CaseLedger.Benchmarks;
-using CaseLedger.LocalPostgres;
 
-// Measures the cost of one ballot as a 702-household vote fills up, against raw Marten appends of
-// the same events in the same run. Run: ./build.sh bench  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks)
-// Options: --households N (default 702), --window N ballots measured at each end (default 100),
-// or CASELEDGER_BENCH_CONNECTION to use an existing server instead of a throwaway cluster.
+// Two suites, each on its own throwaway PostgreSQL cluster (or on CASELEDGER_BENCH_CONNECTION):
+//   ballots  the cost of one ballot as a 702-household vote fills up, against raw Marten appends of the
+//            same events in the same run; --households N (default 702), --window N ballots timed at each end (default 100).
+//   audit    verifying the seeded 702-household vote and its whole district, its audit trail, its offline bundle.
+// Run: ./build.sh bench [ballots|audit] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
+// With no suite named, both run, ballots first.
 
-var households = Option(args, "--households", 702);
-var window = Option(args, "--window", 100);
-if (window * 2 > households)
+const string Usage = "usage: ./build.sh bench [ballots|audit] [--households N] [--window N]  (the options are the ballots suite's)";
+
+var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
+if (suite is not (null or "ballots" or "audit"))
 {
-    Console.Error.WriteLine("--window must be at most half of --households.");
-    return 2;
+    return UsageError($"Unknown suite '{suite}'.");
 }
 
-await using var cluster = Environment.GetEnvironmentVariable("CASELEDGER_BENCH_CONNECTION") is { Length: > 0 }
-    ? null
-    : await LocalPostgresCluster.StartAsync(new LocalPostgresOptions
+var households = 702;
+var window = 100;
+for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
+{
+    var name = args[i];
+    if (name is not ("--households" or "--window"))
     {
-        DataDirectory = LocalPostgresCluster.CreateThrowawayDirectory(),
-        Database = "bench",
-        DeleteOnDispose = true,
-    });
-var connection = cluster?.ConnectionString ?? Environment.GetEnvironmentVariable("CASELEDGER_BENCH_CONNECTION")!;
+        return UsageError($"Unknown option '{name}'.");
+    }
 
-Console.WriteLine($"CaseLedger ballot benchmark: {households} households, {window} ballots timed at each end, " +
-                  $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
-var bench = await BallotBenchmark.CreateAsync(connection, households);
-// Warm up the JIT (tiered compilation settles only after many calls), Marten's and Npgsql's caches
-// and the server on a whole vote of the same size that is not timed.
-await bench.WarmUpAsync(households);
-var results = new List<(string Name, Rate Start, Rate End)>
-{
-    await bench.CaseLedgerBallotsAsync(window),
-    await bench.RawAppendsAsync(window),
-    await bench.ReplayEveryBallotAsync(window),
-};
+    if (suite == "audit")
+    {
+        return UsageError($"{name} is an option of the ballots suite; the audit suite takes none.");
+    }
 
-Console.WriteLine();
-Console.WriteLine($"{"path",-52} {"first " + window,12} {"last " + window,12} {"end/start",10}");
-foreach (var (name, start, end) in results)
+    if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+    {
+        return UsageError($"{name} needs a whole number of at least 1.");
+    }
+
+    if (name == "--households")
+    {
+        households = value;
+    }
+    else
+    {
+        window = value;
+    }
+}
+
+if (window * 2 > households)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-52} {start.PerSecond,10:0}/s {end.PerSecond,10:0}/s {end.PerSecond / start.PerSecond,10:0.00}"));
+    return UsageError("--window must be at most half of --households.");
+}
+
+if (suite is null or "ballots")
+{
+    await BallotBenchmark.RunAsync(households, window);
+}
+
+if (suite is null)
+{
+    Console.WriteLine();
+}
+
+if (suite is null or "audit")
+{
+    await AuditBenchmark.RunAsync();
 }
 
 return 0;
 
-static int Option(string[] args, string name, int fallback)
+static int UsageError(string message)
 {
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-}
-
-namespace CaseLedger.Benchmarks
-{
-    /// <summary>A throughput over a timed run of operations.</summary>
-    internal readonly record struct Rate(int Operations, TimeSpan Elapsed)
-    {
-        public double PerSecond => Operations / Elapsed.TotalSeconds;
-
-        public static async Task<Rate> MeasureAsync(int operations, Func<int, Task> operation)
-        {
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < operations; i++)
-            {
-                await operation(i);
-            }
-
-            return new Rate(operations, watch.Elapsed);
-        }
-    }
+    Console.Error.WriteLine(message);
+    Console.Error.WriteLine(Usage);
+    return 2;
 }

@@ -64,9 +64,10 @@ public static class ChainVerifier
         var links = (await session.Query<ChainLink>().ToListAsync(ct)).ToLookup(l => l.CaseId);
         var seal = await DistrictSeals.LatestAsync(session, ct);
         var sealedHeads = seal?.Heads.ToDictionary(h => h.CaseId) ?? [];
-        var caseIds = all.Select(r => r.Chained.CaseId).Concat(links.Select(g => g.Key)).Distinct().ToList();
+        var rowsByCase = all.ToLookup(r => r.Chained.CaseId);
+        var caseIds = rowsByCase.Select(g => g.Key).Concat(links.Select(g => g.Key)).Distinct().ToList();
         var results = caseIds
-            .Select(id => Verify(id, district, all.Where(r => r.Chained.CaseId == id).OrderBy(r => r.Chained.Version).ToList(),
+            .Select(id => Verify(id, district, rowsByCase[id].OrderBy(r => r.Chained.Version).ToList(),
                 links[id].OrderBy(l => l.Version).ToList(), sealedHeads.GetValueOrDefault(id), seal?.Number))
             .ToList();
 
@@ -111,14 +112,16 @@ public static class ChainVerifier
         {
             var row = byVersion.GetValueOrDefault(version);
             var link = linkByVersion.GetValueOrDefault(version);
-            var broken = Compare(version, previous, row, link);
-            if (broken is not null)
+            var hash = row is null ? null : ChainHashing.Link(previous, row.Chained);
+            if (row is null || link is null || hash != link.Hash || link.Previous != previous || row.Id != link.EventId || row.Sequence != link.Sequence)
             {
+                // Only a mismatch needs the finer hashes that say what differs.
+                var broken = Compare(version, previous, row, link, hash);
                 return new CaseVerification(caseId, district, rows.Count, false, broken, null, sealNumber,
                     sealedHead is null ? null : sealedHead.Version < version && sealedHashRecomputed == sealedHead.Hash);
             }
 
-            previous = ChainHashing.Link(previous, row!.Chained);
+            previous = hash;
             if (sealedHead?.Version == version)
             {
                 sealedHashRecomputed = previous;
@@ -132,7 +135,7 @@ public static class ChainVerifier
         return new CaseVerification(caseId, district, rows.Count, sealBreak is null, sealBreak, previous, sealNumber, matchesSeal);
     }
 
-    private static BrokenLink? Compare(long version, string previous, StoredEvent? row, ChainLink? link)
+    private static BrokenLink Compare(long version, string previous, StoredEvent? row, ChainLink? link, string? hash)
     {
         if (row is null)
         {
@@ -182,8 +185,7 @@ public static class ChainVerifier
             return new BrokenLink(version, "the recorded link does not follow from the events before it", link.Previous, previous);
         }
 
-        var hash = ChainHashing.Link(previous, row.Chained);
-        return hash == link.Hash ? null : new BrokenLink(version, "the recorded link was altered", link.Hash, hash);
+        return new BrokenLink(version, "the recorded link was altered", link.Hash, hash);
     }
 
     /// <summary>Reads event rows with plain SQL: a whole district, or one case.</summary>
@@ -207,7 +209,8 @@ public static class ChainVerifier
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            JsonElement? headers = reader.IsDBNull(7) ? null : JsonDocument.Parse(reader.GetString(7)).RootElement;
+            using var headerDocument = reader.IsDBNull(7) ? null : JsonDocument.Parse(reader.GetString(7));
+            JsonElement? headers = headerDocument?.RootElement;
             string? Header(string name) =>
                 headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);

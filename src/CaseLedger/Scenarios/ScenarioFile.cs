@@ -62,6 +62,11 @@ public sealed record ScenarioFile(string Path, string Topic, IReadOnlyList<Scena
         var topic = root.Required("topic").Text;
         var kind = root.Get("kind")?.Text;
         var fileRule = root.Get("rule")?.Text;
+        if (fileRule is not null && !fileRule.Contains('@', StringComparison.Ordinal))
+        {
+            throw root.Required("rule").Error($"a rule is written id@version, e.g. renovation-vote@2, not '{fileRule}'");
+        }
+
         var fileDate = root.Get("date")?.Date();
         var scenarios = root.Required("scenarios").Items.Select(item =>
         {

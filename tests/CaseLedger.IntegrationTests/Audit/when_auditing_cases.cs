@@ -27,11 +27,11 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
             options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
             options.AddCaseLedger(_kinds).AddRenovationVotes();
         });
-        _vote = await Scenarios.DecidedVoteAsync(_store, "yuelu");
-        _otherDistrictVote = await Scenarios.DecidedVoteAsync(_store, "furong");
+        _vote = await SampleCases.DecidedVoteAsync(_store, "yuelu");
+        _otherDistrictVote = await SampleCases.DecidedVoteAsync(_store, "furong");
         // Two more cases, so a seal's Merkle proof for the first one has siblings to check.
-        await Scenarios.DecidedVoteAsync(_store, "yuelu");
-        await Scenarios.DecidedVoteAsync(_store, "yuelu");
+        await SampleCases.DecidedVoteAsync(_store, "yuelu");
+        await SampleCases.DecidedVoteAsync(_store, "yuelu");
     }
 
     public Task DisposeAsync()

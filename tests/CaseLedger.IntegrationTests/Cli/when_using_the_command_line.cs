@@ -24,7 +24,7 @@ public sealed class when_using_the_command_line(PostgresServer server) : IAsyncL
             options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
             options.AddCaseLedger().AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
         });
-        _vote = await Scenarios.DecidedVoteAsync(store, "yuelu");
+        _vote = await SampleCases.DecidedVoteAsync(store, "yuelu");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

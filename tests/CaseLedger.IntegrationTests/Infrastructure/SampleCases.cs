@@ -6,7 +6,7 @@ using Marten;
 namespace CaseLedger.IntegrationTests.Infrastructure;
 
 /// <summary>Cases written through the real decisions and <see cref="CaseCommands"/>, for tests that need some history.</summary>
-public static class Scenarios
+public static class SampleCases
 {
     private static readonly RenovationVoteRules Rules = RuleBook.Default().Get<RenovationVoteRules>(RenovationVoteRules.RuleId, "2");
 

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CaseLedger.Audit;
+using CaseLedger.Cases.Certificates;
+using CaseLedger.Cases.CoFunding;
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+using CaseLedger.Rules;
+using JasperFx;
+using Marten;
+using Npgsql;
+
+namespace CaseLedger.Benchmarks;
+
+/// <summary>
+/// What an auditor's questions cost on the seeded district: verifying the 702-household vote's chain,
+/// verifying the whole district against its seal, reading the vote's audit trail, and exporting and
+/// checking its offline bundle. All seeds are loaded once and the district is sealed once; each
+/// operation is then warmed up and timed run by run. Every run's result is checked, so an operation
+/// that went wrong is never reported as fast.
+/// </summary>
+internal static class AuditBenchmark
+{
+    private const string District = "yuelu";
+    private const int WarmUps = 3;
+
+    /// <summary>The suite's own schema, dropped at the start so a rerun on an existing server starts empty.</summary>
+    private const string Schema = "audit_bench";
+
+    /// <summary>The seeded 702-household vote.</summary>
+    private static readonly Guid Vote = Guid.Parse("0190c9a0-0000-7000-8000-000000000001", CultureInfo.InvariantCulture);
+
+    public static async Task RunAsync()
+    {
+        await using var database = await BenchDatabase.OpenAsync("bench_audit");
+        var serverVersion = await DropSchemaAsync(database.ConnectionString);
+        var kinds = new CaseKinds();
+        using var store = DocumentStore.For(o =>
+        {
+            o.Connection(database.ConnectionString);
+            o.AutoCreateSchemaObjects = AutoCreate.All;
+            o.AddCaseLedger(kinds).AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
+            o.DatabaseSchemaName = Schema;
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        Console.WriteLine($"CaseLedger audit benchmark: district {District}, {WarmUps} warm-up runs per operation, " +
+                          $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, PostgreSQL {serverVersion}, {DateTime.UtcNow:yyyy-MM-dd}");
+
+        var rules = RuleBook.Default();
+        var seeds = Path.Combine(RepositoryRoot(), "seeds");
+        var seeding = Stopwatch.StartNew();
+        var seeded = new List<string>();
+        foreach (var kind in kinds.All)
+        {
+            seeded.Add($"{await kind.SeedAsync(store, rules, seeds, CancellationToken.None)} {kind.Name}");
+        }
+
+        var seedTime = seeding.Elapsed;
+        var districtEvents = (await ChainVerifier.ReadEventsAsync(store, District, null)).Count;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Seeded {string.Join(", ", seeded)} case(s): {districtEvents} events, in {seedTime.TotalSeconds:0.0} s"));
+        var seal = await DistrictSeals.SealAsync(store, District, DateTimeOffset.UtcNow)
+                   ?? throw new InvalidOperationException($"District {District} has nothing to seal: were the seeds loaded?");
+        Console.WriteLine($"Sealed district {District}: seal {seal.Number} over {seal.Cases} case chains");
+
+        var voteEvents = (await ChainVerifier.VerifyCaseAsync(store, District, Vote))?.Events
+                         ?? throw new InvalidOperationException($"The seeded vote {Vote} is not in district {District}.");
+        var chains = (await ChainVerifier.VerifyDistrictAsync(store, District)).Cases;
+        var pages = (int)Math.Ceiling(voteEvents / (double)AuditQuery.MaxPageSize);
+        var bundleJson = "";
+
+        var rows = new List<(string Operation, string Size, Samples Samples)>
+        {
+            ("verify the vote's chain (VerifyCaseAsync)", $"{voteEvents} events", await Samples.MeasureAsync(WarmUps, 50, async () =>
+            {
+                var result = await ChainVerifier.VerifyCaseAsync(store, District, Vote);
+                Check(result is { Intact: true, MatchesSeal: true } && result.Events == voteEvents, "the vote's chain does not verify");
+            })),
+            ("verify the district (VerifyDistrictAsync)", $"{chains} chains, {districtEvents} events", await Samples.MeasureAsync(WarmUps, 20, async () =>
+            {
+                var result = await ChainVerifier.VerifyDistrictAsync(store, District);
+                Check(result is { AllIntact: true, SealRootMatches: true } && result.Cases == chains, "the district does not verify");
+            })),
+            ("audit trail of the vote: newest 50", "1 page of 50", await Samples.MeasureAsync(WarmUps, 200, async () =>
+            {
+                var page = await AuditTrail.QueryAsync(store, new AuditQuery([District], CaseId: Vote, PageSize: 50));
+                Check(page.Entries.Count == 50 && page.Total == voteEvents, "the audit trail's first page is wrong");
+            })),
+            ("audit trail of the vote: all, oldest first", $"{pages} pages of {AuditQuery.MaxPageSize}", await Samples.MeasureAsync(WarmUps, 50, async () =>
+            {
+                var entries = 0;
+                for (var page = 1; page <= pages; page++)
+                {
+                    entries += (await AuditTrail.QueryAsync(store,
+                        new AuditQuery([District], CaseId: Vote, OldestFirst: true, Page: page, PageSize: AuditQuery.MaxPageSize))).Entries.Count;
+                }
+
+                Check(entries == voteEvents, "the audit trail does not hold one entry per event");
+            })),
+            ("export the vote's bundle (ExportAsync + JSON)", $"{voteEvents} events", await Samples.MeasureAsync(WarmUps, 50, async () =>
+            {
+                var bundle = await AuditBundles.ExportAsync(store, kinds, rules, District, Vote);
+                Check(bundle is { Seal: not null } && bundle.Events.Count == voteEvents, "the bundle is incomplete");
+                bundleJson = JsonSerializer.Serialize(bundle, AuditBundle.Json);
+            })),
+            // Runs after the export above, so bundleJson holds the exported bundle.
+            ("verify the bundle offline (JSON + Verify)", $"{Encoding.UTF8.GetByteCount(bundleJson) / 1024} KB of JSON", await Samples.MeasureAsync(WarmUps, 50, () =>
+            {
+                var bundle = JsonSerializer.Deserialize<AuditBundle>(bundleJson, AuditBundle.Json)!;
+                Check(AuditBundles.Verify(bundle) is { Valid: true } result && result.SealNumber == seal.Number, "the bundle does not verify");
+                return Task.CompletedTask;
+            })),
+        };
+
+        Console.WriteLine();
+        Console.WriteLine($"{"operation",-46} {"size",-22} {"runs",5} {"median",10} {"p95",10} {"runs/s",8}");
+        foreach (var (operation, size, samples) in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{operation,-46} {size,-22} {samples.Runs,5} {samples.MedianMs,7:0.00} ms {samples.P95Ms,7:0.00} ms {samples.PerSecond,8:0.0}"));
+        }
+    }
+
+    private static void Check(bool ok, string what)
+    {
+        if (!ok)
+        {
+            throw new InvalidOperationException($"Benchmark stopped: {what}.");
+        }
+    }
+
+    /// <summary>Drops the suite's schema and returns the server's version.</summary>
+    private static async Task<string> DropSchemaAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using var version = new NpgsqlCommand("show server_version", connection);
+        return (string)(await version.ExecuteScalarAsync())!;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "CaseLedger.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException("The benchmark runs outside the CaseLedger repository: no seeds to load.");
+    }
+}
