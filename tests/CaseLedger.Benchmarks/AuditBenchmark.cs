@@ -145,7 +145,7 @@ internal static class AuditBenchmark
         return (string)(await version.ExecuteScalarAsync())!;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "CaseLedger.sln")))

@@ -12,10 +12,21 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     public const string ConnectionVariable = "CASELEDGER_TEST_CONNECTION";
 
+    private static readonly TaskCompletionSource<PostgresServer> Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private LocalPostgresCluster? _cluster;
     private string _adminConnection = "";
 
+    /// <summary>The run's server, for class fixtures, which xUnit cannot hand the collection fixture.</summary>
+    public static Task<PostgresServer> SharedAsync() => Started.Task;
+
     public async Task InitializeAsync()
+    {
+        await StartAsync();
+        Started.TrySetResult(this);
+    }
+
+    private async Task StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable(ConnectionVariable);
         if (!string.IsNullOrWhiteSpace(configured))
