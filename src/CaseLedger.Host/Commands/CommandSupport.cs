@@ -68,6 +68,24 @@ internal static class CommandSupport
             : throw new CommandFailure($"'{district}' is not a district id: lower-case letters, digits and dashes.");
     }
 
+    /// <summary>
+    /// A folder under the repository's <c>seeds/</c> (e.g. <c>scenarios</c>), found from the current folder
+    /// upwards, so the verbs work from the repository root and through <c>dotnet run --project</c> alike.
+    /// </summary>
+    public static string? SeedsFolder(string name)
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "seeds", name);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     public static void WriteJson(object value) => Console.WriteLine(JsonSerializer.Serialize(value, value.GetType(), Json));
 
     private static JsonSerializerOptions CreateJson()

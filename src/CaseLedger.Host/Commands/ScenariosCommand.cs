@@ -47,7 +47,9 @@ public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
 
         try
         {
-            var path = input.Path.Length > 0 ? input.Path : Path.Combine("seeds", "scenarios");
+            var path = input.Path.Length > 0
+                ? input.Path
+                : CommandSupport.SeedsFolder("scenarios") ?? throw new ScenarioFormatException(Path.Combine("seeds", "scenarios"), 0, "no such folder here or above; name a file or folder");
             var files = ScenarioFile.LoadAll(path);
             if (input.StoreFlag)
             {
@@ -73,9 +75,9 @@ public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
         }
 
         var paths = extra.ToList();
-        if (paths.Count == 0 && Directory.Exists(Path.Combine("seeds", "rules")))
+        if (paths.Count == 0 && CommandSupport.SeedsFolder("rules") is { } proposed)
         {
-            paths.Add(Path.Combine("seeds", "rules"));
+            paths.Add(proposed);
         }
 
         paths.ForEach(p => builder.AddFiles(p));
