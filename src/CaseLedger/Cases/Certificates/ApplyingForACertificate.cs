@@ -57,7 +57,7 @@ public static class ApplyingForACertificate
         return Decision.Accept(
             new CertificateApplied(command.ApplicationId, command.DocumentType, applicant, document, applicationDate, rules, channel, now),
             new CertificateEligibilityDecided(command.ApplicationId, assessment.Route, assessment.Criteria, assessment.Situations,
-                assessment.Reason, rules.Rule, now));
+                assessment.Reason, rules.Rule, now, assessment.SituationCriteria));
     }
 
     /// <summary>The refusal for a document type that cannot be issued online; the HTTP edge uses it for unreadable names too.</summary>

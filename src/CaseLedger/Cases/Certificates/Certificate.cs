@@ -107,7 +107,8 @@ public sealed record CertificateApplied(
 /// <summary>
 /// Every criterion of the fully online route was evaluated on the application date; the route follows.
 /// <c>Situations</c> lists those of the existing document that hold. Appended together with
-/// <see cref="CertificateApplied"/>.
+/// <see cref="CertificateApplied"/>. <c>SituationCriteria</c> records each of the four situations as its own
+/// clause; events stored before it was added have none (null), and their situations are those listed.
 /// </summary>
 public sealed record CertificateEligibilityDecided(
     Guid ApplicationId,
@@ -116,7 +117,8 @@ public sealed record CertificateEligibilityDecided(
     IReadOnlyList<DocumentSituation> Situations,
     string Reason,
     RuleRef Rule,
-    DateTimeOffset DecidedAt)
+    DateTimeOffset DecidedAt,
+    IReadOnlyList<CriterionResult>? SituationCriteria = null)
 {
     /// <summary>The clauses that failed; empty on the fully online route.</summary>
     [JsonIgnore]

@@ -44,6 +44,10 @@ public sealed class CertificateKind : CaseKind
         _ => null,
     };
 
+    public override Scenarios.IScenarioDriver? ScenarioDriver { get; } = new CertificateScenarios();
+
+    public override IWhatIfReplay? WhatIf { get; } = new CertificateWhatIf();
+
     public override object? View(IEnumerable<object> events) => Fold.Events<CertificateEligibility>(CertificateEligibilityProjection.Evolve, events);
 
     private static string Document(DocumentType type) => type switch

@@ -4,12 +4,16 @@ using CaseLedger.Core;
 
 namespace CaseLedger.Cases.Certificates;
 
-/// <summary>What deciding eligibility found: the route, every criterion with its figures, and the document's situations.</summary>
+/// <summary>
+/// What deciding eligibility found: the route, every criterion with its figures, the document's situations,
+/// and each of the four situations as a clause of its own.
+/// </summary>
 public sealed record EligibilityAssessment(
     CertificateRoute Route,
     IReadOnlyList<CriterionResult> Criteria,
     IReadOnlyList<DocumentSituation> Situations,
-    string Reason);
+    string Reason,
+    IReadOnlyList<CriterionResult> SituationCriteria);
 
 /// <summary>
 /// Applies a version of the <c>certificate-online</c> rule to an application on its application date.
@@ -23,6 +27,13 @@ public static class Eligibility
     public const string AgeClause = "certificate-online.age";
     public const string DocumentSituationClause = "certificate-online.document-situation";
     public const string FingerprintsClause = "certificate-online.fingerprints";
+
+    // The four situations of the existing document, each recorded on its own so a rule author sees
+    // which of them a case exercised; document-situation is met when any of them is.
+    public const string ValidityRunningOutClause = "certificate-online.document-situation.validity-running-out";
+    public const string DamagedClause = "certificate-online.document-situation.damaged";
+    public const string LostOrStolenClause = "certificate-online.document-situation.lost-or-stolen";
+    public const string VisaPagesUsedUpClause = "certificate-online.document-situation.visa-pages-used-up";
 
     /// <summary>The channels of the national platform: its website and its two mini-programs.</summary>
     public static readonly FrozenSet<Channel> OnlineChannels =
@@ -45,12 +56,14 @@ public static class Eligibility
             FingerprintsOnFile(applicant, rules),
         };
 
+        var situationCriteria = SituationCriteria(document, situations, applicationDate, rules);
         var unmet = criteria.Where(c => !c.Met).Select(c => c.Clause).ToList();
         return unmet.Count == 0
             ? new EligibilityAssessment(CertificateRoute.FullyOnline, criteria, situations,
-                $"Every criterion of {rules.Rule} is met: the application proceeds fully online.")
+                $"Every criterion of {rules.Rule} is met: the application proceeds fully online.", situationCriteria)
             : new EligibilityAssessment(CertificateRoute.InPersonWindow, criteria, situations,
-                $"Not eligible for the fully online route under {rules.Rule} ({string.Join(", ", unmet)} not met): apply in person at an exit-entry window.");
+                $"Not eligible for the fully online route under {rules.Rule} ({string.Join(", ", unmet)} not met): apply in person at an exit-entry window.",
+                situationCriteria);
     }
 
     /// <summary>
@@ -142,18 +155,44 @@ public static class Eligibility
             Invariant($"aged {age} on {Day(applicationDate)} (born {Day(applicant.DateOfBirth)}){leapNote}; at least {rules.MinimumAge} required"));
     }
 
-    private static CriterionResult DocumentInASituation(
+    /// <summary>
+    /// Each of the four situations as a clause of its own, met when the situation holds. They refine
+    /// <see cref="DocumentSituationClause"/> (met when any of them is) and do not decide the route themselves.
+    /// </summary>
+    private static IReadOnlyList<CriterionResult> SituationCriteria(
         ExistingDocument document, IReadOnlyList<DocumentSituation> situations, DateOnly applicationDate, CertificateRules rules)
+    {
+        var months = Invariant($"{rules.ValidityLeftBelowMonths} months");
+        return
+        [
+            new(ValidityRunningOutClause, $"less than {months} of validity left on the application date (an expired document included)",
+                situations.Contains(DocumentSituation.ValidityRunningOut), Validity(document, applicationDate, rules)),
+            new(DamagedClause, "the existing document is damaged", document.Damaged, document.Damaged ? "damaged" : "not damaged"),
+            new(LostOrStolenClause, "the existing document was lost or stolen", document.LostOrStolen,
+                document.LostOrStolen ? "lost or stolen" : "not lost or stolen"),
+            new(VisaPagesUsedUpClause, "the existing document's visa pages are used up", document.VisaPagesUsedUp,
+                document.VisaPagesUsedUp ? "visa pages used up" : "visa pages not used up"),
+        ];
+    }
+
+    private static string Validity(ExistingDocument document, DateOnly applicationDate, CertificateRules rules)
     {
         var limit = ValidityLimit(applicationDate, rules);
         var months = Invariant($"{rules.ValidityLeftBelowMonths} months");
-        var validity = document.ExpiresOn switch
+        return document.ExpiresOn switch
         {
             null => "expiry date not given",
             { } expired when expired < applicationDate => $"expired on {Day(expired)}",
             { } expires when expires < limit => $"less than {months} of validity left: expires on {Day(expires)}, before {Day(limit)}",
             { } expires => $"{months} or more of validity left: expires on {Day(expires)}, not before {Day(limit)}",
         };
+    }
+
+    private static CriterionResult DocumentInASituation(
+        ExistingDocument document, IReadOnlyList<DocumentSituation> situations, DateOnly applicationDate, CertificateRules rules)
+    {
+        var months = Invariant($"{rules.ValidityLeftBelowMonths} months");
+        var validity = Validity(document, applicationDate, rules);
         var held = new List<string>();
         var notHeld = new List<string>();
         (situations.Contains(DocumentSituation.ValidityRunningOut) ? held : notHeld).Add(validity);
