@@ -21,6 +21,12 @@ public sealed record OpenVote(
 public static class OpeningAVote
 {
     /// <summary>
+    /// The route clause: met when the proposed spend is strictly below the rule's small-project limit,
+    /// so the simplified route applies (the owners' committee decides); not met means a full vote.
+    /// </summary>
+    public const string SmallProjectLimitClause = "renovation-vote.small-project-limit";
+
+    /// <summary>
     /// Checks the roll and the window and chooses the route: a spend strictly below the rule's
     /// small-project limit goes to the owners' committee (simplified procedure).
     /// </summary>
@@ -34,6 +40,11 @@ public static class OpeningAVote
         }
 
         var simplified = command.Proposal.Amount < rules.SmallProjectLimit;
+        var route = new CriterionResult(
+            SmallProjectLimitClause,
+            $"a spend below the small-project limit of {Yuan(rules.SmallProjectLimit)} takes the simplified route (the owners' committee decides)",
+            simplified,
+            $"{Yuan(command.Proposal.Amount)} {(simplified ? "is below" : "is not below")} {Yuan(rules.SmallProjectLimit)} ({rules.Rule})");
         var reason = simplified
             ? $"The proposed spend of {Yuan(command.Proposal.Amount)} is below the small-project limit of {Yuan(rules.SmallProjectLimit)} ({rules.Rule}): the owners' committee decides by the simplified procedure."
             : $"The proposed spend of {Yuan(command.Proposal.Amount)} is not below the small-project limit of {Yuan(rules.SmallProjectLimit)} ({rules.Rule}): all owners vote.";
@@ -49,7 +60,8 @@ public static class OpeningAVote
             reason,
             rules,
             channel,
-            now));
+            now,
+            [route]));
     }
 
     private static Rejection? Validate(OpenVote command, DateTimeOffset now)

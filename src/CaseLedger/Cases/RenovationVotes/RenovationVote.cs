@@ -51,6 +51,12 @@ public sealed record Proposal(string Description, decimal Amount);
 
 // ---- Events -----------------------------------------------------------------------------------
 
+/// <summary>
+/// A vote was opened and its route chosen. <paramref name="Criteria"/> holds the route decision as a
+/// clause (<see cref="OpeningAVote.SmallProjectLimitClause"/>, met when the simplified route applies);
+/// votes opened before it was recorded have none, and their route follows from the amount and the
+/// recorded rule's limit.
+/// </summary>
 public sealed record RenovationVoteOpened(
     Guid VoteId,
     string CompoundId,
@@ -63,7 +69,8 @@ public sealed record RenovationVoteOpened(
     string RouteReason,
     RenovationVoteRules Rules,
     Channel Channel,
-    DateTimeOffset OpenedAt) : IOpensCase
+    DateTimeOffset OpenedAt,
+    IReadOnlyList<CriterionResult>? Criteria = null) : IOpensCase
 {
     [JsonIgnore]
     public RuleRef Rule => Rules.Rule;

@@ -40,6 +40,12 @@ public sealed class RenovationVoteKind : CaseKind
         _ => null,
     };
 
+    /// <summary>Reads and runs renovation-vote scenario files (docs/scenarios/renovation-vote.md).</summary>
+    public override Scenarios.IScenarioDriver? ScenarioDriver { get; } = new RenovationVoteScenarios();
+
+    /// <summary>Replays closed votes' counts and every vote's route under a proposed rule version.</summary>
+    public override IWhatIfReplay? WhatIf { get; } = new RenovationVoteWhatIf();
+
     public override object? View(IEnumerable<object> events) => Fold.Events<VoteTally>(VoteTallyProjection.Evolve, events);
 
     public override void Configure(StoreOptions options)
