@@ -46,45 +46,58 @@ public static class AdvancingAProject
     /// The first audit fixes the final cost. A later one revises it; when the grant was already decided,
     /// the revision also adjusts it (top-up or claw-back) as a new event, never an edit.
     /// </summary>
-    public static Decision Decide(AuditFinalCost command, CoFundingProject project, DateTimeOffset now)
+    public static Decision Decide(AuditFinalCost command, CoFundingProject project, DateTimeOffset now) =>
+        Judge(command, project, now).Decision;
+
+    /// <summary>
+    /// The audit decision with every clause it evaluated. An adjustment is worked out under the rule
+    /// version the project carries (a what-if replay hands in a project carrying a proposed one).
+    /// </summary>
+    public static Ruling Judge(AuditFinalCost command, CoFundingProject project, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(project);
         if (command.AuditedCost <= 0 || decimal.Round(command.AuditedCost, 2) != command.AuditedCost)
         {
-            return Decision.Reject("co_funding.audited_cost_invalid", "The audited cost is a positive amount in yuan with at most two decimals.", RejectionKind.Invalid);
+            return Ruling.Of(Decision.Reject("co_funding.audited_cost_invalid", "The audited cost is a positive amount in yuan with at most two decimals.", RejectionKind.Invalid));
         }
 
         if (string.IsNullOrWhiteSpace(command.AuditReference))
         {
-            return Decision.Reject("co_funding.audit_reference_missing", "Give the audit report's reference.", RejectionKind.Invalid);
+            return Ruling.Of(Decision.Reject("co_funding.audit_reference_missing", "Give the audit report's reference.", RejectionKind.Invalid));
         }
 
+        var completed = Eligibility.OfCompletion(project.AcceptanceReference);
         if (project.Stage is ProjectStage.Registered or ProjectStage.Started)
         {
-            return Decision.Reject("co_funding.not_completed", "The final cost is audited after completion acceptance.");
+            return new(Decision.Reject("co_funding.not_completed", "The final cost is audited after completion acceptance."), [completed]);
         }
 
         if (project.AuditedCost == command.AuditedCost)
         {
-            return Decision.Reject("co_funding.audit_unchanged", $"The audited cost is already {Eligibility.Yuan(command.AuditedCost)}.");
+            return new(Decision.Reject("co_funding.audit_unchanged", $"The audited cost is already {Eligibility.Yuan(command.AuditedCost)}."), [completed]);
         }
 
-        var audited = new FinalCostAudited(project.Id, command.AuditedCost, command.AuditReference.Trim(), project.AuditRevisions + 1, now);
+        var revision = project.AuditRevisions + 1;
+        var reference = command.AuditReference.Trim();
         if (project.Grant is not { } previous)
         {
-            return Decision.Accept(audited);
+            return new(Decision.Accept(new FinalCostAudited(project.Id, command.AuditedCost, reference, revision, now, [completed])), [completed]);
         }
 
         var grant = Eligibility.GrantOn(command.AuditedCost, project.Rules);
-        if (grant == previous)
+        var adjustment = Eligibility.OfAdjustment(project.AuditedCost!.Value, command.AuditedCost, previous, grant);
+        var audited = new FinalCostAudited(project.Id, command.AuditedCost, reference, revision, now, [completed, adjustment]);
+        if (!adjustment.Met)
         {
             // The revision does not move the rounded grant: the new cost is recorded, nothing is adjusted.
-            return Decision.Accept(audited);
+            return new(Decision.Accept(audited), [completed, adjustment]);
         }
 
-        return Decision.Accept(audited, new AwardAdjusted(project.Id, project.AuditedCost!.Value, command.AuditedCost, previous, grant,
-            grant.Minus(previous), audited.AuditReference, project.Rule, now));
+        var computation = Eligibility.OfGrant(command.AuditedCost, grant, project.Rules);
+        return new(Decision.Accept(audited, new AwardAdjusted(project.Id, project.AuditedCost.Value, command.AuditedCost, previous, grant,
+                grant.Minus(previous), reference, project.Rule, now, computation)),
+            [completed, adjustment, .. computation]);
     }
 
     public static Task<CommandOutcome> Handle(StartProject command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>

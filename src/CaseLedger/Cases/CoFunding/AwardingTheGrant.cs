@@ -19,22 +19,32 @@ public static class AwardingTheGrant
         Decide(command, project, now, project.Rules);
 
     /// <summary>Decides under the given rule version (what-if replays pass a proposed one).</summary>
-    public static Decision Decide(DecideAward command, CoFundingProject project, DateTimeOffset now, CoFundingRules rules)
+    public static Decision Decide(DecideAward command, CoFundingProject project, DateTimeOffset now, CoFundingRules rules) =>
+        Judge(command, project, now, rules).Decision;
+
+    /// <summary>The award decision under the project's rule version, with every clause it evaluated.</summary>
+    public static Ruling Judge(DecideAward command, CoFundingProject project, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        return Judge(command, project, now, project.Rules);
+    }
+
+    /// <summary>The award decision under the given rule version, with every clause it evaluated, refusals included.</summary>
+    public static Ruling Judge(DecideAward command, CoFundingProject project, DateTimeOffset now, CoFundingRules rules)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(rules);
-        if (project.Grant is not null)
+        var oneAward = Eligibility.OfOneAward(project.Grant);
+        if (!oneAward.Met)
         {
-            return Decision.Reject("co_funding.already_awarded", "The grant has been decided; a revised audit adjusts it.");
+            return new(Decision.Reject("co_funding.already_awarded", "The grant has been decided; a revised audit adjusts it."), [oneAward]);
         }
 
         var criteria = Eligibility.OfCompound(project.Compound, rules)
             .Concat(project.Eligibility.Where(c => c.Clause == Eligibility.VoteClause))
-            .Append(new CriterionResult(Eligibility.CompletedClause, "the works passed completion acceptance",
-                project.AcceptanceReference is not null, project.AcceptanceReference is { } acceptance ? $"acceptance {acceptance}" : "not accepted yet"))
-            .Append(new CriterionResult(Eligibility.AuditedClause, "the grant is computed on the audited final cost, not the estimate",
-                project.AuditedCost is not null, project.AuditedCost is { } cost ? $"audited at {Eligibility.Yuan(cost)}" : "not audited yet"))
+            .Append(Eligibility.OfCompletion(project.AcceptanceReference))
+            .Append(Eligibility.OfAudit(project.AuditedCost))
             .ToList();
         var unmet = criteria.Where(c => !c.Met).ToList();
         if (unmet.Count > 0)
@@ -42,11 +52,15 @@ public static class AwardingTheGrant
             var kind = unmet.Any(c => c.Clause is Eligibility.BuiltYearsClause or Eligibility.MaintenanceFundClause or Eligibility.VoteClause)
                 ? "co_funding.ineligible"
                 : "co_funding.not_ready";
-            return Decision.Reject(kind, "No grant: " + string.Join("; ", unmet.Select(c => $"{c.Requirement} ({c.Detail})")) + ".");
+            return new(Decision.Reject(kind, "No grant: " + string.Join("; ", unmet.Select(c => $"{c.Requirement} ({c.Detail})")) + "."),
+                [oneAward, .. criteria]);
         }
 
-        return Decision.Accept(new AwardDecided(project.Id, project.AuditedCost!.Value, rules.Rate,
-            Eligibility.GrantOn(project.AuditedCost.Value, rules), criteria, rules.Rule, now));
+        var cost = project.AuditedCost!.Value;
+        var grant = Eligibility.GrantOn(cost, rules);
+        var computation = Eligibility.OfGrant(cost, grant, rules);
+        return new(Decision.Accept(new AwardDecided(project.Id, cost, rules.Rate, grant, criteria, rules.Rule, now, [oneAward, .. computation])),
+            [oneAward, .. criteria, .. computation]);
     }
 
     public static Decision Decide(SettleGrant command, CoFundingProject project, DateTimeOffset now)

@@ -45,6 +45,10 @@ public sealed class CoFundingKind : CaseKind
         _ => null,
     };
 
+    public override Scenarios.IScenarioDriver? ScenarioDriver { get; } = new CoFundingScenarios();
+
+    public override IWhatIfReplay? WhatIf { get; } = new CoFundingWhatIf();
+
     public override object? View(IEnumerable<object> events) => Fold.Events<CoFundingEligibility>(CoFundingEligibilityProjection.Evolve, events);
 
     public override void Configure(StoreOptions options)

@@ -70,10 +70,25 @@ public sealed record ProjectStarted(Guid ProjectId, DateTimeOffset StartedAt);
 /// <summary>The works were completed and passed completion acceptance.</summary>
 public sealed record ProjectCompleted(Guid ProjectId, string AcceptanceReference, DateTimeOffset CompletedAt);
 
-/// <summary>An audit fixed the final cost. Revision 1 is the first audit; later revisions correct it.</summary>
-public sealed record FinalCostAudited(Guid ProjectId, decimal AuditedCost, string AuditReference, int Revision, DateTimeOffset AuditedAt);
+/// <summary>
+/// An audit fixed the final cost. Revision 1 is the first audit; later revisions correct it.
+/// <paramref name="Criteria"/> holds the clauses the audit was decided on (completion acceptance and,
+/// after the award, whether the grant moves); null in events recorded before they were kept.
+/// </summary>
+public sealed record FinalCostAudited(
+    Guid ProjectId,
+    decimal AuditedCost,
+    string AuditReference,
+    int Revision,
+    DateTimeOffset AuditedAt,
+    IReadOnlyList<CriterionResult>? Criteria = null);
 
-/// <summary>The grant was decided on the audited cost. One per project; later changes are adjustments.</summary>
+/// <summary>
+/// The grant was decided on the audited cost. One per project; later changes are adjustments.
+/// <paramref name="Criteria"/> are the eligibility criteria; <paramref name="AwardTerms"/> the clauses
+/// of the award itself (one award per project, the grant's computation and split), null in events
+/// recorded before they were kept.
+/// </summary>
 public sealed record AwardDecided(
     Guid ProjectId,
     decimal AuditedCost,
@@ -81,9 +96,13 @@ public sealed record AwardDecided(
     Grant Grant,
     IReadOnlyList<CriterionResult> Criteria,
     RuleRef Rule,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    IReadOnlyList<CriterionResult>? AwardTerms = null);
 
-/// <summary>A revised audit changed the grant: a top-up (positive) or a claw-back (negative).</summary>
+/// <summary>
+/// A revised audit changed the grant: a top-up (positive) or a claw-back (negative).
+/// <paramref name="Criteria"/> shows how the new grant was worked out; null in older events.
+/// </summary>
 public sealed record AwardAdjusted(
     Guid ProjectId,
     decimal PreviousAuditedCost,
@@ -93,7 +112,8 @@ public sealed record AwardAdjusted(
     Grant Difference,
     string AuditReference,
     RuleRef Rule,
-    DateTimeOffset AdjustedAt);
+    DateTimeOffset AdjustedAt,
+    IReadOnlyList<CriterionResult>? Criteria = null);
 
 /// <summary>Money paid out (positive) or recovered after a claw-back (negative), settling the balance.</summary>
 public sealed record GrantSettled(Guid ProjectId, Grant Amount, string PaymentReference, DateTimeOffset SettledAt);

@@ -25,6 +25,26 @@ public static class Eligibility
     public const string VoteClause = "co-funding.renovation-vote";
     public const string CompletedClause = "co-funding.completed";
     public const string AuditedClause = "co-funding.audited-cost";
+    public const string RuleInForceClause = "co-funding.rule-in-force";
+    public const string OneAwardClause = "co-funding.one-award";
+    public const string GrantRoundingClause = "co-funding.grant.rounding";
+    public const string SplitRoundingClause = "co-funding.split.rounding";
+    public const string AdjustmentClause = "co-funding.adjustment";
+
+    /// <summary>Every clause of the rule with what it asks, for scenario coverage and documentation.</summary>
+    public static IReadOnlyList<(string Clause, string Requirement)> All { get; } =
+    [
+        (RuleInForceClause, "a version of the co-funding rule is in force on the day the project is registered"),
+        (BuiltYearsClause, "the compound was built in the rule's years (2000-2015 inclusive)"),
+        (MaintenanceFundClause, "the compound has collected a special maintenance fund"),
+        (VoteClause, "a project spending the maintenance fund references a passed renovation vote of its compound (or a committee approval on the simplified route) covering the amount"),
+        (CompletedClause, "the works passed completion acceptance (before the final cost is audited and the grant decided)"),
+        (AuditedClause, "the grant is computed on the audited final cost, not the estimate"),
+        (OneAwardClause, "one award per project: a later audit adjusts it, never a second award"),
+        (GrantRoundingClause, "the grant is the rule's rate (30%) of the audited cost; when that falls between two fen it is rounded to the fen, half away from zero (met: rounding applied; not met: a whole number of fen)"),
+        (SplitRoundingClause, "the city pays its share of the grant (half by default), rounded the same way when it falls between two fen, and the district the rest, so the parts add up exactly (met: rounding applied; not met: a whole number of fen)"),
+        (AdjustmentClause, "a revised audit after the award that moves the grant is settled by an adjustment (top-up or claw-back), never an edit"),
+    ];
 
     /// <summary>Whether the compound qualifies: the years it was built in and its maintenance fund.</summary>
     public static IReadOnlyList<CriterionResult> OfCompound(Compound compound, CoFundingRules rules)
@@ -114,6 +134,81 @@ public static class Eligibility
         return (new CriterionResult(VoteClause, requirement, true, $"vote {vote.VoteId} {how}"), null);
     }
 
+    /// <summary>Whether a version of the rule was in force on the day of registration.</summary>
+    public static CriterionResult OfRuleInForce(CoFundingRules? rules, DateTimeOffset now) =>
+        new(RuleInForceClause, "a version of the co-funding rule is in force on the day the project is registered",
+            rules is not null, rules is not null ? $"registered under {rules.Rule}" : $"no version in force on {now:yyyy-MM-dd}");
+
+    /// <summary>Whether the works passed completion acceptance, which the audit and the award both wait for.</summary>
+    public static CriterionResult OfCompletion(string? acceptanceReference) =>
+        new(CompletedClause, "the works passed completion acceptance",
+            acceptanceReference is not null, acceptanceReference is { } acceptance ? $"acceptance {acceptance}" : "not accepted yet");
+
+    /// <summary>Whether the final cost has been audited, the only cost a grant is computed on.</summary>
+    public static CriterionResult OfAudit(decimal? auditedCost) =>
+        new(AuditedClause, "the grant is computed on the audited final cost, not the estimate",
+            auditedCost is not null, auditedCost is { } cost ? $"audited at {Yuan(cost)}" : "not audited yet");
+
+    /// <summary>One award per project: met while no grant has been decided.</summary>
+    public static CriterionResult OfOneAward(Grant? decided) =>
+        new(OneAwardClause, "one award per project: a later audit adjusts it, never a second award",
+            decided is null, decided is null ? "no grant decided yet" : $"a grant of {Yuan(decided.Total)} has already been decided");
+
+    /// <summary>
+    /// How a grant was worked out from the audited cost and split between city and district: each part
+    /// is a clause that is met when it fell between two fen and was rounded, and not met when it came
+    /// out in whole fen, so scenarios can show both sides of the rounding rule.
+    /// </summary>
+    public static IReadOnlyList<CriterionResult> OfGrant(decimal auditedCost, Grant grant, CoFundingRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        ArgumentNullException.ThrowIfNull(rules);
+        var exact = auditedCost * rules.Rate;
+        var cityExact = grant.Total * rules.CityShare;
+        var rounding = Rounding(rules.Rounding);
+        return
+        [
+            new(GrantRoundingClause,
+                Invariant($"the grant is {rules.Rate:0.##%} of the audited cost; when that falls between two fen it is rounded to the fen {rounding}"),
+                exact != grant.Total,
+                exact != grant.Total
+                    ? Invariant($"{rules.Rate:0.##%} of {Yuan(auditedCost)} is {exact:#,0.00##########} yuan, rounded {rounding} to {Yuan(grant.Total)}")
+                    : Invariant($"{rules.Rate:0.##%} of {Yuan(auditedCost)} is exactly {Yuan(grant.Total)}")),
+            new(SplitRoundingClause,
+                Invariant($"the city pays {rules.CityShare:0.##%} of the grant, rounded the same way when it falls between two fen, and the district the rest"),
+                cityExact != grant.City,
+                (cityExact != grant.City
+                    ? Invariant($"{rules.CityShare:0.##%} of {Yuan(grant.Total)} is {cityExact:#,0.00##########} yuan, rounded {rounding} to {Yuan(grant.City)} for the city")
+                    : Invariant($"{rules.CityShare:0.##%} of {Yuan(grant.Total)} is exactly {Yuan(grant.City)} for the city"))
+                + $"; the district pays the rest, {Yuan(grant.District)}"),
+        ];
+    }
+
+    /// <summary>Whether a revised audit after the award moves the grant, so that an adjustment is due.</summary>
+    public static CriterionResult OfAdjustment(decimal previousCost, decimal revisedCost, Grant previous, Grant revised)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(revised);
+        const string requirement = "a revised audit after the award that moves the grant is settled by an adjustment (top-up or claw-back), never an edit";
+        var difference = revised.Total - previous.Total;
+        return difference == 0
+            ? new(AdjustmentClause, requirement, false,
+                $"revised from {Yuan(previousCost)} to {Yuan(revisedCost)}: the grant stays {Yuan(previous.Total)}, nothing to adjust")
+            : new(AdjustmentClause, requirement, true,
+                $"revised from {Yuan(previousCost)} to {Yuan(revisedCost)}: the grant moves from {Yuan(previous.Total)} to {Yuan(revised.Total)}, " +
+                (difference > 0 ? $"a top-up of {Yuan(difference)}" : $"a claw-back of {Yuan(-difference)}"));
+    }
+
+    private static string Rounding(MidpointRounding rounding) => rounding switch
+    {
+        MidpointRounding.AwayFromZero => "half away from zero",
+        MidpointRounding.ToEven => "half to even",
+        MidpointRounding.ToZero => "toward zero",
+        MidpointRounding.ToNegativeInfinity => "down",
+        MidpointRounding.ToPositiveInfinity => "up",
+        _ => rounding.ToString(),
+    };
+
     /// <summary>The grant on an audited cost: rate × cost rounded to the fen, the city's share rounded likewise, the district's the rest.</summary>
     public static Grant GrantOn(decimal auditedCost, CoFundingRules rules)
     {
@@ -124,4 +219,15 @@ public static class Eligibility
     }
 
     internal static string Yuan(decimal amount) => amount.ToString("#,0.00 'yuan'", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// A decision together with every clause it evaluated, including those of a refusal (which appends
+/// nothing and so records nothing), for scenario runs and what-if replays.
+/// </summary>
+public sealed record Ruling(Decision Decision, IReadOnlyList<CriterionResult> Clauses)
+{
+    public static Ruling Of(Decision decision) => new(decision, []);
 }

@@ -23,36 +23,43 @@ public static class RegisteringAProject
     /// Records the project with the compound's eligibility under the rule in force. A compound that
     /// does not qualify is still registered, with the reasons; a missing or failed vote is refused.
     /// </summary>
-    public static Decision Decide(RegisterProject command, VoteReference? vote, Channel channel, DateTimeOffset now, CoFundingRules? rules)
+    public static Decision Decide(RegisterProject command, VoteReference? vote, Channel channel, DateTimeOffset now, CoFundingRules? rules) =>
+        Judge(command, vote, channel, now, rules).Decision;
+
+    /// <summary>The registration decision with every clause it evaluated, refusals included.</summary>
+    public static Ruling Judge(RegisterProject command, VoteReference? vote, Channel channel, DateTimeOffset now, CoFundingRules? rules)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var inForce = Eligibility.OfRuleInForce(rules, now);
         if (rules is null)
         {
-            return Decision.Reject("co_funding.no_rule_in_force", $"No co-funding programme was in force on {now:yyyy-MM-dd}.");
+            return new(Decision.Reject("co_funding.no_rule_in_force", $"No co-funding programme was in force on {now:yyyy-MM-dd}."), [inForce]);
         }
 
         if (Validate(command) is { } invalid)
         {
-            return Decision.Reject(invalid);
+            return new(Decision.Reject(invalid), [inForce]);
         }
 
         var compound = command.Compound with { Id = command.Compound.Id.Trim(), Name = command.Compound.Name.Trim() };
+        var ofCompound = Eligibility.OfCompound(compound, rules);
         var fundSpend = command.Funding.Where(f => f.Source == FundingSource.MaintenanceFund).Sum(f => f.Amount);
         if (fundSpend > 0 && !compound.HasMaintenanceFund)
         {
-            return Decision.Reject("co_funding.no_fund_to_spend", "The compound has no maintenance fund, so no maintenance-fund money can be listed.", RejectionKind.Invalid);
+            return new(Decision.Reject("co_funding.no_fund_to_spend", "The compound has no maintenance fund, so no maintenance-fund money can be listed.", RejectionKind.Invalid),
+                [inForce, .. ofCompound]);
         }
 
         var (voteResult, refused) = Eligibility.OfVote(compound.Id, fundSpend, command.RenovationVoteId, vote);
+        var criteria = ofCompound.Append(voteResult).ToList();
         if (refused is not null)
         {
-            return Decision.Reject(refused);
+            return new(Decision.Reject(refused), [inForce, .. criteria]);
         }
 
-        var criteria = Eligibility.OfCompound(compound, rules).Append(voteResult).ToList();
-        return Decision.Accept(new ProjectRegistered(command.ProjectId, compound,
+        return new(Decision.Accept(new ProjectRegistered(command.ProjectId, compound,
             command.Description.Trim(), command.EstimatedCost, command.Funding, command.RenovationVoteId,
-            criteria.TrueForAll(c => c.Met), criteria, rules, channel, now));
+            criteria.TrueForAll(c => c.Met), criteria, rules, channel, now)), [inForce, .. criteria]);
     }
 
     private static Rejection? Validate(RegisterProject command)
