@@ -1,6 +1,3 @@
-using CaseLedger.Cases.Certificates;
-using CaseLedger.Cases.CoFunding;
-using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.Http;
 using CaseLedger.Host;
@@ -24,10 +21,7 @@ builder.Services
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();
 
-builder.Host.UseWolverine(opts => opts.UseCaseLedger(ledger => ledger
-    .AddRenovationVotes()
-    .AddCoFundingAwards()
-    .AddCertificateIssuance()));
+builder.Host.UseWolverine(opts => opts.UseCaseLedger(ledger => ledger.AddHostedKinds()));
 
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
@@ -39,6 +33,20 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The auditor's pages: plain files under wwwroot/audit, no build step. UseDefaultFiles serves
+// /audit/ as /audit/index.html and redirects /audit there (a mapped /audit would also match /audit/).
+// Started from another folder (dotnet .../CaseLedger.Host.dll), the content root has no wwwroot:
+// the copy in the build output serves instead.
+if (!Directory.Exists(app.Environment.WebRootPath) && Path.Combine(AppContext.BaseDirectory, "wwwroot") is var builtWebRoot
+    && Directory.Exists(builtWebRoot))
+{
+    app.Environment.WebRootPath = builtWebRoot;
+    app.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(builtWebRoot);
+}
+
+app.MapGet("/", () => Results.Redirect("/audit/")).ExcludeFromDescription();
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapOpenApi();
 app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).WithName("Health");
 app.MapWolverineEndpoints();

@@ -1,0 +1,602 @@
+// CaseLedger audit pages: search cases, read a case's timeline, step through its history, check its chain.
+// A plain ES module with no build step and no dependencies. Everything the server sends is put on the
+// page as text (textContent, Text nodes, attribute values); nothing is ever parsed as HTML.
+//
+// Routes (hash routing, so links can be shared and back/forward work):
+//   #/{district}?kind=...&q=...         search
+//   #/{district}/{caseId}?version=N     one case, at version N (the latest without it)
+
+const DEFAULT_DISTRICT = "yuelu";
+const DISTRICT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const AUDIT_PAGE_SIZE = 500; // the largest page /audit/entries serves
+const SEARCH_LIMIT = 200; // what /districts/{d}/cases returns at most
+const LIST_LIMIT = 100; // longer lists in a state are cut, with a note, to keep the page fast
+const CHANGES_LIMIT = 300;
+const SLIDER_DELAY_MS = 120;
+
+const KIND_LABELS = {
+  "renovation-vote": "Renovation vote",
+  "co-funding-award": "Co-funding award",
+  "certificate-issuance": "Certificate issuance",
+};
+
+const $ = (id) => document.getElementById(id);
+const enc = encodeURIComponent;
+
+/** Makes an element; string children become Text nodes, so data never turns into markup. */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "className") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) {
+    if (child !== undefined && child !== null) node.append(child);
+  }
+  return node;
+}
+
+const kindLabel = (kind) => KIND_LABELS[kind] ?? kind ?? "Unknown kind";
+
+/** An ISO time as "2024-04-08 01:00:00" (UTC), keeping the exact value for the title. */
+function formatTime(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : date.toISOString().replace("T", " ").replace(/\.\d+Z$|Z$/, "");
+}
+
+function timeElement(iso) {
+  return el("time", { datetime: iso, title: iso }, formatTime(iso));
+}
+
+const orNone = (value) => (value === null || value === undefined || value === "" ? el("span", { className: "muted" }, "\u2014") : String(value));
+
+// ---------------------------------------------------------------------------------------------------
+// Talking to the host
+
+class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function getJson(url, signal) {
+  const response = await fetch(url, { headers: { Accept: "application/json" }, signal });
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`.trim();
+    try {
+      const problem = await response.json();
+      detail = problem.detail || problem.title || detail;
+    } catch {
+      // Not a problem-details body; the status line says enough.
+    }
+    throw new ApiError(detail, response.status);
+  }
+  return response.json();
+}
+
+const caseUrl = (district, caseId, tail) => `/districts/${enc(district)}/cases/${enc(caseId)}/${tail}`;
+
+const isAbort = (error) => error instanceof DOMException && error.name === "AbortError";
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = message;
+  box.hidden = false;
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("error").textContent = "";
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Routing
+
+function searchHref({ district, kind, q }) {
+  const params = new URLSearchParams();
+  if (kind) params.set("kind", kind);
+  if (q) params.set("q", q);
+  const query = params.toString();
+  return `#/${enc(district || DEFAULT_DISTRICT)}${query ? `?${query}` : ""}`;
+}
+
+function caseHref(district, caseId, version) {
+  return `#/${enc(district)}/${enc(caseId)}${version ? `?version=${version}` : ""}`;
+}
+
+function parseRoute() {
+  const raw = location.hash.replace(/^#/, "");
+  const at = raw.indexOf("?");
+  const path = at < 0 ? raw : raw.slice(0, at);
+  const params = new URLSearchParams(at < 0 ? "" : raw.slice(at + 1));
+  let parts;
+  try {
+    parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    parts = [];
+  }
+
+  if (parts.length >= 2) {
+    const version = Number.parseInt(params.get("version") ?? "", 10);
+    return { view: "case", district: parts[0], caseId: parts[1], version: version >= 1 ? version : null };
+  }
+
+  return { view: "search", district: parts[0] || DEFAULT_DISTRICT, kind: params.get("kind") ?? "", q: params.get("q") ?? "" };
+}
+
+let lastSearchHref = searchHref({ district: DEFAULT_DISTRICT });
+
+function route() {
+  clearError();
+  const current = parseRoute();
+  $("search-view").hidden = current.view !== "search";
+  $("case-view").hidden = current.view !== "case";
+  if (current.view === "search") {
+    lastSearchHref = searchHref(current);
+    showSearch(current);
+  } else {
+    showCase(current);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Search
+
+let searchController = null;
+
+async function showSearch({ district, kind, q }) {
+  document.title = "Find a case \u2014 CaseLedger audit";
+  $("district").value = district;
+  $("kind").value = KIND_LABELS[kind] ? kind : "";
+  $("q").value = q;
+
+  const status = $("search-status");
+  const results = $("results");
+  searchController?.abort();
+  if (!DISTRICT_PATTERN.test(district)) {
+    results.replaceChildren();
+    status.textContent = "A district id is lower-case letters, digits and dashes, e.g. yuelu.";
+    return;
+  }
+
+  searchController = new AbortController();
+  status.textContent = "Searching\u2026";
+  const params = new URLSearchParams();
+  if (kind) params.set("kind", kind);
+  if (q) params.set("q", q);
+  try {
+    const cases = await getJson(`/districts/${enc(district)}/cases?${params}`, searchController.signal);
+    results.replaceChildren(...cases.map((found) => resultItem(district, found)));
+    const what = q ? ` matching \u201c${q}\u201d` : "";
+    status.textContent = cases.length === 0
+      ? `No case in ${district}${what}.`
+      : `${cases.length} case${cases.length === 1 ? "" : "s"} in ${district}${what}, newest first` +
+        (cases.length >= SEARCH_LIMIT ? ` (only the newest ${SEARCH_LIMIT}: narrow the search).` : ".");
+  } catch (error) {
+    if (isAbort(error)) return;
+    results.replaceChildren();
+    status.textContent = "";
+    showError(`The search failed: ${error.message}`);
+  }
+}
+
+function resultItem(district, found) {
+  return el("li", { "data-testid": "result", "data-case-id": found.caseId },
+    el("a", { className: "result-link", href: caseHref(district, found.caseId) }, found.summary || found.caseId),
+    el("p", { className: "result-meta" },
+      el("span", { className: "kind" }, kindLabel(found.kind)),
+      el("span", {}, "Opened ", timeElement(found.openedAt), " by ", found.openedBy ?? "unknown", " via ", found.channel ?? "unknown channel"),
+      el("code", {}, found.caseId)));
+}
+
+function onSearchSubmit(event) {
+  event.preventDefault();
+  const form = { district: $("district").value.trim(), kind: $("kind").value, q: $("q").value.trim() };
+  const href = searchHref(form);
+  if (location.hash === href) route(); // the same search again: no hashchange to wait for
+  else location.hash = href;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One case
+
+/** The case on the page: its timeline, which version is shown and where its chain breaks, if anywhere. */
+const current = {
+  district: null,
+  caseId: null,
+  entries: new Map(), // version -> audit entry
+  latest: 0,
+  selected: 0,
+  brokenAt: null,
+  loadController: null,
+  pointController: null,
+  sliderTimer: 0,
+};
+
+async function showCase({ district, caseId, version }) {
+  $("back-link").href = lastSearchHref;
+  if (current.district === district && current.caseId === caseId && current.latest > 0) {
+    selectVersion(version ?? current.latest);
+    return;
+  }
+
+  resetCase(district, caseId);
+  if (!DISTRICT_PATTERN.test(district)) {
+    showError(`'${district}' is not a district id: use lower-case letters, digits and dashes.`);
+    return;
+  }
+
+  const signal = current.loadController.signal;
+  verify(signal);
+  try {
+    await loadTimeline(signal);
+  } catch (error) {
+    if (isAbort(error)) return;
+    $("case-title").textContent = "This case could not be loaded";
+    $("timeline-status").textContent = "";
+    showError(error.status === 404 ? `There is no case ${caseId} in district ${district}.` : `The timeline failed to load: ${error.message}`);
+    return;
+  }
+
+  if (current.latest === 0) {
+    $("case-title").textContent = "This case could not be loaded";
+    showError(`There is no case ${caseId} in district ${district}.`);
+    return;
+  }
+
+  // The address may have moved on while the timeline loaded (a row clicked early): it decides.
+  const now = parseRoute();
+  selectVersion((now.view === "case" && now.caseId === caseId ? now.version : version) ?? current.latest);
+}
+
+function resetCase(district, caseId) {
+  current.loadController?.abort();
+  current.pointController?.abort();
+  clearTimeout(current.sliderTimer);
+  Object.assign(current, {
+    district, caseId, entries: new Map(), latest: 0, selected: 0, brokenAt: null,
+    loadController: new AbortController(), pointController: null,
+  });
+
+  document.title = `Case ${caseId} \u2014 CaseLedger audit`;
+  $("case-kind").textContent = "";
+  $("case-title").textContent = "Loading the case\u2026";
+  $("case-district").textContent = district;
+  $("case-id").textContent = caseId;
+  $("case-events").textContent = "";
+  const bundle = $("bundle-link");
+  bundle.href = caseUrl(district, caseId, "bundle");
+  bundle.setAttribute("download", `caseledger-${district}-${caseId}.json`);
+  $("timeline").tBodies[0].replaceChildren();
+  $("timeline-status").textContent = "Loading the timeline\u2026";
+  $("version-label").textContent = "";
+  $("event").replaceChildren();
+  $("event-data-box").hidden = true;
+  $("changes").tBodies[0].replaceChildren();
+  $("changes-note").hidden = true;
+  $("state").replaceChildren();
+  $("state-json").textContent = "";
+  setStepperEnabled(false);
+}
+
+async function loadTimeline(signal) {
+  const body = $("timeline").tBodies[0];
+  const base = `/audit/entries?district=${enc(current.district)}&caseId=${enc(current.caseId)}&order=oldest&pageSize=${AUDIT_PAGE_SIZE}`;
+  let total = 0;
+  for (let page = 1; ; page++) {
+    const result = await getJson(`${base}&page=${page}`, signal);
+    total = result.total;
+    const rows = [];
+    for (const entry of result.entries) {
+      current.entries.set(entry.version, entry);
+      current.latest = Math.max(current.latest, entry.version);
+      rows.push(timelineRow(entry));
+    }
+    body.append(...rows);
+    if (page === 1 && result.entries.length > 0) {
+      const opening = result.entries[0];
+      $("case-kind").textContent = kindLabel(opening.kind);
+      $("case-title").textContent = opening.summary;
+      document.title = `${kindLabel(opening.kind)} ${current.caseId} \u2014 CaseLedger audit`;
+    }
+    $("timeline-status").textContent = `${current.entries.size} of ${total} events, oldest first. Select a row to see the case at that version.`;
+    if (result.entries.length === 0 || current.entries.size >= total) break;
+  }
+
+  $("case-events").textContent = String(total);
+  const slider = $("version-slider");
+  slider.max = String(Math.max(1, current.latest));
+  markBrokenRow();
+}
+
+function timelineRow(entry) {
+  const row = el("tr", { "data-testid": "timeline-row", "data-version": entry.version },
+    el("td", { className: "num" }, el("a", { href: caseHref(current.district, current.caseId, entry.version) }, String(entry.version))),
+    el("td", { className: "time" }, timeElement(entry.time)),
+    el("td", { className: entry.onBehalfOf ? "who proxy" : "who", "data-testid": "actor" }, orNone(entry.actor)),
+    el("td", { className: "who", "data-testid": "on-behalf-of" }, orNone(entry.onBehalfOf)),
+    el("td", { className: "who", "data-testid": "channel" }, orNone(entry.channel)),
+    el("td", { className: "type", "data-testid": "event-type" }, ...breakable(entry.eventType)),
+    el("td", { className: "summary", "data-testid": "summary" }, entry.summary),
+    el("td", { "data-testid": "rule" }, orNone(entry.rule)));
+  return row;
+}
+
+/** A dotted name (renovation_vote.ballot_cast.v1) that may wrap after its dots: text nodes and <wbr>. */
+function breakable(name) {
+  const parts = String(name ?? "").split(".");
+  return parts.flatMap((part, i) => (i < parts.length - 1 ? [`${part}.`, el("wbr")] : [part]));
+}
+
+function onTimelineClick(event) {
+  if (event.target.closest("a")) return; // the version link navigates by itself
+  const row = event.target.closest("tr[data-version]");
+  if (row) location.hash = caseHref(current.district, current.caseId, row.dataset.version);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Verification
+
+async function verify(signal) {
+  const badge = $("verification");
+  const detail = $("verification-detail");
+  badge.className = "badge pending";
+  badge.textContent = "Verifying the chain\u2026";
+  badge.removeAttribute("title");
+  detail.hidden = true;
+  try {
+    const result = await getJson(caseUrl(current.district, current.caseId, "verification"), signal);
+    if (result.intact) {
+      current.brokenAt = null;
+      badge.className = "badge intact";
+      const sealed = result.sealNumber === null || result.sealNumber === undefined
+        ? "not sealed yet"
+        : `sealed in seal ${result.sealNumber}`;
+      badge.textContent = `Chain intact \u2014 ${result.events} events, ${sealed}`;
+      if (result.head) badge.title = `Chain head ${result.head}`;
+    } else {
+      const broken = result.firstBroken ?? { version: "?", what: "the chain does not verify" };
+      current.brokenAt = broken.version;
+      badge.className = "badge broken";
+      badge.textContent = `BROKEN at version ${broken.version}: ${broken.what}`;
+      detail.textContent = `Recorded when appended: ${broken.recorded ?? "(nothing)"} \u00b7 found now: ${broken.found ?? "(nothing)"}`;
+      detail.hidden = false;
+    }
+  } catch (error) {
+    if (isAbort(error)) return;
+    badge.className = "badge broken";
+    badge.textContent = error.status === 404 ? "No chain: this case has no events" : `Verification failed: ${error.message}`;
+  }
+  markBrokenRow();
+  if (current.selected > 0) renderEvent(current.entries.get(current.selected), current.selected);
+}
+
+function markBrokenRow() {
+  for (const row of $("timeline").querySelectorAll("tr.broken")) row.classList.remove("broken");
+  if (current.brokenAt === null) return;
+  const row = $("timeline").querySelector(`tr[data-version="${Number(current.brokenAt)}"]`);
+  if (row) {
+    row.classList.add("broken");
+    row.title = "The chain breaks at this version";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Stepping through the history
+
+function setStepperEnabled(enabled) {
+  for (const id of ["first", "previous", "version-slider", "next", "last"]) $(id).disabled = !enabled;
+}
+
+/** Shows one version: the slider, the timeline row and the event at once, then its state and changes from the host. */
+function selectVersion(version, { fromSlider = false } = {}) {
+  if (current.latest === 0) return;
+  const v = Math.min(Math.max(1, Math.trunc(version) || 1), current.latest);
+  current.selected = v;
+
+  setStepperEnabled(true);
+  $("first").disabled = $("previous").disabled = v <= 1;
+  $("next").disabled = $("last").disabled = v >= current.latest;
+  if (!fromSlider) $("version-slider").value = String(v);
+  $("version-label").textContent = `Version ${v} of ${current.latest}`;
+
+  highlightRow(v);
+  renderEvent(current.entries.get(v), v);
+  loadPoint(v);
+}
+
+/** Moves with the stepper: the address follows (so it can be shared) without adding a history entry per step. */
+function step(version) {
+  const v = Math.min(Math.max(1, version), current.latest);
+  history.replaceState(null, "", caseHref(current.district, current.caseId, v));
+  selectVersion(v);
+}
+
+function onSliderInput() {
+  const v = Number($("version-slider").value);
+  $("version-label").textContent = `Version ${v} of ${current.latest}`;
+  clearTimeout(current.sliderTimer);
+  current.sliderTimer = setTimeout(() => {
+    history.replaceState(null, "", caseHref(current.district, current.caseId, v));
+    selectVersion(v, { fromSlider: true });
+  }, SLIDER_DELAY_MS);
+}
+
+function highlightRow(version) {
+  const table = $("timeline");
+  table.querySelector("tr.selected")?.classList.remove("selected");
+  table.querySelector("tr[aria-current]")?.removeAttribute("aria-current");
+  const row = table.querySelector(`tr[data-version="${version}"]`);
+  if (!row) return;
+  row.classList.add("selected");
+  row.setAttribute("aria-current", "true");
+
+  // Scroll only the timeline's own box, never the page.
+  const box = $("timeline-scroll");
+  const header = table.tHead.offsetHeight;
+  if (row.offsetTop - header < box.scrollTop) box.scrollTop = row.offsetTop - header;
+  else if (row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = row.offsetTop + row.offsetHeight - box.clientHeight;
+}
+
+function renderEvent(entry, version) {
+  const list = $("event");
+  if (!entry) {
+    list.replaceChildren(el("dt", {}, "Version"), el("dd", {}, String(version)), el("dt", {}, "Event"), el("dd", { className: "muted" }, "not in the audit trail"));
+    return;
+  }
+
+  const pair = (label, value, testId) => [el("dt", {}, label), el("dd", { "data-testid": testId }, value)];
+  const items = [
+    ...pair("Version", String(entry.version), "event-version"),
+    ...pair("Time (UTC)", timeElement(entry.time), "event-time"),
+    ...pair("Actor", orNone(entry.actor), "event-actor"),
+    ...pair("On behalf of", orNone(entry.onBehalfOf), "event-on-behalf-of"),
+    ...pair("Channel", orNone(entry.channel), "event-channel"),
+    ...pair("Event type", el("code", {}, entry.eventType), "event-type"),
+    ...pair("Summary", entry.summary, "event-summary"),
+    ...pair("Rule version", orNone(entry.rule), "event-rule"),
+  ];
+  if (current.brokenAt !== null && Number(current.brokenAt) === version) {
+    items.push(...pair("Chain", el("strong", { className: "no" }, "The chain breaks here: see the badge above."), "event-chain"));
+  }
+  list.replaceChildren(...items);
+}
+
+async function loadPoint(version) {
+  current.pointController?.abort();
+  const controller = new AbortController();
+  current.pointController = controller;
+  const { district, caseId } = current;
+  $("state").setAttribute("aria-busy", "true");
+  try {
+    const [at, diff] = await Promise.all([
+      getJson(`${caseUrl(district, caseId, "state")}?version=${version}`, controller.signal),
+      version > 1
+        ? getJson(`${caseUrl(district, caseId, "diff")}?fromVersion=${version - 1}&toVersion=${version}`, controller.signal)
+        : Promise.resolve(null),
+    ]);
+    if (controller.signal.aborted || current.selected !== version) return;
+    renderChanges(diff, version);
+    renderState(at, new Set((diff?.changes ?? []).map((change) => change.path)), version);
+  } catch (error) {
+    if (isAbort(error)) return;
+    showError(`Version ${version} could not be loaded: ${error.message}`);
+  } finally {
+    if (current.pointController === controller) $("state").removeAttribute("aria-busy");
+  }
+}
+
+/** A value of a field change as a reader wants it: strings without their JSON quotes and escapes. */
+function changeValue(json) {
+  // The host sends null both for a field that is absent and for one that is null.
+  if (json === null || json === undefined) return el("span", { className: "muted" }, "none");
+  try {
+    const value = JSON.parse(json);
+    return typeof value === "string" ? value : json;
+  } catch {
+    return json;
+  }
+}
+
+function renderChanges(diff, version) {
+  const body = $("changes").tBodies[0];
+  const note = $("changes-note");
+  const box = $("event-data-box");
+  if (!diff) {
+    body.replaceChildren();
+    note.textContent = "Version 1 opened the case: the state shown is where it started.";
+    note.hidden = false;
+    box.hidden = true;
+    return;
+  }
+
+  const changes = diff.changes ?? [];
+  body.replaceChildren(...changes.slice(0, CHANGES_LIMIT).map((change) =>
+    el("tr", { "data-testid": "change", "data-path": change.path },
+      el("td", {}, change.path),
+      el("td", {}, changeValue(change.before)),
+      el("td", {}, changeValue(change.after)))));
+  note.hidden = changes.length > 0 && changes.length <= CHANGES_LIMIT;
+  note.textContent = changes.length === 0
+    ? "No field of the read model changed at this version."
+    : `${changes.length} fields changed; the first ${CHANGES_LIMIT} are listed.`;
+
+  const event = (diff.eventsBetween ?? []).find((e) => e.version === version);
+  box.hidden = !event;
+  $("event-data").textContent = event ? JSON.stringify(event.data, null, 2) : "";
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The state as nested definition lists
+
+/** "participatingArea" -> "Participating area". */
+function humanize(name) {
+  const words = String(name).replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function scalarNode(value) {
+  if (value === null || value === undefined) return el("span", { className: "empty" }, "none");
+  if (typeof value === "boolean") return el("span", { className: value ? "yes" : "no" }, value ? "yes" : "no");
+  return String(value);
+}
+
+function valueNode(value, path, changed) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return changed.has(path) ? el("mark", {}, "none (emptied)") : el("span", { className: "empty" }, "none");
+    const items = value.slice(0, LIST_LIMIT).map((item, i) => el("li", {}, valueNode(item, `${path}[${i}]`, changed)));
+    const list = el("ol", {}, ...items);
+    if (value.length > LIST_LIMIT) {
+      return el("div", {}, list, el("p", { className: "note" }, `\u2026 and ${value.length - LIST_LIMIT} more (see the JSON below).`));
+    }
+    return list;
+  }
+
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return el("span", { className: "empty" }, "none");
+    const list = el("dl");
+    for (const [name, child] of entries) {
+      const childPath = path ? `${path}.${name}` : name;
+      list.append(
+        el("dt", { title: childPath }, humanize(name)),
+        el("dd", { "data-path": childPath }, valueNode(child, childPath, changed)));
+    }
+    return list;
+  }
+
+  const node = scalarNode(value);
+  return changed.has(path) ? el("mark", { title: "Changed at this version" }, node) : node;
+}
+
+function renderState(at, changed, version) {
+  const box = $("state");
+  box.dataset.version = String(at.version ?? version);
+  if (at.state === null || at.state === undefined) {
+    box.replaceChildren(el("p", { className: "muted" }, "No read model for this case kind."));
+  } else {
+    box.replaceChildren(valueNode(at.state, "", changed));
+  }
+  $("state-json").textContent = JSON.stringify(at.state, null, 2);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Wiring
+
+$("search-form").addEventListener("submit", onSearchSubmit);
+$("kind").addEventListener("change", () => $("search-form").requestSubmit());
+$("timeline").addEventListener("click", onTimelineClick);
+$("first").addEventListener("click", () => step(1));
+$("previous").addEventListener("click", () => step(current.selected - 1));
+$("next").addEventListener("click", () => step(current.selected + 1));
+$("last").addEventListener("click", () => step(current.latest));
+$("version-slider").addEventListener("input", onSliderInput);
+$("reverify").addEventListener("click", () => {
+  if (current.caseId) verify(current.loadController?.signal);
+});
+window.addEventListener("hashchange", route);
+route();

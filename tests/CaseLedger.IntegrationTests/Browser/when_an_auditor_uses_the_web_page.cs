@@ -1,0 +1,192 @@
+using System.Text.RegularExpressions;
+using CaseLedger.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CaseLedger.IntegrationTests.Browser;
+
+/// <summary>
+/// An auditor uses the pages the host serves at /audit/, in Debian's chromium, against the seeded demo
+/// district: finds a case, reads its timeline, steps through its history and checks its chain.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class when_an_auditor_uses_the_web_page(PostgresServer server, AuditWebSite site, ITestOutputHelper output)
+    : IClassFixture<AuditWebSite>, IAsyncLifetime
+{
+    /// <summary>The seeded full vote of Sunshine Garden: 702 units, 675 ballots, 677 events.</summary>
+    private const string SunshineGardenVote = "0190c9a0-0000-7000-8000-000000000001";
+
+    /// <summary>The seeded lift vote of Lotus Court, whose history one test rewrites; no other test reads it.</summary>
+    private const string LotusCourtLiftVote = "0190c9a0-0000-7000-8000-000000000002";
+
+    private readonly List<string> _scriptErrors = [];
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        await site.StartAsync(server);
+        // A test machine under load is slower than a desk; waits still end as soon as the page is ready.
+        SetDefaultExpectTimeout(20_000);
+        _page = await site.NewPageAsync();
+        _page.SetDefaultTimeout(20_000);
+        _page.PageError += (_, error) => _scriptErrors.Add(error);
+        _page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _scriptErrors.Add(message.Text);
+            }
+        };
+    }
+
+    public async Task DisposeAsync() => await _page.Context.CloseAsync();
+
+    private static string CasePath(string caseId, int? version = null) =>
+        $"/audit/#/{AuditWebSite.District}/{caseId}" + (version is { } v ? $"?version={v}" : "");
+
+    private ILocator Row(int version) => _page.Locator($"[data-testid=timeline-row][data-version='{version}']");
+
+    private ILocator StateField(string path) => _page.Locator($"[data-testid=state] dd[data-path='{path}']");
+
+    private ILocator Change(string path) => _page.Locator($"[data-testid=change][data-path='{path}']");
+
+    [Fact]
+    public async Task searching_finds_the_seeded_sunshine_garden_vote_and_opens_it()
+    {
+        await _page.GotoAsync("/");
+
+        await Expect(_page).ToHaveURLAsync(new Regex("/audit/"));
+        await Expect(_page.GetByTestId("district")).ToHaveValueAsync(AuditWebSite.District);
+        await _page.GetByTestId("search-text").FillAsync("Sunshine Garden");
+        await _page.GetByTestId("kind").SelectOptionAsync("renovation-vote");
+        await _page.GetByTestId("search-button").ClickAsync();
+
+        var vote = _page.Locator($"[data-testid=result][data-case-id='{SunshineGardenVote}']");
+        await Expect(vote).ToContainTextAsync("Facade renewal and roof waterproofing");
+        await Expect(vote).ToContainTextAsync("Renovation vote");
+        await Expect(_page.GetByTestId("result")).ToHaveCountAsync(2); // the facade vote and the fire-safety vote
+        await vote.GetByRole(AriaRole.Link).ClickAsync();
+
+        await Expect(_page).ToHaveURLAsync(new Regex($"#/yuelu/{SunshineGardenVote}"));
+        await Expect(_page.GetByTestId("case-title")).ToContainTextAsync("Vote opened for Sunshine Garden");
+        await Expect(_page.GetByTestId("case-id")).ToHaveTextAsync(SunshineGardenVote);
+
+        // Back returns to the same search, forward to the case: the address holds both.
+        await _page.GoBackAsync();
+        await Expect(_page.GetByTestId("search-text")).ToHaveValueAsync("Sunshine Garden");
+        await Expect(vote).ToBeVisibleAsync();
+        await _page.GoForwardAsync();
+        await Expect(_page.GetByTestId("case-kind")).ToHaveTextAsync("Renovation vote");
+        _scriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task the_timeline_says_who_acted_for_whom_through_which_channel_under_which_rule()
+    {
+        await _page.GotoAsync(CasePath(SunshineGardenVote));
+
+        await Expect(_page.GetByTestId("timeline-row")).ToHaveCountAsync(677);
+        var opened = Row(1);
+        await Expect(opened.GetByTestId("actor")).ToHaveTextAsync("clerk-yuelu-017");
+        await Expect(opened.GetByTestId("channel")).ToHaveTextAsync("OnlinePlatform");
+        await Expect(opened.GetByTestId("event-type")).ToHaveTextAsync("renovation_vote.opened.v1");
+        await Expect(opened.GetByTestId("rule")).ToHaveTextAsync("renovation-vote@2");
+
+        // A ballot cast at the help desk: the staff member acted, on the owner's behalf.
+        var proxy = Row(21);
+        await Expect(proxy.GetByTestId("actor")).ToHaveTextAsync("staff-help-and-handle-01");
+        await Expect(proxy.GetByTestId("on-behalf-of")).ToHaveTextAsync("sg-owner-0043");
+        await Expect(proxy.GetByTestId("channel")).ToHaveTextAsync("Proxy");
+        await Expect(proxy.GetByTestId("summary")).ToHaveTextAsync("sg-owner-0043 voted Yes for unit B1-0801");
+        await Expect(proxy.GetByTestId("rule")).ToHaveTextAsync("\u2014"); // a ballot is not a decision
+
+        var closed = Row(677);
+        await Expect(closed.GetByTestId("event-type")).ToHaveTextAsync("renovation_vote.closed.v1");
+        await Expect(closed.GetByTestId("channel")).ToHaveTextAsync("ServiceWindow");
+        await Expect(closed.GetByTestId("rule")).ToHaveTextAsync("renovation-vote@2");
+        await Expect(closed.GetByTestId("summary")).ToContainTextAsync("Vote closed and passed");
+        _scriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task moving_to_version_2_shows_the_state_then_and_what_changed()
+    {
+        await _page.GotoAsync(CasePath(SunshineGardenVote));
+        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 677 of 677");
+        await Expect(StateField("status")).ToHaveTextAsync("Decided");
+
+        await _page.GetByTestId("first").ClickAsync();
+        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 1 of 677");
+        await Expect(StateField("ballotEvents")).ToHaveTextAsync("0");
+        await Expect(_page.GetByTestId("changes-note")).ToContainTextAsync("Version 1 opened the case");
+        await Expect(_page.GetByTestId("previous")).ToBeDisabledAsync();
+
+        await _page.GetByTestId("next").ClickAsync();
+        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 2 of 677");
+        await Expect(_page).ToHaveURLAsync(new Regex(@"\?version=2$"));
+        await Expect(_page.GetByTestId("version-slider")).ToHaveValueAsync("2");
+        await Expect(_page.GetByTestId("event-actor")).ToHaveTextAsync("sg-owner-0594");
+        // One ballot so far, and the fields it changed are listed with before and after.
+        await Expect(StateField("ballotEvents")).ToHaveTextAsync("1");
+        await Expect(StateField("count.yesMembers")).ToHaveTextAsync("1");
+        await Expect(StateField("status")).ToHaveTextAsync("Open");
+        var yesMembers = Change("count.yesMembers").Locator("td");
+        await Expect(yesMembers).ToHaveTextAsync(["count.yesMembers", "0", "1"]);
+        await Expect(Row(2)).ToHaveClassAsync(new Regex(@"\bselected\b"));
+        _scriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_shared_link_opens_the_case_at_its_version()
+    {
+        await _page.GotoAsync(CasePath(SunshineGardenVote, 21));
+
+        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 21 of 677");
+        await Expect(_page.GetByTestId("event-actor")).ToHaveTextAsync("staff-help-and-handle-01");
+        await Expect(_page.GetByTestId("event-on-behalf-of")).ToHaveTextAsync("sg-owner-0043");
+        await Expect(_page.GetByTestId("event-channel")).ToHaveTextAsync("Proxy");
+        await Expect(StateField("ballotEvents")).ToHaveTextAsync("20");
+        await Expect(_page.GetByTestId("bundle-link"))
+            .ToHaveAttributeAsync("href", $"/districts/{AuditWebSite.District}/cases/{SunshineGardenVote}/bundle");
+        _scriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task the_badge_says_the_chain_is_intact_and_sealed()
+    {
+        await _page.GotoAsync(CasePath(SunshineGardenVote));
+
+        var badge = _page.GetByTestId("verification");
+        await Expect(badge).ToHaveTextAsync("Chain intact \u2014 677 events, sealed in seal 1");
+        await Expect(badge).ToHaveClassAsync(new Regex(@"\bintact\b"));
+        _scriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_case_rewritten_behind_the_ledgers_back_shows_where_its_chain_breaks()
+    {
+        await _page.GotoAsync(CasePath(LotusCourtLiftVote));
+        var badge = _page.GetByTestId("verification");
+        await Expect(badge).ToContainTextAsync("Chain intact");
+
+        var changed = await site.ExecuteSqlAsync(
+            "update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"No\"') " +
+            "where stream_id = @id and tenant_id = @district and version = 2", Guid.Parse(LotusCourtLiftVote));
+        changed.ShouldBe(1);
+        await _page.ReloadAsync();
+
+        await Expect(badge).ToHaveTextAsync("BROKEN at version 2: the event's data changed");
+        await Expect(badge).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        await Expect(Row(2)).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        await Expect(_page.GetByTestId("verification-detail")).ToContainTextAsync("Recorded when appended");
+
+        // One look at the rendered page, kept outside the repository.
+        var screenshot = Path.Combine(Path.GetTempPath(), "caseledger-audit-broken-chain.png");
+        var png = await _page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"Screenshot: {screenshot}");
+        png.Length.ShouldBeGreaterThan(10_000);
+        png.Take(8).ShouldBe(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }); // a PNG
+        _scriptErrors.ShouldBeEmpty();
+    }
+}
