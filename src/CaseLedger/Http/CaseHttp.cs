@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CaseLedger.Core;
 using JasperFx.Events;
+using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Wolverine;
@@ -85,6 +86,32 @@ public static partial class CaseHttp
             title: TitleOf(status),
             type: $"https://caseledger.dev/problems/{code}",
             extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>
+    /// Serves one case's read model from the district's store with its version as the ETag (for
+    /// <c>If-Match</c> on the next write), or a 404 problem when the district has no such case.
+    /// </summary>
+    public static async Task<IResult> ReadModelAsync<T>(IDocumentStore store, string district, Guid caseId, Func<T, long> version, HttpContext http)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(http);
+        if (CheckDistrict(district) is { } bad)
+        {
+            return bad;
+        }
+
+        await using var session = store.QuerySession(district);
+        var model = await session.LoadAsync<T>(caseId, http.RequestAborted);
+        if (model is null)
+        {
+            return NotFound(caseId);
+        }
+
+        http.Response.Headers.ETag = Etag(version(model));
+        return Results.Ok(model);
+    }
 
     public static IResult NotFound(Guid caseId) =>
         Problem(StatusCodes.Status404NotFound, "case.not_found", $"No case {caseId} exists in this district.");

@@ -73,25 +73,8 @@ public static class CertificateEndpoints
         CaseHttp.SendAsync(bus, http, district, new RecordCertificateDelivery(applicationId, CaseHttp.ExpectedVersion(http)));
 
     [WolverineGet(Certificates + "/{applicationId}", Name = "GetCertificateEligibility")]
-    public static async Task<IResult> Get(string district, Guid applicationId, IDocumentStore store, HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(http);
-        if (CaseHttp.CheckDistrict(district) is { } bad)
-        {
-            return bad;
-        }
-
-        await using var session = store.QuerySession(district);
-        var eligibility = await session.LoadAsync<CertificateEligibility>(applicationId, http.RequestAborted);
-        if (eligibility is null)
-        {
-            return CaseHttp.NotFound(applicationId);
-        }
-
-        http.Response.Headers.ETag = CaseHttp.Etag(eligibility.Version);
-        return Results.Ok(eligibility);
-    }
+    public static Task<IResult> Get(string district, Guid applicationId, IDocumentStore store, HttpContext http) =>
+        CaseHttp.ReadModelAsync<CertificateEligibility>(store, district, applicationId, m => m.Version, http);
 
     /// <summary>The district's latest applications (at most 200), optionally of one route or status.</summary>
     [WolverineGet(Certificates, Name = "ListCertificateApplications")]

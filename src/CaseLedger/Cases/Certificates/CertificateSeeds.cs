@@ -1,6 +1,4 @@
-using System.Text.Json;
 using CaseLedger.Core;
-using CaseLedger.Http;
 using CaseLedger.Rules;
 using Marten;
 
@@ -40,22 +38,13 @@ public static class CertificateSeeds
         CertificateRoute? ExpectedRoute,
         IReadOnlyList<SeedStep>? Steps);
 
-    private static readonly JsonSerializerOptions Json = CreateJson();
-
     public static async Task<int> LoadAsync(IDocumentStore store, RuleBook rules, string folder, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(rules);
-        if (!Directory.Exists(folder))
-        {
-            return 0;
-        }
-
         var cases = 0;
-        foreach (var path in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        await foreach (var (path, file) in SeedFiles.ReadAsync<SeedFile>(folder, ct))
         {
-            var file = JsonSerializer.Deserialize<SeedFile>(await File.ReadAllTextAsync(path, ct), Json)
-                ?? throw new InvalidDataException($"{path} is empty.");
             foreach (var application in file.Applications)
             {
                 await LoadApplicationAsync(store, rules, file.District, application, path, ct);
@@ -112,12 +101,5 @@ public static class CertificateSeeds
         {
             throw new InvalidDataException($"{path}: application {seed.ApplicationId} could not be replayed: {rejection.Code}: {rejection.Reason}");
         }
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        CaseLedgerJson.Configure(options);
-        return options;
     }
 }

@@ -65,25 +65,8 @@ public static class CoFundingEndpoints
     }
 
     [WolverineGet(Projects + "/{projectId}", Name = "GetCoFundingEligibility")]
-    public static async Task<IResult> Get(string district, Guid projectId, IDocumentStore store, HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(http);
-        if (CaseHttp.CheckDistrict(district) is { } bad)
-        {
-            return bad;
-        }
-
-        await using var session = store.QuerySession(district);
-        var view = await session.LoadAsync<CoFundingEligibility>(projectId, http.RequestAborted);
-        if (view is null)
-        {
-            return CaseHttp.NotFound(projectId);
-        }
-
-        http.Response.Headers.ETag = CaseHttp.Etag(view.Version);
-        return Results.Ok(view);
-    }
+    public static Task<IResult> Get(string district, Guid projectId, IDocumentStore store, HttpContext http) =>
+        CaseHttp.ReadModelAsync<CoFundingEligibility>(store, district, projectId, m => m.Version, http);
 
     [WolverineGet(Projects, Name = "ListCoFundingProjects")]
     public static async Task<IResult> List(string district, IDocumentStore store, HttpContext http)

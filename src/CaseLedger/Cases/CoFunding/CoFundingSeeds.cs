@@ -1,7 +1,5 @@
-using System.Text.Json;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
-using CaseLedger.Http;
 using CaseLedger.Rules;
 using Marten;
 
@@ -37,22 +35,13 @@ public static class CoFundingSeeds
         SeedStep? Awarded,
         IReadOnlyList<SeedStep>? Settled);
 
-    private static readonly JsonSerializerOptions Json = CreateJson();
-
     public static async Task<int> LoadAsync(IDocumentStore store, RuleBook rules, string folder, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(rules);
-        if (!Directory.Exists(folder))
-        {
-            return 0;
-        }
-
         var count = 0;
-        foreach (var path in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        await foreach (var (path, file) in SeedFiles.ReadAsync<SeedFile>(folder, ct))
         {
-            var file = JsonSerializer.Deserialize<SeedFile>(await File.ReadAllTextAsync(path, ct), Json)
-                ?? throw new InvalidDataException($"{path} is empty.");
             foreach (var project in file.Projects)
             {
                 await LoadProjectAsync(store, rules, file.District, project, path, ct);
@@ -115,12 +104,5 @@ public static class CoFundingSeeds
         {
             await Step(settlement, (project, at) => AwardingTheGrant.Decide(new SettleGrant(p.ProjectId, $"ADJ-{p.ProjectId:N}"[..16]), project, at));
         }
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        CaseLedgerJson.Configure(options);
-        return options;
     }
 }

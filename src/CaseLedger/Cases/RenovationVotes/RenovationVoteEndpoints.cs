@@ -64,25 +64,8 @@ public static class RenovationVoteEndpoints
     }
 
     [WolverineGet(Votes + "/{voteId}", Name = "GetVoteTally")]
-    public static async Task<IResult> Tally(string district, Guid voteId, IDocumentStore store, HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(http);
-        if (CaseHttp.CheckDistrict(district) is { } bad)
-        {
-            return bad;
-        }
-
-        await using var session = store.QuerySession(district);
-        var tally = await session.LoadAsync<VoteTally>(voteId, http.RequestAborted);
-        if (tally is null)
-        {
-            return CaseHttp.NotFound(voteId);
-        }
-
-        http.Response.Headers.ETag = CaseHttp.Etag(tally.Version);
-        return Results.Ok(tally);
-    }
+    public static Task<IResult> Tally(string district, Guid voteId, IDocumentStore store, HttpContext http) =>
+        CaseHttp.ReadModelAsync<VoteTally>(store, district, voteId, m => m.Version, http);
 
     [WolverineGet(Votes, Name = "ListVoteTallies")]
     public static async Task<IResult> List(string district, string? compoundId, IDocumentStore store, HttpContext http)
