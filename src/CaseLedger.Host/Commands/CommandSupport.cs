@@ -8,7 +8,7 @@ namespace CaseLedger.Host.Commands;
 /// <summary>What every CaseLedger verb shares: running against the host's services, and reporting failure plainly.</summary>
 internal static class CommandSupport
 {
-    public static readonly JsonSerializerOptions Json = CreateJson();
+    public static readonly JsonSerializerOptions Json = new(CaseLedgerJson.Options) { WriteIndented = true };
 
     /// <summary>
     /// Builds the host (without starting its web server or seeding), runs the body with its services and
@@ -87,13 +87,6 @@ internal static class CommandSupport
     }
 
     public static void WriteJson(object value) => Console.WriteLine(JsonSerializer.Serialize(value, value.GetType(), Json));
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
-        CaseLedgerJson.Configure(options);
-        return options;
-    }
 }
 
 /// <summary>A failure the user can fix: reported as one line, with a non-zero exit.</summary>

@@ -27,8 +27,6 @@ public sealed record CaseDiff(Guid CaseId, string District, long FromVersion, lo
 /// <summary>Replays a case's events up to a point through its kind's own read-model function.</summary>
 public static class PointInTime
 {
-    private static readonly JsonSerializerOptions Json = CreateJson();
-
     public static async Task<CaseAt?> AsOfAsync(IDocumentStore store, CaseKinds kinds, string district, Guid caseId, HistoryPoint point, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -68,8 +66,8 @@ public static class PointInTime
     /// <summary>Every leaf that differs between two states, by JSON path.</summary>
     public static IReadOnlyList<FieldChange> Compare(object? before, object? after)
     {
-        var left = Flatten(before is null ? null : JsonSerializer.SerializeToNode(before, before.GetType(), Json));
-        var right = Flatten(after is null ? null : JsonSerializer.SerializeToNode(after, after.GetType(), Json));
+        var left = Flatten(before is null ? null : JsonSerializer.SerializeToNode(before, before.GetType(), CaseLedgerJson.Options));
+        var right = Flatten(after is null ? null : JsonSerializer.SerializeToNode(after, after.GetType(), CaseLedgerJson.Options));
         return left.Keys.Union(right.Keys)
             .Order(StringComparer.Ordinal)
             .Select(path => new FieldChange(path, left.GetValueOrDefault(path), right.GetValueOrDefault(path)))
@@ -111,12 +109,5 @@ public static class PointInTime
 
         Walk(node, "");
         return leaves;
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        CaseLedgerJson.Configure(options);
-        return options;
     }
 }

@@ -6,8 +6,6 @@ namespace CaseLedger.Core;
 /// <summary>Reads a kind's demo-data files (JSON, in name order) for its seed loader.</summary>
 public static class SeedFiles
 {
-    private static readonly JsonSerializerOptions Json = CreateJson();
-
     /// <summary>Every <c>*.json</c> file of the folder as <typeparamref name="T"/>, with its path; none when the folder is absent.</summary>
     public static async IAsyncEnumerable<(string Path, T File)> ReadAsync<T>(string folder,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
@@ -22,7 +20,7 @@ public static class SeedFiles
             T? file;
             try
             {
-                file = JsonSerializer.Deserialize<T>(await File.ReadAllTextAsync(path, ct), Json);
+                file = JsonSerializer.Deserialize<T>(await File.ReadAllTextAsync(path, ct), CaseLedgerJson.Options);
             }
             catch (JsonException e)
             {
@@ -31,12 +29,5 @@ public static class SeedFiles
 
             yield return (path, file ?? throw new InvalidDataException($"{path} is empty."));
         }
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        CaseLedgerJson.Configure(options);
-        return options;
     }
 }

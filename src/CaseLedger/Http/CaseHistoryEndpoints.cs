@@ -62,18 +62,7 @@ public static class CaseHistoryEndpoints
     {
         ArgumentNullException.ThrowIfNull(e);
         return new CaseEventView(e.Version, e.Sequence, e.EventTypeName, e.Timestamp, e.UserName,
-            Header(e, CaseHeaders.OnBehalfOf), Header(e, CaseHeaders.Channel), Header(e, CaseHeaders.Rule),
+            EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel), EventMetadata.Header(e, CaseHeaders.Rule),
             e.CorrelationId, e.CausationId, e.Data);
     }
-
-    private static string? Header(IEvent e, string name) =>
-        e.Headers?.TryGetValue(name, out var value) == true
-            ? value switch
-            {
-                null => null,
-                string s => s,
-                JsonElement { ValueKind: JsonValueKind.String } j => j.GetString(),
-                _ => value.ToString(),
-            }
-            : null;
 }

@@ -14,7 +14,7 @@ namespace CaseLedger.IntegrationTests.Infrastructure;
 /// <summary>The real host, in memory, on a fresh database of the shared test server, with a clock the test moves.</summary>
 public sealed class LedgerHost : IAsyncDisposable
 {
-    public static readonly JsonSerializerOptions Json = CreateJson();
+    public static readonly JsonSerializerOptions Json = CaseLedgerJson.Options;
 
     private readonly WebApplicationFactory<Program> _factory;
 
@@ -110,12 +110,5 @@ public sealed class LedgerHost : IAsyncDisposable
         }
 
         return dir?.FullName ?? throw new InvalidOperationException("The tests run outside the CaseLedger repository.");
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        CaseLedgerJson.Configure(options);
-        return options;
     }
 }
