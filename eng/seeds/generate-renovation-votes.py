@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Writes seeds/renovation-votes/*.json: demo compounds and votes shaped after the domain brief.
+"""Writes seeds/renovation-votes/*.json: demo votes shaped after the domain brief, as dated commands.
 
-Deterministic (fixed random seed), so re-running it reproduces the committed files. Run from the
-repository root: python3 eng/seeds/generate-renovation-votes.py
+Each case is a list of steps, each the body a client would POST (docs/seeds.md), with who acted,
+through which channel and when. Deterministic (fixed random seed), so re-running it reproduces the
+committed files. Run from the repository root: python3 eng/seeds/generate-renovation-votes.py
 """
 import json
 import random
@@ -130,7 +131,44 @@ document = {
     ],
 }
 
+
+
+def step(command, at, actor, channel, body=None, on_behalf_of=None):
+    acting = {"actor": actor, "channel": channel}
+    if on_behalf_of:
+        acting["onBehalfOf"] = on_behalf_of
+    result = {"command": command, "at": at, "as": acting}
+    if body is not None:
+        result["body"] = body
+    return result
+
+
+def as_commands(doc):
+    """The votes above as dated commands through the vote's own declarations."""
+    compounds = {c["id"]: c for c in doc["compounds"]}
+    cases = []
+    for vote in doc["votes"]:
+        compound = compounds[vote["compoundId"]]
+        opened = vote["openedBy"]
+        steps = [step("open-vote", opened["at"], opened["actor"], opened["channel"], {
+            "compoundId": compound["id"], "compoundName": compound["name"], "proposal": vote["proposal"],
+            "roll": compound["roll"], "opensAt": vote["opensAt"], "closesAt": vote["closesAt"]})]
+        for ballot in vote.get("ballots", []):
+            steps.append(step("cast-ballot", ballot["at"], ballot.get("actor", ballot["voterId"]), ballot["channel"],
+                              {"unitId": ballot["unitId"], "voterId": ballot["voterId"], "choice": ballot["choice"]},
+                              ballot.get("onBehalfOf")))
+        if "close" in vote:
+            close = vote["close"]
+            steps.append(step("close-vote", close["at"], close["actor"], close["channel"]))
+        if "committeeDecision" in vote:
+            decision = vote["committeeDecision"]
+            steps.append(step("record-committee-decision", decision["at"], decision["actor"], decision["channel"],
+                              {"approved": decision["approved"], "note": decision["note"]}))
+        cases.append({"kind": "renovation-vote", "id": vote["voteId"], "steps": steps})
+    return {"district": doc["district"], "cases": cases}
+
+
 with open("seeds/renovation-votes/yuelu.json", "w", encoding="utf-8") as f:
-    json.dump(document, f, ensure_ascii=False, indent=1)
+    json.dump(as_commands(document), f, ensure_ascii=False, indent=1)
     f.write("\n")
 print(f"sunshine-garden: {len(sunshine)} units, {sg_members} owners; lotus-court: {len(lotus)} units, {lc_members} owners")

@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Hosting;
 using CaseLedger.Http;
 using CaseLedger.Host;
 using JasperFx;
@@ -21,12 +22,13 @@ builder.Services
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();
 
-builder.Host.UseWolverine(opts => opts.UseCaseLedger(ledger => ledger.AddHostedKinds()));
+// The case kinds are CaseLedger's standard list (CaseLedger.Hosting.StandardKinds).
+builder.Host.UseWolverine(opts => opts.UseCaseLedger());
 
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
-builder.Services.ConfigureHttpJsonOptions(json => CaseLedgerJson.Configure(json.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
 builder.Services.AddHostedService<SeedLoader>();
 
 var app = builder.Build();
@@ -49,6 +51,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapOpenApi();
 app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).WithName("Health");
+app.MapCaseLedger();
 app.MapWolverineEndpoints();
 
 // `verb --help` shows the verb's usage. JasperFx prints a verb's usage through its help command and

@@ -1,16 +1,16 @@
 using CaseLedger.Core;
-using CaseLedger.Rules;
+using CaseLedger.Scenarios;
 using Marten;
 
 namespace CaseLedger.Host;
 
 /// <summary>
 /// On the first start with an empty store, loads the demo data in <c>seeds/</c> through each case
-/// kind's own decisions. Runs before the host starts listening, so seeded cases are there from the
+/// kind's own decisions, as dated commands through the command pipeline. Runs before the host starts listening, so seeded cases are there from the
 /// first request. Switch off with <c>CaseLedger:Seeds:Enabled=false</c>.
 /// </summary>
 internal sealed class SeedLoader(
-    IDocumentStore store, CaseKinds kinds, RuleBook rules, IConfiguration configuration, ILogger<SeedLoader> logger)
+    IDocumentStore store, CaseKinds kinds, CasePipeline pipeline, IConfiguration configuration, ILogger<SeedLoader> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -29,10 +29,10 @@ internal sealed class SeedLoader(
         var root = configuration["CaseLedger:Seeds:Path"] is { Length: > 0 } path
             ? Path.GetFullPath(path)
             : Path.Combine(AppContext.BaseDirectory, "seeds");
-        foreach (var kind in kinds.All)
+        var counts = await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, root, cancellationToken);
+        foreach (var (kind, count) in counts)
         {
-            var count = await kind.SeedAsync(store, rules, root, cancellationToken);
-            logger.LogInformation("Seeded {Count} {Kind} case(s) from {Root}", count, kind.Name, root);
+            logger.LogInformation("Seeded {Count} {Kind} case(s) from {Root}", count, kind, root);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CaseLedger.Core;
 using CaseLedger.Http;
 using JasperFx.CommandLine;
 
@@ -8,7 +9,7 @@ namespace CaseLedger.Host.Commands;
 /// <summary>What every CaseLedger verb shares: running against the host's services, and reporting failure plainly.</summary>
 internal static class CommandSupport
 {
-    public static readonly JsonSerializerOptions Json = new(CaseLedgerJson.Options) { WriteIndented = true };
+    public static readonly JsonSerializerOptions Json = new(CaseJson.Options) { WriteIndented = true };
 
     /// <summary>
     /// Builds the host (without starting its web server or seeding), runs the body with its services and

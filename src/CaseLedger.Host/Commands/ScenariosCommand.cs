@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CaseLedger.Core;
+using CaseLedger.Hosting;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
 using JasperFx.CommandLine;
@@ -28,9 +29,6 @@ public sealed class ScenariosInput : NetCoreInput
 [Description("Run rule scenarios (YAML): pass/fail per scenario, differences, and rule-clause coverage", Name = "scenarios")]
 public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
 {
-    /// <summary>Scenario cases recorded in the store by <c>--store</c> runs go to this district.</summary>
-    public const string StoreDistrict = "scenario-runs";
-
     public ScenariosCommand()
     {
         Usage("Run the scenarios in seeds/scenarios").Arguments(x => x.Action);
@@ -54,10 +52,15 @@ public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
             if (input.StoreFlag)
             {
                 return await CommandSupport.RunAsync(input, async services =>
-                    await RunAsync(files, input, Rules(services.GetRequiredService<RuleBook>(), input.RulesFlag), services.GetRequiredService<IDocumentStore>()));
+                {
+                    var kinds = services.GetRequiredService<CaseKinds>();
+                    return await RunAsync(files, input, kinds, Rules(kinds, services.GetRequiredService<RuleBook>(), input.RulesFlag),
+                        services.GetRequiredService<IDocumentStore>());
+                });
             }
 
-            return await RunAsync(files, input, Rules(null, input.RulesFlag), store: null);
+            var offline = StandardKinds.Create();
+            return await RunAsync(files, input, offline, Rules(offline, null, input.RulesFlag), store: null);
         }
         catch (Exception e) when (e is ScenarioFormatException or RuleBookException)
         {
@@ -65,10 +68,10 @@ public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
         }
     }
 
-    /// <summary>The rule book for scenario runs: the host's (or the default) plus proposed versions from files.</summary>
-    internal static RuleBook Rules(RuleBook? hosted, IEnumerable<string> extra)
+    /// <summary>The rule book for scenario runs: the host's (or the kinds' own) plus proposed versions from files.</summary>
+    internal static RuleBook Rules(CaseKinds kinds, RuleBook? hosted, IEnumerable<string> extra)
     {
-        var builder = new RuleBook.Builder().AddDefault();
+        var builder = kinds.RulesBuilder();
         foreach (var version in hosted?.All ?? [])
         {
             builder.Add(version);
@@ -84,10 +87,9 @@ public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
         return builder.Build();
     }
 
-    private static async Task<bool> RunAsync(IReadOnlyList<ScenarioFile> files, ScenariosInput input, RuleBook rules, IDocumentStore? store)
+    private static async Task<bool> RunAsync(IReadOnlyList<ScenarioFile> files, ScenariosInput input, CaseKinds kinds, RuleBook rules, IDocumentStore? store)
     {
-        var drivers = LedgerKinds.Offline().All.Select(k => k.ScenarioDriver).OfType<IScenarioDriver>().ToList();
-        var runner = new ScenarioRunner(drivers, rules);
+        var runner = new ScenarioRunner(new ScenarioEngine(kinds), rules);
         var results = new List<ScenarioResult>();
         var watch = Stopwatch.StartNew();
         foreach (var file in files)
@@ -95,7 +97,7 @@ public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
             Console.WriteLine($"{file.Path} - {file.Topic}");
             foreach (var scenario in file.Scenarios)
             {
-                var result = store is null ? runner.TryRun(scenario) : await runner.TryRunInStoreAsync(scenario, store, StoreDistrict);
+                var result = store is null ? await runner.RunAsync(scenario) : await runner.RunInStoreAsync(scenario, store);
                 results.Add(result);
                 Console.WriteLine($"  {(result.Passed ? "pass" : "FAIL")}  {scenario.Name}");
                 foreach (var difference in result.Differences)
@@ -109,10 +111,9 @@ public sealed class ScenariosCommand : JasperFxAsyncCommand<ScenariosInput>
         Console.WriteLine();
         Console.WriteLine($"{results.Count} scenarios in {files.Count} files{(store is null ? "" : " (through the store)")}: " +
                           $"{results.Count - failed} passed, {failed} failed, in {watch.Elapsed.TotalSeconds:0.00} s");
-        PrintCoverage(Coverage.Of(drivers, results), input.CoverageFlag);
+        PrintCoverage(Coverage.Of(kinds, rules, results), input.CoverageFlag);
         return failed == 0;
     }
-
     private static void PrintCoverage(IReadOnlyList<ClauseCoverage> coverage, bool everything)
     {
         Console.WriteLine($"Rule clauses: {coverage.Count}; exercised on both sides: {coverage.Count(c => c.BothSides)}, " +

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CaseLedger.Core;
 using CaseLedger.Rules;
+using CaseLedger.Scenarios;
 using JasperFx.CommandLine;
 using Marten;
 
@@ -44,9 +45,11 @@ public sealed class WhatIfCommand : JasperFxAsyncCommand<WhatIfInput>
         }
 
         RuleVersion proposed;
+        RuleBook rules;
         try
         {
-            proposed = ScenariosCommand.Rules(services.GetRequiredService<RuleBook>(), input.RulesFlag).Get(parts[0], parts[1]);
+            rules = ScenariosCommand.Rules(services.GetRequiredService<CaseKinds>(), services.GetRequiredService<RuleBook>(), input.RulesFlag);
+            proposed = rules.Get(parts[0], parts[1]);
         }
         catch (RuleBookException e)
         {
@@ -57,7 +60,7 @@ public sealed class WhatIfCommand : JasperFxAsyncCommand<WhatIfInput>
         WhatIfReport report;
         try
         {
-            report = await WhatIf.RunAsync(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<CaseKinds>(), proposed,
+            report = await WhatIf.RunAsync(services.GetRequiredService<IDocumentStore>(), new ScenarioEngine(services.GetRequiredService<CaseKinds>()), rules, proposed,
                 districts, CommandSupport.ParseTime(input.FromFlag, "--from"), CommandSupport.ParseTime(input.ToFlag, "--to"));
         }
         catch (ArgumentException e)
@@ -77,7 +80,8 @@ public sealed class WhatIfCommand : JasperFxAsyncCommand<WhatIfInput>
         {
             var amounts = c.Amount is null && c.ProposedAmount is null ? "" : $"; amount {Money(c.Amount)} -> {Money(c.ProposedAmount)}";
             Console.WriteLine($"  {c.District}/{c.CaseId}  {c.Summary}");
-            Console.WriteLine($"      outcome {c.Outcome} -> {c.ProposedOutcome}{amounts}; clauses changed: {(c.ChangedClauses.Count == 0 ? "none" : string.Join(", ", c.ChangedClauses))}");
+            Console.WriteLine($"      outcome {c.Outcome} -> {c.ProposedOutcome}{amounts}; clauses changed: {(c.ChangedClauses.Count == 0 ? "none" : string.Join(", ", c.ChangedClauses))}" +
+                (c.Refusals.Count == 0 ? "" : $"; refused under the proposal: {string.Join(", ", c.Refusals.Distinct())}"));
         }
 
         Console.WriteLine($"  totals: recorded {Money(report.AmountRecorded)}, proposed {Money(report.AmountProposed)}, difference {Money(report.AmountDifference)}");

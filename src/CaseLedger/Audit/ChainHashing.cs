@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using CaseLedger.Core;
+using JasperFx.Events;
+using Marten;
 
 namespace CaseLedger.Audit;
 
@@ -34,6 +37,16 @@ public static class ChainHashing
 
     /// <summary>The "previous link" of a case's first event.</summary>
     public static readonly string Genesis = new('0', 64);
+
+    /// <summary>What the hash chain covers of an event, with its data serialized as the store stores it.</summary>
+    public static ChainedEvent FromEvent(IEvent e, ISerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(serializer);
+        return new ChainedEvent(e.StreamId, e.TenantId, e.Version, e.EventTypeName, ToStoredPrecision(e.Timestamp),
+            e.UserName, EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel),
+            EventMetadata.Header(e, CaseHeaders.Rule), e.CorrelationId, e.CausationId, serializer.ToJson(e.Data));
+    }
 
     public static string Link(string previous, ChainedEvent e) => Sha256(previous + "\n" + Canonical(e));
 

@@ -64,7 +64,7 @@ public sealed class HashChainProjection(Func<ISerializer> serializer) : IProject
             var head = await operations.LoadAsync<ChainHead>(stream.Key, cancellation) ?? new ChainHead { Id = stream.Key };
             foreach (var e in stream.OrderBy(e => e.Version))
             {
-                var chained = EventMetadata.ToChained(e, serializer());
+                var chained = ChainHashing.FromEvent(e, serializer());
                 var hash = ChainHashing.Link(head.Hash, chained);
                 operations.Store(new ChainLink
                 {

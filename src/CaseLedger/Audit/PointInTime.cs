@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseLedger.Core;
-using CaseLedger.Http;
 using Marten;
 
 namespace CaseLedger.Audit;
@@ -58,7 +57,7 @@ public static class PointInTime
         var (low, high) = before.Version <= after.Version ? (before.Version, after.Version) : (after.Version, before.Version);
         var between = (await session.Events.FetchStreamAsync(caseId, high, fromVersion: low + 1, token: ct))
             .Where(e => e.Version > low && e.Version <= high)
-            .Select(CaseHistoryEndpoints.View)
+            .Select(CaseHistories.View)
             .ToList();
         return new CaseDiff(caseId, district, before.Version, after.Version, Compare(before.State, after.State), between);
     }
@@ -66,8 +65,8 @@ public static class PointInTime
     /// <summary>Every leaf that differs between two states, by JSON path.</summary>
     public static IReadOnlyList<FieldChange> Compare(object? before, object? after)
     {
-        var left = Flatten(before is null ? null : JsonSerializer.SerializeToNode(before, before.GetType(), CaseLedgerJson.Options));
-        var right = Flatten(after is null ? null : JsonSerializer.SerializeToNode(after, after.GetType(), CaseLedgerJson.Options));
+        var left = Flatten(before is null ? null : JsonSerializer.SerializeToNode(before, before.GetType(), CaseJson.Options));
+        var right = Flatten(after is null ? null : JsonSerializer.SerializeToNode(after, after.GetType(), CaseJson.Options));
         return left.Keys.Union(right.Keys)
             .Order(StringComparer.Ordinal)
             .Select(path => new FieldChange(path, left.GetValueOrDefault(path), right.GetValueOrDefault(path)))

@@ -91,9 +91,7 @@ public sealed record Acting(
     {
         var headers = envelope?.Headers ?? new Dictionary<string, string?>();
         var actor = headers.GetValueOrDefault(CaseHeaders.Actor) ?? envelope?.UserName ?? envelope?.Source ?? "";
-        var channel = Enum.TryParse<Channel>(headers.GetValueOrDefault(CaseHeaders.Channel), ignoreCase: true, out var c) && Enum.IsDefined(c)
-            ? c
-            : Channel.ServiceWindow;
+        var channel = Channels.TryParse(headers.GetValueOrDefault(CaseHeaders.Channel), out var c) ? c : Channel.ServiceWindow;
         return new Acting(actor, channel, headers.GetValueOrDefault(CaseHeaders.OnBehalfOf), envelope?.CorrelationId,
             envelope?.Id.ToString());
     }

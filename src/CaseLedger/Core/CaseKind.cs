@@ -1,6 +1,12 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using JasperFx.Events.Projections;
 using Marten;
 
 namespace CaseLedger.Core;
+
+/// <summary>A readable account of one event; <paramref name="IsDecision"/> marks events that applied a rule.</summary>
+public sealed record EventDescription(string Summary, bool IsDecision = false);
 
 /// <summary>
 /// What every case's state exposes to the shared plumbing: its stream id and the rule version it is
@@ -13,75 +19,235 @@ public interface ICaseState
     Rules.RuleRef Rule { get; }
 }
 
+/// <summary>Implemented by a kind's opening event, so the shared plumbing can read the case's basics.</summary>
+public interface IOpensCase
+{
+    Rules.RuleRef Rule { get; }
+
+    Channel Channel { get; }
+
+    DateTimeOffset OpenedAt { get; }
+}
+
 /// <summary>
-/// A kind of case (renovation vote, subsidy award, ...). A kind registers its own event names,
-/// snapshots and projections; nothing central has to learn about it.
+/// A kind of case (renovation vote, subsidy award, ...), declared in one place: its events with their
+/// stable names, its write-side state, its read models, its commands, its rule and the data files in
+/// its folder (rule versions, scenario vocabulary). Everything generic (pipeline, endpoints, seeds,
+/// scenarios, what-if, audit) reads these declarations; nothing central switches on kinds.
 /// </summary>
 public abstract class CaseKind
 {
-    /// <summary>The kind's name in URLs, audit entries and stream metadata, e.g. <c>renovation-vote</c>.</summary>
-    public abstract string Name { get; }
+    private readonly Dictionary<Type, (string Name, Func<object, EventDescription?>? Describe)> _events = [];
+    private readonly List<CommandDeclaration> _commands = [];
+    private readonly List<ViewDeclaration> _views = [];
+    private readonly List<DocumentsDeclaration> _documents = [];
+    private readonly List<QueryDeclaration> _queries = [];
+    private readonly Dictionary<string, Func<JsonObject, IReadOnlyList<JsonObject>, string?>> _hooks = [];
 
-    /// <summary>The type whose snapshot is the kind's write-side state; streams are started with it.</summary>
+    private protected CaseKind(string name, string route, string ruleId)
+    {
+        Name = name;
+        Route = route;
+        RuleId = ruleId;
+    }
+
+    /// <summary>The kind's name in audit entries, scenario files and <c>GET /kinds</c>, e.g. <c>renovation-vote</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The kind's segment in URLs and its seed folder's name, e.g. <c>renovation-votes</c>.</summary>
+    public string Route { get; }
+
+    /// <summary>The id of the rule its cases are decided under, e.g. <c>renovation-vote</c>.</summary>
+    public string RuleId { get; }
+
+    /// <summary>A sentence on what the kind is, for <c>GET /kinds</c> and the auditor's page.</summary>
+    public string Title { get; protected set; } = "";
+
     public abstract Type StateType { get; }
 
-    /// <summary>Maps the kind's events under stable names and adds its projections.</summary>
-    public abstract void Configure(StoreOptions options);
+    public IReadOnlyDictionary<Type, string> EventNames => _events.ToDictionary(e => e.Key, e => e.Value.Name);
 
-    /// <summary>The kind's event types, so cross-kind code (the audit trail) can tell which kind an event belongs to.</summary>
-    public virtual IEnumerable<Type> EventTypes => [];
+    public IEnumerable<Type> EventTypes => _events.Keys;
+
+    public IReadOnlyList<CommandDeclaration> Commands => _commands;
+
+    public IReadOnlyList<ViewDeclaration> Views => _views;
+
+    public IReadOnlyList<DocumentsDeclaration> Documents => _documents;
+
+    public IReadOnlyList<QueryDeclaration> Queries => _queries;
+
+    /// <summary>
+    /// The kind's named hooks for its scenario vocabulary: each completes a step's command (as JSON)
+    /// from the case's earlier commands, or says why it cannot (e.g. which unit a voter means).
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<JsonObject, IReadOnlyList<JsonObject>, string?>> ScenarioHooks => _hooks;
+
+    /// <summary>The read model served at <c>GET /districts/{d}/{route}/{id}</c> and shown for a case at any point of its history.</summary>
+    public ViewDeclaration MainView => _views.FirstOrDefault() ?? throw new InvalidOperationException($"{Name} declares no read model.");
+
+    /// <summary>The command that opens a case of this kind.</summary>
+    public CommandDeclaration Opening => _commands.FirstOrDefault(c => c.OpensCase) ?? throw new InvalidOperationException($"{Name} declares no opening command.");
+
+    /// <summary>The kind's rule versions, a rule document (see docs/rules.md) embedded beside its code.</summary>
+    public string RuleDocument => ReadResource(GetType().Assembly, $"{Name}.rules.json");
+
+    /// <summary>How scenario files say this kind's steps and facts (see docs/scenarios.md), embedded beside its code.</summary>
+    public string ScenarioVocabulary => ReadResource(GetType().Assembly, $"{Name}.scenarios.yaml");
+
+    /// <summary>The stored name of an event of this kind.</summary>
+    public string EventName(Type eventType) => _events.TryGetValue(eventType, out var e) ? e.Name : eventType.Name;
 
     /// <summary>
     /// One readable line about an event of this kind, computed from the event alone (never from the
-    /// clock or other state), so rebuilding the audit trail reproduces it exactly. Null: say only the type.
+    /// clock or other state), so rebuilding the audit trail reproduces it exactly.
     /// </summary>
-    public virtual EventDescription? Describe(object data) => null;
-
-    /// <summary>
-    /// What the case looked like after the given events (its read model), for point-in-time views.
-    /// Null when the kind offers no view.
-    /// </summary>
-    public virtual object? View(IEnumerable<object> events) => null;
-
-    /// <summary>How scenario files of this kind are read and run; null when the kind has none yet.</summary>
-    public virtual Scenarios.IScenarioDriver? ScenarioDriver => null;
-
-    /// <summary>How this kind's recorded decisions are replayed under a proposed rule version; null when it has none.</summary>
-    public virtual Rules.IWhatIfReplay? WhatIf => null;
-
-    /// <summary>
-    /// Loads the kind's demo data from its folder under <paramref name="seedsRoot"/> through its own
-    /// decisions, at the times the data records. Returns the number of cases created.
-    /// </summary>
-    public virtual Task<int> SeedAsync(IDocumentStore store, Rules.RuleBook rules, string seedsRoot, CancellationToken ct) =>
-        Task.FromResult(0);
-}
-
-/// <summary>A readable account of one event; <paramref name="IsDecision"/> marks events that applied a rule.</summary>
-public sealed record EventDescription(string Summary, bool IsDecision = false);
-
-/// <summary>The kinds registered with one document store, for code that works across kinds.</summary>
-public sealed class CaseKinds
-{
-    private readonly List<CaseKind> _kinds = [];
-
-    public IReadOnlyList<CaseKind> All => _kinds;
-
-    internal void Add(CaseKind kind)
+    public EventDescription? Describe(object data)
     {
-        if (_kinds.Any(k => k.Name == kind.Name))
-        {
-            return;
-        }
-
-        _kinds.Add(kind);
+        ArgumentNullException.ThrowIfNull(data);
+        return _events.TryGetValue(data.GetType(), out var e) ? e.Describe?.Invoke(data) : null;
     }
 
-    /// <summary>The kind whose state type matches a stream's aggregate type, if any.</summary>
-    public CaseKind? ForStateType(Type? stateType) => _kinds.FirstOrDefault(k => k.StateType == stateType);
+    /// <summary>Folds one event into the write-side state.</summary>
+    public abstract object? Evolve(object? state, object e);
 
-    public CaseKind? Named(string name) => _kinds.FirstOrDefault(k => k.Name == name);
+    /// <summary>What the case looked like after the given events (its main read model), for point-in-time views.</summary>
+    public object? View(IEnumerable<object> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        object? view = null;
+        long version = 0;
+        foreach (var e in events)
+        {
+            view = MainView.Evolve(view, e);
+            version++;
+        }
 
-    /// <summary>The kind an event type belongs to, if any.</summary>
-    public CaseKind? ForEventType(Type eventType) => _kinds.FirstOrDefault(k => k.EventTypes.Contains(eventType));
+        return view is null ? null : MainView.WithVersion(view, version);
+    }
+
+    public CommandDeclaration? CommandFor(Type commandType) => _commands.FirstOrDefault(c => c.CommandType == commandType);
+
+    public CommandDeclaration? CommandNamed(string name) => _commands.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>Maps the kind's events under their stable names and registers its projections.</summary>
+    public virtual void Configure(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var (type, (name, _)) in _events)
+        {
+            options.Events.MapEventType(type, name);
+        }
+
+        RegisterState(options);
+        foreach (var view in _views)
+        {
+            view.Register(options, EventTypes);
+        }
+
+        foreach (var documents in _documents)
+        {
+            documents.Register(options);
+        }
+    }
+
+    private protected abstract void RegisterState(StoreOptions options);
+
+    internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, CancellationToken ct);
+
+    internal abstract void StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events);
+
+    /// <summary>Declares an event under its stable, versioned name, with the line the audit trail shows for it.</summary>
+    protected void Event<TEvent>(string name, Func<TEvent, EventDescription?>? describe = null) where TEvent : class =>
+        _events[typeof(TEvent)] = (name, describe is null ? null : e => describe((TEvent)e));
+
+    /// <summary>Declares a read model kept per case in the same transaction as its events; the first one declared is the main one.</summary>
+    protected ViewDeclaration<TView> View<TView>(Func<TView?, object, TView?> evolve) where TView : class
+    {
+        var view = new ViewDeclaration<TView>(evolve);
+        _views.Add(view);
+        return view;
+    }
+
+    /// <summary>
+    /// Declares small documents written from events without reading anything (a vote's roll, one
+    /// document per unit), so a command can read just the part of a large case it needs.
+    /// </summary>
+    protected void Writes<TDoc>(Func<object, IEnumerable<TDoc>> fromEvent, Func<TDoc, string> id) where TDoc : class =>
+        _documents.Add(new DocumentsDeclaration<TDoc>(fromEvent, id));
+
+    /// <summary>Declares a read-only query of the district, served at <c>GET /districts/{d}/{path}</c>.</summary>
+    protected void Query(string path, string summary, Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> run) =>
+        _queries.Add(new QueryDeclaration(this, path, summary, run));
+
+    /// <summary>
+    /// Declares a named hook the kind's scenario vocabulary may call on a step: it completes the
+    /// step's command (JSON) from the bodies of the case's earlier commands, or returns why it cannot.
+    /// </summary>
+    protected void ScenarioHook(string name, Func<JsonObject, IReadOnlyList<JsonObject>, string?> complete) => _hooks[name] = complete;
+
+    private protected void Add(CommandDeclaration command)
+    {
+        if (_commands.Any(c => c.CommandType == command.CommandType))
+        {
+            throw new InvalidOperationException($"{Name}: {command.CommandType.Name} is declared twice.");
+        }
+
+        _commands.Add(command);
+    }
+
+    private static string ReadResource(Assembly assembly, string suffix)
+    {
+        var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith(suffix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The data file {suffix} is not embedded in {assembly.GetName().Name}.");
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+/// <summary>A kind whose write-side state (an inline snapshot, kept small) is <typeparamref name="TState"/>.</summary>
+public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseState
+{
+    private readonly Func<TState?, object, TState?> _evolve;
+
+    protected CaseKind(string name, string route, string ruleId, Func<TState?, object, TState?> evolve)
+        : base(name, route, ruleId)
+    {
+        _evolve = evolve ?? throw new ArgumentNullException(nameof(evolve));
+    }
+
+    public override Type StateType => typeof(TState);
+
+    public override object? Evolve(object? state, object e) => _evolve((TState?)state, e);
+
+    /// <summary>Declares the command that opens a case, posted to <c>/districts/{d}/{route}</c>.</summary>
+    protected CommandDeclaration<TState, TCommand> Opens<TCommand>(string summary) where TCommand : class
+    {
+        var command = new CommandDeclaration<TState, TCommand>(this, opensCase: true, segment: null, summary);
+        Add(command);
+        return command;
+    }
+
+    /// <summary>Declares a command on an existing case, posted to <c>/districts/{d}/{route}/{id}/{segment}</c>.</summary>
+    protected CommandDeclaration<TState, TCommand> On<TCommand>(string segment, string summary) where TCommand : class
+    {
+        var command = new CommandDeclaration<TState, TCommand>(this, opensCase: false, segment, summary);
+        Add(command);
+        return command;
+    }
+
+    private protected override void RegisterState(StoreOptions options) =>
+        options.Projections.Add(new CaseProjection<TState>(_evolve, EventTypes), ProjectionLifecycle.Inline);
+
+    internal override async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, CancellationToken ct)
+    {
+        // Takes the stream's row lock (select ... for update) in a transaction held until the append
+        // commits: commands to one case are applied one after another, each on the latest state.
+        var stream = await session.Events.FetchForExclusiveWriting<TState>(caseId, ct);
+        return new CaseForWriting(stream.Aggregate, stream.CurrentVersion ?? stream.StartingVersion ?? 0, events => stream.AppendMany(events.ToArray()));
+    }
+
+    internal override void StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events) =>
+        session.Events.StartStream<TState>(caseId, events.ToArray());
 }

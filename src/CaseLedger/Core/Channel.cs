@@ -12,3 +12,18 @@ public enum Channel
     /// <summary>CaseLedger itself, e.g. the periodic sealing of districts; never a person's channel.</summary>
     System,
 }
+
+/// <summary>Reads channels by their names only: never numbers, never lists of names.</summary>
+public static class Channels
+{
+    /// <summary>The channel named (ignoring case), or false; "1" or "OnlinePlatform,Proxy" are not channels.</summary>
+    public static bool TryParse(string? text, out Channel channel)
+    {
+        var name = Enum.GetNames<Channel>().FirstOrDefault(n => string.Equals(n, text?.Trim(), StringComparison.OrdinalIgnoreCase));
+        channel = name is null ? default : Enum.Parse<Channel>(name);
+        return name is not null;
+    }
+
+    /// <summary>The channels a person may act through (all but <see cref="Channel.System"/>).</summary>
+    public static IReadOnlyList<Channel> OfPeople { get; } = Enum.GetValues<Channel>().Where(c => c != Channel.System).ToList();
+}

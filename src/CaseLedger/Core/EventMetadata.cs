@@ -1,7 +1,5 @@
 using System.Text.Json;
-using CaseLedger.Audit;
 using JasperFx.Events;
-using Marten;
 
 namespace CaseLedger.Core;
 
@@ -21,15 +19,5 @@ public static class EventMetadata
                 _ => value.ToString(),
             }
             : null;
-    }
-
-    /// <summary>What the hash chain covers of an event, with its data serialized as the store stores it.</summary>
-    public static ChainedEvent ToChained(IEvent e, ISerializer serializer)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        ArgumentNullException.ThrowIfNull(serializer);
-        return new ChainedEvent(e.StreamId, e.TenantId, e.Version, e.EventTypeName, ChainHashing.ToStoredPrecision(e.Timestamp),
-            e.UserName, Header(e, CaseHeaders.OnBehalfOf), Header(e, CaseHeaders.Channel), Header(e, CaseHeaders.Rule),
-            e.CorrelationId, e.CausationId, serializer.ToJson(e.Data));
     }
 }

@@ -1,156 +1,177 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using CaseLedger.Core;
-using JasperFx.Events;
-using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using Wolverine;
 
 namespace CaseLedger.Http;
 
 /// <summary>
-/// The HTTP edge shared by every case kind: reads the district and the acting context from the
-/// request, sends the command through Wolverine, and turns the outcome into a response or an
-/// RFC 7807 problem.
+/// The HTTP edge shared by every endpoint: the district and the acting context read from the
+/// request, bodies read strictly, entity tags, and RFC 7807 problems carrying CaseLedger's stable codes.
 /// </summary>
-public static partial class CaseHttp
+public static class CaseHttp
 {
     public const string ActorHeader = "X-Actor";
     public const string ChannelHeader = "X-Channel";
     public const string OnBehalfOfHeader = "X-On-Behalf-Of";
     public const string CorrelationHeader = "X-Correlation-Id";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
-    private static partial Regex DistrictPattern();
-
     /// <summary>A district id is lower-case letters, digits and dashes, up to 63 characters.</summary>
     public static IResult? CheckDistrict(string district) =>
-        DistrictPattern().IsMatch(district ?? "")
+        CommandPipeline.IsDistrictId(district)
             ? null
             : Problem(StatusCodes.Status400BadRequest, "case.district_invalid",
                 $"'{district}' is not a district id: use lower-case letters, digits and dashes.");
 
-    /// <summary>Sends a command for a district; <paramref name="location"/> makes a success a 201.</summary>
-    public static async Task<IResult> SendAsync(
-        IMessageBus bus, HttpContext http, string district, object command, string? location = null)
-    {
-        ArgumentNullException.ThrowIfNull(bus);
-        ArgumentNullException.ThrowIfNull(http);
-        if (CheckDistrict(district) is { } badDistrict)
-        {
-            return badDistrict;
-        }
-
-        if (ReadActing(http) is not { } acting)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "acting.channel_unknown",
-                $"The {ChannelHeader} header must be one of: {string.Join(", ", Enum.GetValues<Channel>().Where(c => c != Channel.System))}.");
-        }
-
-        CommandOutcome outcome;
-        try
-        {
-            outcome = await bus.InvokeAsync<CommandOutcome>(command, acting.ToDeliveryOptions(district), http.RequestAborted);
-        }
-        catch (Exception e) when (IsLostRace(e))
-        {
-            return Problem(StatusCodes.Status409Conflict, "case.concurrent_write",
-                "Someone else changed this case first. Read it again and retry.");
-        }
-
-        if (outcome.Rejection is { } rejection)
-        {
-            return Problem(StatusOf(rejection.Kind), rejection.Code, rejection.Reason);
-        }
-
-        http.Response.Headers.ETag = Etag(outcome.Version);
-        return location is null ? Results.Ok(outcome) : Results.Created(location, outcome);
-    }
-
-    /// <summary>The version in an <c>If-Match</c> header (<c>"5"</c> or <c>5</c>), if one was sent.</summary>
-    public static long? ExpectedVersion(HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        var value = http.Request.Headers.IfMatch.ToString().Trim().Trim('"');
-        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
-    }
-
     public static string Etag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>An RFC 7807 problem with CaseLedger's stable code as an extension member.</summary>
-    public static IResult Problem(int status, string code, string detail) =>
-        Results.Problem(
-            detail: detail,
-            statusCode: status,
-            title: TitleOf(status),
-            type: $"https://caseledger.dev/problems/{code}",
-            extensions: new Dictionary<string, object?> { ["code"] = code });
-
     /// <summary>
-    /// Serves one case's read model from the district's store with its version as the ETag (for
-    /// <c>If-Match</c> on the next write), or a 404 problem when the district has no such case.
+    /// The version in an <c>If-Match</c> header, which must be one strong entity tag of a version
+    /// (<c>"7"</c>): absent means no precondition; anything else is refused rather than ignored.
     /// </summary>
-    public static async Task<IResult> ReadModelAsync<T>(IDocumentStore store, string district, Guid caseId, Func<T, long> version, HttpContext http)
-        where T : class
+    public static (long? Version, IResult? Refused) ExpectedVersion(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(http);
-        if (CheckDistrict(district) is { } bad)
+        var values = http.Request.Headers.IfMatch;
+        if (values.Count == 0)
         {
-            return bad;
+            return (null, null);
         }
 
-        await using var session = store.QuerySession(district);
-        var model = await session.LoadAsync<T>(caseId, http.RequestAborted);
-        if (model is null)
+        var text = values.Count == 1 ? values[0]?.Trim() ?? "" : "";
+        if (text.Length >= 3 && text[0] == '"' && text[^1] == '"'
+            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
-            return NotFound(caseId);
+            return (version, null);
         }
 
-        http.Response.Headers.ETag = Etag(version(model));
-        return Results.Ok(model);
+        return (null, Problem(StatusCodes.Status400BadRequest, "request.if_match_invalid",
+            "If-Match must be one entity tag of the case's version, as the ETag header gives it, e.g. \"7\"."));
     }
 
-    public static IResult NotFound(Guid caseId) =>
-        Problem(StatusCodes.Status404NotFound, "case.not_found", $"No case {caseId} exists in this district.");
-
-    private static Acting? ReadActing(HttpContext http)
+    /// <summary>An RFC 7807 problem with CaseLedger's stable code as an extension member.</summary>
+    public static IResult Problem(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
-        var headers = http.Request.Headers;
-        var channelText = headers[ChannelHeader].ToString();
-        var channel = Channel.ServiceWindow;
-        // "System" is CaseLedger's own channel (sealing); no request may claim it.
-        if (channelText.Length > 0 && (!Enum.TryParse(channelText, ignoreCase: true, out channel) || !Enum.IsDefined(channel) || channel == Channel.System))
+        var members = new Dictionary<string, object?> { ["code"] = code };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
         {
-            return null;
+            members[key] = value;
+        }
+
+        return Results.Problem(detail: detail, statusCode: status, title: TitleOf(status), type: $"https://caseledger.dev/problems/{code}",
+            extensions: members);
+    }
+
+    public static IResult Problem(Rejection rejection, IReadOnlyList<CriterionResult>? clauses = null)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        return Problem(StatusOf(rejection.Kind), rejection.Code, rejection.Reason,
+            clauses is { Count: > 0 } ? new Dictionary<string, object?> { ["clauses"] = clauses } : null);
+    }
+
+    public static IResult NotFound(Guid caseId) => Problem(CommandPipeline.NotFound(caseId));
+
+    /// <summary>
+    /// Reads a JSON request body strictly (<see cref="CaseJson.Strict"/>): it must say it is JSON, be
+    /// one complete value of the expected shape, and carry every required member.
+    /// </summary>
+    public static async Task<(T? Value, IResult? Refused)> ReadBodyAsync<T>(HttpContext http) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "request.content_type",
+                "Send the body as JSON, with Content-Type: application/json."));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, CaseJson.Strict, http.RequestAborted);
+            return value is null
+                ? (null, Problem(StatusCodes.Status400BadRequest, "request.body_missing", "The request needs a JSON object as its body, not null."))
+                : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problem(StatusCodes.Status400BadRequest, "request.body_invalid", DescribeJsonError(e),
+                new Dictionary<string, object?> { ["path"] = e.Path }));
+        }
+    }
+
+    /// <summary>Reads the acting context from the request's headers.</summary>
+    public static (Acting? Acting, IResult? Refused) ReadActing(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var headers = http.Request.Headers;
+        var channel = Channel.ServiceWindow;
+        if (headers[ChannelHeader].Count > 0
+            && (headers[ChannelHeader].Count > 1 || !Channels.TryParse(headers[ChannelHeader].ToString(), out channel) || channel == Channel.System))
+        {
+            // "System" is CaseLedger's own channel (sealing); no request may claim it.
+            return (null, Problem(StatusCodes.Status400BadRequest, "acting.channel_unknown",
+                $"The {ChannelHeader} header must be one of: {string.Join(", ", Channels.OfPeople)}."));
         }
 
         var correlation = headers[CorrelationHeader].ToString();
-        return new Acting(
+        return (new Acting(
             headers[ActorHeader].ToString().Trim(),
             channel,
             headers[OnBehalfOfHeader].ToString() is { Length: > 0 } onBehalfOf ? onBehalfOf.Trim() : null,
-            correlation.Length > 0 ? correlation : http.TraceIdentifier);
+            correlation.Length > 0 ? correlation : http.TraceIdentifier), null);
     }
 
-    private static bool IsLostRace(Exception e) =>
-        e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-        || (e.InnerException is { } inner && IsLostRace(inner));
-
-    private static int StatusOf(RejectionKind kind) => kind switch
+    public static int StatusOf(RejectionKind kind) => kind switch
     {
         RejectionKind.Invalid => StatusCodes.Status400BadRequest,
         RejectionKind.NotFound => StatusCodes.Status404NotFound,
+        RejectionKind.Conflict => StatusCodes.Status409Conflict,
+        RejectionKind.Stale => StatusCodes.Status412PreconditionFailed,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
+
+    /// <summary>What is wrong with a body, in words, without the .NET type names System.Text.Json puts in its messages.</summary>
+    private static string DescribeJsonError(JsonException e)
+    {
+        var at = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "the body" : e.Path;
+        var message = e.Message;
+        if (message.Contains("missing required properties", StringComparison.OrdinalIgnoreCase))
+        {
+            var start = message.IndexOf("including: ", StringComparison.Ordinal);
+            var names = start >= 0 ? message[(start + 11)..].TrimEnd('.') : "";
+            return $"{at} is missing required members: {names}.";
+        }
+
+        if (message.Contains("could not be mapped", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{at} holds a member this request does not have.";
+        }
+
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{at} names the same member twice.";
+        }
+
+        if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{at} may not be null.";
+        }
+
+        if (e.InnerException is null && !message.Contains("System.", StringComparison.Ordinal) && !message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return $"{at}: {message}";
+        }
+
+        return $"{at} is not a valid value here (check its type: text, number, true/false, list or object, and enum names).";
+    }
 
     private static string TitleOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "The request is not valid",
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "Conflicting write",
+        StatusCodes.Status412PreconditionFailed => "The case has changed",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported content type",
         StatusCodes.Status422UnprocessableEntity => "The rules do not allow this",
         _ => "Request failed",
     };

@@ -36,15 +36,43 @@ public sealed class RuleBook
     };
 
     private readonly Dictionary<string, List<RuleVersion>> _versions;
+    private readonly IReadOnlyDictionary<string, RuleVersion> _substituted;
 
-    private RuleBook(TimeSpan utcOffset, Dictionary<string, List<RuleVersion>> versions)
+    private RuleBook(TimeSpan utcOffset, Dictionary<string, List<RuleVersion>> versions, IReadOnlyList<ClauseInfo> clauses,
+        IReadOnlyDictionary<string, RuleVersion>? substituted = null)
     {
         UtcOffset = utcOffset;
         _versions = versions;
+        Clauses = clauses;
+        _substituted = substituted ?? new Dictionary<string, RuleVersion>();
     }
 
-    /// <summary>The offset of the civil time in which effective dates are read (China: +08:00).</summary>
+    /// <summary>
+    /// This rule book with <paramref name="version"/> in force for its rule on every date, proposed or
+    /// not: what a scenario naming a version, or a what-if replay, decides under.
+    /// </summary>
+    public RuleBook Substituting(RuleVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var substituted = new Dictionary<string, RuleVersion>(_substituted) { [version.Id] = version };
+        return new RuleBook(UtcOffset, _versions, Clauses, substituted);
+    }
+
+    /// <summary>
+    /// The offset of the civil time in which effective dates are read and local times are written
+    /// (China: +08:00): CaseLedger's one source of civil time.
+    /// </summary>
     public TimeSpan UtcOffset { get; }
+
+    /// <summary>Every clause the rule documents describe, with its stable id, in the order written.</summary>
+    public IReadOnlyList<ClauseInfo> Clauses { get; }
+
+    /// <summary>The clauses of one rule (those whose id starts with the rule's id).</summary>
+    public IReadOnlyList<ClauseInfo> ClausesOf(string ruleId) =>
+        Clauses.Where(c => c.Id.StartsWith(ruleId + ".", StringComparison.Ordinal)).ToList();
+
+    /// <summary>A local time (without an offset) in the rule book's civil time.</summary>
+    public DateTimeOffset AtLocal(DateTime local) => new(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), UtcOffset);
 
     public IEnumerable<RuleVersion> All => _versions.Values.SelectMany(v => v);
 
@@ -54,6 +82,11 @@ public sealed class RuleBook
     /// <summary>The version of <paramref name="ruleId"/> in force on <paramref name="date"/>.</summary>
     public RuleVersion InForce(string ruleId, DateOnly date)
     {
+        if (_substituted.TryGetValue(ruleId, out var substitute))
+        {
+            return substitute;
+        }
+
         var candidates = Versions(ruleId).Where(v => !v.Proposed && v.EffectiveFrom <= date).ToList();
         if (candidates.Count == 0)
         {
@@ -70,6 +103,11 @@ public sealed class RuleBook
     /// <summary>Typed parameters of the version in force at an instant, or null when no version is in force then.</summary>
     public T? TryInForce<T>(string ruleId, DateTimeOffset instant) where T : RuleParameters
     {
+        if (_substituted.TryGetValue(ruleId, out var substitute))
+        {
+            return Parameters<T>(substitute);
+        }
+
         var date = LocalDate(instant);
         var inForce = _versions.TryGetValue(ruleId, out var versions)
             ? versions.Where(v => !v.Proposed && v.EffectiveFrom <= date).MaxBy(v => v.EffectiveFrom)
@@ -105,37 +143,35 @@ public sealed class RuleBook
             ? versions
             : throw new RuleNotFoundException($"No rule '{ruleId}' is defined.");
 
-    /// <summary>The rule book shipped with the library: the rules of the domain brief.</summary>
-    public static RuleBook Default() => new Builder().AddDefault().Build();
-
-    /// <summary>
-    /// The default rule book, then each file named in <c>CaseLedger:RuleFiles</c>, then the
-    /// <c>CaseLedger:Rules</c> section. A later version with the same id and version replaces an earlier one.
-    /// </summary>
-    public static RuleBook FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var builder = new Builder().AddDefault();
-        foreach (var file in configuration.GetSection("CaseLedger:RuleFiles").GetChildren().Select(c => c.Value).OfType<string>())
-        {
-            builder.AddJson(File.ReadAllText(file), file);
-        }
-
-        var section = configuration.GetSection("CaseLedger:Rules");
-        if (section.Exists())
-        {
-            builder.AddJson(ConfigurationJson.ToJson(section).ToJsonString(), "configuration section CaseLedger:Rules");
-        }
-
-        return builder.Build();
-    }
-
     /// <summary>Builds a rule book from rule documents, later documents overriding earlier ones.</summary>
     public sealed class Builder
     {
         private readonly Dictionary<(string, string), RuleVersion> _byKey = [];
-        private TimeSpan _offset = TimeSpan.FromHours(8);
+        private readonly Dictionary<string, ClauseInfo> _clauses = [];
+        private TimeSpan? _offset;
 
+        /// <summary>
+        /// Each file named in <c>CaseLedger:RuleFiles</c>, then the <c>CaseLedger:Rules</c> section. A
+        /// later version with the same id and version replaces an earlier one.
+        /// </summary>
+        public Builder AddConfiguration(IConfiguration configuration)
+        {
+            ArgumentNullException.ThrowIfNull(configuration);
+            foreach (var file in configuration.GetSection("CaseLedger:RuleFiles").GetChildren().Select(c => c.Value).OfType<string>())
+            {
+                AddJson(File.ReadAllText(file), file);
+            }
+
+            var section = configuration.GetSection("CaseLedger:Rules");
+            if (section.Exists())
+            {
+                AddJson(ConfigurationJson.ToJson(section).ToJsonString(), "configuration section CaseLedger:Rules");
+            }
+
+            return this;
+        }
+
+        /// <summary>CaseLedger's own rule document: the civil time (+08:00) rule dates are read in.</summary>
         public Builder AddDefault()
         {
             using var stream = typeof(RuleBook).Assembly.GetManifestResourceStream("CaseLedger.Rules.default-rules.json")
@@ -168,6 +204,15 @@ public sealed class RuleBook
             if (document["timeZone"] is JsonValue zone)
             {
                 _offset = ParseOffset(zone.ToString(), source);
+            }
+
+            if (document["clauses"] is JsonObject clauses)
+            {
+                foreach (var (id, description) in clauses)
+                {
+                    _clauses[id] = new ClauseInfo(id, description?.ToString()
+                        ?? throw new RuleBookException($"{source}: clause '{id}' has no description."));
+                }
             }
 
             if (document["rules"] is not JsonObject rules)
@@ -212,9 +257,11 @@ public sealed class RuleBook
         }
 
         public RuleBook Build() =>
-            new(_offset, _byKey.Values
-                .GroupBy(v => v.Id)
-                .ToDictionary(g => g.Key, g => g.OrderBy(v => v.EffectiveFrom).ToList()));
+            new(_offset ?? throw new RuleBookException("No rule document says the civil time (timeZone); add CaseLedger's default first."),
+                _byKey.Values
+                    .GroupBy(v => v.Id)
+                    .ToDictionary(g => g.Key, g => g.OrderBy(v => v.EffectiveFrom).ToList()),
+                _clauses.Values.ToList());
 
         private static IEnumerable<JsonObject> AsEntries(JsonNode? list, string source, string ruleId) => list switch
         {
@@ -268,6 +315,9 @@ public sealed class RuleBook
         }
     }
 }
+
+/// <summary>A clause of a rule: its stable id and what it asks, as the rule document describes it.</summary>
+public sealed record ClauseInfo(string Id, string Description);
 
 /// <summary>A rule document that cannot be read.</summary>
 public class RuleBookException(string message, Exception? inner = null) : Exception(message, inner);

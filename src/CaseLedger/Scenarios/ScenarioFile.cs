@@ -4,8 +4,8 @@ using YamlDotNet.RepresentationModel;
 namespace CaseLedger.Scenarios;
 
 /// <summary>
-/// One scenario: given a case history, when something happens, then this is expected. The given and
-/// when sections are read by the case kind's driver; then is compared by the runner.
+/// One scenario: given a case history (none when the when step opens the case), when something
+/// happens, then this is expected. Its steps are read in the words of its kind's vocabulary.
 /// </summary>
 public sealed record Scenario(
     string File,
@@ -14,7 +14,7 @@ public sealed record Scenario(
     string Kind,
     string? Rule,
     DateOnly? RuleDate,
-    ScenarioNode Given,
+    ScenarioNode? Given,
     ScenarioNode When,
     ScenarioNode Then)
 {
@@ -80,7 +80,7 @@ public sealed record ScenarioFile(string Path, string Topic, IReadOnlyList<Scena
             }
 
             return new Scenario(path, item.Line, item.Required("name").Text, scenarioKind, rule, date,
-                item.Required("given"), item.Required("when"), item.Required("then"));
+                item.Get("given"), item.Required("when"), item.Required("then"));
         }).ToList();
         var duplicate = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

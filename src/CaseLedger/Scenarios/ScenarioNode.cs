@@ -90,37 +90,13 @@ public sealed class ScenarioNode
         _ => throw Error($"'{Text}' is not true or false"),
     };
 
-    /// <summary>An instant; a value without an offset is read at +08:00, the rule book's civil time.</summary>
-    public DateTimeOffset Time()
-    {
-        var text = Text;
-        if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
-                CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact) && HasOffset(text))
-        {
-            return exact;
-        }
-
-        if (DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"],
-                CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-        {
-            return new DateTimeOffset(local, TimeSpan.FromHours(8));
-        }
-
-        throw Error($"'{text}' is not a time such as 2024-05-01T09:00 or 2024-05-01T09:00+08:00");
-    }
-
     public DateOnly Date() =>
         DateOnly.TryParseExact(Text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
             : throw Error($"'{Text}' is not a date written yyyy-MM-dd");
 
-    public T Enum<T>() where T : struct, System.Enum =>
-        System.Enum.TryParse<T>(Text.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal), ignoreCase: true, out var value)
-        && System.Enum.IsDefined(value)
-            ? value
-            : throw Error($"'{Text}' is not one of: {string.Join(", ", System.Enum.GetNames<T>())}");
-
-    private static bool HasOffset(string text) => text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > 10;
+    /// <summary>A scalar written as nothing (<c>key:</c>), <c>~</c> or <c>null</c>.</summary>
+    public bool IsEmpty => _node is YamlScalarNode { Value: null or "" or "~" or "null" };
 
     private string Join(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 

@@ -5,76 +5,52 @@ using Marten;
 
 namespace CaseLedger.Scenarios;
 
-/// <summary>
-/// What happened when a scenario's "when" ran: the rejection, or the events with the clauses the
-/// decisions evaluated, and the kind's named facts (outcome, route, grant, ...) for "then" to check.
-/// </summary>
-public sealed record Observation(
-    Rejection? Rejection,
-    IReadOnlyList<object> Events,
-    IReadOnlyList<string> EventTypes,
-    IReadOnlyList<CriterionResult> Clauses,
-    IReadOnlyDictionary<string, string> Facts);
-
-/// <summary>A clause of a rule, with the stable id decisions record.</summary>
-public sealed record ClauseInfo(string Id, string Description);
-
-/// <summary>
-/// A case kind's part in scenarios: it reads the "given" and "when" sections in its own words and
-/// runs them through its pure decision functions (or, for <see cref="RunInStoreAsync"/>, through the
-/// real store and command plumbing), and names every clause its rules have.
-/// </summary>
-public interface IScenarioDriver
-{
-    /// <summary>The case kind's name, as scenario files write it (e.g. <c>renovation-vote</c>).</summary>
-    string Kind { get; }
-
-    /// <summary>The rule id scenarios of this kind are decided under.</summary>
-    string RuleId { get; }
-
-    /// <summary>Every clause of the kind's rules, for the coverage report.</summary>
-    IReadOnlyList<ClauseInfo> Clauses { get; }
-
-    /// <summary>The facts "then" may check besides rejected/events/clauses, for a clear complaint about typos.</summary>
-    IReadOnlyList<string> Facts { get; }
-
-    /// <summary>Runs the scenario in memory through the pure decisions, under the given rule parameters.</summary>
-    Observation Run(Scenario scenario, RuleVersion rule);
-
-    /// <summary>Runs the scenario through a real store: every given step and the when step become commands.</summary>
-    Task<Observation> RunInStoreAsync(Scenario scenario, RuleVersion rule, IDocumentStore store, string district, CancellationToken ct);
-}
-
 /// <summary>The result of one scenario.</summary>
 public sealed record ScenarioResult(Scenario Scenario, bool Passed, IReadOnlyList<string> Differences, Observation? Observation, string? Error)
 {
     public string Name => Scenario.Name;
 }
 
-/// <summary>Runs scenarios and compares what happened with what their "then" expects.</summary>
+/// <summary>
+/// Runs scenarios, in memory or through a real store, and compares what happened with what their
+/// "then" expects. Both ways run the same steps through the same command pipeline.
+/// </summary>
 public sealed class ScenarioRunner
 {
-    private readonly Dictionary<string, IScenarioDriver> _drivers;
-    private readonly RuleBook _rules;
+    /// <summary>The district scenario cases are written to.</summary>
+    public const string District = "scenario-runs";
 
-    public ScenarioRunner(IEnumerable<IScenarioDriver> drivers, RuleBook rules)
+    public ScenarioRunner(ScenarioEngine engine, RuleBook rules)
     {
-        ArgumentNullException.ThrowIfNull(drivers);
-        _drivers = drivers.ToDictionary(d => d.Kind);
-        _rules = rules ?? throw new ArgumentNullException(nameof(rules));
+        Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        Rules = rules ?? throw new ArgumentNullException(nameof(rules));
     }
 
-    public IReadOnlyCollection<IScenarioDriver> Drivers => _drivers.Values;
+    public ScenarioEngine Engine { get; }
 
-    public ScenarioResult Run(Scenario scenario) => Execute(scenario, (driver, rule) => Task.FromResult(driver.Run(scenario, rule))).GetAwaiter().GetResult();
+    public RuleBook Rules { get; }
 
-    /// <summary>Runs a scenario; a scenario that cannot be run (its content is wrong) is a failure naming the line.</summary>
-    public ScenarioResult TryRun(Scenario scenario)
+    /// <summary>Runs a scenario in memory; a scenario that cannot be run (its content is wrong) is a failure naming the line.</summary>
+    public Task<ScenarioResult> RunAsync(Scenario scenario, CancellationToken ct = default) =>
+        ExecuteAsync(scenario, rules => new InMemoryScenarioLedger(new InMemoryLedger(Engine.Kinds, rules)), District, ct);
+
+    /// <summary>Runs a scenario through the store: every step is a command through the pipeline, in <paramref name="district"/>.</summary>
+    public Task<ScenarioResult> RunInStoreAsync(Scenario scenario, IDocumentStore store, string district = District, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return ExecuteAsync(scenario, rules => new StoreScenarioLedger(store, new CasePipeline(store, Engine.Kinds, rules, TimeProvider.System)),
+            district, ct);
+    }
+
+    private async Task<ScenarioResult> ExecuteAsync(Scenario scenario, Func<RuleBook, IScenarioLedger> ledger, string district, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         try
         {
-            return Run(scenario);
+            var (rules, start) = RulesFor(scenario);
+            var observation = await Engine.RunAsync(scenario, ledger(rules), rules, start, district, ct);
+            var differences = Compare(scenario.Then, observation, Engine.VocabularyOf(scenario.Kind), Rules);
+            return new ScenarioResult(scenario, differences.Count == 0, differences, observation, null);
         }
         catch (ScenarioFormatException e)
         {
@@ -82,42 +58,38 @@ public sealed class ScenarioRunner
         }
     }
 
-    /// <summary>The store-backed counterpart of <see cref="TryRun"/>.</summary>
-    public async Task<ScenarioResult> TryRunInStoreAsync(Scenario scenario, IDocumentStore store, string district, CancellationToken ct = default)
+    /// <summary>
+    /// The rule book a scenario is decided under and the time of its first step: a named version
+    /// (proposed ones too) is in force throughout; with a date, the version in force that day decides,
+    /// and the first step happens on that day.
+    /// </summary>
+    public (RuleBook Rules, DateTimeOffset Start) RulesFor(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        try
+        var vocabulary = Engine.VocabularyOf(scenario.Kind);
+        var ruleId = vocabulary.Kind.RuleId;
+        var (start, problem) = TimeExpression.Evaluate(vocabulary.Start.Text, Rules.UtcOffset, _ => (null, null));
+        if (start is null)
         {
-            return await RunInStoreAsync(scenario, store, district, ct);
+            throw vocabulary.Start.Error(problem!);
         }
-        catch (ScenarioFormatException e)
-        {
-            return new ScenarioResult(scenario, false, [e.Message], null, e.Message);
-        }
-    }
 
-    public Task<ScenarioResult> RunInStoreAsync(Scenario scenario, IDocumentStore store, string district, CancellationToken ct = default) =>
-        Execute(scenario, (driver, rule) => driver.RunInStoreAsync(scenario, rule, store, district, ct));
-
-    /// <summary>Which rule version a scenario runs under: the one it names, or the one in force on its date.</summary>
-    public RuleVersion RuleFor(Scenario scenario, IScenarioDriver driver)
-    {
-        ArgumentNullException.ThrowIfNull(scenario);
-        ArgumentNullException.ThrowIfNull(driver);
         if (scenario.Rule is { } named)
         {
             var parts = named.Split('@', 2);
-            if (parts[0] != driver.RuleId)
+            if (parts[0] != ruleId)
             {
-                throw new ScenarioFormatException(scenario.File, scenario.Line, $"'{named}' is not a version of {driver.RuleId}, the rule of {driver.Kind}");
+                throw new ScenarioFormatException(scenario.File, scenario.Line, $"'{named}' is not a version of {ruleId}, the rule of {scenario.Kind}");
             }
 
-            return Lookup(scenario, () => _rules.Get(parts[0], parts[1]));
+            return (Rules.Substituting(Lookup(scenario, () => Rules.Get(parts[0], parts[1]))), start.Value);
         }
 
         if (scenario.RuleDate is { } date)
         {
-            return Lookup(scenario, () => _rules.InForce(driver.RuleId, date));
+            Lookup(scenario, () => Rules.InForce(ruleId, date));
+            var local = start.Value.ToOffset(Rules.UtcOffset);
+            return (Rules, new DateTimeOffset(date.ToDateTime(TimeOnly.FromTimeSpan(local.TimeOfDay)), Rules.UtcOffset));
         }
 
         throw new ScenarioFormatException(scenario.File, scenario.Line, "say which rule applies: 'rule: id@version' or 'date: yyyy-MM-dd'");
@@ -135,26 +107,14 @@ public sealed class ScenarioRunner
         }
     }
 
-    private async Task<ScenarioResult> Execute(Scenario scenario, Func<IScenarioDriver, RuleVersion, Task<Observation>> run)
-    {
-        if (!_drivers.TryGetValue(scenario.Kind, out var driver))
-        {
-            throw new ScenarioFormatException(scenario.File, scenario.Line,
-                $"unknown case kind '{scenario.Kind}'; known: {string.Join(", ", _drivers.Keys.Order(StringComparer.Ordinal))}");
-        }
-
-        var rule = RuleFor(scenario, driver);
-        var observation = await run(driver, rule);
-        var differences = Compare(scenario.Then, observation, driver);
-        return new ScenarioResult(scenario, differences.Count == 0, differences, observation, null);
-    }
-
     /// <summary>Checks an observation against a "then" section; returns readable differences.</summary>
-    public static IReadOnlyList<string> Compare(ScenarioNode then, Observation observation, IScenarioDriver driver)
+    public static IReadOnlyList<string> Compare(ScenarioNode then, Observation observation, Vocabulary vocabulary, RuleBook rules)
     {
         ArgumentNullException.ThrowIfNull(then);
         ArgumentNullException.ThrowIfNull(observation);
-        ArgumentNullException.ThrowIfNull(driver);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(rules);
+        var clauses = rules.ClausesOf(vocabulary.Kind.RuleId);
         var differences = new List<string>();
         foreach (var (key, expected) in then.Entries)
         {
@@ -192,9 +152,9 @@ public sealed class ScenarioRunner
                             "not met" or "unmet" or "false" or "no" => false,
                             _ => throw state.Error($"a clause is 'met' or 'not met', not '{state.Text}'"),
                         };
-                        if (driver.Clauses.All(c => c.Id != clause))
+                        if (clauses.All(c => c.Id != clause))
                         {
-                            throw state.Error($"unknown clause '{clause}' of {driver.Kind}; known: {string.Join(", ", driver.Clauses.Select(c => c.Id))}");
+                            throw state.Error($"unknown clause '{clause}' of {vocabulary.Kind.Name}; known: {string.Join(", ", clauses.Select(c => c.Id))}");
                         }
 
                         var actual = observation.Clauses.LastOrDefault(c => c.Clause == clause);
@@ -210,9 +170,9 @@ public sealed class ScenarioRunner
 
                     break;
                 default:
-                    if (!driver.Facts.Contains(key))
+                    if (!vocabulary.Facts.ContainsKey(key))
                     {
-                        throw expected.Error($"unknown expectation '{key}'; expected rejected, events, clauses or one of: {string.Join(", ", driver.Facts)}");
+                        throw expected.Error($"unknown expectation '{key}'; expected rejected, events, clauses or one of: {string.Join(", ", vocabulary.Facts.Keys)}");
                     }
 
                     if (observation.Rejection is { } rejection)
@@ -246,14 +206,13 @@ public sealed class ScenarioRunner
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(expected);
-        static string Words(string s) => s.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
         if (decimal.TryParse(actual.Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var a)
             && decimal.TryParse(expected.Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var e))
         {
             return a == e;
         }
 
-        return string.Equals(Words(actual), Words(expected), StringComparison.OrdinalIgnoreCase);
+        return string.Equals(Words.Normalize(actual), Words.Normalize(expected), StringComparison.Ordinal);
     }
 }
 
@@ -267,29 +226,23 @@ public sealed record ClauseCoverage(string Kind, string Clause, string Descripti
 
 public static class Coverage
 {
-    public static IReadOnlyList<ClauseCoverage> Of(IEnumerable<IScenarioDriver> drivers, IEnumerable<ScenarioResult> results)
+    /// <summary>How often each clause of the kinds' rules was met and not met in the scenarios' when steps.</summary>
+    public static IReadOnlyList<ClauseCoverage> Of(CaseKinds kinds, RuleBook rules, IEnumerable<ScenarioResult> results)
     {
-        ArgumentNullException.ThrowIfNull(drivers);
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(results);
         var all = results.Where(r => r.Observation is not null).ToList();
-        return drivers
-            .SelectMany(d => d.Clauses.Select(c => (Driver: d, Clause: c)))
+        return kinds.All
+            .SelectMany(k => rules.ClausesOf(k.RuleId).Select(c => (Kind: k, Clause: c)))
             .Select(x =>
             {
-                var seen = all.Where(r => r.Scenario.Kind == x.Driver.Kind)
+                var seen = all.Where(r => r.Scenario.Kind == x.Kind.Name)
                     .SelectMany(r => r.Observation!.Clauses)
                     .Where(c => c.Clause == x.Clause.Id)
                     .ToList();
-                return new ClauseCoverage(x.Driver.Kind, x.Clause.Id, x.Clause.Description, seen.Count(c => c.Met), seen.Count(c => !c.Met));
+                return new ClauseCoverage(x.Kind.Name, x.Clause.Id, x.Clause.Description, seen.Count(c => c.Met), seen.Count(c => !c.Met));
             })
             .ToList();
     }
-}
-
-/// <summary>Formats values the same way in every driver's facts.</summary>
-public static class Facts
-{
-    public static string Of(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
-
-    public static string Of(Enum value) => value.ToString();
 }

@@ -1,24 +1,41 @@
 using CaseLedger.Core;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.RenovationVotes;
 
 /// <summary>Cast a ballot for a unit, or change it; the last ballot of a member counts.</summary>
-public sealed record CastBallot(Guid VoteId, string UnitId, string VoterId, BallotChoice Choice, long? ExpectedVersion = null);
+public sealed record CastBallot(string UnitId, string VoterId, BallotChoice Choice);
 
 /// <summary>Take a ballot back before the vote closes; the member then has not taken part.</summary>
-public sealed record WithdrawBallot(Guid VoteId, string UnitId, string VoterId, long? ExpectedVersion = null);
+public sealed record WithdrawBallot(string UnitId, string VoterId);
 
-[WolverineHandler]
+/// <summary>
+/// What a ballot needs of the roll: the unit's document and its member's. Read by the pipeline in the
+/// ballot's transaction, so a ballot never loads or rewrites the whole roll.
+/// </summary>
+public sealed record BallotFacts(VoteUnit? Unit, VoteMember? Member)
+{
+    public static async Task<BallotFacts?> ReadAsync(Guid voteId, string unitId, IFactReader reader, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (string.IsNullOrWhiteSpace(unitId))
+        {
+            return new BallotFacts(null, null);
+        }
+
+        var unit = await reader.LoadAsync<VoteUnit>(VoteUnit.IdFor(voteId, unitId), ct);
+        var member = unit is null ? null : await reader.LoadAsync<VoteMember>(VoteMember.IdFor(voteId, unit.MemberId), ct);
+        return new BallotFacts(unit, member);
+    }
+}
+
 public static class CastingABallot
 {
-    public static Decision Decide(CastBallot command, RenovationVote vote, DateTimeOffset now)
+    public static Decision Decide(CastBallot command, RenovationVote vote, BallotFacts facts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(vote);
-        if (BallotRefusal(vote, command.UnitId, command.VoterId, now) is { } refused)
+        ArgumentNullException.ThrowIfNull(facts);
+        if (BallotRefusal(vote, facts, command.UnitId, command.VoterId, now) is { } refused)
         {
             return Decision.Reject(refused);
         }
@@ -28,39 +45,38 @@ public static class CastingABallot
             return Decision.Reject("renovation_vote.choice_unknown", "A ballot is yes, no or abstain.", RejectionKind.Invalid);
         }
 
-        var unit = vote.Units[command.UnitId];
-        var member = vote.Members[unit.MemberId];
+        var member = facts.Member!;
         if (member.Ballot == command.Choice)
         {
             // The same choice again changes nothing, so nothing is recorded.
             return Decision.Accept();
         }
 
-        return Decision.Accept(new BallotCast(vote.Id, command.UnitId, command.VoterId, command.Choice, unit.MemberId,
+        return Decision.Accept(new BallotCast(vote.Id, command.UnitId, command.VoterId, command.Choice, member.MemberId,
             member.Area, member.Ballot, now));
     }
 
-    public static Decision Decide(WithdrawBallot command, RenovationVote vote, DateTimeOffset now)
+    public static Decision Decide(WithdrawBallot command, RenovationVote vote, BallotFacts facts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(vote);
-        if (BallotRefusal(vote, command.UnitId, command.VoterId, now) is { } refused)
+        ArgumentNullException.ThrowIfNull(facts);
+        if (BallotRefusal(vote, facts, command.UnitId, command.VoterId, now) is { } refused)
         {
             return Decision.Reject(refused);
         }
 
-        var unit = vote.Units[command.UnitId];
-        var member = vote.Members[unit.MemberId];
+        var member = facts.Member!;
         if (member.Ballot is not { } current)
         {
             return Decision.Reject("renovation_vote.no_ballot", $"No ballot has been cast for unit {command.UnitId}, so there is none to withdraw.");
         }
 
-        return Decision.Accept(new BallotWithdrawn(vote.Id, command.UnitId, command.VoterId, unit.MemberId, member.Area, current, now));
+        return Decision.Accept(new BallotWithdrawn(vote.Id, command.UnitId, command.VoterId, member.MemberId, member.Area, current, now));
     }
 
     /// <summary>Why a ballot for this unit by this voter cannot be taken now, if it cannot.</summary>
-    private static Rejection? BallotRefusal(RenovationVote vote, string unitId, string voterId, DateTimeOffset now)
+    private static Rejection? BallotRefusal(RenovationVote vote, BallotFacts facts, string unitId, string voterId, DateTimeOffset now)
     {
         if (vote.Route == VotingRoute.Simplified)
         {
@@ -83,7 +99,7 @@ public static class CastingABallot
             return new Rejection("renovation_vote.window_ended", $"Voting ended at {vote.ClosesAt:u}.");
         }
 
-        if (string.IsNullOrWhiteSpace(unitId) || !vote.Units.TryGetValue(unitId, out var unit))
+        if (facts.Unit is not { } unit || facts.Member is null)
         {
             return new Rejection("renovation_vote.unknown_unit", $"Unit '{unitId}' is not on this compound's roll.");
         }
@@ -95,12 +111,4 @@ public static class CastingABallot
 
         return null;
     }
-
-    public static Task<CommandOutcome> Handle(CastBallot command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<RenovationVote>(session, command.VoteId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            vote => Decide(command, vote, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(WithdrawBallot command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<RenovationVote>(session, command.VoteId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            vote => Decide(command, vote, clock.GetUtcNow()), ct);
 }

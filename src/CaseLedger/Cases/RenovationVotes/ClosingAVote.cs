@@ -1,29 +1,20 @@
 using CaseLedger.Core;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.RenovationVotes;
 
 /// <summary>Close the vote at or after the end of its window and decide it.</summary>
-public sealed record CloseVote(Guid VoteId, long? ExpectedVersion = null);
+public sealed record CloseVote;
 
 /// <summary>On the simplified route, record what the owners' committee decided.</summary>
-public sealed record RecordCommitteeDecision(Guid VoteId, bool Approved, string Note, long? ExpectedVersion = null);
+public sealed record RecordCommitteeDecision(bool Approved, string Note);
 
-[WolverineHandler]
 public static class ClosingAVote
 {
-    /// <summary>Counts under the rule version the vote was opened with, never the one in force today.</summary>
-    public static Decision Decide(CloseVote command, RenovationVote vote, DateTimeOffset now) =>
-        Decide(command, vote, now, vote.Rules);
-
-    /// <summary>Counts under the given rule version (what-if replays pass a proposed one).</summary>
-    public static Decision Decide(CloseVote command, RenovationVote vote, DateTimeOffset now, RenovationVoteRules rules)
+    /// <summary>Counts under the rule version the vote was opened with (a what-if replay opens it under a proposed one).</summary>
+    public static Decision Decide(CloseVote command, RenovationVote vote, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(vote);
-        ArgumentNullException.ThrowIfNull(rules);
         if (vote.Route == VotingRoute.Simplified)
         {
             return Decision.Reject("renovation_vote.simplified_route",
@@ -40,8 +31,8 @@ public static class ClosingAVote
             return Decision.Reject("renovation_vote.window_still_open", $"The voting window runs until {vote.ClosesAt:u}; close it at or after then.");
         }
 
-        var (outcome, criteria) = Counting.Evaluate(vote.Count, rules);
-        return Decision.Accept(new RenovationVoteClosed(vote.Id, outcome, vote.Count, criteria, rules.Rule, now));
+        var (outcome, criteria) = Counting.Evaluate(vote.Count, vote.Rules);
+        return Decision.Accept(new RenovationVoteClosed(vote.Id, outcome, vote.Count, criteria, vote.Rule, now));
     }
 
     public static Decision Decide(RecordCommitteeDecision command, RenovationVote vote, DateTimeOffset now)
@@ -67,12 +58,4 @@ public static class ClosingAVote
         return Decision.Accept(new CommitteeDecisionRecorded(vote.Id,
             command.Approved ? VoteOutcome.Passed : VoteOutcome.Failed, command.Note.Trim(), vote.Rule, now));
     }
-
-    public static Task<CommandOutcome> Handle(CloseVote command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<RenovationVote>(session, command.VoteId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            vote => Decide(command, vote, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(RecordCommitteeDecision command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<RenovationVote>(session, command.VoteId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            vote => Decide(command, vote, clock.GetUtcNow()), ct);
 }

@@ -21,6 +21,10 @@ public sealed record VoteCount(
 
     public static VoteCount ForRoll(decimal totalArea, int totalMembers) => Empty with { TotalArea = totalArea, TotalMembers = totalMembers };
 
+    /// <summary>The empty count of a roll: its whole area, and its owners counted as members.</summary>
+    public static VoteCount OfRoll(IReadOnlyList<RollEntry> roll) =>
+        ForRoll(roll.Sum(u => u.Area), Membership.Group(roll).Values.Distinct(StringComparer.Ordinal).Count());
+
     public decimal ParticipatingArea => YesArea + NoArea + AbstainArea;
 
     public int ParticipatingMembers => YesMembers + NoMembers + AbstainMembers;

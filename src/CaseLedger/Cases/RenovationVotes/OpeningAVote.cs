@@ -1,15 +1,10 @@
 using System.Globalization;
 using CaseLedger.Core;
-using CaseLedger.Rules;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.RenovationVotes;
 
 /// <summary>Open a vote of a compound's owners on spending the maintenance fund.</summary>
 public sealed record OpenVote(
-    Guid VoteId,
     string CompoundId,
     string CompoundName,
     Proposal Proposal,
@@ -17,7 +12,6 @@ public sealed record OpenVote(
     DateTimeOffset OpensAt,
     DateTimeOffset ClosesAt);
 
-[WolverineHandler]
 public static class OpeningAVote
 {
     /// <summary>
@@ -27,13 +21,18 @@ public static class OpeningAVote
     public const string SmallProjectLimitClause = "renovation-vote.small-project-limit";
 
     /// <summary>
-    /// Checks the roll and the window and chooses the route: a spend strictly below the rule's
+    /// Checks the roll and the window and chooses the route under the rule version given (the one in
+    /// force when the vote is opened; what-if replays pass a proposed one): a spend strictly below the
     /// small-project limit goes to the owners' committee (simplified procedure).
     /// </summary>
-    public static Decision Decide(OpenVote command, Channel channel, DateTimeOffset now, RenovationVoteRules rules)
+    public static Decision Decide(OpenVote command, Guid voteId, Channel channel, DateTimeOffset now, RenovationVoteRules? rules)
     {
         ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(rules);
+        if (rules is null)
+        {
+            return Decision.Reject("renovation_vote.no_rule_in_force", $"No version of the renovation-vote rule is in force on {now:yyyy-MM-dd}.");
+        }
+
         if (Validate(command, now) is { } invalid)
         {
             return Decision.Reject(invalid);
@@ -49,10 +48,10 @@ public static class OpeningAVote
             ? $"The proposed spend of {Yuan(command.Proposal.Amount)} is below the small-project limit of {Yuan(rules.SmallProjectLimit)} ({rules.Rule}): the owners' committee decides by the simplified procedure."
             : $"The proposed spend of {Yuan(command.Proposal.Amount)} is not below the small-project limit of {Yuan(rules.SmallProjectLimit)} ({rules.Rule}): all owners vote.";
         return Decision.Accept(new RenovationVoteOpened(
-            command.VoteId,
+            voteId,
             command.CompoundId.Trim(),
             command.CompoundName.Trim(),
-            command.Proposal,
+            command.Proposal with { Description = command.Proposal.Description.Trim() },
             command.Roll,
             command.OpensAt,
             command.ClosesAt,
@@ -146,15 +145,4 @@ public static class OpeningAVote
     }
 
     internal static string Yuan(decimal amount) => amount.ToString("#,0.00 'yuan'", CultureInfo.InvariantCulture);
-
-    /// <summary>Opens the vote under the rule version in force at the moment it is opened.</summary>
-    public static Task<CommandOutcome> Handle(
-        OpenVote command, IDocumentSession session, RuleBook rules, TimeProvider clock, Envelope envelope,
-        CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var acting = Acting.FromEnvelope(envelope);
-        return CaseCommands.StartAsync<RenovationVote>(session, command.VoteId, acting,
-            () => Decide(command, acting.Channel, now, rules.InForce<RenovationVoteRules>(RenovationVoteRules.RuleId, now)), ct);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using CaseLedger.Core;
 using CaseLedger.Rules;
@@ -70,10 +69,13 @@ public sealed record RenovationVoteOpened(
     RenovationVoteRules Rules,
     Channel Channel,
     DateTimeOffset OpenedAt,
-    IReadOnlyList<CriterionResult>? Criteria = null) : IOpensCase
+    IReadOnlyList<CriterionResult>? Criteria = null) : IOpensCase, IRecordsClauses
 {
     [JsonIgnore]
     public RuleRef Rule => Rules.Rule;
+
+    [JsonIgnore]
+    public IEnumerable<CriterionResult> Clauses => Criteria ?? [];
 }
 
 /// <summary>
@@ -107,7 +109,11 @@ public sealed record RenovationVoteClosed(
     VoteCount Count,
     IReadOnlyList<CriterionResult> Criteria,
     RuleRef Rule,
-    DateTimeOffset ClosedAt);
+    DateTimeOffset ClosedAt) : IRecordsClauses
+{
+    [JsonIgnore]
+    public IEnumerable<CriterionResult> Clauses => Criteria;
+}
 
 /// <summary>On the simplified route, the owners' committee decided.</summary>
 public sealed record CommitteeDecisionRecorded(
@@ -119,13 +125,26 @@ public sealed record CommitteeDecisionRecorded(
 
 // ---- State ------------------------------------------------------------------------------------
 
-/// <summary>A unit as the vote sees it: who may vote for it and which member it counts for.</summary>
-public sealed record UnitOnRoll(IReadOnlyList<string> Owners, decimal Area, string MemberId);
+/// <summary>
+/// One unit of a vote's roll, written once when the vote opens: who may vote for it and which member
+/// it counts for. A ballot reads its unit's document, never the whole roll.
+/// </summary>
+public sealed record VoteUnit(string Id, Guid VoteId, string UnitId, IReadOnlyList<string> Owners, string MemberId)
+{
+    public static string IdFor(Guid voteId, string unitId) => $"{voteId:N}/{unitId}";
+}
 
-/// <summary>A voting member: one owner, or co-owners, counted once however many units they hold.</summary>
-public sealed record Member(decimal Area, BallotChoice? Ballot);
+/// <summary>A voting member (one owner, or co-owners, counted once however many units they hold) and their standing ballot.</summary>
+public sealed record VoteMember(string Id, Guid VoteId, string MemberId, decimal Area, BallotChoice? Ballot)
+{
+    public static string IdFor(Guid voteId, string memberId) => $"{voteId:N}/{memberId}";
+}
 
-/// <summary>The write-side state of a vote, kept as an inline snapshot so a ballot never replays the stream.</summary>
+/// <summary>
+/// The write-side state of a vote, kept as a small inline snapshot: its rule, route, window, status
+/// and running count. The roll lives in <see cref="VoteUnit"/> and <see cref="VoteMember"/> documents,
+/// so a ballot rewrites only what it changes.
+/// </summary>
 public sealed record RenovationVote : ICaseState
 {
     public Guid Id { get; init; }
@@ -145,44 +164,16 @@ public sealed record RenovationVote : ICaseState
 
     public VoteStatus Status { get; init; }
 
-    public ImmutableDictionary<string, UnitOnRoll> Units { get; init; } = ImmutableDictionary<string, UnitOnRoll>.Empty;
-
-    public ImmutableDictionary<string, Member> Members { get; init; } = ImmutableDictionary<string, Member>.Empty;
-
     public VoteCount Count { get; init; } = VoteCount.Empty;
 }
 
-/// <summary>Folds a vote's events into its write-side state (the inline snapshot).</summary>
+/// <summary>Folds a vote's events into its write-side state, and writes its roll as one document per unit and member.</summary>
 public static class RenovationVoteProjection
 {
+    /// <summary>Folds a vote's events into its write-side state.</summary>
     public static RenovationVote? Evolve(RenovationVote? state, object @event) => (state, @event) switch
     {
-        (null, RenovationVoteOpened e) => Open(e),
-        (not null, BallotCast e) => state with
-        {
-            Members = state.Members.SetItem(e.MemberId, state.Members[e.MemberId] with { Ballot = e.Choice }),
-            Count = state.Count.Recast(e.MemberArea, e.Replaces, e.Choice),
-        },
-        (not null, BallotWithdrawn e) => state with
-        {
-            Members = state.Members.SetItem(e.MemberId, state.Members[e.MemberId] with { Ballot = null }),
-            Count = state.Count.Recast(e.MemberArea, e.Withdrawn, null),
-        },
-        (not null, RenovationVoteClosed) => state with { Status = VoteStatus.Decided },
-        (not null, CommitteeDecisionRecorded) => state with { Status = VoteStatus.Decided },
-        _ => state,
-    };
-
-    private static RenovationVote Open(RenovationVoteOpened e)
-    {
-        var memberOf = Membership.Group(e.Roll);
-        var units = e.Roll.ToImmutableDictionary(
-            u => u.UnitId,
-            u => new UnitOnRoll(u.Owners.ToList(), u.Area, memberOf[u.UnitId]));
-        var members = e.Roll
-            .GroupBy(u => memberOf[u.UnitId])
-            .ToImmutableDictionary(g => g.Key, g => new Member(g.Sum(u => u.Area), null));
-        return new RenovationVote
+        (null, RenovationVoteOpened e) => new RenovationVote
         {
             Id = e.VoteId,
             CompoundId = e.CompoundId,
@@ -191,11 +182,41 @@ public static class RenovationVoteProjection
             OpensAt = e.OpensAt,
             ClosesAt = e.ClosesAt,
             Status = VoteStatus.Open,
-            Units = units,
-            Members = members,
-            Count = VoteCount.ForRoll(members.Values.Sum(m => m.Area), members.Count),
-        };
+            Count = VoteCount.OfRoll(e.Roll),
+        },
+        (not null, BallotCast e) => state with { Count = state.Count.Recast(e.MemberArea, e.Replaces, e.Choice) },
+        (not null, BallotWithdrawn e) => state with { Count = state.Count.Recast(e.MemberArea, e.Withdrawn, null) },
+        (not null, RenovationVoteClosed) => state with { Status = VoteStatus.Decided },
+        (not null, CommitteeDecisionRecorded) => state with { Status = VoteStatus.Decided },
+        _ => state,
+    };
+
+    /// <summary>The unit documents of the roll, written when the vote opens.</summary>
+    public static IEnumerable<VoteUnit> UnitDocuments(object @event)
+    {
+        if (@event is not RenovationVoteOpened e)
+        {
+            yield break;
+        }
+
+        var memberOf = Membership.Group(e.Roll);
+        foreach (var unit in e.Roll)
+        {
+            yield return new VoteUnit(VoteUnit.IdFor(e.VoteId, unit.UnitId), e.VoteId, unit.UnitId, unit.Owners.ToList(), memberOf[unit.UnitId]);
+        }
     }
+
+    /// <summary>The member documents: every member when the vote opens, then a member's standing ballot after each ballot.</summary>
+    public static IEnumerable<VoteMember> MemberDocuments(object @event) => @event switch
+    {
+        RenovationVoteOpened e => Membership.Group(e.Roll) is var memberOf
+            ? e.Roll.GroupBy(u => memberOf[u.UnitId])
+                .Select(m => new VoteMember(VoteMember.IdFor(e.VoteId, m.Key), e.VoteId, m.Key, m.Sum(u => u.Area), null))
+            : [],
+        BallotCast e => [new VoteMember(VoteMember.IdFor(e.VoteId, e.MemberId), e.VoteId, e.MemberId, e.MemberArea, e.Choice)],
+        BallotWithdrawn e => [new VoteMember(VoteMember.IdFor(e.VoteId, e.MemberId), e.VoteId, e.MemberId, e.MemberArea, null)],
+        _ => [],
+    };
 }
 
 /// <summary>

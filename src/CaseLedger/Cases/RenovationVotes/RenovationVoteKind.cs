@@ -1,76 +1,84 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using CaseLedger.Core;
-using CaseLedger.Rules;
-using JasperFx.Events.Projections;
-using Marten;
 
 namespace CaseLedger.Cases.RenovationVotes;
 
-/// <summary>Registers the renovation vote: its event names, its snapshot and its tally.</summary>
-public sealed class RenovationVoteKind : CaseKind
+/// <summary>
+/// The renovation vote, declared once: its events under stable names, its state and read model, the
+/// roll kept as one document per unit and member, and its commands with their pure decisions.
+/// </summary>
+public sealed class RenovationVoteKind : CaseKind<RenovationVote>
 {
     public const string KindName = "renovation-vote";
 
-    /// <summary>Stable, versioned names under which the events are stored; renaming a class never breaks history.</summary>
-    public static readonly IReadOnlyDictionary<Type, string> EventNames = new Dictionary<Type, string>
+    public RenovationVoteKind()
+        : base(KindName, "renovation-votes", RenovationVoteRules.RuleId, RenovationVoteProjection.Evolve)
     {
-        [typeof(RenovationVoteOpened)] = "renovation_vote.opened.v1",
-        [typeof(BallotCast)] = "renovation_vote.ballot_cast.v1",
-        [typeof(BallotWithdrawn)] = "renovation_vote.ballot_withdrawn.v1",
-        [typeof(RenovationVoteClosed)] = "renovation_vote.closed.v1",
-        [typeof(CommitteeDecisionRecorded)] = "renovation_vote.committee_decision_recorded.v1",
-    };
+        Title = "Owners of a compound vote on spending the special maintenance fund on a renovation";
 
-    public override string Name => KindName;
-
-    public override Type StateType => typeof(RenovationVote);
-
-    public override IEnumerable<Type> EventTypes => EventNames.Keys;
-
-    public override EventDescription? Describe(object data) => data switch
-    {
-        RenovationVoteOpened e => new(string.Create(CultureInfo.InvariantCulture,
+        Event<RenovationVoteOpened>("renovation_vote.opened.v1", e => new(string.Create(CultureInfo.InvariantCulture,
             $"Vote opened for {e.CompoundName}: {e.Proposal.Description}, {OpeningAVote.Yuan(e.Proposal.Amount)}; {e.Roll.Count} units; " +
-            $"window {e.OpensAt:u} to {e.ClosesAt:u}; {(e.Route == VotingRoute.Simplified ? "simplified route (owners' committee)" : "full vote")}"), IsDecision: true),
-        BallotCast e => new($"{e.VoterId} voted {e.Choice} for unit {e.UnitId}" + (e.Replaces is { } was ? $" (was {was})" : "")),
-        BallotWithdrawn e => new($"{e.VoterId} withdrew the {e.Withdrawn} ballot for unit {e.UnitId}"),
-        RenovationVoteClosed e => new($"Vote closed and {e.Outcome.ToString().ToLowerInvariant()}: " +
-            string.Join("; ", e.Criteria.Select(c => $"{c.Requirement}: {(c.Met ? "met" : "not met")} ({c.Detail})")), IsDecision: true),
-        CommitteeDecisionRecorded e => new($"Owners' committee {(e.Outcome == VoteOutcome.Passed ? "approved" : "rejected")} the spend: {e.Note}", IsDecision: true),
-        _ => null,
-    };
+            $"window {e.OpensAt:u} to {e.ClosesAt:u}; {(e.Route == VotingRoute.Simplified ? "simplified route (owners' committee)" : "full vote")}"), IsDecision: true));
+        Event<BallotCast>("renovation_vote.ballot_cast.v1", e => new($"{e.VoterId} voted {e.Choice} for unit {e.UnitId}" + (e.Replaces is { } was ? $" (was {was})" : "")));
+        Event<BallotWithdrawn>("renovation_vote.ballot_withdrawn.v1", e => new($"{e.VoterId} withdrew the {e.Withdrawn} ballot for unit {e.UnitId}"));
+        Event<RenovationVoteClosed>("renovation_vote.closed.v1", e => new($"Vote closed and {e.Outcome.ToString().ToLowerInvariant()}: " +
+            string.Join("; ", e.Criteria.Select(c => $"{c.Requirement}: {(c.Met ? "met" : "not met")} ({c.Detail})")), IsDecision: true));
+        Event<CommitteeDecisionRecorded>("renovation_vote.committee_decision_recorded.v1",
+            e => new($"Owners' committee {(e.Outcome == VoteOutcome.Passed ? "approved" : "rejected")} the spend: {e.Note}", IsDecision: true));
 
-    /// <summary>Reads and runs renovation-vote scenario files (docs/scenarios/renovation-vote.md).</summary>
-    public override Scenarios.IScenarioDriver? ScenarioDriver { get; } = new RenovationVoteScenarios();
+        View<VoteTally>(VoteTallyProjection.Evolve)
+            .NewestFirstBy(t => t.OpenedAt)
+            .FilteredBy("compoundId", t => t.CompoundId)
+            .Indexed(t => t.CompoundId);
+        Writes<VoteUnit>(RenovationVoteProjection.UnitDocuments, u => u.Id);
+        Writes<VoteMember>(RenovationVoteProjection.MemberDocuments, m => m.Id);
 
-    /// <summary>Replays closed votes' counts and every vote's route under a proposed rule version.</summary>
-    public override IWhatIfReplay? WhatIf { get; } = new RenovationVoteWhatIf();
+        Opens<OpenVote>("Open a vote: the compound, the proposed spend, the roll of units and the voting window; the route is decided at once")
+            .Decides((command, context) => OpeningAVote.Decide(command, context.CaseId, context.Acting.Channel, context.Now,
+                context.Rules.TryInForce<RenovationVoteRules>(RuleId, context.Now)))
+            .Replays<RenovationVoteOpened>(e => new OpenVote(e.CompoundId, e.CompoundName, e.Proposal, e.Roll, e.OpensAt, e.ClosesAt), e => e.OpenedAt);
+        On<CastBallot>("ballots", "Cast or change a ballot for a unit; the last ballot of an owner counts")
+            .Reads((command, context, reader, ct) => BallotFacts.ReadAsync(context.CaseId, command.UnitId, reader, ct))
+            .Decides((command, vote, context) => CastingABallot.Decide(command, vote, context.Fact<BallotFacts>()!, context.Now))
+            .Replays<BallotCast>(e => new CastBallot(e.UnitId, e.VoterId, e.Choice), e => e.CastAt);
+        On<WithdrawBallot>("ballots/withdrawals", "Take a ballot back before the vote closes")
+            .Reads((command, context, reader, ct) => BallotFacts.ReadAsync(context.CaseId, command.UnitId, reader, ct))
+            .Decides((command, vote, context) => CastingABallot.Decide(command, vote, context.Fact<BallotFacts>()!, context.Now))
+            .Replays<BallotWithdrawn>(e => new WithdrawBallot(e.UnitId, e.VoterId), e => e.WithdrawnAt);
+        On<CloseVote>("close", "Close the vote at or after the end of its window, and count it under the rule it was opened with")
+            .Decides((command, vote, context) => ClosingAVote.Decide(command, vote, context.Now))
+            .Replays<RenovationVoteClosed>(_ => new CloseVote(), e => e.ClosedAt);
+        On<RecordCommitteeDecision>("committee-decision", "On the simplified route, record the owners' committee decision")
+            .Decides((command, vote, context) => ClosingAVote.Decide(command, vote, context.Now))
+            .Replays<CommitteeDecisionRecorded>(e => new RecordCommitteeDecision(e.Outcome == VoteOutcome.Passed, e.Note), e => e.DecidedAt);
 
-    public override object? View(IEnumerable<object> events) => Fold.Events<VoteTally>(VoteTallyProjection.Evolve, events);
-
-    public override void Configure(StoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var (type, name) in EventNames)
-        {
-            options.Events.MapEventType(type, name);
-        }
-
-        options.Projections.Add(new CaseProjection<RenovationVote>(RenovationVoteProjection.Evolve, EventNames.Keys), ProjectionLifecycle.Inline);
-        options.Projections.Add(new CaseProjection<VoteTally>(VoteTallyProjection.Evolve, EventNames.Keys), ProjectionLifecycle.Inline);
-        options.Schema.For<VoteTally>().Index(t => t.CompoundId);
+        // Scenarios may write `cast: alice yes` for the one unit alice holds.
+        ScenarioHook("unit-of-voter", UnitOfVoter);
     }
 
-    public override Task<int> SeedAsync(IDocumentStore store, RuleBook rules, string seedsRoot, CancellationToken ct) =>
-        RenovationVoteSeeds.LoadAsync(store, rules, Path.Combine(seedsRoot, "renovation-votes"), ct);
-}
-
-public static class RenovationVoteRegistration
-{
-    /// <summary>Adds the renovation vote case kind to a CaseLedger store.</summary>
-    public static CaseLedgerStoreOptions AddRenovationVotes(this CaseLedgerStoreOptions ledger)
+    private static string? UnitOfVoter(JsonObject ballot, IReadOnlyList<JsonObject> history)
     {
-        ArgumentNullException.ThrowIfNull(ledger);
-        return ledger.AddKind(new RenovationVoteKind());
+        if (ballot["unitId"] is not null)
+        {
+            return null;
+        }
+
+        var voter = ballot["voterId"]?.GetValue<string>() ?? "";
+        var units = ((history.Count > 0 ? history[0]["roll"] : null) as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(u => u["ownerId"]?.GetValue<string>() == voter
+                || (u["coOwnerIds"] as JsonArray ?? []).Any(o => o?.GetValue<string>() == voter))
+            .Select(u => u["unitId"]!.GetValue<string>())
+            .ToList();
+        if (units.Count == 1)
+        {
+            ballot["unitId"] = units[0];
+            return null;
+        }
+
+        return units.Count == 0
+            ? $"{voter} holds no unit on the roll: name the unit, e.g. 'A-101 {voter} yes'"
+            : $"{voter} holds {units.Count} units ({string.Join(", ", units)}): name the one voted for, e.g. '{units[0]} {voter} yes'";
     }
 }

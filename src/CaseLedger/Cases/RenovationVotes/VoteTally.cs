@@ -57,6 +57,12 @@ public sealed record VoteTally
     public DateTimeOffset? DecidedAt { get; init; }
 
     public long Version { get; init; }
+
+    /// <summary>Where the vote stands in one word: its outcome once decided, else open on its route.</summary>
+    public string Verdict => FinalOutcome is { } outcome ? outcome.ToString() : $"Open ({Route})";
+
+    /// <summary>The spend the decision approved: the proposal's amount once passed, else nothing.</summary>
+    public decimal ApprovedSpend => FinalOutcome == VoteOutcome.Passed ? Proposal.Amount : 0m;
 }
 
 /// <summary>Folds a vote's events into its <see cref="VoteTally"/>.</summary>
@@ -79,7 +85,7 @@ public static class VoteTallyProjection
             Rule = e.Rule,
             Rules = e.Rules,
             Units = e.Roll.Count,
-            Count = VoteCount.ForRoll(e.Roll.Sum(u => u.Area), Membership.Group(e.Roll).Values.Distinct().Count()),
+            Count = VoteCount.OfRoll(e.Roll),
             Status = VoteStatus.Open,
         }),
         (not null, BallotCast e) => Recount(tally with

@@ -1,0 +1,76 @@
+using CaseLedger.Rules;
+using Microsoft.Extensions.Configuration;
+
+namespace CaseLedger.Core;
+
+/// <summary>The case kinds registered with one ledger: the one list everything generic reads.</summary>
+public sealed class CaseKinds
+{
+    private readonly List<CaseKind> _kinds = [];
+
+    public CaseKinds(IEnumerable<CaseKind>? kinds = null)
+    {
+        foreach (var kind in kinds ?? [])
+        {
+            Add(kind);
+        }
+    }
+
+    public IReadOnlyList<CaseKind> All => _kinds;
+
+    /// <summary>Adds a kind; a second kind with the same name, route, command or event type is a mistake and refused.</summary>
+    public CaseKinds Add(CaseKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        if (_kinds.Any(k => k.GetType() == kind.GetType()))
+        {
+            return this;
+        }
+
+        if (_kinds.FirstOrDefault(k => k.Name == kind.Name || k.Route == kind.Route) is { } clash)
+        {
+            throw new InvalidOperationException($"The kinds {clash.Name} and {kind.Name} share a name or a route.");
+        }
+
+        if (_kinds.SelectMany(k => k.Commands).FirstOrDefault(c => kind.CommandFor(c.CommandType) is not null || kind.CommandNamed(c.Name) is not null) is { } shared)
+        {
+            throw new InvalidOperationException($"{kind.Name} declares the command {shared.Name}, which {shared.Kind.Name} already declares.");
+        }
+
+        _kinds.Add(kind);
+        return this;
+    }
+
+    /// <summary>The kind whose state type matches a stream's aggregate type, if any.</summary>
+    public CaseKind? ForStateType(Type? stateType) => _kinds.FirstOrDefault(k => k.StateType == stateType);
+
+    public CaseKind? Named(string name) => _kinds.FirstOrDefault(k => k.Name == name);
+
+    /// <summary>The kind an event type belongs to, if any.</summary>
+    public CaseKind? ForEventType(Type eventType) => _kinds.FirstOrDefault(k => k.EventNames.ContainsKey(eventType));
+
+    /// <summary>The declaration of a command type, if a registered kind declares it.</summary>
+    public CommandDeclaration? CommandFor(Type commandType) =>
+        _kinds.Select(k => k.CommandFor(commandType)).FirstOrDefault(c => c is not null);
+
+    /// <summary>The rule book of these kinds: each kind's rule document, in the civil time of CaseLedger's default.</summary>
+    public RuleBook DefaultRules() => RulesBuilder().Build();
+
+    /// <summary>
+    /// These kinds' rule book, then each file named in <c>CaseLedger:RuleFiles</c>, then the
+    /// <c>CaseLedger:Rules</c> section. A later version with the same id and version replaces an earlier one.
+    /// </summary>
+    public RuleBook RulesFrom(IConfiguration configuration) => RulesBuilder().AddConfiguration(configuration).Build();
+
+    /// <summary>A rule book builder holding these kinds' rule documents, for adding proposed versions to.</summary>
+    public RuleBook.Builder RulesBuilder()
+    {
+        var builder = new RuleBook.Builder().AddDefault();
+        foreach (var kind in _kinds)
+        {
+            builder.AddJson(kind.RuleDocument, $"{kind.Name}.rules.json");
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.RegularExpressions;
+
+namespace CaseLedger.Core;
+
+/// <summary>
+/// One command of a case kind, declared once: its name, whether it opens a case or which route
+/// segment it is posted to, the facts it reads, its pure decision and how a recorded decision is
+/// replayed. The Wolverine handler, the HTTP endpoint, seeds, scenario steps, what-if replays and
+/// test fixtures are all derived from this.
+/// </summary>
+public abstract partial class CommandDeclaration
+{
+    private protected CommandDeclaration(CaseKind kind, Type commandType, bool opensCase, string? segment, string summary)
+    {
+        Kind = kind;
+        CommandType = commandType;
+        OpensCase = opensCase;
+        Segment = segment;
+        Summary = summary;
+        Name = Kebab(commandType.Name);
+    }
+
+    public CaseKind Kind { get; }
+
+    /// <summary>The command's record type; also its HTTP request body, seed body and scenario step fields.</summary>
+    public Type CommandType { get; }
+
+    /// <summary>The command's stable name, kebab-case of its type (<c>cast-ballot</c>), as seeds name it.</summary>
+    public string Name { get; }
+
+    /// <summary>The operation id in the API description: the command type's name (<c>CastBallot</c>).</summary>
+    public string OperationId => CommandType.Name;
+
+    public bool OpensCase { get; }
+
+    /// <summary>The route segment after the case id (<c>ballots</c>); null for the command that opens a case.</summary>
+    public string? Segment { get; }
+
+    /// <summary>One line on what the command does, for the API description.</summary>
+    public string Summary { get; }
+
+    /// <summary>Whether the command carries fields (and so an HTTP request body).</summary>
+    public bool HasBody => CommandType.GetProperties().Length > 0;
+
+    /// <summary>The recorded events from which a past decision of this command can be rebuilt, for what-if replays.</summary>
+    public abstract IReadOnlyList<Type> ReplayedFrom { get; }
+
+    internal abstract Task LoadFactsAsync(object command, CommandContext context, IFactReader reader, CancellationToken ct);
+
+    internal abstract Decision Decide(object command, object? state, CommandContext context);
+
+    /// <summary>Rebuilds the command and its time from an event it recorded; null when this event is not one.</summary>
+    internal abstract (object Command, DateTimeOffset At)? Replay(object recorded);
+
+    internal static string Kebab(string pascal) => KebabBoundary().Replace(pascal, "$1-$2").ToLowerInvariant();
+
+    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    private static partial Regex KebabBoundary();
+}
+
+/// <summary>A command of a kind whose write-side state is <typeparamref name="TState"/>.</summary>
+public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
+    where TState : class
+    where TCommand : class
+{
+    private readonly List<Func<TCommand, CommandContext, IFactReader, CancellationToken, Task>> _facts = [];
+    private readonly List<(Type Event, Func<object, (object, DateTimeOffset)> Rebuild)> _replays = [];
+    private Func<TCommand, TState?, CommandContext, Decision>? _decide;
+
+    internal CommandDeclaration(CaseKind kind, bool opensCase, string? segment, string summary)
+        : base(kind, typeof(TCommand), opensCase, segment, summary)
+    {
+    }
+
+    public override IReadOnlyList<Type> ReplayedFrom => _replays.Select(r => r.Event).ToList();
+
+    /// <summary>
+    /// A fact the decision needs from outside the case (another case's read model, a shared
+    /// document), read by the pipeline before deciding and handed in through <see cref="CommandContext.Fact{T}"/>.
+    /// </summary>
+    public CommandDeclaration<TState, TCommand> Reads<TFact>(Func<TCommand, CommandContext, IFactReader, CancellationToken, Task<TFact?>> read)
+        where TFact : class
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        _facts.Add(async (command, context, reader, ct) => context.SetFact(typeof(TFact), await read(command, context, reader, ct)));
+        return this;
+    }
+
+    /// <summary>The pure decision on an existing case.</summary>
+    public CommandDeclaration<TState, TCommand> Decides(Func<TCommand, TState, CommandContext, Decision> decide)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        if (OpensCase)
+        {
+            throw new InvalidOperationException($"{Name} opens a case: its decision has no state to take.");
+        }
+
+        _decide = (command, state, context) => decide(command, state!, context);
+        return this;
+    }
+
+    /// <summary>The pure decision that opens a case.</summary>
+    public CommandDeclaration<TState, TCommand> Decides(Func<TCommand, CommandContext, Decision> decide)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        if (!OpensCase)
+        {
+            throw new InvalidOperationException($"{Name} acts on an existing case: its decision takes the case's state.");
+        }
+
+        _decide = (command, _, context) => decide(command, context);
+        return this;
+    }
+
+    /// <summary>How a past decision of this command is rebuilt from the event it recorded, for what-if replays.</summary>
+    public CommandDeclaration<TState, TCommand> Replays<TEvent>(Func<TEvent, TCommand> command, Func<TEvent, DateTimeOffset> at)
+        where TEvent : class
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(at);
+        _replays.Add((typeof(TEvent), e => (command((TEvent)e), at((TEvent)e))));
+        return this;
+    }
+
+    internal override async Task LoadFactsAsync(object command, CommandContext context, IFactReader reader, CancellationToken ct)
+    {
+        foreach (var read in _facts)
+        {
+            await read((TCommand)command, context, reader, ct);
+        }
+    }
+
+    internal override Decision Decide(object command, object? state, CommandContext context) =>
+        (_decide ?? throw new InvalidOperationException($"{Kind.Name}: the command {Name} declares no decision."))(
+            (TCommand)command, (TState?)state, context);
+
+    internal override (object Command, DateTimeOffset At)? Replay(object recorded)
+    {
+        foreach (var (type, rebuild) in _replays)
+        {
+            if (type.IsInstanceOfType(recorded))
+            {
+                return rebuild(recorded);
+            }
+        }
+
+        return null;
+    }
+}

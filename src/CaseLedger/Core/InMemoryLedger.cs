@@ -1,0 +1,173 @@
+using CaseLedger.Rules;
+
+namespace CaseLedger.Core;
+
+/// <summary>One event as the in-memory ledger recorded it, with the metadata the store would keep.</summary>
+public sealed record RecordedEvent(
+    Guid CaseId,
+    long Version,
+    string Type,
+    object Data,
+    DateTimeOffset Timestamp,
+    string Actor,
+    string? OnBehalfOf,
+    string Channel,
+    string? Rule);
+
+/// <summary>
+/// The command pipeline without a database: the same declarations, decisions, projections and
+/// refusals as the store, with streams and documents held in memory. Scenario runs, what-if replays
+/// and rule tests use it; what they see is what the store would hold.
+/// </summary>
+public sealed class InMemoryLedger
+{
+    private readonly Dictionary<(string District, Guid CaseId), Stream> _streams = [];
+    private readonly Dictionary<(string District, Type Type, string Id), object> _documents = [];
+
+    private readonly IFactReader? _outside;
+
+    /// <param name="kinds">The kinds whose commands it runs.</param>
+    /// <param name="rules">The rule book decisions are taken under.</param>
+    /// <param name="outside">
+    /// Where facts from outside its own cases are read (another case's read model, as the store holds
+    /// it now), for replays of recorded cases; none means only its own documents exist.
+    /// </param>
+    public InMemoryLedger(CaseKinds kinds, RuleBook rules, IFactReader? outside = null)
+    {
+        Kinds = kinds ?? throw new ArgumentNullException(nameof(kinds));
+        Rules = rules ?? throw new ArgumentNullException(nameof(rules));
+        _outside = outside;
+    }
+
+    public CaseKinds Kinds { get; }
+
+    public RuleBook Rules { get; }
+
+    /// <summary>Runs a command; without <see cref="CommandRequest.At"/> it is decided at <paramref name="now"/>.</summary>
+    public Task<CommandOutcome> ExecuteAsync(CommandRequest request, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return CommandPipeline.RunAsync(new Session(this, request.District, request.At ?? now), Kinds, Rules, request, now, ct);
+    }
+
+    /// <summary>Runs a dated command (<see cref="CommandRequest.At"/> is required here).</summary>
+    public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ExecuteAsync(request, request.At ?? throw new ArgumentException("An in-memory command needs its time (At).", nameof(request)), ct);
+    }
+
+    /// <summary>The case's events, oldest first; empty when the district has no such case.</summary>
+    public IReadOnlyList<RecordedEvent> Events(string district, Guid caseId) =>
+        _streams.TryGetValue((district, caseId), out var stream) ? stream.Events : [];
+
+    public CaseKind? KindOf(string district, Guid caseId) => _streams.TryGetValue((district, caseId), out var stream) ? stream.Kind : null;
+
+    /// <summary>The case's write-side state.</summary>
+    public object? State(string district, Guid caseId) => _streams.TryGetValue((district, caseId), out var stream) ? stream.State : null;
+
+    /// <summary>A read model of the case, as the store would hold it.</summary>
+    public T? View<T>(string district, Guid caseId) where T : class => Document<T>(district, caseId.ToString());
+
+    /// <summary>The case's main read model.</summary>
+    public object? MainView(string district, Guid caseId) =>
+        KindOf(district, caseId) is { } kind && _documents.TryGetValue((district, kind.MainView.Type, caseId.ToString()), out var view) ? view : null;
+
+    public T? Document<T>(string district, string id) where T : class =>
+        _documents.TryGetValue((district, typeof(T), id), out var doc) ? (T)doc : null;
+
+    private sealed class Stream(CaseKind kind)
+    {
+        public CaseKind Kind { get; } = kind;
+
+        public object? State { get; set; }
+
+        public List<RecordedEvent> Events { get; } = [];
+    }
+
+    private sealed class Session(InMemoryLedger ledger, string district, DateTimeOffset at) : ICaseWriteSession
+    {
+        private (CaseKind Kind, Guid CaseId, long Version, IReadOnlyList<object> Events)? _pending;
+        private Acting? _acting;
+        private RuleRef? _rule;
+
+        public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class =>
+            ledger.Document<T>(district, id) ?? (ledger._outside is { } outside ? await outside.LoadAsync<T>(id, ct) : null);
+
+        public async Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class =>
+            ledger.Document<T>(district, id.ToString()) ?? (ledger._outside is { } outside ? await outside.LoadAsync<T>(id, ct) : null);
+
+        public Task<bool> ExistsAsync(Guid caseId, CancellationToken ct) => Task.FromResult(ledger._streams.ContainsKey((district, caseId)));
+
+        public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct)
+        {
+            if (!ledger._streams.TryGetValue((district, caseId), out var stream) || stream.Kind != kind)
+            {
+                return Task.FromResult(new CaseForWriting(null, 0, _ => throw new InvalidOperationException("No such case.")));
+            }
+
+            var version = stream.Events.Count;
+            return Task.FromResult(new CaseForWriting(stream.State, version, events => _pending = (kind, caseId, version, events)));
+        }
+
+        public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => _pending = (kind, caseId, 0, events);
+
+        public void Stamp(Acting acting, RuleRef? rule)
+        {
+            _acting = acting;
+            _rule = rule;
+        }
+
+        public Task<Rejection?> SaveAsync(CancellationToken ct)
+        {
+            if (_pending is not var (kind, caseId, version, events))
+            {
+                return Task.FromResult<Rejection?>(null);
+            }
+
+            if (!ledger._streams.TryGetValue((district, caseId), out var stream))
+            {
+                if (version != 0)
+                {
+                    return Task.FromResult<Rejection?>(CommandPipeline.LostRace());
+                }
+
+                stream = new Stream(kind);
+                ledger._streams[(district, caseId)] = stream;
+            }
+            else if (version == 0 || stream.Events.Count != version)
+            {
+                return Task.FromResult<Rejection?>(version == 0 ? CommandPipeline.AlreadyExists(caseId) : CommandPipeline.LostRace());
+            }
+
+            var acting = _acting ?? throw new InvalidOperationException("Events are stamped before they are saved.");
+            foreach (var e in events)
+            {
+                stream.State = kind.Evolve(stream.State, e);
+                stream.Events.Add(new RecordedEvent(caseId, stream.Events.Count + 1, kind.EventName(e.GetType()), e, at, acting.Actor,
+                    string.IsNullOrWhiteSpace(acting.OnBehalfOf) || acting.OnBehalfOf == acting.Actor ? null : acting.OnBehalfOf,
+                    acting.Channel.ToString(), _rule?.ToString()));
+                foreach (var view in kind.Views)
+                {
+                    var key = (district, view.Type, caseId.ToString());
+                    ledger._documents.TryGetValue(key, out var current);
+                    if (view.Evolve(current, e) is { } next)
+                    {
+                        ledger._documents[key] = view.WithVersion(next, stream.Events.Count);
+                    }
+                }
+
+                foreach (var declaration in kind.Documents)
+                {
+                    foreach (var (id, doc) in declaration.From(e))
+                    {
+                        ledger._documents[(district, declaration.Type, id)] = doc;
+                    }
+                }
+            }
+
+            _pending = null;
+            return Task.FromResult<Rejection?>(null);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using CaseLedger.Rules;
+
+namespace CaseLedger.Core;
+
+/// <summary>A command as the pipeline runs it: for which case of which district, acted by whom.</summary>
+/// <param name="District">The district (tenant) the case belongs to.</param>
+/// <param name="CaseId">The case the command targets, or the id of the case it opens.</param>
+/// <param name="Command">A command record declared by a registered kind.</param>
+/// <param name="Acting">Who acts, for whom, through which channel.</param>
+public sealed record CommandRequest(string District, Guid CaseId, object Command, Acting Acting)
+{
+    /// <summary>Write only if the case is still at this version (<c>If-Match</c>).</summary>
+    public long? ExpectedVersion { get; init; }
+
+    /// <summary>
+    /// The moment the command is decided at, for trusted callers that replay dated history (seeds,
+    /// scenarios, replays); null means now, by the pipeline's clock. Never taken from a request.
+    /// </summary>
+    public DateTimeOffset? At { get; init; }
+}
+
+/// <summary>What became of a command: the case's version after it, the events appended, the clauses evaluated, or the rejection.</summary>
+public sealed record CommandOutcome(
+    Guid CaseId,
+    long Version,
+    IReadOnlyList<string> Appended,
+    Rejection? Rejection,
+    IReadOnlyList<CriterionResult> Clauses)
+{
+    public bool IsAccepted => Rejection is null;
+
+    /// <summary>The appended events themselves, for in-process callers (scenarios, tests).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<object> Events { get; init; } = [];
+
+    public static CommandOutcome Rejected(Guid caseId, Rejection rejection, IReadOnlyList<CriterionResult>? clauses = null) =>
+        new(caseId, 0, [], rejection, clauses ?? []);
+}
+
+/// <summary>A case's stream opened for writing: its state, its version, and how to append to it.</summary>
+public sealed record CaseForWriting(object? State, long Version, Action<IReadOnlyList<object>> Append);
+
+/// <summary>
+/// Where the pipeline reads and writes: a Marten session (the host, seeds, scenarios through the
+/// store) or the in-memory ledger (scenarios, what-if replays, tests without a database).
+/// </summary>
+internal interface ICaseWriteSession : IFactReader
+{
+    Task<bool> ExistsAsync(Guid caseId, CancellationToken ct);
+
+    /// <summary>Loads the case's state and holds the case for this command until it is saved or dropped.</summary>
+    Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct);
+
+    void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events);
+
+    /// <summary>Stamps every event of this command with who acted and the rule version the case is decided under.</summary>
+    void Stamp(Acting acting, RuleRef? rule);
+
+    /// <summary>Commits; a lost race on the case comes back as a rejection, never as an exception.</summary>
+    Task<Rejection?> SaveAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// The one path every command takes, whoever sends it (HTTP, a Wolverine message, seeds, scenarios,
+/// what-if, tests): find its declaration, check the request, hold and load the case, read the
+/// declared facts, decide, then append with the acting metadata (the inline projections run in the
+/// same transaction). A rejection appends nothing.
+/// </summary>
+public static partial class CommandPipeline
+{
+    /// <summary>A district id is lower-case letters, digits and dashes, up to 63 characters.</summary>
+    public static bool IsDistrictId(string? district) => district is not null && DistrictPattern().IsMatch(district);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex DistrictPattern();
+
+    /// <summary>The rejection for a case that does not exist in the district.</summary>
+    public static Rejection NotFound(Guid caseId) =>
+        new("case.not_found", $"No case {caseId} exists in this district.", RejectionKind.NotFound);
+
+    internal static async Task<CommandOutcome> RunAsync(
+        ICaseWriteSession session, CaseKinds kinds, RuleBook rules, CommandRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var caseId = request.CaseId;
+        if (Precheck(kinds, request) is { } refused)
+        {
+            return CommandOutcome.Rejected(caseId, refused);
+        }
+
+        var declaration = kinds.CommandFor(request.Command.GetType())!;
+        var kind = declaration.Kind;
+        var context = new CommandContext(request.District, caseId, request.At ?? now, request.Acting, rules);
+        await declaration.LoadFactsAsync(request.Command, context, session, ct);
+        if (declaration.OpensCase)
+        {
+            if (request.ExpectedVersion is { } expected && expected != 0)
+            {
+                return CommandOutcome.Rejected(caseId, Stale(expected, 0));
+            }
+
+            if (await session.ExistsAsync(caseId, ct))
+            {
+                return CommandOutcome.Rejected(caseId, AlreadyExists(caseId));
+            }
+
+            var opening = declaration.Decide(request.Command, null, context);
+            if (opening.Rejection is { } rejection)
+            {
+                return CommandOutcome.Rejected(caseId, rejection, opening.Clauses);
+            }
+
+            session.Stamp(request.Acting, opening.Events.OfType<IOpensCase>().Select(e => e.Rule).FirstOrDefault());
+            session.Start(kind, caseId, opening.Events);
+            return await SaveAsync(session, kind, caseId, 0, opening, ct);
+        }
+
+        var stream = await session.FetchForWritingAsync(kind, caseId, ct);
+        if (stream.State is null)
+        {
+            return CommandOutcome.Rejected(caseId, NotFound(caseId));
+        }
+
+        if (request.ExpectedVersion is { } version && version != stream.Version)
+        {
+            return CommandOutcome.Rejected(caseId, Stale(version, stream.Version));
+        }
+
+        var decision = declaration.Decide(request.Command, stream.State, context);
+        if (decision.Rejection is { } refusal)
+        {
+            return CommandOutcome.Rejected(caseId, refusal, decision.Clauses);
+        }
+
+        if (decision.Events.Count == 0)
+        {
+            return new CommandOutcome(caseId, stream.Version, [], null, decision.Clauses);
+        }
+
+        session.Stamp(request.Acting, (stream.State as ICaseState)?.Rule);
+        stream.Append(decision.Events);
+        return await SaveAsync(session, kind, caseId, stream.Version, decision, ct);
+    }
+
+    private static async Task<CommandOutcome> SaveAsync(
+        ICaseWriteSession session, CaseKind kind, Guid caseId, long before, Decision decision, CancellationToken ct)
+    {
+        if (await session.SaveAsync(ct) is { } lost)
+        {
+            return CommandOutcome.Rejected(caseId, lost, decision.Clauses);
+        }
+
+        return new CommandOutcome(caseId, before + decision.Events.Count, decision.Events.Select(e => kind.EventName(e.GetType())).ToList(),
+            null, decision.Clauses)
+        {
+            Events = decision.Events,
+        };
+    }
+
+    private static Rejection? Precheck(CaseKinds kinds, CommandRequest request)
+    {
+        if (!IsDistrictId(request.District))
+        {
+            return new Rejection("case.district_invalid",
+                $"'{request.District}' is not a district id: use lower-case letters, digits and dashes.", RejectionKind.Invalid);
+        }
+
+        if (request.CaseId == Guid.Empty)
+        {
+            return new Rejection("case.id_missing", "A case id is required.", RejectionKind.Invalid);
+        }
+
+        if (request.Command is null || kinds.CommandFor(request.Command.GetType()) is null)
+        {
+            return new Rejection("case.command_unknown",
+                $"{request.Command?.GetType().Name ?? "Nothing"} is not a command of any case kind registered here.", RejectionKind.Invalid);
+        }
+
+        return request.Acting.Validate();
+    }
+
+    internal static Rejection AlreadyExists(Guid caseId) =>
+        new("case.already_exists", $"A case {caseId} already exists.", RejectionKind.Conflict);
+
+    internal static Rejection LostRace() =>
+        new("case.concurrent_write", "Someone else changed this case first. Read it again and retry.", RejectionKind.Conflict);
+
+    private static Rejection Stale(long expected, long actual) =>
+        new("case.version_mismatch", $"The case is at version {actual}, not {expected}: read it again before writing.", RejectionKind.Stale);
+}

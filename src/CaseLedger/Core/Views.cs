@@ -1,0 +1,256 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+using Marten.Events.Projections;
+
+namespace CaseLedger.Core;
+
+/// <summary>
+/// A read model kept per case, folded from the case's events by a pure evolve function in the same
+/// transaction as they are appended; the same function serves the store, the in-memory ledger,
+/// point-in-time views and replays.
+/// </summary>
+public abstract class ViewDeclaration
+{
+    public abstract Type Type { get; }
+
+    /// <summary>The query-string filters the district's list of these views accepts.</summary>
+    public abstract IReadOnlyList<string> Filters { get; }
+
+    public abstract object? Evolve(object? view, object e);
+
+    /// <summary>A copy of the view carrying the case's version, as the store sets it.</summary>
+    public abstract object WithVersion(object view, long version);
+
+    internal abstract void Register(StoreOptions options, IEnumerable<Type> eventTypes);
+
+    /// <summary>The view of one case, or null when the session's district has no such case.</summary>
+    public abstract Task<object?> LoadAsync(IQuerySession session, Guid caseId, CancellationToken ct);
+
+    /// <summary>The case version a view was built to (its <c>Version</c> member), if it keeps one.</summary>
+    public abstract long? VersionOf(object view);
+
+    /// <summary>The district's views, newest first, filtered by the named query values; a rejection for a filter it cannot read.</summary>
+    internal abstract Task<(IReadOnlyList<object> Views, Rejection? Refused)> ListAsync(
+        IQuerySession session, IReadOnlyDictionary<string, string> filters, int limit, CancellationToken ct);
+}
+
+public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
+{
+    private static readonly PropertyInfo? VersionProperty =
+        typeof(TView).GetProperty("Version", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var t } p && t == typeof(long) && p.CanWrite ? p : null;
+
+    private static readonly MethodInfo Clone = typeof(object).GetMethod("MemberwiseClone", BindingFlags.NonPublic | BindingFlags.Instance)!;
+
+    private readonly Func<TView?, object, TView?> _evolve;
+    private readonly List<(string Name, Func<string, (Expression<Func<TView, bool>>? Where, Rejection? Refused)> Parse)> _filters = [];
+    private readonly List<Expression<Func<TView, object?>>> _indexes = [];
+    private Expression<Func<TView, DateTimeOffset>>? _newest;
+
+    internal ViewDeclaration(Func<TView?, object, TView?> evolve) => _evolve = evolve;
+
+    public override Type Type => typeof(TView);
+
+    public override IReadOnlyList<string> Filters => _filters.Select(f => f.Name).ToList();
+
+    public override object? Evolve(object? view, object e) => _evolve((TView?)view, e);
+
+    public override object WithVersion(object view, long version)
+    {
+        if (VersionProperty is null)
+        {
+            return view;
+        }
+
+        var copy = Clone.Invoke(view, null)!;
+        VersionProperty.SetValue(copy, version);
+        return copy;
+    }
+
+    public override async Task<object?> LoadAsync(IQuerySession session, Guid caseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return await session.LoadAsync<TView>(caseId, ct);
+    }
+
+    public override long? VersionOf(object view) => VersionProperty?.GetValue(view) as long?;
+
+    /// <summary>Lists put the most recent first by this time.</summary>
+    public ViewDeclaration<TView> NewestFirstBy(Expression<Func<TView, DateTimeOffset>> time)
+    {
+        _newest = time;
+        return this;
+    }
+
+    /// <summary>An index on a member that lists or facts look views up by.</summary>
+    public ViewDeclaration<TView> Indexed(Expression<Func<TView, object?>> member)
+    {
+        _indexes.Add(member);
+        return this;
+    }
+
+    /// <summary>A filter of the list, <c>?name=value</c>, on a text member or an enum member (by name, case-insensitive).</summary>
+    public ViewDeclaration<TView> FilteredBy<TValue>(string name, Expression<Func<TView, TValue>> member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var enumType = Nullable.GetUnderlyingType(typeof(TValue)) ?? typeof(TValue);
+        _filters.Add((name, text =>
+        {
+            object? value;
+            if (enumType.IsEnum)
+            {
+                var match = Enum.GetNames(enumType).FirstOrDefault(n => string.Equals(n, text.Trim(), StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                {
+                    return (null, new Rejection("query.filter_unknown_value",
+                        $"'{text}' is not a {name}: use one of {string.Join(", ", Enum.GetNames(enumType))}.", RejectionKind.Invalid));
+                }
+
+                value = Enum.Parse(enumType, match);
+            }
+            else if (typeof(TValue) == typeof(string))
+            {
+                value = text;
+            }
+            else
+            {
+                throw new NotSupportedException($"Filter {name} is on a {typeof(TValue).Name}; filters are on text or enum members.");
+            }
+
+            var equal = Expression.Equal(member.Body, Expression.Constant(value, typeof(TValue)));
+            return (Expression.Lambda<Func<TView, bool>>(equal, member.Parameters), null);
+        }));
+        return this;
+    }
+
+    internal override void Register(StoreOptions options, IEnumerable<Type> eventTypes)
+    {
+        options.Projections.Add(new CaseProjection<TView>(_evolve, eventTypes), ProjectionLifecycle.Inline);
+        foreach (var index in _indexes)
+        {
+            options.Schema.For<TView>().Index(index);
+        }
+    }
+
+    internal override async Task<(IReadOnlyList<object> Views, Rejection? Refused)> ListAsync(
+        IQuerySession session, IReadOnlyDictionary<string, string> filters, int limit, CancellationToken ct)
+    {
+        IQueryable<TView> query = session.Query<TView>();
+        foreach (var (name, parse) in _filters)
+        {
+            if (!filters.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            var (where, refused) = parse(text);
+            if (refused is not null)
+            {
+                return ([], refused);
+            }
+
+            query = query.Where(where!);
+        }
+
+        if (_newest is not null)
+        {
+            query = query.OrderByDescending(_newest);
+        }
+
+        return ((await query.Take(limit).ToListAsync(ct)).Cast<object>().ToList(), null);
+    }
+}
+
+/// <summary>Small documents written straight from events (no reads), e.g. one per unit of a vote's roll.</summary>
+public abstract class DocumentsDeclaration
+{
+    public abstract Type Type { get; }
+
+    /// <summary>The documents an event writes, each with its id.</summary>
+    public abstract IEnumerable<(string Id, object Document)> From(object e);
+
+    internal abstract void Register(StoreOptions options);
+}
+
+public sealed class DocumentsDeclaration<TDoc>(Func<object, IEnumerable<TDoc>> fromEvent, Func<TDoc, string> id) : DocumentsDeclaration
+    where TDoc : class
+{
+    public override Type Type => typeof(TDoc);
+
+    public override IEnumerable<(string Id, object Document)> From(object e) => fromEvent(e).Select(d => (id(d), (object)d));
+
+    internal override void Register(StoreOptions options) =>
+        options.Projections.Add(new DocumentsProjection<TDoc>(fromEvent), ProjectionLifecycle.Inline, $"{typeof(TDoc).Name}Documents");
+}
+
+/// <summary>A kind's read-only query of a district, e.g. a summary across its cases.</summary>
+public sealed record QueryDeclaration(
+    CaseKind Kind,
+    string Path,
+    string Summary,
+    Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> Run);
+
+/// <summary>
+/// A single-stream projection that folds a case's events with a kind's pure evolve function, so the
+/// same function serves the inline snapshot, the read model, tests and replays.
+/// </summary>
+public sealed class CaseProjection<TDoc> : SingleStreamProjection<TDoc, Guid> where TDoc : class
+{
+    private readonly Func<TDoc?, object, TDoc?> _evolve;
+
+    public CaseProjection(Func<TDoc?, object, TDoc?> evolve, IEnumerable<Type> eventTypes)
+    {
+        ArgumentNullException.ThrowIfNull(eventTypes);
+        _evolve = evolve ?? throw new ArgumentNullException(nameof(evolve));
+        foreach (var type in eventTypes)
+        {
+            IncludeType(type);
+        }
+    }
+
+    public override TDoc? Evolve(TDoc? snapshot, Guid id, IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return _evolve(snapshot, e.Data);
+    }
+}
+
+/// <summary>Stores the documents each event names; reads nothing, so it adds no round trip to an append.</summary>
+public sealed class DocumentsProjection<TDoc>(Func<object, IEnumerable<TDoc>> fromEvent) : IProjection where TDoc : class
+{
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            foreach (var doc in fromEvent(e.Data))
+            {
+                operations.Store(doc);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Folds events with an evolve function: for tests, replays and point-in-time views.</summary>
+public static class Fold
+{
+    public static TState? Events<TState>(Func<TState?, object, TState?> evolve, IEnumerable<object> events, TState? seed = null)
+        where TState : class
+    {
+        ArgumentNullException.ThrowIfNull(evolve);
+        ArgumentNullException.ThrowIfNull(events);
+        var state = seed;
+        foreach (var e in events)
+        {
+            state = evolve(state, e);
+        }
+
+        return state;
+    }
+}

@@ -1,0 +1,83 @@
+using CaseLedger.Audit;
+using CaseLedger.Core;
+using CaseLedger.Rules;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Weasel.Core;
+using Wolverine;
+
+namespace CaseLedger.Hosting;
+
+public static class CaseLedgerSetup
+{
+    /// <summary>The PostgreSQL schema CaseLedger's tables live in.</summary>
+    public const string SchemaName = "caseledger";
+
+    /// <summary>
+    /// Configures a Marten store for CaseLedger and the given kinds: one district per tenant
+    /// (conjoined tenancy for events and documents), event metadata (user name, correlation,
+    /// causation, headers), events and documents as JSON with readable enum names, the hash chain and
+    /// audit trail written inline, and each kind's event names, state and read models.
+    /// </summary>
+    public static StoreOptions AddCaseLedger(this StoreOptions options, CaseKinds kinds)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(kinds);
+        options.DatabaseSchemaName = SchemaName;
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        options.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
+        options.Policies.AllDocumentsAreMultiTenanted();
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // A command loads the case's inline snapshot with FetchForExclusiveWriting; this hands that same
+        // object to the inline projection instead of reading the snapshot a second time.
+        options.Events.UseIdentityMapForAggregates = true;
+        // Rich appends give inline projections each event's global sequence and its stored timestamp,
+        // which the hash chain and the audit trail record.
+        options.Events.AppendMode = EventAppendMode.Rich;
+        options.Projections.Add(new HashChainProjection(options.Serializer), ProjectionLifecycle.Inline, HashChainProjection.Name);
+        options.Schema.For<ChainLink>().Index(l => l.CaseId);
+        options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
+        DistrictSeals.Register(options);
+        options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);
+        foreach (var kind in kinds.All)
+        {
+            kind.Configure(options);
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// The one call a Wolverine application makes to host CaseLedger: the kinds (CaseLedger's standard
+    /// ones unless given), a Wolverine handler for each of their commands, the command pipeline, the
+    /// rule book (the kinds' rules, then configuration), a clock, the periodic sealing, and the Marten
+    /// configuration. The application still chooses its own connection with
+    /// <c>AddMarten(...).IntegrateWithWolverine()</c>.
+    /// </summary>
+    public static WolverineOptions UseCaseLedger(this WolverineOptions options, CaseKinds? kinds = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        kinds ??= StandardKinds.Create();
+        options.Discovery.IncludeAssembly(typeof(CaseLedgerSetup).Assembly);
+        options.Services.AddSingleton(kinds);
+        options.Services.TryAddSingleton(TimeProvider.System);
+        options.Services.TryAddSingleton(sp => kinds.RulesFrom(sp.GetRequiredService<IConfiguration>()));
+        options.Services.TryAddSingleton<CasePipeline>();
+        options.Services.ConfigureMarten(store => store.AddCaseLedger(kinds));
+        options.Services.AddHostedService<PeriodicSealing>();
+        foreach (var command in kinds.All.SelectMany(k => k.Commands))
+        {
+            CaseCommandHandlers.Register(options, command);
+        }
+
+        return options;
+    }
+}

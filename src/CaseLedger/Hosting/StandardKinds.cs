@@ -1,0 +1,16 @@
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+
+namespace CaseLedger.Hosting;
+
+/// <summary>
+/// The case kinds CaseLedger ships, listed once. The host, the command line, the tests and the
+/// benchmarks all read this list; adding a kind is its folder and one line here.
+/// </summary>
+public static class StandardKinds
+{
+    public static CaseKinds Create() => new(
+    [
+        new RenovationVoteKind(),
+    ]);
+}

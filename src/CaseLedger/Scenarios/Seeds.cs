@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CaseLedger.Core;
+
+namespace CaseLedger.Scenarios;
+
+/// <summary>A seed file: cases of one district, each a list of dated commands (docs/seeds.md).</summary>
+public sealed record SeedFile(string District, IReadOnlyList<SeedCase> Cases);
+
+/// <summary>One case of a seed file: its kind, its id and the commands that made it, in order.</summary>
+public sealed record SeedCase(string Kind, Guid Id, IReadOnlyList<SeedStep> Steps);
+
+/// <summary>
+/// One dated command: its declared name, when it was decided, who acted through which channel (and
+/// for whom), and its body, exactly as a client would post it.
+/// </summary>
+public sealed record SeedStep(
+    string Command,
+    DateTimeOffset At,
+    [property: JsonPropertyName("as")] SeedActing As,
+    JsonElement? Body = null);
+
+public sealed record SeedActing(string Actor, Channel Channel, string? OnBehalfOf = null);
+
+/// <summary>
+/// Loads seed files (<c>seeds/{kind route}/*.json</c>) by running every step through the command
+/// pipeline at the time it records, so seeded history is exactly what the live system would write.
+/// </summary>
+public static class Seeds
+{
+    /// <summary>Runs every seed file of the registered kinds under <paramref name="root"/>; returns the cases created per kind.</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> LoadAsync(Func<CommandRequest, CancellationToken, Task<CommandOutcome>> execute,
+        CaseKinds kinds, string root, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(execute);
+        ArgumentNullException.ThrowIfNull(kinds);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var kind in kinds.All)
+        {
+            counts[kind.Name] = 0;
+            var folder = Path.Combine(root, kind.Route);
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            foreach (var path in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
+            {
+                var file = await ReadAsync(path, ct);
+                foreach (var seeded in file.Cases)
+                {
+                    await LoadCaseAsync(execute, kinds, file.District, seeded, path, ct);
+                    counts[kind.Name]++;
+                }
+            }
+        }
+
+        return counts;
+    }
+
+    public static async Task<SeedFile> ReadAsync(string path, CancellationToken ct = default)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SeedFile>(await File.ReadAllTextAsync(path, ct), CaseJson.Strict)
+                ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The commands of one seeded case, each with its request, in order.</summary>
+    public static IEnumerable<CommandRequest> Requests(CaseKinds kinds, string district, SeedCase seeded, string source)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(seeded);
+        var kind = kinds.Named(seeded.Kind) ?? throw new InvalidDataException($"{source}: case {seeded.Id} is of kind '{seeded.Kind}', which is not registered.");
+        for (var i = 0; i < seeded.Steps.Count; i++)
+        {
+            var step = seeded.Steps[i];
+            var declaration = kind.CommandNamed(step.Command)
+                ?? throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1}: {kind.Name} has no command '{step.Command}'.");
+            object command;
+            try
+            {
+                command = declaration.HasBody
+                    ? step.Body?.Deserialize(declaration.CommandType, CaseJson.Strict)
+                        ?? throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}) needs a body.")
+                    : Activator.CreateInstance(declaration.CommandType)!;
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}): {e.Path}: {e.Message}", e);
+            }
+
+            yield return new CommandRequest(district, seeded.Id, command, new Acting(step.As.Actor, step.As.Channel, step.As.OnBehalfOf)) { At = step.At };
+        }
+    }
+
+    private static async Task LoadCaseAsync(Func<CommandRequest, CancellationToken, Task<CommandOutcome>> execute, CaseKinds kinds, string district,
+        SeedCase seeded, string source, CancellationToken ct)
+    {
+        var number = 0;
+        foreach (var request in Requests(kinds, district, seeded, source))
+        {
+            number++;
+            if ((await execute(request, ct)).Rejection is { } refused)
+            {
+                throw new InvalidDataException($"{source}: case {seeded.Id}, step {number} ({request.Command.GetType().Name}) was refused: {refused.Code}: {refused.Reason}");
+            }
+        }
+    }
+}

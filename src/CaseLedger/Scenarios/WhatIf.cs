@@ -1,0 +1,185 @@
+using CaseLedger.Audit;
+using CaseLedger.Core;
+using CaseLedger.Rules;
+using JasperFx.Events;
+using Marten;
+
+namespace CaseLedger.Scenarios;
+
+/// <summary>One past case replayed under a proposed rule version.</summary>
+public sealed record WhatIfCase(
+    Guid CaseId,
+    string District,
+    string Summary,
+    string Outcome,
+    string ProposedOutcome,
+    decimal? Amount,
+    decimal? ProposedAmount,
+    IReadOnlyList<string> ChangedClauses,
+    IReadOnlyList<string> Refusals)
+{
+    public bool Changed => Outcome != ProposedOutcome || Amount != ProposedAmount || ChangedClauses.Count > 0;
+}
+
+/// <summary>The cases a proposed rule version would have decided differently, with totals.</summary>
+public sealed record WhatIfReport(
+    RuleRef Proposed,
+    IReadOnlyList<string> Districts,
+    int CasesExamined,
+    int CasesDecided,
+    IReadOnlyList<WhatIfCase> Changed,
+    decimal AmountRecorded,
+    decimal AmountProposed)
+{
+    public decimal AmountDifference => AmountProposed - AmountRecorded;
+}
+
+/// <summary>
+/// What a proposed rule version would have decided: each recorded command of a case is rebuilt from
+/// the event it recorded (the kind declares how) and run again, at its recorded time and by its
+/// recorded actor, through the command pipeline on an in-memory ledger whose rule book has the
+/// proposed version in force. The kind's vocabulary names the facts compared (outcome, amount).
+/// </summary>
+public static class WhatIf
+{
+    /// <summary>Replays one recorded case; null when the kind's vocabulary names no outcome to compare.</summary>
+    public static async Task<WhatIfCase?> ReplayAsync(Vocabulary vocabulary, RuleBook proposedRules, string district, Guid caseId,
+        IReadOnlyList<RecordedEvent> recorded, IFactReader? outside = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(proposedRules);
+        ArgumentNullException.ThrowIfNull(recorded);
+        var kind = vocabulary.Kind;
+        if (vocabulary.WhatIfOutcome is not { } outcomeFact || recorded.Count == 0)
+        {
+            return null;
+        }
+
+        var ledger = new InMemoryLedger(new CaseKinds([kind]), proposedRules, outside);
+        var replayedClauses = new List<CriterionResult>();
+        var refusals = new List<string>();
+        foreach (var e in recorded)
+        {
+            var replay = kind.Commands.Select(c => c.Replay(e.Data)).FirstOrDefault(r => r is not null);
+            if (replay is not var (command, at))
+            {
+                continue;
+            }
+
+            var channel = Channels.TryParse(e.Channel, out var c) ? c : Channel.ServiceWindow;
+            var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, e.OnBehalfOf)) { At = at }, ct);
+            replayedClauses.AddRange(outcome.Clauses);
+            if (outcome.Rejection is { } refused)
+            {
+                refusals.Add(refused.Code);
+            }
+        }
+
+        var recordedFacts = ScenarioEngine.FactsOf(vocabulary, kind.View(recorded.Select(e => e.Data)));
+        var proposedFacts = ScenarioEngine.FactsOf(vocabulary, ledger.MainView(district, caseId));
+        var recordedClauses = recorded.Select(e => e.Data).OfType<IRecordsClauses>().SelectMany(e => e.Clauses).ToList();
+        var outcomeWas = recordedFacts.GetValueOrDefault(outcomeFact) ?? "none";
+        var outcomeNow = proposedFacts.GetValueOrDefault(outcomeFact) ?? "none";
+        decimal? Amount(IReadOnlyDictionary<string, string> facts) =>
+            vocabulary.WhatIfAmount is { } amountFact && facts.TryGetValue(amountFact, out var text)
+                && decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+                ? amount
+                : null;
+        var summary = kind.Describe(recorded[0].Data)?.Summary ?? recorded[0].Type;
+        return new WhatIfCase(caseId, district, $"{summary}: {outcomeWas} under {recorded.FirstOrDefault(r => r.Rule is not null)?.Rule}, " +
+                $"{outcomeNow} under the proposal", outcomeWas, outcomeNow, Amount(recordedFacts), Amount(proposedFacts),
+            Changed(recordedClauses, replayedClauses), refusals);
+    }
+
+    /// <summary>
+    /// Replays every case of the rule's kinds (in the given districts, or all, opened in the given time
+    /// range) under the proposed version. Read-only: it opens query sessions only.
+    /// </summary>
+    public static async Task<WhatIfReport> RunAsync(IDocumentStore store, ScenarioEngine engine, RuleBook rules, RuleVersion proposed,
+        IReadOnlyList<string>? districts = null, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(proposed);
+        var vocabularies = engine.Vocabularies.Values.Where(v => v.Kind.RuleId == proposed.Id && v.WhatIfOutcome is not null).ToList();
+        if (vocabularies.Count == 0)
+        {
+            throw new ArgumentException($"No case kind decides under rule '{proposed.Id}'.", nameof(proposed));
+        }
+
+        var proposedRules = rules.Substituting(proposed);
+        var chosen = districts is { Count: > 0 } ? districts : await DistrictSeals.DistrictsAsync(store, ct);
+        var examined = 0;
+        var results = new List<WhatIfCase>();
+        foreach (var district in chosen)
+        {
+            await using var session = store.QuerySession(district);
+            var outside = new SessionFacts(session);
+            foreach (var vocabulary in vocabularies)
+            {
+                var openings = session.Query<AuditEntry>().Where(e => e.Version == 1 && e.Kind == vocabulary.Kind.Name);
+                if (from is { } start)
+                {
+                    openings = openings.Where(e => e.Time >= start);
+                }
+
+                if (to is { } end)
+                {
+                    openings = openings.Where(e => e.Time < end);
+                }
+
+                foreach (var caseId in (await openings.OrderBy(e => e.Sequence).ToListAsync(ct)).Select(e => e.CaseId))
+                {
+                    examined++;
+                    var events = (await session.Events.FetchStreamAsync(caseId, token: ct)).Select(Recorded).ToList();
+                    if (await ReplayAsync(vocabulary, proposedRules, district, caseId, events, outside, ct) is { } replayed)
+                    {
+                        results.Add(replayed);
+                    }
+                }
+            }
+        }
+
+        return new WhatIfReport(proposed.Ref, chosen.ToList(), examined, results.Count, results.Where(r => r.Changed).ToList(),
+            results.Sum(r => r.Amount ?? 0), results.Sum(r => r.ProposedAmount ?? 0));
+    }
+
+    /// <summary>A stored event with the metadata a replay needs.</summary>
+    public static RecordedEvent Recorded(IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new RecordedEvent(e.StreamId, e.Version, e.EventTypeName, e.Data, e.Timestamp, e.UserName ?? "",
+            EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel) ?? "", EventMetadata.Header(e, CaseHeaders.Rule));
+    }
+
+    /// <summary>Clauses evaluated on both sides whose last verdict differs, in the order first met.</summary>
+    private static List<string> Changed(List<CriterionResult> recorded, List<CriterionResult> replayed)
+    {
+        var before = Last(recorded);
+        var after = Last(replayed);
+        return recorded.Concat(replayed)
+            .Select(c => c.Clause)
+            .Distinct(StringComparer.Ordinal)
+            .Where(id => before.TryGetValue(id, out var was) && after.TryGetValue(id, out var now) && was != now)
+            .ToList();
+    }
+
+    private static Dictionary<string, bool> Last(List<CriterionResult> clauses)
+    {
+        var last = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var c in clauses)
+        {
+            last[c.Clause] = c.Met;
+        }
+
+        return last;
+    }
+
+    private sealed class SessionFacts(IQuerySession session) : IFactReader
+    {
+        public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => await session.LoadAsync<T>(id, ct);
+
+        public async Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class => await session.LoadAsync<T>(id, ct);
+    }
+}
