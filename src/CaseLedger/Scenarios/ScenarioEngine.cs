@@ -576,6 +576,12 @@ public sealed class ScenarioEngine
 
                 if (Json.ElementType(target) is { } element)
                 {
+                    if (value is JsonObject pairs && step.Items.ContainsKey(path))
+                    {
+                        // A list of pairs written as a mapping: `funding: { maintenance-fund: 1280000 }`.
+                        value = new JsonArray(pairs.Select(p => (JsonNode)JsonValue.Create($"{p.Key}: {(p.Value is null ? "" : Json.Text(p.Value))}")!).ToArray());
+                    }
+
                     return value is JsonArray items
                         ? new JsonArray(items.Select(i => Convert(i?.DeepClone(), element, path + "[]")).ToArray())
                         : throw node.Error($"{path} is a list: write its items under it, one per line starting with '- '");
