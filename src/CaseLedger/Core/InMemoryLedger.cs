@@ -61,6 +61,9 @@ public sealed class InMemoryLedger
     public IReadOnlyList<RecordedEvent> Events(string district, Guid caseId) =>
         _streams.TryGetValue((district, caseId), out var stream) ? stream.Events : [];
 
+    /// <summary>The district's cases, in the order they were opened.</summary>
+    public IReadOnlyList<Guid> Cases(string district) => _streams.Keys.Where(k => k.District == district).Select(k => k.CaseId).ToList();
+
     public CaseKind? KindOf(string district, Guid caseId) => _streams.TryGetValue((district, caseId), out var stream) ? stream.Kind : null;
 
     /// <summary>The case's write-side state.</summary>

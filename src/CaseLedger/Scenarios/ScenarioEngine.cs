@@ -104,6 +104,11 @@ public sealed class ScenarioEngine
         var when = WhenItem(scenario.When);
         var outcome = await run.ItemAsync(when.Node, when.Step, when.Value, given: false)
             ?? throw scenario.When.Error("the when step must be a command of the case");
+        if (scenario.RuleDate is { } date && run.OpenedAt is var (openedAt, openingNode)
+            && DateOnly.FromDateTime(openedAt.ToOffset(rules.UtcOffset).DateTime) != date)
+        {
+            throw openingNode.Error($"the scenario names the date {date:yyyy-MM-dd}, so its case must be opened that day (civil time), not {openedAt:yyyy-MM-dd HH:mm zzz}");
+        }
         var main = run.Case("", vocabulary.Kind);
         var view = main.Opened ? await ledger.MainViewAsync(main.Kind, district, main.Id, ct) : null;
         var facts = FactsOf(vocabulary, view);
@@ -229,6 +234,9 @@ public sealed class ScenarioEngine
     {
         private readonly Dictionary<string, ScenarioCase> _cases = new(StringComparer.Ordinal);
         private DateTimeOffset? _last;
+
+        /// <summary>When the scenario's own case was opened, and by which step.</summary>
+        public (DateTimeOffset At, ScenarioNode Node)? OpenedAt { get; private set; }
 
         public ScenarioCase Case(string label, CaseKind kind)
         {
@@ -378,6 +386,11 @@ public sealed class ScenarioEngine
                 throw value.Error($"'{step.Name}' takes one value here; in 'given', a list under a step means the step once per item");
             }
 
+            if (value is { IsMapping: true } && step.Exclusive.FirstOrDefault(set => set.Count(k => value.Get(k) is not null) > 1) is { } clash)
+            {
+                throw value.Error($"give one of {string.Join(" or ", clash.Select(k => $"'{k}'"))}, not more");
+            }
+
             var at = atText is not null ? Time(atText, node, theCase, words)
                 : step.At is { } stepAt ? Time(Placeholders.Fill(stepAt.Text, scope), node, theCase, words)
                 : _last is { } last ? last + words.Gap
@@ -425,6 +438,11 @@ public sealed class ScenarioEngine
             {
                 theCase.Opened = true;
                 theCase.History.Add(final);
+            }
+
+            if (step.Command.OpensCase && label.Length == 0)
+            {
+                OpenedAt ??= (at, node);
             }
 
             _last = at;

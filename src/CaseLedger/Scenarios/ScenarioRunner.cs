@@ -47,15 +47,25 @@ public sealed class ScenarioRunner
         ArgumentNullException.ThrowIfNull(scenario);
         try
         {
-            var (rules, start) = RulesFor(scenario);
-            var observation = await Engine.RunAsync(scenario, ledger(rules), rules, start, district, ct);
-            var differences = Compare(scenario.Then, observation, Engine.VocabularyOf(scenario.Kind), Rules);
+            var (observation, differences) = await CheckAsync(scenario, ledger, district, ct);
             return new ScenarioResult(scenario, differences.Count == 0, differences, observation, null);
         }
         catch (ScenarioFormatException e)
         {
             return new ScenarioResult(scenario, false, [e.Message], null, e.Message);
         }
+    }
+
+    /// <summary>Runs a scenario in memory and compares; a scenario that cannot be run throws the <see cref="ScenarioFormatException"/> naming its line.</summary>
+    public Task<(Observation Observation, IReadOnlyList<string> Differences)> CheckAsync(Scenario scenario, CancellationToken ct = default) =>
+        CheckAsync(scenario, rules => new InMemoryScenarioLedger(new InMemoryLedger(Engine.Kinds, rules)), District, ct);
+
+    private async Task<(Observation Observation, IReadOnlyList<string> Differences)> CheckAsync(
+        Scenario scenario, Func<RuleBook, IScenarioLedger> ledger, string district, CancellationToken ct)
+    {
+        var (rules, start) = RulesFor(scenario);
+        var observation = await Engine.RunAsync(scenario, ledger(rules), rules, start, district, ct);
+        return (observation, Compare(scenario.Then, observation, Engine.VocabularyOf(scenario.Kind), Rules));
     }
 
     /// <summary>

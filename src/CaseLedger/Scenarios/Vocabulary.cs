@@ -110,11 +110,12 @@ public sealed record StepWords(
     IReadOnlyList<string> Hooks,
     ActingWords? Acting,
     ScenarioNode? At,
+    IReadOnlyList<IReadOnlyList<string>> Exclusive,
     ScenarioNode Node)
 {
     internal static StepWords Read(string name, ScenarioNode node, CaseKind kind)
     {
-        node.OnlyKeys("command", "text", "fields", "params", "defaults", "items", "values", "hooks", "acting", "at");
+        node.OnlyKeys("command", "text", "fields", "params", "defaults", "items", "values", "hooks", "acting", "at", "exclusive");
         var commandName = node.Required("command").Text;
         var command = kind.CommandNamed(commandName)
             ?? throw node.Required("command").Error($"{kind.Name} has no command '{commandName}'; it has: {string.Join(", ", kind.Commands.Select(c => c.Name))}");
@@ -142,6 +143,7 @@ public sealed record StepWords(
             (node.Get("hooks")?.Items ?? []).Select(h => h.Text).ToList(),
             node.Get("acting") is { } acting ? ActingWords.Read(acting) : null,
             node.Get("at"),
+            (node.Get("exclusive")?.Items ?? []).Select(set => (IReadOnlyList<string>)set.Items.Select(i => i.Text).ToList()).ToList(),
             node);
     }
 }

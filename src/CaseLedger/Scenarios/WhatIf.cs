@@ -42,12 +42,17 @@ public sealed record WhatIfReport(
 /// </summary>
 public static class WhatIf
 {
-    /// <summary>Replays one recorded case; null when the kind's vocabulary names no outcome to compare.</summary>
-    public static async Task<WhatIfCase?> ReplayAsync(Vocabulary vocabulary, RuleBook proposedRules, string district, Guid caseId,
+    /// <summary>
+    /// Replays one recorded case under <paramref name="proposed"/>; null when the kind's vocabulary
+    /// names no outcome to compare. The clauses a recorded event does not hold (events stored before a
+    /// clause was recorded) are taken from the same replay under the version the case recorded.
+    /// </summary>
+    public static async Task<WhatIfCase?> ReplayAsync(Vocabulary vocabulary, RuleBook rules, RuleVersion proposed, string district, Guid caseId,
         IReadOnlyList<RecordedEvent> recorded, IFactReader? outside = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        ArgumentNullException.ThrowIfNull(proposedRules);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(proposed);
         ArgumentNullException.ThrowIfNull(recorded);
         var kind = vocabulary.Kind;
         if (vocabulary.WhatIfOutcome is not { } outcomeFact || recorded.Count == 0)
@@ -55,8 +60,35 @@ public static class WhatIf
             return null;
         }
 
-        var ledger = new InMemoryLedger(new CaseKinds([kind]), proposedRules, outside);
-        var replayedClauses = new List<CriterionResult>();
+        var recordedRule = recorded.Select(e => e.Rule).FirstOrDefault(r => r is not null);
+        var baselineRules = recordedRule?.Split('@', 2) is [var id, var version] && rules.All.FirstOrDefault(v => v.Id == id && v.Version == version) is { } was
+            ? rules.Substituting(was)
+            : rules;
+        var (_, baselineClauses, _) = await ReplayAllAsync(kind, baselineRules, district, caseId, recorded, outside, ct);
+        var (ledger, replayedClauses, refusals) = await ReplayAllAsync(kind, rules.Substituting(proposed), district, caseId, recorded, outside, ct);
+
+        var recordedClauses = recorded.Select(e => e.Data).OfType<IRecordsClauses>().SelectMany(e => e.Clauses).ToList();
+        recordedClauses.AddRange(baselineClauses.Where(c => recordedClauses.All(r => r.Clause != c.Clause)));
+        var recordedFacts = ScenarioEngine.FactsOf(vocabulary, kind.View(recorded.Select(e => e.Data)));
+        var proposedFacts = ScenarioEngine.FactsOf(vocabulary, ledger.MainView(district, caseId));
+        var outcomeWas = recordedFacts.GetValueOrDefault(outcomeFact) ?? "none";
+        var outcomeNow = proposedFacts.GetValueOrDefault(outcomeFact) ?? "none";
+        decimal? Amount(IReadOnlyDictionary<string, string> facts) =>
+            vocabulary.WhatIfAmount is { } amountFact && facts.TryGetValue(amountFact, out var text)
+                && decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+                ? amount
+                : null;
+        var summary = kind.Describe(recorded[0].Data)?.Summary ?? recorded[0].Type;
+        return new WhatIfCase(caseId, district, $"{summary}: {outcomeWas} under {recordedRule ?? "the recorded rule"}, {outcomeNow} under {proposed.Ref}",
+            outcomeWas, outcomeNow, Amount(recordedFacts), Amount(proposedFacts), Changed(recordedClauses, replayedClauses), refusals);
+    }
+
+    /// <summary>Runs every recorded command of the case again, at its time and by its actor, through the pipeline on an in-memory ledger.</summary>
+    private static async Task<(InMemoryLedger Ledger, List<CriterionResult> Clauses, List<string> Refusals)> ReplayAllAsync(
+        CaseKind kind, RuleBook rules, string district, Guid caseId, IReadOnlyList<RecordedEvent> recorded, IFactReader? outside, CancellationToken ct)
+    {
+        var ledger = new InMemoryLedger(new CaseKinds([kind]), rules, outside);
+        var clauses = new List<CriterionResult>();
         var refusals = new List<string>();
         foreach (var e in recorded)
         {
@@ -68,27 +100,14 @@ public static class WhatIf
 
             var channel = Channels.TryParse(e.Channel, out var c) ? c : Channel.ServiceWindow;
             var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, e.OnBehalfOf)) { At = at }, ct);
-            replayedClauses.AddRange(outcome.Clauses);
+            clauses.AddRange(outcome.Clauses);
             if (outcome.Rejection is { } refused)
             {
                 refusals.Add(refused.Code);
             }
         }
 
-        var recordedFacts = ScenarioEngine.FactsOf(vocabulary, kind.View(recorded.Select(e => e.Data)));
-        var proposedFacts = ScenarioEngine.FactsOf(vocabulary, ledger.MainView(district, caseId));
-        var recordedClauses = recorded.Select(e => e.Data).OfType<IRecordsClauses>().SelectMany(e => e.Clauses).ToList();
-        var outcomeWas = recordedFacts.GetValueOrDefault(outcomeFact) ?? "none";
-        var outcomeNow = proposedFacts.GetValueOrDefault(outcomeFact) ?? "none";
-        decimal? Amount(IReadOnlyDictionary<string, string> facts) =>
-            vocabulary.WhatIfAmount is { } amountFact && facts.TryGetValue(amountFact, out var text)
-                && decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var amount)
-                ? amount
-                : null;
-        var summary = kind.Describe(recorded[0].Data)?.Summary ?? recorded[0].Type;
-        return new WhatIfCase(caseId, district, $"{summary}: {outcomeWas} under {recorded.FirstOrDefault(r => r.Rule is not null)?.Rule}, " +
-                $"{outcomeNow} under the proposal", outcomeWas, outcomeNow, Amount(recordedFacts), Amount(proposedFacts),
-            Changed(recordedClauses, replayedClauses), refusals);
+        return (ledger, clauses, refusals);
     }
 
     /// <summary>
@@ -108,7 +127,6 @@ public static class WhatIf
             throw new ArgumentException($"No case kind decides under rule '{proposed.Id}'.", nameof(proposed));
         }
 
-        var proposedRules = rules.Substituting(proposed);
         var chosen = districts is { Count: > 0 } ? districts : await DistrictSeals.DistrictsAsync(store, ct);
         var examined = 0;
         var results = new List<WhatIfCase>();
@@ -133,7 +151,7 @@ public static class WhatIf
                 {
                     examined++;
                     var events = (await session.Events.FetchStreamAsync(caseId, token: ct)).Select(Recorded).ToList();
-                    if (await ReplayAsync(vocabulary, proposedRules, district, caseId, events, outside, ct) is { } replayed)
+                    if (await ReplayAsync(vocabulary, rules, proposed, district, caseId, events, outside, ct) is { } replayed)
                     {
                         results.Add(replayed);
                     }

@@ -231,7 +231,7 @@ public class when_a_ballot_is_refused
         Refused(vote, v => v.Withdraw("A"), "renovation_vote.closed");
     }
 
-    private static void Refused(VoteScenario vote, Func<VoteScenario, Decision> when, string code)
+    private static void Refused(VoteScenario vote, Func<VoteScenario, CommandOutcome> when, string code)
     {
         var countBefore = vote.State.Count;
         var historyBefore = vote.History.Count;

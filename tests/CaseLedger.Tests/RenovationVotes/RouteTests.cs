@@ -202,7 +202,7 @@ public class when_the_rule_version_changes
     {
         var vote = SixOwnersFourTakingPartThreeYes(VoteScenario.UnderTheCivilCode());
 
-        var whatIf = vote.CloseUnder(TheRules.OldRule).ShouldCloseTheVote();
+        var whatIf = vote.CountUnder(TheRules.OldRule).ShouldCloseTheVote();
 
         whatIf.Rule.ShouldBe(TheRules.OldRule.Rule);
         whatIf.Outcome.ShouldBe(VoteOutcome.Failed);

@@ -1,21 +1,21 @@
 using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Hosting;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
 
 namespace CaseLedger.Tests.RenovationVotes;
 
-/// <summary>The renovation-vote driver, the default rule book plus the proposed version, and the kind's scenario files.</summary>
+/// <summary>The scenario engine, the kinds' rule book plus the proposed version, and the kind's scenario files.</summary>
 internal static class VoteScenarioFiles
 {
-    public static RenovationVoteScenarios Driver { get; } = new();
+    public static Vocabulary Words { get; } = Vocabulary.Of(new RenovationVoteKind());
 
-    /// <summary>The default rule book plus seeds/rules/renovation-vote-proposed.json (renovation-vote@3-proposed).</summary>
-    public static RuleBook Rules { get; } = new RuleBook.Builder()
-        .AddDefault()
+    /// <summary>The kinds' rule book plus seeds/rules/renovation-vote-proposed.json (renovation-vote@3-proposed).</summary>
+    public static RuleBook Rules { get; } = StandardKinds.Create().RulesBuilder()
         .AddFiles(ProposedRuleFile)
         .Build();
 
-    public static ScenarioRunner Runner { get; } = new([Driver], Rules);
+    public static ScenarioRunner Runner { get; } = new(new ScenarioEngine(StandardKinds.Create()), Rules);
 
     public static string ProposedRuleFile => Path.Combine(RepositoryRoot(), "seeds", "rules", "renovation-vote-proposed.json");
 
@@ -43,7 +43,7 @@ internal static class VoteScenarioFiles
 public class when_running_the_renovation_vote_scenario_files
 {
     private static readonly IReadOnlyList<ScenarioResult> Results =
-        VoteScenarioFiles.Files().SelectMany(f => f.Scenarios).Select(VoteScenarioFiles.Runner.Run).ToList();
+        VoteScenarioFiles.Files().SelectMany(f => f.Scenarios).Select(s => VoteScenarioFiles.Runner.RunAsync(s).GetAwaiter().GetResult()).ToList();
 
     [Fact]
     public void there_is_a_file_per_topic_with_several_scenarios_each()
@@ -66,18 +66,19 @@ public class when_running_the_renovation_vote_scenario_files
     [Fact]
     public void every_clause_is_exercised_on_both_sides()
     {
-        var coverage = Coverage.Of([VoteScenarioFiles.Driver], Results);
+        var coverage = Coverage.Of(VoteScenarioFiles.Runner.Engine.Kinds, VoteScenarioFiles.Rules, Results).Where(c => c.Kind == RenovationVoteKind.KindName).ToList();
 
-        coverage.Select(c => c.Clause).ShouldBe(VoteScenarioFiles.Driver.Clauses.Select(c => c.Id));
+        coverage.Select(c => c.Clause).ShouldBe(VoteScenarioFiles.Rules.ClausesOf(RenovationVoteRules.RuleId).Select(c => c.Id));
+        coverage.Count.ShouldBe(5);
         coverage.Where(c => !c.BothSides).Select(c => $"{c.Clause}: met {c.Met}, not met {c.NotMet}").ShouldBeEmpty();
     }
 
     [Fact]
-    public void the_driver_names_every_clause_a_decision_records()
+    public void the_rule_document_describes_every_clause_a_decision_records()
     {
         var recorded = Results.SelectMany(r => r.Observation?.Clauses ?? []).Select(c => c.Clause).Distinct();
 
-        recorded.ShouldBeSubsetOf(VoteScenarioFiles.Driver.Clauses.Select(c => c.Id));
+        recorded.ShouldBeSubsetOf(VoteScenarioFiles.Rules.ClausesOf(RenovationVoteRules.RuleId).Select(c => c.Id));
     }
 
     [Fact]

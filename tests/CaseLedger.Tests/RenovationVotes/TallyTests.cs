@@ -40,8 +40,10 @@ public class when_following_the_tally
 
         var folded = Fold.Events<RenovationVote>(RenovationVoteProjection.Evolve, vote.History).ShouldNotBeNull();
 
-        folded.Count.ShouldBe(vote.State.Count);
-        folded.Members.ShouldBe(vote.State.Members, ignoreOrder: true);
+        folded.ShouldBe(vote.State);
+        var members = vote.History.SelectMany(RenovationVoteProjection.MemberDocuments).GroupBy(m => m.Id).Select(g => g.Last()).ToList();
+        members.Count.ShouldBe(5);
+        members.ShouldAllBe(m => vote.Member(m.MemberId) == m);
     }
 
     [Fact]

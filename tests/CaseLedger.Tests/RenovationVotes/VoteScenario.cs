@@ -1,13 +1,15 @@
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
+using CaseLedger.Hosting;
 using CaseLedger.Rules;
+using CaseLedger.Scenarios;
 
 namespace CaseLedger.Tests.RenovationVotes;
 
 /// <summary>The versions of the renovation-vote rule in the library's default rule book.</summary>
 internal static class TheRules
 {
-    public static RuleBook Book { get; } = RuleBook.Default();
+    public static RuleBook Book { get; } = StandardKinds.Create().DefaultRules();
 
     /// <summary>Version "1": before the Civil Code, two-thirds of all owners and area consent.</summary>
     public static RenovationVoteRules OldRule { get; } = Book.Get<RenovationVoteRules>(RenovationVoteRules.RuleId, "1");
@@ -17,12 +19,12 @@ internal static class TheRules
 }
 
 /// <summary>
-/// Builds the history of one renovation vote by calling the pure decision functions, folding every
-/// accepted event into the state with <see cref="RenovationVoteProjection.Evolve"/>, so tests read
-/// as "given this roll and these ballots, when this happens, then this decision".
+/// Builds the history of one renovation vote through the command pipeline on an in-memory ledger
+/// (<see cref="CaseFixture"/>: the vote's own declarations, decisions, roll documents and read
+/// model), so tests read as "given this roll and these ballots, when this happens, then this outcome".
 /// Steps named in the past tense (<see cref="Opened"/>, <see cref="Voted"/>, ...) are givens: they
 /// must be accepted. Steps named as commands (<see cref="Cast"/>, <see cref="Close"/>, ...) are the
-/// "when": they return the <see cref="Decision"/> and fold its events only if it was accepted.
+/// "when": they return the <see cref="CommandOutcome"/>; a refused one appends nothing.
 /// </summary>
 internal sealed class VoteScenario
 {
@@ -30,11 +32,14 @@ internal sealed class VoteScenario
     public static readonly DateTimeOffset DefaultOpenedAt = new(2024, 5, 6, 9, 0, 0, TimeSpan.FromHours(8));
 
     private readonly List<RollEntry> _roll = [];
-    private readonly List<object> _history = [];
-    private RenovationVote? _state;
+    private readonly CaseFixture _fixture;
     private int _ballotsCast;
 
-    private VoteScenario(RenovationVoteRules rules) => Rules = rules;
+    private VoteScenario(RenovationVoteRules rules)
+    {
+        Rules = rules;
+        _fixture = new CaseFixture(StandardKinds.Create(), TheRules.Book.Substituting(TheRules.Book.Get(rules.Rule.Id, rules.Rule.Version)));
+    }
 
     public static VoteScenario UnderTheCivilCode() => new(TheRules.CivilCode);
 
@@ -44,7 +49,13 @@ internal sealed class VoteScenario
 
     /// <summary>A vote opened at <paramref name="openedAt"/> under the version the rule book has in force then.</summary>
     public static VoteScenario OpenedUnderTheRuleInForceAt(DateTimeOffset openedAt) =>
-        new(TheRules.Book.InForce<RenovationVoteRules>(RenovationVoteRules.RuleId, openedAt)) { OpenedAt = openedAt };
+        new(TheRules.Book.InForce<RenovationVoteRules>(RenovationVoteRules.RuleId, openedAt), TheRules.Book) { OpenedAt = openedAt };
+
+    private VoteScenario(RenovationVoteRules rules, RuleBook book)
+    {
+        Rules = rules;
+        _fixture = new CaseFixture(StandardKinds.Create(), book);
+    }
 
     public Guid VoteId { get; } = Guid.NewGuid();
 
@@ -63,14 +74,20 @@ internal sealed class VoteScenario
 
     public IReadOnlyList<RollEntry> Roll => _roll;
 
+    /// <summary>Every accepted event so far with its metadata, as the store would record it.</summary>
+    public IReadOnlyList<RecordedEvent> Recorded => _fixture.Recorded(VoteId);
+
     /// <summary>Every accepted event so far, in order.</summary>
-    public IReadOnlyList<object> History => _history;
+    public IReadOnlyList<object> History => _fixture.Events(VoteId);
 
-    public RenovationVote State => _state ?? throw new InvalidOperationException("The vote has not been opened yet.");
+    public RenovationVote State => _fixture.State<RenovationVote>(VoteId) ?? throw new InvalidOperationException("The vote has not been opened yet.");
 
-    /// <summary>The read model folded from the same history.</summary>
-    public VoteTally Tally => Fold.Events<VoteTally>(VoteTallyProjection.Evolve, _history)
-        ?? throw new InvalidOperationException("The vote has not been opened yet.");
+    /// <summary>The read model as the pipeline keeps it.</summary>
+    public VoteTally Tally => _fixture.View<VoteTally>(VoteId) ?? throw new InvalidOperationException("The vote has not been opened yet.");
+
+    /// <summary>A voting member's standing ballot, as its roll document holds it.</summary>
+    public VoteMember Member(string memberId) =>
+        _fixture.Document<VoteMember>(VoteMember.IdFor(VoteId, memberId)) ?? throw new InvalidOperationException($"No member {memberId} on the roll.");
 
     // ---- The roll ------------------------------------------------------------------------------
 
@@ -116,14 +133,14 @@ internal sealed class VoteScenario
     // ---- Opening -------------------------------------------------------------------------------
 
     public OpenVote OpenCommand() =>
-        new(VoteId, "compound-xiangya-garden", "Xiangya Garden", new Proposal("Roof waterproofing, buildings 1-8", Amount),
+        new("compound-xiangya-garden", "Xiangya Garden", new Proposal("Roof waterproofing, buildings 1-8", Amount),
             _roll.ToList(), OpensAt, ClosesAt);
 
     /// <summary>When: open the vote (through the online platform) at <see cref="OpenedAt"/>.</summary>
-    public Decision Open() => Open(OpenCommand());
+    public CommandOutcome Open() => Open(OpenCommand());
 
     /// <summary>When: open the vote with a command the test has shaped.</summary>
-    public Decision Open(OpenVote command) => Apply(OpeningAVote.Decide(command, Channel.OnlinePlatform, OpenedAt, Rules));
+    public CommandOutcome Open(OpenVote command) => _fixture.Run(VoteId, command, OpenedAt, new Acting("clerk-1", Channel.OnlinePlatform));
 
     /// <summary>Given: the vote was opened.</summary>
     public VoteScenario Opened() => Given(Open());
@@ -146,37 +163,37 @@ internal sealed class VoteScenario
     public VoteScenario Withdrew(string voterId) => Given(Withdraw(voterId));
 
     /// <summary>When: an owner casts a ballot through the first unit they own (or co-own), a minute after the last ballot.</summary>
-    public Decision Cast(string voterId, BallotChoice choice) => CastFor(UnitOf(voterId), voterId, choice);
+    public CommandOutcome Cast(string voterId, BallotChoice choice) => CastFor(UnitOf(voterId), voterId, choice);
 
     /// <summary>When: a ballot for a named unit, a minute after the last ballot.</summary>
-    public Decision CastFor(string unitId, string voterId, BallotChoice choice) => CastFor(unitId, voterId, choice, NextBallotTime());
+    public CommandOutcome CastFor(string unitId, string voterId, BallotChoice choice) => CastFor(unitId, voterId, choice, NextBallotTime());
 
     /// <summary>When: a ballot for a named unit at a given moment.</summary>
-    public Decision CastFor(string unitId, string voterId, BallotChoice choice, DateTimeOffset at) =>
-        Apply(CastingABallot.Decide(new CastBallot(VoteId, unitId, voterId, choice), State, at));
+    public CommandOutcome CastFor(string unitId, string voterId, BallotChoice choice, DateTimeOffset at) =>
+        _fixture.Run(VoteId, new CastBallot(unitId, voterId, choice), at, new Acting(voterId, Channel.OnlinePlatform));
 
     /// <summary>When: an owner withdraws the ballot of the first unit they own.</summary>
-    public Decision Withdraw(string voterId) => WithdrawFor(UnitOf(voterId), voterId);
+    public CommandOutcome Withdraw(string voterId) => WithdrawFor(UnitOf(voterId), voterId);
 
-    public Decision WithdrawFor(string unitId, string voterId) =>
-        Apply(CastingABallot.Decide(new WithdrawBallot(VoteId, unitId, voterId), State, NextBallotTime()));
+    public CommandOutcome WithdrawFor(string unitId, string voterId) =>
+        _fixture.Run(VoteId, new WithdrawBallot(unitId, voterId), NextBallotTime(), new Acting(voterId, Channel.OnlinePlatform));
 
     // ---- Closing -------------------------------------------------------------------------------
 
     /// <summary>When: close the vote the moment its window ends, under the rule it was opened with.</summary>
-    public Decision Close() => CloseAt(ClosesAt);
+    public CommandOutcome Close() => CloseAt(ClosesAt);
 
-    public Decision CloseAt(DateTimeOffset now) => Apply(ClosingAVote.Decide(new CloseVote(VoteId), State, now));
+    public CommandOutcome CloseAt(DateTimeOffset now) => _fixture.Run(VoteId, new CloseVote(), now);
 
-    /// <summary>When: a what-if count under another rule version.</summary>
-    public Decision CloseUnder(RenovationVoteRules rules) => Apply(ClosingAVote.Decide(new CloseVote(VoteId), State, ClosesAt, rules));
+    /// <summary>The count of the vote as it stands under another rule version (as a what-if replay counts it), appending nothing.</summary>
+    public Decision CountUnder(RenovationVoteRules rules) => ClosingAVote.Decide(new CloseVote(), State with { Rules = rules }, ClosesAt);
 
     /// <summary>Given: the vote was closed.</summary>
     public VoteScenario Closed() => Given(Close());
 
     /// <summary>When: the owners' committee's decision is recorded (simplified route), the day after opening.</summary>
-    public Decision RecordCommitteeDecision(bool approved, string note) =>
-        Apply(ClosingAVote.Decide(new RecordCommitteeDecision(VoteId, approved, note), State, OpenedAt.AddDays(1)));
+    public CommandOutcome RecordCommitteeDecision(bool approved, string note) =>
+        _fixture.Run(VoteId, new RecordCommitteeDecision(approved, note), OpenedAt.AddDays(1), new Acting("owners-committee", Channel.ServiceWindow));
 
     /// <summary>Given: the committee decided.</summary>
     public VoteScenario CommitteeDecided(bool approved) => Given(RecordCommitteeDecision(approved, "Minute 2024-17 of the owners' committee"));
@@ -189,21 +206,7 @@ internal sealed class VoteScenario
 
     private DateTimeOffset NextBallotTime() => OpensAt.AddMinutes(++_ballotsCast);
 
-    private Decision Apply(Decision decision)
-    {
-        if (decision.IsAccepted)
-        {
-            foreach (var e in decision.Events)
-            {
-                _history.Add(e);
-                _state = RenovationVoteProjection.Evolve(_state, e);
-            }
-        }
-
-        return decision;
-    }
-
-    private VoteScenario Given(Decision decision)
+    private VoteScenario Given(CommandOutcome decision)
     {
         if (!decision.IsAccepted)
         {
@@ -217,6 +220,14 @@ internal sealed class VoteScenario
 /// <summary>Then-assertions on decisions and on the criteria of a count.</summary>
 internal static class DecisionAssertions
 {
+    /// <summary>The command was accepted with exactly one event, of type <typeparamref name="T"/>.</summary>
+    public static T ShouldAppendOne<T>(this CommandOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        outcome.Rejection.ShouldBeNull();
+        return outcome.Events.ShouldHaveSingleItem().ShouldBeOfType<T>();
+    }
+
     /// <summary>The decision was accepted with exactly one event, of type <typeparamref name="T"/>.</summary>
     public static T ShouldAppendOne<T>(this Decision decision)
     {
@@ -225,19 +236,23 @@ internal static class DecisionAssertions
         return decision.Events.ShouldHaveSingleItem().ShouldBeOfType<T>();
     }
 
-    /// <summary>The decision was refused with this code, and appends nothing.</summary>
-    public static Rejection ShouldBeRejectedWith(this Decision decision, string code)
+    /// <summary>The command was refused with this code, and appended nothing.</summary>
+    public static Rejection ShouldBeRejectedWith(this CommandOutcome outcome, string code)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        decision.IsAccepted.ShouldBeFalse();
-        decision.Events.ShouldBeEmpty();
-        var rejection = decision.Rejection.ShouldNotBeNull();
+        ArgumentNullException.ThrowIfNull(outcome);
+        outcome.IsAccepted.ShouldBeFalse();
+        outcome.Events.ShouldBeEmpty();
+        outcome.Appended.ShouldBeEmpty();
+        var rejection = outcome.Rejection.ShouldNotBeNull();
         rejection.Code.ShouldBe(code);
         rejection.Reason.ShouldNotBeNullOrWhiteSpace();
         return rejection;
     }
 
     /// <summary>The closed event of an accepted close.</summary>
+    public static RenovationVoteClosed ShouldCloseTheVote(this CommandOutcome outcome) => outcome.ShouldAppendOne<RenovationVoteClosed>();
+
+    /// <summary>The closed event of a count decided directly.</summary>
     public static RenovationVoteClosed ShouldCloseTheVote(this Decision decision) => decision.ShouldAppendOne<RenovationVoteClosed>();
 
     /// <summary>The result of one clause.</summary>

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseLedger.Cases.RenovationVotes;
-using CaseLedger.Http;
+using CaseLedger.Core;
 using CaseLedger.Rules;
+using CaseLedger.Scenarios;
 using static CaseLedger.Cases.RenovationVotes.BallotChoice;
 
 namespace CaseLedger.Tests.RenovationVotes;
@@ -11,9 +12,12 @@ namespace CaseLedger.Tests.RenovationVotes;
 // the recorded amount, ballots and times, and say which clauses would change.
 public class when_replaying_a_vote_under_a_proposed_rule
 {
-    private static readonly RenovationVoteWhatIf Replay = new();
+    private static readonly Vocabulary Words = Vocabulary.Of(new RenovationVoteKind());
 
     private static RuleVersion Proposed => VoteScenarioFiles.Rules.Get(RenovationVoteRules.RuleId, "3-proposed");
+
+    private static WhatIfCase? Replay(VoteScenario vote, RuleVersion proposed, IReadOnlyList<RecordedEvent>? history = null) =>
+        WhatIf.ReplayAsync(Words, TheRules.Book, proposed, "fixture", vote.VoteId, history ?? vote.Recorded).GetAwaiter().GetResult();
 
     /// <summary>A proposal that asks three-quarters of the participants to consent, as the Civil Code does for raising a fund.</summary>
     private static RuleVersion ThreeQuarters { get; } = new RuleBook.Builder().AddDefault().AddJson(
@@ -49,16 +53,17 @@ public class when_replaying_a_vote_under_a_proposed_rule
     {
         var vote = ClosedSixOwnerVote(55_000.00m);
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", vote.History, Proposed).ShouldNotBeNull();
+        var replayed = Replay(vote, Proposed).ShouldNotBeNull();
 
         replayed.Outcome.ShouldBe("Passed");
-        replayed.ProposedOutcome.ShouldBe("Simplified");
+        replayed.ProposedOutcome.ShouldBe("Open (Simplified)", "the owners' committee would decide; the replayed ballots and close are refused");
+        replayed.Refusals.ShouldContain("renovation_vote.simplified_route");
         replayed.ChangedClauses.ShouldBe([OpeningAVote.SmallProjectLimitClause]);
         replayed.Amount.ShouldBe(55_000.00m);
         replayed.ProposedAmount.ShouldBe(0m);
         replayed.Changed.ShouldBeTrue();
-        replayed.Summary.ShouldContain("full vote passed under renovation-vote@2");
-        replayed.Summary.ShouldContain("under renovation-vote@3-proposed: simplified route: the owners' committee would decide");
+        replayed.Summary.ShouldContain("Passed under renovation-vote@2");
+        replayed.Summary.ShouldContain("Open (Simplified) under renovation-vote@3-proposed");
     }
 
     [Fact]
@@ -66,7 +71,7 @@ public class when_replaying_a_vote_under_a_proposed_rule
     {
         var vote = ClosedSixOwnerVote(120_000.00m);
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", vote.History, Proposed).ShouldNotBeNull();
+        var replayed = Replay(vote, Proposed).ShouldNotBeNull();
 
         replayed.Outcome.ShouldBe("Passed");
         replayed.ProposedOutcome.ShouldBe("Passed");
@@ -80,7 +85,7 @@ public class when_replaying_a_vote_under_a_proposed_rule
     {
         var vote = ClosedSixOwnerVote(120_000.00m);
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", vote.History, ThreeQuarters).ShouldNotBeNull();
+        var replayed = Replay(vote, ThreeQuarters).ShouldNotBeNull();
 
         replayed.Outcome.ShouldBe("Passed");
         replayed.ProposedOutcome.ShouldBe("Passed", "three of four participants is exactly 3/4, which 'at least 3/4' accepts");
@@ -91,7 +96,7 @@ public class when_replaying_a_vote_under_a_proposed_rule
             .Voted(Yes, "A", "B", "C")
             .Voted(No, "D", "E")
             .Closed();
-        var failed = Replay.Replay(narrower.VoteId, "yuelu", narrower.History, ThreeQuarters).ShouldNotBeNull();
+        var failed = Replay(narrower, ThreeQuarters).ShouldNotBeNull();
 
         failed.Outcome.ShouldBe("Passed");
         failed.ProposedOutcome.ShouldBe("Failed");
@@ -110,7 +115,7 @@ public class when_replaying_a_vote_under_a_proposed_rule
             .Voted(No, "D")
             .Closed();
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", vote.History, TheRules.Book.Get(RenovationVoteRules.RuleId, "2")).ShouldNotBeNull();
+        var replayed = Replay(vote, TheRules.Book.Get(RenovationVoteRules.RuleId, "2")).ShouldNotBeNull();
 
         replayed.Outcome.ShouldBe("Failed");
         replayed.ProposedOutcome.ShouldBe("Passed");
@@ -124,7 +129,7 @@ public class when_replaying_a_vote_under_a_proposed_rule
     {
         var vote = VoteScenario.UnderTheCivilCode().Owners(100.00m, "A", "B").Spending(45_000.00m).Opened().CommitteeDecided(approved: true);
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", vote.History, Proposed).ShouldNotBeNull();
+        var replayed = Replay(vote, Proposed).ShouldNotBeNull();
 
         replayed.Outcome.ShouldBe("Passed");
         replayed.ProposedOutcome.ShouldBe("Passed");
@@ -136,9 +141,10 @@ public class when_replaying_a_vote_under_a_proposed_rule
     {
         var vote = VoteScenario.UnderTheCivilCode().Owners(100.00m, "A", "B").Spending(45_000.00m).Opened().CommitteeDecided(approved: true);
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", vote.History, TheRules.Book.Get(RenovationVoteRules.RuleId, "1")).ShouldNotBeNull();
+        var replayed = Replay(vote, TheRules.Book.Get(RenovationVoteRules.RuleId, "1")).ShouldNotBeNull();
 
-        replayed.ProposedOutcome.ShouldBe("FullVote");
+        replayed.ProposedOutcome.ShouldBe("Open (FullVote)", "the owners would vote; the committee's decision is refused");
+        replayed.Refusals.ShouldBe(["renovation_vote.full_vote_route"]);
         replayed.ChangedClauses.ShouldBe([OpeningAVote.SmallProjectLimitClause]);
     }
 
@@ -147,10 +153,10 @@ public class when_replaying_a_vote_under_a_proposed_rule
     {
         var vote = VoteScenario.UnderTheCivilCode().Owners(100.00m, "A", "B").Spending(55_000.00m).Opened().Voted(Yes, "A");
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", vote.History, Proposed).ShouldNotBeNull();
+        var replayed = Replay(vote, Proposed).ShouldNotBeNull();
 
-        replayed.Outcome.ShouldBe("Open");
-        replayed.ProposedOutcome.ShouldBe("Simplified");
+        replayed.Outcome.ShouldBe("Open (FullVote)");
+        replayed.ProposedOutcome.ShouldBe("Open (Simplified)");
         replayed.Amount.ShouldBe(0m);
     }
 
@@ -158,26 +164,27 @@ public class when_replaying_a_vote_under_a_proposed_rule
     public void a_vote_recorded_before_the_route_was_a_clause_is_replayed_from_its_amount_and_rule()
     {
         var vote = ClosedSixOwnerVote(55_000.00m);
-        var history = vote.History.Select(e => e is RenovationVoteOpened opened ? opened with { Criteria = null } : e).ToList();
+        var history = vote.Recorded.Select(e => e.Data is RenovationVoteOpened opened ? e with { Data = opened with { Criteria = null } } : e).ToList();
 
-        var replayed = Replay.Replay(vote.VoteId, "yuelu", history, Proposed).ShouldNotBeNull();
+        var replayed = Replay(vote, Proposed, history).ShouldNotBeNull();
 
         replayed.ChangedClauses.ShouldBe([OpeningAVote.SmallProjectLimitClause]);
     }
 
     [Fact]
-    public void a_stream_without_an_opening_is_not_a_decided_vote()
+    public async Task a_case_without_events_is_not_replayed()
     {
-        Replay.Replay(Guid.NewGuid(), "yuelu", [], Proposed).ShouldBeNull();
+        (await WhatIf.ReplayAsync(Words, TheRules.Book, Proposed, "fixture", Guid.NewGuid(), [])).ShouldBeNull();
     }
 
     [Fact]
-    public void the_kind_offers_its_driver_and_its_replay()
+    public void every_decision_of_the_vote_can_be_rebuilt_from_what_it_recorded()
     {
         var kind = new RenovationVoteKind();
 
-        kind.ScenarioDriver.ShouldBeOfType<RenovationVoteScenarios>().Kind.ShouldBe(kind.Name);
-        kind.WhatIf.ShouldBeOfType<RenovationVoteWhatIf>().RuleId.ShouldBe(RenovationVoteRules.RuleId);
+        kind.Commands.ShouldAllBe(c => c.ReplayedFrom.Count == 1);
+        Words.WhatIfOutcome.ShouldBe("verdict");
+        Words.WhatIfAmount.ShouldBe("approved-spend");
     }
 }
 
@@ -187,8 +194,7 @@ public class when_reading_a_vote_opened_before_the_route_was_a_clause
     [Fact]
     public void an_opening_event_without_criteria_deserializes_with_none()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        CaseLedgerJson.Configure(options);
+        var options = CaseJson.Options;
         var vote = VoteScenario.UnderTheCivilCode().Owners(100.00m, "A", "B").Opened();
         var stored = JsonNode.Parse(JsonSerializer.Serialize(vote.History[0], options))!.AsObject();
         stored.Remove("criteria").ShouldBeTrue();

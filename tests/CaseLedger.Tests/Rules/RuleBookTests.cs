@@ -1,4 +1,5 @@
 using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Hosting;
 using CaseLedger.Rules;
 using Microsoft.Extensions.Configuration;
 
@@ -36,14 +37,17 @@ public class when_reading_the_rule_book
         "smallProjectLimit": 80000.00
         """;
 
+    /// <summary>The rule book CaseLedger's kinds bring, each from the rule document in its folder.</summary>
+    private static RuleBook Default => StandardKinds.Create().DefaultRules();
+
     private static RuleBook WithDefaultAnd(string document) =>
-        new RuleBook.Builder().AddDefault().AddJson(document, "test document").Build();
+        StandardKinds.Create().RulesBuilder().AddJson(document, "test document").Build();
 
     [Fact]
     public void the_default_book_holds_the_old_rule_and_the_civil_code()
     {
-        var oldRule = TheRulesIn(RuleBook.Default(), "1");
-        var civilCode = TheRulesIn(RuleBook.Default(), "2");
+        var oldRule = TheRulesIn(Default, "1");
+        var civilCode = TheRulesIn(Default, "2");
 
         oldRule.ParticipationByArea.ShouldBeNull();
         oldRule.ParticipationByHeadcount.ShouldBeNull();
@@ -58,7 +62,7 @@ public class when_reading_the_rule_book
         civilCode.ConsentByArea.ShouldBe(Threshold.MoreThan(1, 2));
         civilCode.ConsentByHeadcount.ShouldBe(Threshold.MoreThan(1, 2));
         civilCode.Rule.ShouldBe(new RuleRef(Id, "2"));
-        RuleBook.Default().Get(Id, "2").EffectiveFrom.ShouldBe(new DateOnly(2021, 1, 1));
+        Default.Get(Id, "2").EffectiveFrom.ShouldBe(new DateOnly(2021, 1, 1));
     }
 
     [Fact]
@@ -153,7 +157,7 @@ public class when_reading_the_rule_book
 
         TheRulesIn(book, "2").SmallProjectLimit.ShouldBe(80_000.00m);
         TheRulesIn(book, "2").ConsentByArea.ShouldBe(Threshold.MoreThan(3, 4));
-        TheRulesIn(book, "1").ShouldBe(TheRulesIn(RuleBook.Default(), "1"));
+        TheRulesIn(book, "1").ShouldBe(TheRulesIn(Default, "1"));
         book.All.Count(v => v.Id == Id && v.Version == "2").ShouldBe(1);
     }
 
@@ -189,14 +193,14 @@ public class when_reading_the_rule_book
     [Fact]
     public void an_unknown_version_or_rule_is_not_found()
     {
-        Should.Throw<RuleNotFoundException>(() => RuleBook.Default().Get(Id, "7"));
-        Should.Throw<RuleNotFoundException>(() => RuleBook.Default().Get("no-such-rule", "1"));
+        Should.Throw<RuleNotFoundException>(() => Default.Get(Id, "7"));
+        Should.Throw<RuleNotFoundException>(() => Default.Get("no-such-rule", "1"));
     }
 
     [Fact]
     public void no_version_is_in_force_before_the_first_takes_effect()
     {
-        var book = new RuleBook.Builder().AddJson(Document(CompleteParameters, effectiveFrom: "2030-01-01"), "test document").Build();
+        var book = new RuleBook.Builder().AddDefault().AddJson(Document(CompleteParameters, effectiveFrom: "2030-01-01"), "test document").Build();
 
         Should.Throw<RuleNotFoundException>(() => book.InForce(Id, new DateOnly(2029, 12, 31)));
     }
@@ -262,12 +266,12 @@ public class when_reading_the_rule_book
             })
             .Build();
 
-        var book = RuleBook.FromConfiguration(configuration);
+        var book = StandardKinds.Create().RulesFrom(configuration);
 
         TheRulesIn(book, "2").SmallProjectLimit.ShouldBe(60_000.00m);
         TheRulesIn(book, "3").ConsentByArea.ShouldBe(Threshold.AtLeast(3, 4));
         book.InForce(Id, new DateOnly(2027, 1, 1)).Version.ShouldBe("2");
-        TheRulesIn(book, "1").ShouldBe(TheRulesIn(RuleBook.Default(), "1"));
+        TheRulesIn(book, "1").ShouldBe(TheRulesIn(Default, "1"));
     }
 
     private static RenovationVoteRules TheRulesIn(RuleBook book, string version) => book.Get<RenovationVoteRules>(Id, version);

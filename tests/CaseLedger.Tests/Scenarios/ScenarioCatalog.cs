@@ -1,24 +1,24 @@
-using CaseLedger.Cases.Certificates;
-using CaseLedger.Cases.CoFunding;
-using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
+using CaseLedger.Hosting;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
-using Marten;
 
 namespace CaseLedger.Tests.Scenarios;
 
-/// <summary>The repository's scenario files, rule files and drivers, as the test suite sees them.</summary>
+/// <summary>The repository's scenario files, rule files and the registered kinds, as the test suite sees them.</summary>
 public static class ScenarioCatalog
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
     public static string ScenariosFolder => Path.Combine(RepositoryRoot, "seeds", "scenarios");
 
-    /// <summary>The default rule book plus every rule file in seeds/rules (proposed versions scenarios may name).</summary>
-    public static RuleBook Rules { get; } = new RuleBook.Builder().AddDefault().AddFiles(Path.Combine(RepositoryRoot, "seeds", "rules")).Build();
+    /// <summary>CaseLedger's kinds, from the one list the host registers.</summary>
+    public static CaseKinds Kinds { get; } = StandardKinds.Create();
 
-    public static IReadOnlyList<IScenarioDriver> Drivers { get; } = CreateDrivers();
+    /// <summary>The kinds' rule book plus every rule file in seeds/rules (proposed versions scenarios may name).</summary>
+    public static RuleBook Rules { get; } = Kinds.RulesBuilder().AddFiles(Path.Combine(RepositoryRoot, "seeds", "rules")).Build();
+
+    public static ScenarioRunner Runner { get; } = new(new ScenarioEngine(Kinds), Rules);
 
     public static IReadOnlyList<ScenarioFile> Files => ScenarioFile.LoadAll(ScenariosFolder);
 
@@ -39,13 +39,6 @@ public static class ScenarioCatalog
 
     public static Scenario Find(string file, string name) =>
         ScenarioFile.Load(Path.Combine(ScenariosFolder, file)).Scenarios.Single(s => s.Name == name);
-
-    private static List<IScenarioDriver> CreateDrivers()
-    {
-        var kinds = new CaseKinds();
-        new StoreOptions().AddCaseLedger(kinds).AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
-        return kinds.All.Select(k => k.ScenarioDriver).OfType<IScenarioDriver>().ToList();
-    }
 
     private static string FindRoot()
     {
