@@ -6,50 +6,45 @@ using CaseLedger.Core;
 using CaseLedger.IntegrationTests.Infrastructure;
 using CaseLedger.Rules;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseLedger.IntegrationTests.Audit;
 
-[Collection(PostgresCollection.Name)]
-public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_auditing_cases(Ledger ledger) : IAsyncLifetime
 {
-    private DocumentStore _store = null!;
-    private CaseKinds _kinds = null!;
+    private readonly string _district = ledger.NewDistrict("audit");
+    private readonly string _other = ledger.NewDistrict("audit-other");
     private Guid _vote;
     private Guid _otherDistrictVote;
 
+    private IDocumentStore _store => ledger.Store;
+
+    private CaseKinds _kinds => ledger.Host.Services.GetRequiredService<CaseKinds>();
+
+    private RuleBook _rules => ledger.Host.Services.GetRequiredService<RuleBook>();
+
     public async Task InitializeAsync()
     {
-        _kinds = new CaseKinds();
-        var connection = await server.CreateDatabaseAsync("audit");
-        _store = DocumentStore.For(options =>
-        {
-            options.Connection(connection);
-            options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
-            options.AddCaseLedger(_kinds).AddRenovationVotes();
-        });
-        _vote = await SampleCases.DecidedVoteAsync(_store, "yuelu");
-        _otherDistrictVote = await SampleCases.DecidedVoteAsync(_store, "furong");
+        _vote = await SampleCases.DecidedVoteAsync(ledger, _district);
+        _otherDistrictVote = await SampleCases.DecidedVoteAsync(ledger, _other);
         // Two more cases, so a seal's Merkle proof for the first one has siblings to check.
-        await SampleCases.DecidedVoteAsync(_store, "yuelu");
-        await SampleCases.DecidedVoteAsync(_store, "yuelu");
+        await SampleCases.DecidedVoteAsync(ledger, _district);
+        await SampleCases.DecidedVoteAsync(ledger, _district);
     }
 
-    public Task DisposeAsync()
-    {
-        _store.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<AuditPage> QueryAsync(AuditQuery query) => AuditTrail.QueryAsync(_store, query);
 
     [Fact]
     public async Task every_event_has_one_entry_saying_who_did_it_for_whom_and_how()
     {
-        var page = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
+        var page = await QueryAsync(new AuditQuery([_district], CaseId: _vote, OldestFirst: true));
 
         page.Total.ShouldBe(5);
         page.Entries.Select(e => e.Version).ShouldBe([1, 2, 3, 4, 5]);
-        page.Entries.ShouldAllBe(e => e.Kind == "renovation-vote" && e.District == "yuelu" && e.CaseId == _vote);
+        page.Entries.ShouldAllBe(e => e.Kind == "renovation-vote" && e.District == _district && e.CaseId == _vote);
         var proxy = page.Entries[2];
         proxy.Actor.ShouldBe("staff-help-7");
         proxy.OnBehalfOf.ShouldBe("O2");
@@ -61,7 +56,7 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task only_decisions_carry_the_rule_version()
     {
-        var page = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
+        var page = await QueryAsync(new AuditQuery([_district], CaseId: _vote, OldestFirst: true));
 
         page.Entries[0].Rule.ShouldBe("renovation-vote@2");
         page.Entries[4].Rule.ShouldBe("renovation-vote@2");
@@ -72,19 +67,19 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task the_trail_filters_by_actor_type_and_time_and_pages_newest_first()
     {
-        (await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, Actor: "O3"))).Entries.ShouldHaveSingleItem().Version.ShouldBe(4);
-        var byO3 = await QueryAsync(new AuditQuery(["yuelu"], Actor: "O3", PageSize: 500));
+        (await QueryAsync(new AuditQuery([_district], CaseId: _vote, Actor: "O3"))).Entries.ShouldHaveSingleItem().Version.ShouldBe(4);
+        var byO3 = await QueryAsync(new AuditQuery([_district], Actor: "O3", PageSize: 500));
         byO3.Entries.ShouldAllBe(e => e.Actor == "O3" && e.EventType == "renovation_vote.ballot_cast.v1");
         byO3.Total.ShouldBe(3); // one ballot in each of the district's three votes
-        (await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, EventType: "renovation_vote.closed.v1"))).Total.ShouldBe(1);
+        (await QueryAsync(new AuditQuery([_district], CaseId: _vote, EventType: "renovation_vote.closed.v1"))).Total.ShouldBe(1);
 
-        var all = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
-        var fromThird = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, From: all.Entries[2].Time, OldestFirst: true));
+        var all = await QueryAsync(new AuditQuery([_district], CaseId: _vote, OldestFirst: true));
+        var fromThird = await QueryAsync(new AuditQuery([_district], CaseId: _vote, From: all.Entries[2].Time, OldestFirst: true));
         fromThird.Entries.Select(e => e.Version).ShouldBe([3, 4, 5]);
-        var beforeThird = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, To: all.Entries[2].Time));
+        var beforeThird = await QueryAsync(new AuditQuery([_district], CaseId: _vote, To: all.Entries[2].Time));
         beforeThird.Entries.Select(e => e.Version).ShouldBe([2, 1]);
 
-        var second = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, Page: 2, PageSize: 2));
+        var second = await QueryAsync(new AuditQuery([_district], CaseId: _vote, Page: 2, PageSize: 2));
         second.Total.ShouldBe(5);
         second.Entries.Select(e => e.Version).ShouldBe([3, 2]);
     }
@@ -92,21 +87,21 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task an_auditor_of_several_districts_sees_them_all_and_a_district_only_its_own()
     {
-        var both = await QueryAsync(new AuditQuery(["yuelu", "furong"], EventType: "renovation_vote.opened.v1", PageSize: 500));
-        var one = await QueryAsync(new AuditQuery(["furong"], EventType: "renovation_vote.opened.v1", PageSize: 500));
+        var both = await QueryAsync(new AuditQuery([_district, _other], EventType: "renovation_vote.opened.v1", PageSize: 500));
+        var one = await QueryAsync(new AuditQuery([_other], EventType: "renovation_vote.opened.v1", PageSize: 500));
 
         both.Entries.Select(e => e.CaseId).ShouldContain(_vote);
         both.Entries.Select(e => e.CaseId).ShouldContain(_otherDistrictVote);
         one.Entries.Select(e => e.CaseId).ShouldNotContain(_vote);
-        one.Entries.ShouldAllBe(e => e.District == "furong");
+        one.Entries.ShouldAllBe(e => e.District == _other);
     }
 
     [Fact]
     public async Task a_case_is_shown_as_it_was_at_a_version_and_as_of_a_time()
     {
-        var atTwo = await PointInTime.AsOfAsync(_store, _kinds, "yuelu", _vote, new HistoryPoint(2));
-        var trail = await QueryAsync(new AuditQuery(["yuelu"], CaseId: _vote, OldestFirst: true));
-        var asOfThird = await PointInTime.AsOfAsync(_store, _kinds, "yuelu", _vote, new HistoryPoint(At: trail.Entries[2].Time));
+        var atTwo = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, new HistoryPoint(2));
+        var trail = await QueryAsync(new AuditQuery([_district], CaseId: _vote, OldestFirst: true));
+        var asOfThird = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, new HistoryPoint(At: trail.Entries[2].Time));
 
         atTwo!.Version.ShouldBe(2);
         atTwo.LatestVersion.ShouldBe(5);
@@ -120,7 +115,7 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task the_difference_between_two_points_names_the_fields_and_the_events_between()
     {
-        var diff = await PointInTime.DiffAsync(_store, _kinds, "yuelu", _vote, new HistoryPoint(1), new HistoryPoint(3));
+        var diff = await PointInTime.DiffAsync(_store, _kinds, _district, _vote, new HistoryPoint(1), new HistoryPoint(3));
 
         diff!.FromVersion.ShouldBe(1);
         diff.ToVersion.ShouldBe(3);
@@ -133,8 +128,8 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task an_exported_bundle_verifies_offline_with_its_seal_proof()
     {
-        var seal = await DistrictSeals.SealAsync(_store, "yuelu", Votes.Start.AddDays(9));
-        var bundle = await AuditBundles.ExportAsync(_store, _kinds, RuleBook.Default(), "yuelu", _vote);
+        var seal = await DistrictSeals.SealAsync(_store, _district, Votes.Start.AddDays(9));
+        var bundle = await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote);
 
         var roundTripped = JsonSerializer.Deserialize<AuditBundle>(JsonSerializer.Serialize(bundle, AuditBundle.Json), AuditBundle.Json)!;
         var result = AuditBundles.Verify(roundTripped);
@@ -149,8 +144,8 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task a_bundle_with_a_changed_event_or_proof_does_not_verify()
     {
-        await DistrictSeals.SealAsync(_store, "yuelu", Votes.Start.AddDays(10));
-        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, RuleBook.Default(), "yuelu", _vote))!;
+        await DistrictSeals.SealAsync(_store, _district, Votes.Start.AddDays(10));
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote))!;
         var json = JsonNode.Parse(JsonSerializer.Serialize(bundle, AuditBundle.Json))!;
         json["events"]![2]!["data"]!["choice"] = "Yes";
         var changedEvent = json.Deserialize<AuditBundle>(AuditBundle.Json)!;
@@ -171,7 +166,7 @@ public sealed class when_auditing_cases(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task numbers_are_hashed_by_value_so_a_reformatted_bundle_still_verifies()
     {
-        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, RuleBook.Default(), "yuelu", _vote))!;
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote))!;
         var text = JsonSerializer.Serialize(bundle, AuditBundle.Json).Replace("\"area\": 100,", "\"area\": 100.00,", StringComparison.Ordinal);
 
         text.ShouldContain("100.00");

@@ -4,7 +4,6 @@ using CaseLedger.Core;
 using CaseLedger.IntegrationTests.Infrastructure;
 using CaseLedger.Rules;
 using Marten;
-using Npgsql;
 
 namespace CaseLedger.IntegrationTests.Audit;
 
@@ -12,54 +11,28 @@ namespace CaseLedger.IntegrationTests.Audit;
 /// Someone with database access edits event rows directly with SQL; recomputing the chains must
 /// find each edit and say what differs.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class when_history_is_rewritten(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_history_is_rewritten(Ledger ledger)
 {
-    private const string District = "yuelu";
-    private DocumentStore _store = null!;
-    private string _connection = "";
+    private readonly string District = ledger.NewDistrict("tamper");
 
-    public async Task InitializeAsync()
-    {
-        _connection = await server.CreateDatabaseAsync("tamper");
-        _store = Stores.For(_connection);
-    }
-
-    public Task DisposeAsync()
-    {
-        _store.Dispose();
-        return Task.CompletedTask;
-    }
+    private IDocumentStore _store => ledger.Store;
 
     /// <summary>A vote with three ballots: versions 1 (opened) to 4.</summary>
     private async Task<Guid> VoteWithBallotsAsync()
     {
         var id = Guid.NewGuid();
-        var rules = RuleBook.Default().Get<RenovationVoteRules>(RenovationVoteRules.RuleId, "2");
-        await using (var session = _store.LightweightSession(District))
-        {
-            (await CaseCommands.StartAsync<RenovationVote>(session, id, new Acting("clerk-1", Channel.ServiceWindow),
-                () => OpeningAVote.Decide(Votes.Open(id, Votes.Start), Channel.ServiceWindow, Votes.Start, rules))).IsAccepted.ShouldBeTrue();
-        }
-
+        await SampleCases.RunAsync(ledger, District, id, Votes.Open(Votes.Start), Votes.Start, new Acting("clerk-1", Channel.ServiceWindow));
         foreach (var (unit, owner, choice) in new[] { ("U1", "O1", BallotChoice.Yes), ("U2", "O2", BallotChoice.No), ("U3", "O3", BallotChoice.Yes) })
         {
-            await using var session = _store.LightweightSession(District);
-            (await CaseCommands.ExecuteAsync<RenovationVote>(session, id, null, new Acting(owner, Channel.WeChatMiniProgram),
-                vote => CastingABallot.Decide(new CastBallot(id, unit, owner, choice), vote, Votes.Start.AddHours(1)))).IsAccepted.ShouldBeTrue();
+            await SampleCases.RunAsync(ledger, District, id, new CastBallot(unit, owner, choice), Votes.Start.AddHours(1), new Acting(owner, Channel.WeChatMiniProgram));
         }
 
         return id;
     }
 
-    private async Task ExecuteSqlAsync(string sql, Guid caseId)
-    {
-        await using var connection = new NpgsqlConnection(_connection);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", caseId);
-        (await command.ExecuteNonQueryAsync()).ShouldBeGreaterThan(0);
-    }
+    private async Task ExecuteSqlAsync(string sql, Guid caseId) =>
+        (await ledger.ExecuteSqlAsync(sql, ("id", caseId))).ShouldBeGreaterThan(0);
 
     private async Task<CaseVerification> VerifyAsync(Guid id) => (await ChainVerifier.VerifyCaseAsync(_store, District, id))!;
 
@@ -195,7 +168,7 @@ public sealed class when_history_is_rewritten(PostgresServer server) : IAsyncLif
     public async Task sealing_again_without_changes_records_nothing()
     {
         await VoteWithBallotsAsync();
-        (await DistrictSeals.SealAsync(_store, "quiet-district-check", Votes.Start)).ShouldBeNull();
+        (await DistrictSeals.SealAsync(_store, ledger.NewDistrict("quiet"), Votes.Start)).ShouldBeNull();
         var first = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(3));
 
         var second = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(4));

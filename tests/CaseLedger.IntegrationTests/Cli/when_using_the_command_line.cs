@@ -1,30 +1,19 @@
-using CaseLedger.Cases.CoFunding;
-using CaseLedger.Cases.Certificates;
-using CaseLedger.Cases.RenovationVotes;
-using CaseLedger.Core;
 using CaseLedger.IntegrationTests.Infrastructure;
-using Marten;
-using Npgsql;
 
 namespace CaseLedger.IntegrationTests.Cli;
 
 /// <summary>The audit verbs of the host executable, run as processes against a real database.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class when_using_the_command_line(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
 {
+    private readonly string _district = ledger.NewDistrict("cli");
     private string _connection = "";
     private Guid _vote;
 
     public async Task InitializeAsync()
     {
-        _connection = await server.CreateDatabaseAsync("cli");
-        using var store = DocumentStore.For(options =>
-        {
-            options.Connection(_connection);
-            options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
-            options.AddCaseLedger().AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
-        });
-        _vote = await SampleCases.DecidedVoteAsync(store, "yuelu");
+        _connection = ledger.ConnectionString;
+        _vote = await SampleCases.DecidedVoteAsync(ledger, _district);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -56,20 +45,14 @@ public sealed class when_using_the_command_line(PostgresServer server) : IAsyncL
     [Fact]
     public async Task verify_says_intact_and_exits_zero_then_finds_an_edit_and_exits_non_zero()
     {
-        var intact = await HostCli.RunAsync(_connection, "verify", "yuelu", "--case", _vote.ToString());
+        var intact = await HostCli.RunAsync(_connection, "verify", _district, "--case", _vote.ToString());
         intact.ExitCode.ShouldBe(0, intact.Error);
         intact.Output.ShouldContain("intact, 5 events");
 
-        await using (var connection = new NpgsqlConnection(_connection))
-        {
-            await connection.OpenAsync();
-            await using var edit = new NpgsqlCommand(
-                "update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"Yes\"') where stream_id = @id and version = 3", connection);
-            edit.Parameters.AddWithValue("id", _vote);
-            (await edit.ExecuteNonQueryAsync()).ShouldBe(1);
-        }
+        (await ledger.ExecuteSqlAsync(
+            "update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"Yes\"') where stream_id = @id and version = 3", ("id", _vote))).ShouldBe(1);
 
-        var broken = await HostCli.RunAsync(_connection, "verify", "yuelu", "--case", _vote.ToString());
+        var broken = await HostCli.RunAsync(_connection, "verify", _district, "--case", _vote.ToString());
         broken.ExitCode.ShouldNotBe(0);
         broken.Output.ShouldContain("BROKEN at version 3: the event's data changed");
     }
@@ -80,8 +63,8 @@ public sealed class when_using_the_command_line(PostgresServer server) : IAsyncL
         var file = Path.Combine(Path.GetTempPath(), $"caseledger-bundle-{Guid.NewGuid():N}.json");
         try
         {
-            (await HostCli.RunAsync(_connection, "seal", "--district", "yuelu")).ExitCode.ShouldBe(0);
-            var export = await HostCli.RunAsync(_connection, "export-bundle", "yuelu", _vote.ToString(), file);
+            (await HostCli.RunAsync(_connection, "seal", "--district", _district)).ExitCode.ShouldBe(0);
+            var export = await HostCli.RunAsync(_connection, "export-bundle", _district, _vote.ToString(), file);
             export.ExitCode.ShouldBe(0, export.Error);
 
             var good = await HostCli.RunAsync(null, "verify-bundle", file);
@@ -105,7 +88,7 @@ public sealed class when_using_the_command_line(PostgresServer server) : IAsyncL
     [Fact]
     public async Task the_audit_trail_of_a_case_is_listed()
     {
-        var result = await HostCli.RunAsync(_connection, "audit", "--district", "yuelu", "--case", _vote.ToString(), "--oldest-first");
+        var result = await HostCli.RunAsync(_connection, "audit", "--district", _district, "--case", _vote.ToString(), "--oldest-first");
 
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldContain("5 entries");
@@ -115,7 +98,7 @@ public sealed class when_using_the_command_line(PostgresServer server) : IAsyncL
     [Fact]
     public async Task a_case_is_shown_at_a_version()
     {
-        var result = await HostCli.RunAsync(_connection, "case-state", "yuelu", _vote.ToString(), "--version", "2");
+        var result = await HostCli.RunAsync(_connection, "case-state", _district, _vote.ToString(), "--version", "2");
 
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldContain("\"version\": 2");

@@ -7,16 +7,18 @@ using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
 
 namespace CaseLedger.IntegrationTests.Host;
 
-[Collection(PostgresCollection.Name)]
-public sealed class when_auditing_over_http(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_auditing_over_http(Ledger ledger) : IAsyncLifetime
 {
-    private LedgerHost _host = null!;
+    private readonly string _district = ledger.NewDistrict("audit-http");
     private Guid _vote;
+
+    private LedgerHost _host => ledger.Host;
 
     public async Task InitializeAsync()
     {
-        _host = await StartAsync(server);
-        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, "/districts/yuelu/renovation-votes", new
+        ledger.Clock.Set(Votes.Start);
+        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes", new
         {
             compoundId = "compound-1",
             compoundName = "Test Compound",
@@ -29,17 +31,17 @@ public sealed class when_auditing_over_http(PostgresServer server) : IAsyncLifet
         _host.Clock.Advance(TimeSpan.FromHours(1));
         foreach (var (unit, owner) in new[] { ("U1", "O1"), ("U2", "O2") })
         {
-            (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/yuelu/renovation-votes/{_vote}/ballots",
+            (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{_vote}/ballots",
                 new { unitId = unit, voterId = owner, choice = "Yes" }, actor: "staff-3", channel: "Proxy", onBehalfOf: owner))).EnsureSuccessStatusCode();
         }
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task the_audit_trail_lists_the_case_s_entries_oldest_first()
     {
-        var page = await ReadAsync<AuditPage>(await _host.Client.GetAsync($"/audit/entries?district=yuelu&caseId={_vote}&order=oldest"));
+        var page = await ReadAsync<AuditPage>(await _host.Client.GetAsync($"/audit/entries?district={_district}&caseId={_vote}&order=oldest"));
 
         page.Total.ShouldBe(3);
         page.Entries.Select(e => e.Version).ShouldBe([1, 2, 3]);
@@ -64,37 +66,37 @@ public sealed class when_auditing_over_http(PostgresServer server) : IAsyncLifet
     [Fact]
     public async Task the_state_at_a_version_and_the_difference_between_versions_are_served()
     {
-        var state = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/yuelu/cases/{_vote}/state?version=2"));
-        var diff = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/yuelu/cases/{_vote}/diff?fromVersion=1&toVersion=3"));
+        var state = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/state?version=2"));
+        var diff = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/diff?fromVersion=1&toVersion=3"));
 
         state.GetProperty("version").GetInt64().ShouldBe(2);
         state.GetProperty("state").GetProperty("count").GetProperty("yesMembers").GetInt32().ShouldBe(1);
         diff.GetProperty("eventsBetween").GetArrayLength().ShouldBe(2);
         diff.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("path").GetString()).ShouldContain("count.yesMembers");
-        (await _host.Client.GetAsync($"/districts/yuelu/cases/{_vote}/state?version=0")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await _host.Client.GetAsync($"/districts/furong/cases/{_vote}/state")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/state?version=0")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await _host.Client.GetAsync($"/districts/{ledger.NewDistrict("other")}/cases/{_vote}/state")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task a_sealed_case_verifies_and_exports_a_bundle_that_verifies()
     {
-        (await _host.Client.SendAsync(Request(HttpMethod.Post, "/districts/yuelu/seals"))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        var verification = await ReadAsync<CaseVerification>(await _host.Client.GetAsync($"/districts/yuelu/cases/{_vote}/verification"));
-        var bundleResponse = await _host.Client.GetAsync($"/districts/yuelu/cases/{_vote}/bundle");
+        (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var verification = await ReadAsync<CaseVerification>(await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/verification"));
+        var bundleResponse = await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/bundle");
         var bundle = JsonSerializer.Deserialize<AuditBundle>(await bundleResponse.Content.ReadAsStringAsync(), AuditBundle.Json)!;
 
         verification.Intact.ShouldBeTrue();
         verification.MatchesSeal.ShouldBe(true);
         AuditBundles.Verify(bundle).Valid.ShouldBeTrue();
         bundle.Seal.ShouldNotBeNull();
-        (await _host.Client.SendAsync(Request(HttpMethod.Post, "/districts/yuelu/seals"))).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals"))).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
     public async Task cases_of_a_district_are_found_by_kind_and_text()
     {
-        var found = await ReadAsync<JsonElement>(await _host.Client.GetAsync("/districts/yuelu/cases?kind=renovation-vote&q=test%20compound"));
-        var none = await ReadAsync<JsonElement>(await _host.Client.GetAsync("/districts/yuelu/cases?q=no-such-text"));
+        var found = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/{_district}/cases?kind=renovation-vote&q=test%20compound"));
+        var none = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/{_district}/cases?q=no-such-text"));
 
         found.EnumerateArray().Select(c => c.GetProperty("caseId").GetGuid()).ShouldContain(_vote);
         none.GetArrayLength().ShouldBe(0);
@@ -103,7 +105,7 @@ public sealed class when_auditing_over_http(PostgresServer server) : IAsyncLifet
     [Fact]
     public async Task a_request_may_not_claim_the_system_channel()
     {
-        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/yuelu/renovation-votes/{_vote}/ballots",
+        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{_vote}/ballots",
             new { unitId = "U3", voterId = "O3", choice = "Yes" }, actor: "O3", channel: "System"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

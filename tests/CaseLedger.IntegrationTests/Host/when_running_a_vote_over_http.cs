@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CaseLedger.Audit;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.Http;
@@ -8,14 +9,20 @@ using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
 
 namespace CaseLedger.IntegrationTests.Host;
 
-[Collection(PostgresCollection.Name)]
-public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_running_a_vote_over_http
 {
-    private LedgerHost _host = null!;
+    private readonly Ledger _ledger;
+    private readonly string _district;
 
-    public async Task InitializeAsync() => _host = await StartAsync(server);
+    public when_running_a_vote_over_http(Ledger ledger)
+    {
+        _ledger = ledger;
+        _district = ledger.NewDistrict("http");
+        ledger.Clock.Set(Votes.Start);
+    }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private LedgerHost _host => _ledger.Host;
 
     private static object OpenRequest(DateTimeOffset opensAt, decimal amount = 120_000m) => new
     {
@@ -27,8 +34,9 @@ public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyn
         closesAt = opensAt.AddDays(7),
     };
 
-    private async Task<Guid> OpenVoteAsync(string district = "yuelu")
+    private async Task<Guid> OpenVoteAsync()
     {
+        var district = _district;
         var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{district}/renovation-votes", OpenRequest(_host.Clock.GetUtcNow())));
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
         var outcome = await ReadAsync<CommandOutcome>(response);
@@ -38,19 +46,19 @@ public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyn
 
     private Task<HttpResponseMessage> CastAsync(Guid id, string unit, string voter, string choice, long? ifMatch = null, string? channel = "WeChatMiniProgram",
         string? actor = null, string? onBehalfOf = null) =>
-        _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/yuelu/renovation-votes/{id}/ballots",
+        _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{id}/ballots",
             new { unitId = unit, voterId = voter, choice }, actor: actor ?? voter, channel: channel, onBehalfOf: onBehalfOf, ifMatch: ifMatch));
 
     private async Task<VoteTally> TallyAsync(Guid id)
     {
-        var response = await _host.Client.GetAsync($"/districts/yuelu/renovation-votes/{id}");
+        var response = await _host.Client.GetAsync($"/districts/{_district}/renovation-votes/{id}");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         return await ReadAsync<VoteTally>(response);
     }
 
     private async Task<CaseHistory> HistoryAsync(Guid id)
     {
-        var response = await _host.Client.GetAsync($"/districts/yuelu/cases/{id}/events");
+        var response = await _host.Client.GetAsync($"/districts/{_district}/cases/{id}/events");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         return await ReadAsync<CaseHistory>(response);
     }
@@ -74,11 +82,11 @@ public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyn
         open.Count.NoMembers.ShouldBe(0);
         open.VerdictSoFar.ShouldBe(VoteOutcome.Passed);
 
-        var early = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/yuelu/renovation-votes/{id}/close"));
+        var early = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{id}/close"));
         early.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
 
         _host.Clock.Advance(TimeSpan.FromDays(7));
-        var closed = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/yuelu/renovation-votes/{id}/close"));
+        var closed = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{id}/close"));
         closed.StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var tally = await TallyAsync(id);
@@ -114,20 +122,20 @@ public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyn
             closesAt = _host.Clock.GetUtcNow().AddDays(7),
         };
 
-        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, "/districts/bad-input/renovation-votes", body));
+        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes", body));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         var problem = await ReadAsync<JsonElement>(response);
         problem.GetProperty("code").GetString().ShouldBe("renovation_vote.duplicate_unit");
         problem.GetProperty("status").GetInt32().ShouldBe(400);
-        (await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync("/districts/bad-input/renovation-votes"))).ShouldBeEmpty();
+        (await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync($"/districts/{_district}/renovation-votes"))).ShouldBeEmpty();
     }
 
     [Fact]
     public async Task unreadable_json_is_a_problem()
     {
-        var request = Request(HttpMethod.Post, "/districts/yuelu/renovation-votes");
+        var request = Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes");
         request.Content = new StringContent("{\"compoundId\": 5", System.Text.Encoding.UTF8, "application/json");
 
         var response = await _host.Client.SendAsync(request);
@@ -139,22 +147,22 @@ public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyn
     [Fact]
     public async Task a_request_without_an_actor_is_refused()
     {
-        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, "/districts/yuelu/renovation-votes", OpenRequest(_host.Clock.GetUtcNow()), actor: null));
+        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes", OpenRequest(_host.Clock.GetUtcNow()), actor: null));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("acting.actor_missing");
     }
 
     [Fact]
-    public async Task a_ballot_against_a_stale_version_gets_a_conflict_and_appends_nothing()
+    public async Task a_ballot_against_a_stale_version_fails_its_precondition_and_appends_nothing()
     {
         var id = await OpenVoteAsync();
         (await CastAsync(id, "U1", "O1", "Yes", ifMatch: 1)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var stale = await CastAsync(id, "U2", "O2", "Yes", ifMatch: 1);
 
-        stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await ReadAsync<JsonElement>(stale)).GetProperty("code").GetString().ShouldBe("case.concurrent_write");
+        stale.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed);
+        (await ReadAsync<JsonElement>(stale)).GetProperty("code").GetString().ShouldBe("case.version_mismatch");
         (await HistoryAsync(id)).Version.ShouldBe(2);
     }
 
@@ -175,11 +183,12 @@ public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyn
     [Fact]
     public async Task another_district_sees_no_such_case()
     {
-        var id = await OpenVoteAsync("yuelu");
+        var id = await OpenVoteAsync();
+        var other = _ledger.NewDistrict("other");
 
-        (await _host.Client.GetAsync($"/districts/furong/renovation-votes/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await _host.Client.GetAsync($"/districts/furong/cases/{id}/events")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        var write = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/furong/renovation-votes/{id}/ballots",
+        (await _host.Client.GetAsync($"/districts/{other}/renovation-votes/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _host.Client.GetAsync($"/districts/{other}/cases/{id}/events")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var write = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{other}/renovation-votes/{id}/ballots",
             new { unitId = "U1", voterId = "O1", choice = "Yes" }, actor: "O1"));
         write.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await HistoryAsync(id)).Version.ShouldBe(1);
@@ -188,12 +197,12 @@ public sealed class when_running_a_vote_over_http(PostgresServer server) : IAsyn
     [Fact]
     public async Task a_small_spend_takes_the_simplified_route_and_the_committee_decides()
     {
-        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, "/districts/yuelu/renovation-votes",
+        var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes",
             OpenRequest(_host.Clock.GetUtcNow(), amount: 49_999.99m)));
         var id = (await ReadAsync<CommandOutcome>(response)).CaseId;
 
         (await CastAsync(id, "U1", "O1", "Yes")).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        var decided = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/yuelu/renovation-votes/{id}/committee-decision",
+        var decided = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{id}/committee-decision",
             new { approved = true, note = "Minute 12" }, actor: "committee-1"));
 
         decided.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -2,19 +2,16 @@ using System.Net;
 using System.Text.Json;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
 
 namespace CaseLedger.IntegrationTests.Host;
 
-[Collection(PostgresCollection.Name)]
-public sealed class when_the_host_starts_on_an_empty_store(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_the_host_starts_on_an_empty_store(Ledger ledger)
 {
-    private LedgerHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await LedgerHost.StartAsync(server, seeds: true);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private LedgerHost _host => ledger.Host;
 
     [Fact]
     public async Task it_answers_health()
@@ -31,7 +28,7 @@ public sealed class when_the_host_starts_on_an_empty_store(PostgresServer server
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var paths = (await ReadAsync<JsonElement>(response)).GetProperty("paths");
-        paths.TryGetProperty("/districts/{district}/renovation-votes/{voteId}/ballots", out _).ShouldBeTrue();
+        paths.TryGetProperty("/districts/{district}/renovation-votes/{caseId}/ballots", out _).ShouldBeTrue();
         paths.TryGetProperty("/districts/{district}/cases/{caseId}/events", out _).ShouldBeTrue();
     }
 
@@ -49,5 +46,18 @@ public sealed class when_the_host_starts_on_an_empty_store(PostgresServer server
         var all = await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync("/districts/yuelu/renovation-votes"));
         all.ShouldContain(t => t.FinalOutcome == VoteOutcome.Failed);
         all.ShouldContain(t => t.Rule.Version == "1");
+    }
+
+    [Fact]
+    public async Task it_lists_the_kinds_it_serves_from_the_one_registration()
+    {
+        var kinds = await ReadAsync<JsonElement>(await _host.Client.GetAsync("/kinds"));
+
+        var registered = ledger.Host.Services.GetRequiredService<CaseLedger.Core.CaseKinds>().All.Select(k => k.Name);
+        kinds.EnumerateArray().Select(k => k.GetProperty("name").GetString()).ShouldBe(registered);
+        var vote = kinds.EnumerateArray().Single(k => k.GetProperty("name").GetString() == RenovationVoteKind.KindName);
+        vote.GetProperty("route").GetString().ShouldBe("renovation-votes");
+        vote.GetProperty("commands").EnumerateArray().Select(c => c.GetProperty("name").GetString())
+            .ShouldBe(["open-vote", "cast-ballot", "withdraw-ballot", "close-vote", "record-committee-decision"]);
     }
 }

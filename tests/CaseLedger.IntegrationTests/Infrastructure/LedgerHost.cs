@@ -1,9 +1,14 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CaseLedger.Core;
 using CaseLedger.Http;
 using JasperFx.CommandLine;
+using Marten;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,35 +16,46 @@ using Wolverine;
 
 namespace CaseLedger.IntegrationTests.Infrastructure;
 
-/// <summary>The real host, in memory, on a fresh database of the shared test server, with a clock the test moves.</summary>
+/// <summary>
+/// The real host on the test database, with a clock the tests move, listening on a free loopback
+/// port (a browser needs real HTTP) and seeded with the demo data on start.
+/// </summary>
 public sealed class LedgerHost : IAsyncDisposable
 {
-    public static readonly JsonSerializerOptions Json = CaseLedgerJson.Options;
+    public static readonly JsonSerializerOptions Json = CaseJson.Options;
 
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly WebApplicationFactory<Program> _root;
 
-    private LedgerHost(WebApplicationFactory<Program> factory, TestClock clock)
+    private LedgerHost(WebApplicationFactory<Program> root, WebApplicationFactory<Program> factory, TestClock clock)
     {
-        _factory = factory;
+        _root = root;
         Clock = clock;
-        Client = factory.CreateClient();
+        Services = factory.Services;
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Address = new Uri(addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The host listens on no HTTP address ({string.Join(", ", addresses)})."));
+        Client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public HttpClient Client { get; }
 
+    /// <summary>Where the host listens, e.g. http://127.0.0.1:40123/.</summary>
+    public Uri Address { get; }
+
     public TestClock Clock { get; }
 
-    public IServiceProvider Services => _factory.Services;
+    public IServiceProvider Services { get; }
 
-    public static async Task<LedgerHost> StartAsync(PostgresServer server, bool seeds = false, DateTimeOffset? now = null)
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public static async Task<LedgerHost> StartAsync(string connectionString, bool seeds = true, DateTimeOffset? now = null)
     {
-        ArgumentNullException.ThrowIfNull(server);
         JasperFxEnvironment.AutoStartHost = true;
-        var connection = await server.CreateDatabaseAsync("host");
         var clock = new TestClock(now ?? Votes.Start);
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var root = new WebApplicationFactory<Program>();
+        var factory = root.WithWebHostBuilder(web =>
         {
-            web.UseSetting("ConnectionStrings:CaseLedger", connection);
+            web.UseSetting("ConnectionStrings:CaseLedger", connectionString);
             web.UseSetting("CaseLedger:Seeds:Enabled", seeds ? "true" : "false");
             // Tests seal when they mean to; a background seal would add events they do not expect.
             web.UseSetting("CaseLedger:Sealing:Interval", "00:00:00");
@@ -51,15 +67,17 @@ public sealed class LedgerHost : IAsyncDisposable
                 services.RunWolverineInSoloMode();
             });
         });
-        var host = new LedgerHost(factory, clock);
-        return host;
+        // Port 0: the operating system picks a free one; the server says which.
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        await Task.Run(factory.StartServer);
+        return new LedgerHost(root, factory, clock);
     }
 
     /// <summary>A request as a clerk (or whoever <paramref name="actor"/> is) would send it.</summary>
     public static HttpRequestMessage Request(HttpMethod method, string url, object? body = null, string? actor = "clerk-1",
         string? channel = null, string? onBehalfOf = null, long? ifMatch = null)
     {
-        var request = new HttpRequestMessage(method, url);
+        var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, options: Json);
@@ -98,7 +116,7 @@ public sealed class LedgerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _factory.DisposeAsync();
+        await _root.DisposeAsync();
     }
 
     public static string RepositoryRoot()

@@ -6,25 +6,16 @@ namespace CaseLedger.IntegrationTests.Infrastructure;
 /// <summary>
 /// The PostgreSQL server the storage tests run against: the one named by
 /// <c>CASELEDGER_TEST_CONNECTION</c>, or else a throwaway local cluster started once for the run and
-/// removed after it. Each test area gets its own fresh database on it.
+/// removed after it. The run's <see cref="Ledger"/> makes one database on it.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
     public const string ConnectionVariable = "CASELEDGER_TEST_CONNECTION";
 
-    private static readonly TaskCompletionSource<PostgresServer> Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private LocalPostgresCluster? _cluster;
     private string _adminConnection = "";
 
-    /// <summary>The run's server, for class fixtures, which xUnit cannot hand the collection fixture.</summary>
-    public static Task<PostgresServer> SharedAsync() => Started.Task;
-
-    public async Task InitializeAsync()
-    {
-        await StartAsync();
-        Started.TrySetResult(this);
-    }
+    public Task InitializeAsync() => StartAsync();
 
     private async Task StartAsync()
     {
@@ -65,11 +56,4 @@ public sealed class PostgresServer : IAsyncLifetime
             await _cluster.DisposeAsync();
         }
     }
-}
-
-/// <summary>Every test class that touches PostgreSQL joins this collection and shares one server.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "postgres";
 }

@@ -1,25 +1,31 @@
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
-using CaseLedger.Rules;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseLedger.IntegrationTests.Infrastructure;
 
-/// <summary>Cases written through the real decisions and <see cref="CaseCommands"/>, for tests that need some history.</summary>
+/// <summary>Cases written through the real command pipeline, for tests that need some history.</summary>
 public static class SampleCases
 {
-    private static readonly RenovationVoteRules Rules = RuleBook.Default().Get<RenovationVoteRules>(RenovationVoteRules.RuleId, "2");
+    /// <summary>Runs one command through the host's pipeline; it must be accepted.</summary>
+    public static async Task<CommandOutcome> RunAsync(Ledger ledger, string district, Guid caseId, object command, DateTimeOffset at, Acting acting)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        var pipeline = ledger.Host.Services.GetRequiredService<CasePipeline>();
+        var outcome = await pipeline.ExecuteAsync(new CommandRequest(district, caseId, command, acting) { At = at });
+        outcome.IsAccepted.ShouldBeTrue(outcome.Rejection?.ToString());
+        return outcome;
+    }
 
     /// <summary>
     /// A vote in <paramref name="district"/> with ballots from O1 (yes), O2 (no, cast by proxy staff for O2) and O3 (yes),
     /// closed and decided: versions 1 to 5.
     /// </summary>
-    public static async Task<Guid> DecidedVoteAsync(IDocumentStore store, string district)
+    public static async Task<Guid> DecidedVoteAsync(Ledger ledger, string district)
     {
-        ArgumentNullException.ThrowIfNull(store);
         var id = Guid.NewGuid();
-        await Step(store, district, session => CaseCommands.StartAsync<RenovationVote>(session, id, new Acting("clerk-1", Channel.ServiceWindow),
-            () => OpeningAVote.Decide(Votes.Open(id, Votes.Start), Channel.ServiceWindow, Votes.Start, Rules)));
+        await RunAsync(ledger, district, id, Votes.Open(Votes.Start), Votes.Start, new Acting("clerk-1", Channel.ServiceWindow));
         var ballots = new[]
         {
             ("U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.WeChatMiniProgram)),
@@ -28,19 +34,10 @@ public static class SampleCases
         };
         foreach (var (unit, owner, choice, acting) in ballots)
         {
-            await Step(store, district, session => CaseCommands.ExecuteAsync<RenovationVote>(session, id, null, acting,
-                vote => CastingABallot.Decide(new CastBallot(id, unit, owner, choice), vote, Votes.Start.AddHours(1))));
+            await RunAsync(ledger, district, id, new CastBallot(unit, owner, choice), Votes.Start.AddHours(1), acting);
         }
 
-        await Step(store, district, session => CaseCommands.ExecuteAsync<RenovationVote>(session, id, null, new Acting("clerk-1", Channel.ServiceWindow),
-            vote => ClosingAVote.Decide(new CloseVote(id), vote, Votes.Start.AddDays(8))));
+        await RunAsync(ledger, district, id, new CloseVote(), Votes.Start.AddDays(8), new Acting("clerk-1", Channel.ServiceWindow));
         return id;
-    }
-
-    private static async Task Step(IDocumentStore store, string district, Func<IDocumentSession, Task<CommandOutcome>> step)
-    {
-        await using var session = store.LightweightSession(district);
-        var outcome = await step(session);
-        outcome.IsAccepted.ShouldBeTrue(outcome.Rejection?.ToString());
     }
 }

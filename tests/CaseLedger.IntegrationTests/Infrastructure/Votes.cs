@@ -11,6 +11,6 @@ public static class Votes
     public static IReadOnlyList<RollEntry> SixUnits() =>
         Enumerable.Range(1, 6).Select(i => new RollEntry($"U{i}", $"O{i}", 100m)).ToList();
 
-    public static OpenVote Open(Guid id, DateTimeOffset now, decimal amount = 120_000m) =>
-        new(id, "compound-1", "Test Compound", new Proposal("Roof waterproofing", amount), SixUnits(), now, now.AddDays(7));
+    public static OpenVote Open(DateTimeOffset now, decimal amount = 120_000m) =>
+        new("compound-1", "Test Compound", new Proposal("Roof waterproofing", amount), SixUnits(), now, now.AddDays(7));
 }

@@ -1,57 +1,43 @@
+using CaseLedger.Audit;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
-using CaseLedger.Http;
 using CaseLedger.IntegrationTests.Infrastructure;
 using CaseLedger.Rules;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseLedger.IntegrationTests.RenovationVotes;
 
-[Collection(PostgresCollection.Name)]
-public sealed class when_storing_a_vote(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_storing_a_vote(Ledger ledger)
 {
-    private static readonly RuleBook Rules = RuleBook.Default();
-    private DocumentStore _store = null!;
+    private readonly string _district = ledger.NewDistrict("vote");
 
-    public async Task InitializeAsync() => _store = Stores.For(await server.CreateDatabaseAsync("store"));
+    private CasePipeline Pipeline => ledger.Host.Services.GetRequiredService<CasePipeline>();
 
-    public Task DisposeAsync()
-    {
-        _store.Dispose();
-        return Task.CompletedTask;
-    }
+    private Task<CommandOutcome> OpenAsync(string district, Guid id, Acting acting, DateTimeOffset now) =>
+        Pipeline.ExecuteAsync(new CommandRequest(district, id, Votes.Open(now), acting) { At = now });
 
-    private async Task<CommandOutcome> OpenAsync(string district, Guid id, Acting acting, DateTimeOffset now)
-    {
-        await using var session = _store.LightweightSession(district);
-        return await CaseCommands.StartAsync<RenovationVote>(session, id, acting,
-            () => OpeningAVote.Decide(Votes.Open(id, now), acting.Channel, now,
-                Rules.InForce<RenovationVoteRules>(RenovationVoteRules.RuleId, now)));
-    }
-
-    private async Task<CommandOutcome> CastAsync(string district, Guid id, string unit, string voter, BallotChoice choice, Acting acting,
-        DateTimeOffset now, long? expectedVersion = null)
-    {
-        await using var session = _store.LightweightSession(district);
-        return await CaseCommands.ExecuteAsync<RenovationVote>(session, id, expectedVersion, acting,
-            vote => CastingABallot.Decide(new CastBallot(id, unit, voter, choice), vote, now));
-    }
+    private Task<CommandOutcome> CastAsync(string district, Guid id, string unit, string voter, BallotChoice choice, Acting acting,
+        DateTimeOffset now, long? expectedVersion = null) =>
+        Pipeline.ExecuteAsync(new CommandRequest(district, id, new CastBallot(unit, voter, choice), acting) { At = now, ExpectedVersion = expectedVersion });
 
     [Fact]
     public async Task events_round_trip_with_their_names_and_metadata()
     {
         var id = Guid.NewGuid();
         var opening = new Acting("clerk-7", Channel.ServiceWindow, CorrelationId: "corr-1", CausationId: "cause-1");
-        (await OpenAsync("yuelu", id, opening, Votes.Start)).IsAccepted.ShouldBeTrue();
+        (await OpenAsync(_district, id, opening, Votes.Start)).IsAccepted.ShouldBeTrue();
         var proxy = new Acting("staff-3", Channel.Proxy, OnBehalfOf: "O2", CorrelationId: "corr-2");
-        (await CastAsync("yuelu", id, "U2", "O2", BallotChoice.Yes, proxy, Votes.Start.AddHours(1))).IsAccepted.ShouldBeTrue();
+        (await CastAsync(_district, id, "U2", "O2", BallotChoice.Yes, proxy, Votes.Start.AddHours(1))).IsAccepted.ShouldBeTrue();
 
-        await using var query = _store.QuerySession("yuelu");
-        var history = await CaseHistoryEndpoints.Read(query, new CaseKinds(), id);
+        await using var query = ledger.Store.QuerySession(_district);
+        var history = await CaseHistories.ReadAsync(query, ledger.Host.Services.GetRequiredService<CaseKinds>(), id);
 
         history.ShouldNotBeNull();
         history.Version.ShouldBe(2);
-        history.District.ShouldBe("yuelu");
+        history.District.ShouldBe(_district);
+        history.Kind.ShouldBe(RenovationVoteKind.KindName);
         var (opened, cast) = (history.Events[0], history.Events[1]);
         opened.Type.ShouldBe("renovation_vote.opened.v1");
         opened.Actor.ShouldBe("clerk-7");
@@ -76,11 +62,11 @@ public sealed class when_storing_a_vote(PostgresServer server) : IAsyncLifetime
     {
         var id = Guid.NewGuid();
         var clerk = new Acting("clerk-1", Channel.ServiceWindow);
-        await OpenAsync("yuelu", id, clerk, Votes.Start);
-        await CastAsync("yuelu", id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.WeChatMiniProgram), Votes.Start.AddMinutes(5));
-        await CastAsync("yuelu", id, "U2", "O2", BallotChoice.Abstain, new Acting("O2", Channel.AlipayMiniProgram), Votes.Start.AddMinutes(6));
+        await OpenAsync(_district, id, clerk, Votes.Start);
+        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.WeChatMiniProgram), Votes.Start.AddMinutes(5));
+        await CastAsync(_district, id, "U2", "O2", BallotChoice.Abstain, new Acting("O2", Channel.AlipayMiniProgram), Votes.Start.AddMinutes(6));
 
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         var tally = await query.LoadAsync<VoteTally>(id);
 
         tally.ShouldNotBeNull();
@@ -95,12 +81,12 @@ public sealed class when_storing_a_vote(PostgresServer server) : IAsyncLifetime
     public async Task a_rejected_ballot_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await OpenAsync("yuelu", id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
 
-        var outcome = await CastAsync("yuelu", id, "U99", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        var outcome = await CastAsync(_district, id, "U99", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
 
         outcome.Rejection!.Code.ShouldBe("renovation_vote.unknown_unit");
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamAsync(id)).Count.ShouldBe(1);
     }
 
@@ -108,62 +94,101 @@ public sealed class when_storing_a_vote(PostgresServer server) : IAsyncLifetime
     public async Task another_district_can_neither_read_nor_write_the_case()
     {
         var id = Guid.NewGuid();
-        await OpenAsync("yuelu", id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        var other = ledger.NewDistrict("other");
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
 
-        await using (var other = _store.QuerySession("furong"))
+        await using (var session = ledger.Store.QuerySession(other))
         {
-            (await other.Events.FetchStreamAsync(id)).ShouldBeEmpty();
-            (await other.LoadAsync<VoteTally>(id)).ShouldBeNull();
-            (await other.Query<VoteTally>().Where(t => t.Id == id).ToListAsync()).ShouldBeEmpty();
-            (await CaseHistoryEndpoints.Read(other, new CaseKinds(), id)).ShouldBeNull();
+            (await session.Events.FetchStreamAsync(id)).ShouldBeEmpty();
+            (await session.LoadAsync<VoteTally>(id)).ShouldBeNull();
+            (await session.Query<VoteTally>().Where(t => t.Id == id).ToListAsync()).ShouldBeEmpty();
+            (await CaseHistories.ReadAsync(session, new CaseKinds(), id)).ShouldBeNull();
         }
 
-        var outcome = await CastAsync("furong", id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        var outcome = await CastAsync(other, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
 
         outcome.Rejection!.Code.ShouldBe("case.not_found");
-        await using var own = _store.QuerySession("yuelu");
+        await using var own = ledger.Store.QuerySession(_district);
         (await own.Events.FetchStreamAsync(id)).Count.ShouldBe(1);
         (await own.LoadAsync<VoteTally>(id))!.Count.ParticipatingMembers.ShouldBe(0);
     }
 
     [Fact]
-    public async Task a_write_against_a_stale_version_loses()
+    public async Task a_write_against_a_stale_version_is_refused_and_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await OpenAsync("yuelu", id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
-        await CastAsync("yuelu", id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
 
-        await Should.ThrowAsync<JasperFx.ConcurrencyException>(() =>
-            CastAsync("yuelu", id, "U2", "O2", BallotChoice.No, new Acting("O2", Channel.OnlinePlatform), Votes.Start.AddMinutes(2), expectedVersion: 1));
+        var stale = await CastAsync(_district, id, "U2", "O2", BallotChoice.No, new Acting("O2", Channel.OnlinePlatform), Votes.Start.AddMinutes(2), expectedVersion: 1);
+        var current = await CastAsync(_district, id, "U2", "O2", BallotChoice.No, new Acting("O2", Channel.OnlinePlatform), Votes.Start.AddMinutes(3), expectedVersion: 2);
 
-        await using var query = _store.QuerySession("yuelu");
-        (await query.Events.FetchStreamAsync(id)).Count.ShouldBe(2);
+        stale.Rejection!.Code.ShouldBe("case.version_mismatch");
+        stale.Rejection.Kind.ShouldBe(RejectionKind.Stale);
+        current.Version.ShouldBe(3);
+        await using var query = ledger.Store.QuerySession(_district);
+        (await query.Events.FetchStreamAsync(id)).Count.ShouldBe(3);
     }
 
     [Fact]
-    public async Task a_ballot_reads_the_snapshot_instead_of_replaying_the_stream()
+    public async Task concurrent_ballots_to_one_vote_are_applied_one_after_another_and_none_is_lost()
     {
         var id = Guid.NewGuid();
-        await OpenAsync("yuelu", id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
-        await CastAsync("yuelu", id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        var roll = Enumerable.Range(1, 24).Select(i => new RollEntry($"U{i}", $"O{i}", 50m + i)).ToList();
+        var open = Votes.Open(Votes.Start) with { Roll = roll };
+        (await Pipeline.ExecuteAsync(new CommandRequest(_district, id, open, new Acting("clerk-1", Channel.ServiceWindow)) { At = Votes.Start })).IsAccepted.ShouldBeTrue();
 
-        await using var query = _store.QuerySession("yuelu");
+        var outcomes = await Task.WhenAll(roll.Select(unit => Task.Run(() =>
+            CastAsync(_district, id, unit.UnitId, unit.OwnerId, BallotChoice.Yes, new Acting(unit.OwnerId, Channel.OnlinePlatform), Votes.Start.AddHours(1)))));
+
+        outcomes.ShouldAllBe(o => o.IsAccepted);
+        outcomes.Select(o => o.Version).Order().ShouldBe(Enumerable.Range(2, roll.Count).Select(v => (long)v));
+        await using var query = ledger.Store.QuerySession(_district);
+        var tally = (await query.LoadAsync<VoteTally>(id)).ShouldNotBeNull();
+        tally.Version.ShouldBe(roll.Count + 1);
+        tally.Count.YesMembers.ShouldBe(roll.Count);
+        tally.Count.YesArea.ShouldBe(roll.Sum(u => u.Area));
+        (await query.Events.FetchStreamAsync(id)).Count(e => e.Data is BallotCast).ShouldBe(roll.Count);
+    }
+
+    [Fact]
+    public async Task a_ballot_reads_and_rewrites_only_its_own_part_of_the_roll()
+    {
+        var id = Guid.NewGuid();
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+
+        await using var query = ledger.Store.QuerySession(_district);
         var snapshot = await query.LoadAsync<RenovationVote>(id);
+        var member = await query.LoadAsync<VoteMember>(VoteMember.IdFor(id, "O1"));
+        var other = await query.LoadAsync<VoteMember>(VoteMember.IdFor(id, "O2"));
+        var unit = await query.LoadAsync<VoteUnit>(VoteUnit.IdFor(id, "U1"));
 
         snapshot.ShouldNotBeNull();
-        snapshot.Members["O1"].Ballot.ShouldBe(BallotChoice.Yes);
         snapshot.Count.YesArea.ShouldBe(100m);
+        member.ShouldNotBeNull().Ballot.ShouldBe(BallotChoice.Yes);
+        other.ShouldNotBeNull().Ballot.ShouldBeNull();
+        unit.ShouldNotBeNull().Owners.ShouldBe(["O1"]);
+        unit.MemberId.ShouldBe("O1");
     }
 
     [Fact]
     public async Task a_command_without_a_district_is_refused()
     {
-        await using var session = _store.LightweightSession();
+        var outcome = await Pipeline.ExecuteAsync(new CommandRequest("", Guid.NewGuid(), Votes.Open(Votes.Start), new Acting("clerk-1", Channel.ServiceWindow)));
+
+        outcome.Rejection!.Code.ShouldBe("case.district_invalid");
+    }
+
+    [Fact]
+    public async Task opening_a_case_whose_id_is_taken_is_refused_as_a_conflict()
+    {
         var id = Guid.NewGuid();
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
 
-        var outcome = await CaseCommands.StartAsync<RenovationVote>(session, id, new Acting("clerk-1", Channel.ServiceWindow),
-            () => OpeningAVote.Decide(Votes.Open(id, Votes.Start), Channel.ServiceWindow, Votes.Start, Rules.Get<RenovationVoteRules>(RenovationVoteRules.RuleId, "2")));
+        var again = await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
 
-        outcome.Rejection!.Code.ShouldBe("case.district_missing");
+        again.Rejection!.Code.ShouldBe("case.already_exists");
+        again.Rejection.Kind.ShouldBe(RejectionKind.Conflict);
     }
 }

@@ -1,57 +1,25 @@
-using CaseLedger.Cases.Certificates;
-using CaseLedger.Cases.CoFunding;
-using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.IntegrationTests.Infrastructure;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
-using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseLedger.IntegrationTests.Scenarios;
 
-/// <summary>Shares one store (and so one schema) between all store-backed scenario runs.</summary>
-public sealed class ScenarioStore : IAsyncLifetime
-{
-    private readonly CaseKinds _kinds = new();
-
-    public DocumentStore Store { get; private set; } = null!;
-
-    public ScenarioRunner Runner { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        // A fixture of its own cannot see the collection's server, so it starts no cluster itself: it
-        // asks the same shared server through the static the collection fixture publishes.
-        var server = await PostgresServer.SharedAsync();
-        var connection = await server.CreateDatabaseAsync("scenarios");
-        Store = DocumentStore.For(options =>
-        {
-            options.Connection(connection);
-            options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
-            options.AddCaseLedger(_kinds).AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
-        });
-        var rules = new RuleBook.Builder().AddDefault().AddFiles(Path.Combine(LedgerHost.RepositoryRoot(), "seeds", "rules")).Build();
-        Runner = new ScenarioRunner(_kinds.All.Select(k => k.ScenarioDriver).OfType<IScenarioDriver>(), rules);
-    }
-
-    public Task DisposeAsync()
-    {
-        Store.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
-/// The --store switch: every scenario file's scenarios run through the real store and command
-/// plumbing, and must pass and observe exactly what the in-memory run observes.
+/// The --store switch: every scenario file's scenarios run through the real store and the command
+/// pipeline, each in a district of its own, and must pass and observe exactly what the in-memory run
+/// observes.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class when_running_scenarios_through_the_store(ScenarioStore fixture) : IClassFixture<ScenarioStore>
+[Collection(LedgerCollection.Name)]
+public sealed class when_running_scenarios_through_the_store(Ledger ledger)
 {
+    private static readonly string Folder = Path.Combine(LedgerHost.RepositoryRoot(), "seeds", "scenarios");
+
     public static TheoryData<string, string> Scenarios()
     {
         var data = new TheoryData<string, string>();
-        foreach (var file in ScenarioFile.LoadAll(Path.Combine(LedgerHost.RepositoryRoot(), "seeds", "scenarios")))
+        foreach (var file in ScenarioFile.LoadAll(Folder))
         {
             foreach (var scenario in file.Scenarios)
             {
@@ -62,14 +30,22 @@ public sealed class when_running_scenarios_through_the_store(ScenarioStore fixtu
         return data;
     }
 
+    private ScenarioRunner Runner()
+    {
+        var kinds = ledger.Host.Services.GetRequiredService<CaseKinds>();
+        var rules = kinds.RulesBuilder().AddFiles(Path.Combine(LedgerHost.RepositoryRoot(), "seeds", "rules")).Build();
+        return new ScenarioRunner(new ScenarioEngine(kinds), rules);
+    }
+
     [Theory]
     [MemberData(nameof(Scenarios))]
     public async Task the_scenario_passes_and_matches_the_in_memory_run(string file, string name)
     {
-        var scenario = ScenarioFile.Load(Path.Combine(LedgerHost.RepositoryRoot(), "seeds", "scenarios", file)).Scenarios.Single(s => s.Name == name);
+        var scenario = ScenarioFile.Load(Path.Combine(Folder, file)).Scenarios.Single(s => s.Name == name);
+        var runner = Runner();
 
-        var stored = await fixture.Runner.RunInStoreAsync(scenario, fixture.Store, "scenario-runs");
-        var inMemory = fixture.Runner.Run(scenario);
+        var stored = await runner.RunInStoreAsync(scenario, ledger.Store, ledger.NewDistrict("scenario"));
+        var inMemory = await runner.RunAsync(scenario);
 
         stored.Differences.ShouldBeEmpty($"{file}: {name}");
         stored.Observation!.Rejection?.Code.ShouldBe(inMemory.Observation!.Rejection?.Code);

@@ -1,0 +1,76 @@
+using Marten;
+using Npgsql;
+
+namespace CaseLedger.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// What every test that touches storage shares for the whole run: one PostgreSQL server (a throwaway
+/// cluster, or the one <c>CASELEDGER_TEST_CONNECTION</c> names), one database, and one real host on
+/// it, listening on a loopback port, with the demo data seeded once into <see cref="SeededDistrict"/>.
+/// Each test works in a district of its own (<see cref="NewDistrict"/>), so tests never see each
+/// other's cases and none has to wait for a fresh database.
+/// </summary>
+public sealed class Ledger : IAsyncLifetime
+{
+    /// <summary>The district the demo data is seeded into; tests read it, never write to it.</summary>
+    public const string SeededDistrict = "yuelu";
+
+    private readonly PostgresServer _server = new();
+    private LedgerHost? _host;
+    private int _districts;
+
+    public PostgresServer Server => _server;
+
+    public LedgerHost Host => _host ?? throw new InvalidOperationException("The ledger has not started.");
+
+    /// <summary>The host's document store, configured as CaseLedger configures it.</summary>
+    public IDocumentStore Store => Host.Store;
+
+    public TestClock Clock => Host.Clock;
+
+    public HttpClient Client => Host.Client;
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>A district no other test uses.</summary>
+    public string NewDistrict(string hint = "t") => $"{hint}-{Interlocked.Increment(ref _districts):D4}";
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        ConnectionString = await _server.CreateDatabaseAsync("ledger");
+        _host = await LedgerHost.StartAsync(ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+    }
+
+    /// <summary>Runs SQL against the ledger's database, as someone with database access could, behind CaseLedger's back.</summary>
+    public async Task<int> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Every test class that touches PostgreSQL joins this collection and shares the one <see cref="Ledger"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class LedgerCollection : ICollectionFixture<Ledger>
+{
+    public const string Name = "ledger";
+}
