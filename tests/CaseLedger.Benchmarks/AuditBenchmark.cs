@@ -3,11 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CaseLedger.Audit;
-using CaseLedger.Cases.Certificates;
-using CaseLedger.Cases.CoFunding;
-using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
-using CaseLedger.Rules;
+using CaseLedger.Hosting;
+using CaseLedger.Scenarios;
 using JasperFx;
 using Marten;
 using Npgsql;
@@ -36,26 +34,23 @@ internal static class AuditBenchmark
     {
         await using var database = await BenchDatabase.OpenAsync("bench_audit");
         var serverVersion = await DropSchemaAsync(database.ConnectionString);
-        var kinds = new CaseKinds();
+        var kinds = StandardKinds.Create();
         using var store = DocumentStore.For(o =>
         {
             o.Connection(database.ConnectionString);
             o.AutoCreateSchemaObjects = AutoCreate.All;
-            o.AddCaseLedger(kinds).AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
+            o.AddCaseLedger(kinds);
             o.DatabaseSchemaName = Schema;
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         Console.WriteLine($"CaseLedger audit benchmark: district {District}, {WarmUps} warm-up runs per operation, " +
                           $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, PostgreSQL {serverVersion}, {DateTime.UtcNow:yyyy-MM-dd}");
 
-        var rules = RuleBook.Default();
+        var rules = kinds.DefaultRules();
         var seeds = Path.Combine(RepositoryRoot(), "seeds");
         var seeding = Stopwatch.StartNew();
-        var seeded = new List<string>();
-        foreach (var kind in kinds.All)
-        {
-            seeded.Add($"{await kind.SeedAsync(store, rules, seeds, CancellationToken.None)} {kind.Name}");
-        }
+        var pipeline = new CasePipeline(store, kinds, rules, TimeProvider.System);
+        var seeded = (await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, seeds)).Select(c => $"{c.Value} {c.Key}").ToList();
 
         var seedTime = seeding.Elapsed;
         var districtEvents = (await ChainVerifier.ReadEventsAsync(store, District, null)).Count;

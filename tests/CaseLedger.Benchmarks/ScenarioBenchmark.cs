@@ -1,34 +1,36 @@
 using System.Diagnostics;
 using System.Globalization;
-using CaseLedger.Cases.Certificates;
-using CaseLedger.Cases.CoFunding;
-using CaseLedger.Cases.RenovationVotes;
-using CaseLedger.Core;
-using CaseLedger.Rules;
+using CaseLedger.Hosting;
 using CaseLedger.Scenarios;
-using Marten;
 
 namespace CaseLedger.Benchmarks;
 
 /// <summary>
 /// How fast scenarios run in memory: every scenario file in seeds/scenarios, run over and over through
-/// the pure decisions until at least <c>Target</c> scenario runs are done. No database.
+/// the command pipeline on the in-memory ledger until at least <c>Target</c> scenario runs are done. No database.
 /// </summary>
 internal static class ScenarioBenchmark
 {
     private const int Target = 20_000;
 
-    public static Task RunAsync()
+    public static async Task RunAsync()
     {
         var root = AuditBenchmark.RepositoryRoot();
-        var rules = new RuleBook.Builder().AddDefault().AddFiles(Path.Combine(root, "seeds", "rules")).Build();
-        var kinds = new CaseKinds();
-        new StoreOptions().AddCaseLedger(kinds).AddRenovationVotes().AddCoFundingAwards().AddCertificateIssuance();
-        var runner = new ScenarioRunner(kinds.All.Select(k => k.ScenarioDriver).OfType<IScenarioDriver>(), rules);
+        var kinds = StandardKinds.Create();
+        var rules = kinds.RulesBuilder().AddFiles(Path.Combine(root, "seeds", "rules")).Build();
+        var runner = new ScenarioRunner(new ScenarioEngine(kinds), rules);
         var scenarios = ScenarioFile.LoadAll(Path.Combine(root, "seeds", "scenarios")).SelectMany(f => f.Scenarios).ToList();
 
         // Warm-up: one pass, which also proves every scenario passes before anything is timed.
-        var failing = scenarios.Select(runner.Run).Where(r => !r.Passed).ToList();
+        var failing = new List<ScenarioResult>();
+        foreach (var scenario in scenarios)
+        {
+            if (await runner.RunAsync(scenario) is { Passed: false } failed)
+            {
+                failing.Add(failed);
+            }
+        }
+
         if (failing.Count > 0)
         {
             throw new InvalidOperationException($"{failing.Count} scenario(s) fail; fix them before timing: {failing[0].Name}");
@@ -41,7 +43,7 @@ internal static class ScenarioBenchmark
         {
             foreach (var scenario in scenarios)
             {
-                if (!runner.Run(scenario).Passed)
+                if (!(await runner.RunAsync(scenario)).Passed)
                 {
                     throw new InvalidOperationException($"{scenario.Name} failed while timed.");
                 }
@@ -53,6 +55,5 @@ internal static class ScenarioBenchmark
         var elapsed = watch.Elapsed;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scenarios in memory: {scenarios.Count} scenarios x {passes} passes = {runs} runs in {elapsed.TotalSeconds:0.00} s: {runs / elapsed.TotalSeconds:0} scenarios/s"));
-        return Task.CompletedTask;
     }
 }

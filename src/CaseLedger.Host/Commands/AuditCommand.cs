@@ -15,10 +15,10 @@ public sealed class AuditInput : NetCoreInput
     [Description("Only what this actor did"), FlagAlias("actor", true)]
     public string? ActorFlag { get; set; }
 
-    [Description("Only this event type, e.g. renovation_vote.ballot_cast.v1"), FlagAlias("type", true)]
+    [Description("Only this event type, as stored (GET /kinds lists each kind's)"), FlagAlias("type", true)]
     public string? TypeFlag { get; set; }
 
-    [Description("Only this case kind, e.g. renovation-vote"), FlagAlias("kind", true)]
+    [Description("Only this case kind (GET /kinds lists them)"), FlagAlias("kind", true)]
     public string? KindFlag { get; set; }
 
     [Description("From this time on (ISO 8601)"), FlagAlias("from", true)]

@@ -60,8 +60,11 @@ public abstract class CaseKind
     /// <summary>The id of the rule its cases are decided under, e.g. <c>renovation-vote</c>.</summary>
     public string RuleId { get; }
 
-    /// <summary>A sentence on what the kind is, for <c>GET /kinds</c> and the auditor's page.</summary>
+    /// <summary>A sentence on what the kind is, for <c>GET /kinds</c>.</summary>
     public string Title { get; protected set; } = "";
+
+    /// <summary>A short name for people, e.g. "Renovation vote", for the auditor's page.</summary>
+    public string Label { get; protected set; } = "";
 
     public abstract Type StateType { get; }
 
@@ -153,7 +156,7 @@ public abstract class CaseKind
 
     private protected abstract void RegisterState(StoreOptions options);
 
-    internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, CancellationToken ct);
+    internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads, CancellationToken ct);
 
     internal abstract void StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events);
 
@@ -240,11 +243,19 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
     private protected override void RegisterState(StoreOptions options) =>
         options.Projections.Add(new CaseProjection<TState>(_evolve, EventTypes), ProjectionLifecycle.Inline);
 
-    internal override async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, CancellationToken ct)
+    internal override async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads, CancellationToken ct)
     {
         // Takes the stream's row lock (select ... for update) in a transaction held until the append
-        // commits: commands to one case are applied one after another, each on the latest state.
-        var stream = await session.Events.FetchForExclusiveWriting<TState>(caseId, ct);
+        // commits: commands to one case are applied one after another, each on the latest state. The
+        // documents the inline projections will read for this case (its read models, its chain head)
+        // come in the same round trip and are kept in the session's identity map, where the
+        // projections find them instead of asking the database again.
+        var batch = session.CreateBatchQuery();
+        var fetch = batch.Events.FetchForExclusiveWriting<TState>(caseId);
+        var loads = preloads.Select(p => p.Enlist(session, batch, caseId)).ToList();
+        await batch.Execute(ct);
+        var stream = await fetch;
+        await Task.WhenAll(loads);
         return new CaseForWriting(stream.Aggregate, stream.CurrentVersion ?? stream.StartingVersion ?? 0, events => stream.AppendMany(events.ToArray()));
     }
 

@@ -7,6 +7,8 @@ namespace CaseLedger.Core;
 public sealed class CaseKinds
 {
     private readonly List<CaseKind> _kinds = [];
+    private readonly List<Preload> _preloads = [];
+    private readonly Dictionary<CaseKind, IReadOnlyList<Preload>> _preloadsByKind = [];
 
     public CaseKinds(IEnumerable<CaseKind>? kinds = null)
     {
@@ -39,6 +41,38 @@ public sealed class CaseKinds
 
         _kinds.Add(kind);
         return this;
+    }
+
+    /// <summary>
+    /// Declares a document kept per case by an inline projection of every kind (keyed by the case id),
+    /// so the pipeline loads it together with the case; a kind's own read models are loaded so already.
+    /// </summary>
+    public CaseKinds PreloadWithEveryCase<TDoc>() where TDoc : class
+    {
+        lock (_preloadsByKind)
+        {
+            if (_preloads.All(p => p.Type != typeof(TDoc)))
+            {
+                _preloads.Add(Preload.Of<TDoc>());
+                _preloadsByKind.Clear();
+            }
+        }
+
+        return this;
+    }
+
+    internal IReadOnlyList<Preload> PreloadsFor(CaseKind kind)
+    {
+        lock (_preloadsByKind)
+        {
+            if (!_preloadsByKind.TryGetValue(kind, out var preloads))
+            {
+                preloads = [.. _preloads, .. kind.Views.Select(v => Preload.Of(v.Type))];
+                _preloadsByKind[kind] = preloads;
+            }
+
+            return preloads;
+        }
     }
 
     /// <summary>The kind whose state type matches a stream's aggregate type, if any.</summary>

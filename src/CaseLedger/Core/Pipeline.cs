@@ -93,7 +93,6 @@ public static partial class CommandPipeline
         var declaration = kinds.CommandFor(request.Command.GetType())!;
         var kind = declaration.Kind;
         var context = new CommandContext(request.District, caseId, request.At ?? now, request.Acting, rules);
-        await declaration.LoadFactsAsync(request.Command, context, session, ct);
         if (declaration.OpensCase)
         {
             if (request.ExpectedVersion is { } expected && expected != 0)
@@ -106,6 +105,7 @@ public static partial class CommandPipeline
                 return CommandOutcome.Rejected(caseId, AlreadyExists(caseId));
             }
 
+            await declaration.LoadFactsAsync(request.Command, context, session, ct);
             var opening = declaration.Decide(request.Command, null, context);
             if (opening.Rejection is { } rejection)
             {
@@ -128,6 +128,9 @@ public static partial class CommandPipeline
             return CommandOutcome.Rejected(caseId, Stale(version, stream.Version));
         }
 
+        // Facts are read after the case is held, in its transaction: what a command reads of its own
+        // case (a ballot's unit and member) cannot change under it before it appends.
+        await declaration.LoadFactsAsync(request.Command, context, session, ct);
         var decision = declaration.Decide(request.Command, stream.State, context);
         if (decision.Rejection is { } refusal)
         {

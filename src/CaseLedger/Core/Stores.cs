@@ -2,6 +2,7 @@ using CaseLedger.Rules;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
+using Marten.Services.BatchQuerying;
 
 namespace CaseLedger.Core;
 
@@ -29,7 +30,7 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
     /// <summary>Runs the command in a session the caller opened for the district (e.g. one enrolled in Wolverine's outbox).</summary>
     public Task<CommandOutcome> ExecuteAsync(IDocumentSession session, CommandRequest request, CancellationToken ct = default) =>
-        CommandPipeline.RunAsync(new MartenCaseSession(session), kinds, rules, request, clock.GetUtcNow(), ct);
+        CommandPipeline.RunAsync(new MartenCaseSession(session, kinds.PreloadsFor), kinds, rules, request, clock.GetUtcNow(), ct);
 
     /// <summary>Never reached: the pipeline refuses the request before it touches a session.</summary>
     private sealed class RefusingSession : ICaseWriteSession
@@ -50,7 +51,7 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
     }
 }
 
-internal sealed class MartenCaseSession(IDocumentSession session) : ICaseWriteSession
+internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind, IReadOnlyList<Preload>> preloads) : ICaseWriteSession
 {
     public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => await session.LoadAsync<T>(id, ct);
 
@@ -58,7 +59,8 @@ internal sealed class MartenCaseSession(IDocumentSession session) : ICaseWriteSe
 
     public async Task<bool> ExistsAsync(Guid caseId, CancellationToken ct) => await session.Events.FetchStreamStateAsync(caseId, ct) is not null;
 
-    public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct) => kind.FetchForWritingAsync(session, caseId, ct);
+    public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct) =>
+        kind.FetchForWritingAsync(session, caseId, preloads(kind), ct);
 
     public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => kind.StartStream(session, caseId, events);
 
@@ -88,4 +90,31 @@ internal sealed class MartenCaseSession(IDocumentSession session) : ICaseWriteSe
     private static bool IsLostRace(Exception e) =>
         e is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException or StreamLockedException
         || (e.InnerException is { } inner && IsLostRace(inner));
+}
+
+/// <summary>
+/// A document kept per case (a read model, the hash chain's head) that an inline projection reads on
+/// every append: loaded with the case's lock in one round trip and served from the session's
+/// identity map.
+/// </summary>
+public abstract class Preload
+{
+    public abstract Type Type { get; }
+
+    public static Preload Of<TDoc>() where TDoc : class => new Typed<TDoc>();
+
+    internal static Preload Of(Type type) => (Preload)Activator.CreateInstance(typeof(Typed<>).MakeGenericType(type))!;
+
+    internal abstract Task Enlist(IDocumentSession session, IBatchedQuery batch, Guid caseId);
+
+    private sealed class Typed<TDoc> : Preload where TDoc : class
+    {
+        public override Type Type => typeof(TDoc);
+
+        internal override Task Enlist(IDocumentSession session, IBatchedQuery batch, Guid caseId)
+        {
+            session.UseIdentityMapFor<TDoc>();
+            return batch.Load<TDoc>(caseId);
+        }
+    }
 }

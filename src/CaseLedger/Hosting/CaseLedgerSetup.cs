@@ -43,6 +43,7 @@ public static class CaseLedgerSetup
         // which the hash chain and the audit trail record.
         options.Events.AppendMode = EventAppendMode.Rich;
         options.Projections.Add(new HashChainProjection(options.Serializer), ProjectionLifecycle.Inline, HashChainProjection.Name);
+        kinds.PreloadWithEveryCase<ChainHead>();
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
         DistrictSeals.Register(options);

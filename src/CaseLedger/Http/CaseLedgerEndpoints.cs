@@ -183,6 +183,7 @@ public static class CaseLedgerEndpoints
 /// <summary>What <c>GET /kinds</c> says of a kind.</summary>
 public sealed record KindInfo(
     string Name,
+    string Label,
     string Title,
     string Route,
     string Rule,
@@ -194,7 +195,7 @@ public sealed record KindInfo(
     public static KindInfo Of(CaseKind kind)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        return new KindInfo(kind.Name, kind.Title, kind.Route, kind.RuleId,
+        return new KindInfo(kind.Name, kind.Label, kind.Title, kind.Route, kind.RuleId,
             kind.Commands.Select(c => new KindCommandInfo(c.Name, c.OpensCase ? $"/districts/{{district}}/{kind.Route}" : $"/districts/{{district}}/{kind.Route}/{{caseId}}/{c.Segment}", c.Summary)).ToList(),
             kind.EventNames.Values.ToList(), kind.MainView.Type.Name, kind.Queries.Select(q => $"/districts/{{district}}/{q.Path}").ToList());
     }

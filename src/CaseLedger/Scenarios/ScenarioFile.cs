@@ -64,7 +64,7 @@ public sealed record ScenarioFile(string Path, string Topic, IReadOnlyList<Scena
         var fileRule = root.Get("rule")?.Text;
         if (fileRule is not null && !fileRule.Contains('@', StringComparison.Ordinal))
         {
-            throw root.Required("rule").Error($"a rule is written id@version, e.g. renovation-vote@2, not '{fileRule}'");
+            throw root.Required("rule").Error($"a rule is written id@version, e.g. some-rule@2, not '{fileRule}'");
         }
 
         var fileDate = root.Get("date")?.Date();
@@ -76,7 +76,7 @@ public sealed record ScenarioFile(string Path, string Topic, IReadOnlyList<Scena
             var date = item.Get("date")?.Date() ?? fileDate;
             if (rule is not null && !rule.Contains('@', StringComparison.Ordinal))
             {
-                throw (item.Get("rule") ?? root.Required("rule")).Error($"a rule is written id@version, e.g. renovation-vote@2, not '{rule}'");
+                throw (item.Get("rule") ?? root.Required("rule")).Error($"a rule is written id@version, e.g. some-rule@2, not '{rule}'");
             }
 
             return new Scenario(path, item.Line, item.Required("name").Text, scenarioKind, rule, date,

@@ -14,11 +14,8 @@ const LIST_LIMIT = 100; // longer lists in a state are cut, with a note, to keep
 const CHANGES_LIMIT = 300;
 const SLIDER_DELAY_MS = 120;
 
-const KIND_LABELS = {
-  "renovation-vote": "Renovation vote",
-  "co-funding-award": "Co-funding award",
-  "certificate-issuance": "Certificate issuance",
-};
+// The kinds the host serves, by name, with their labels: read from GET /kinds when the page starts.
+const KIND_LABELS = {};
 
 const $ = (id) => document.getElementById(id);
 const enc = encodeURIComponent;
@@ -599,4 +596,17 @@ $("reverify").addEventListener("click", () => {
   if (current.caseId) verify(current.loadController?.signal);
 });
 window.addEventListener("hashchange", route);
-route();
+
+/** Fills the kind filter from the host's list of kinds, so the page knows every kind the host serves. */
+async function loadKinds() {
+  try {
+    for (const kind of await getJson("/kinds")) {
+      KIND_LABELS[kind.name] = kind.label;
+      $("kind").append(el("option", { value: kind.name }, kind.label));
+    }
+  } catch (error) {
+    showError(`The list of case kinds could not be read: ${error.message}`);
+  }
+}
+
+loadKinds().then(route);

@@ -15,6 +15,7 @@ public sealed class RenovationVoteKind : CaseKind<RenovationVote>
     public RenovationVoteKind()
         : base(KindName, "renovation-votes", RenovationVoteRules.RuleId, RenovationVoteProjection.Evolve)
     {
+        Label = "Renovation vote";
         Title = "Owners of a compound vote on spending the special maintenance fund on a renovation";
 
         Event<RenovationVoteOpened>("renovation_vote.opened.v1", e => new(string.Create(CultureInfo.InvariantCulture,
