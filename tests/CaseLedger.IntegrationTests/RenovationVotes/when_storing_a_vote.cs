@@ -152,6 +152,31 @@ public sealed class when_storing_a_vote(Ledger ledger)
     }
 
     [Fact]
+    public async Task co_owners_changing_one_ballot_at_once_leave_a_count_that_agrees_with_the_events()
+    {
+        // Both co-owners of one unit change their member's single ballot again and again, at once:
+        // each change must read the ballot the previous one left, or the count would drift.
+        var id = Guid.NewGuid();
+        var roll = new[] { new RollEntry("A-1", "ann", 80m, ["bo"]), new RollEntry("B-1", "cy", 60m) };
+        (await Pipeline.ExecuteAsync(new CommandRequest(_district, id, Votes.Open(Votes.Start) with { Roll = roll },
+            new Acting("clerk-1", Channel.ServiceWindow)) { At = Votes.Start })).IsAccepted.ShouldBeTrue();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            CastAsync(_district, id, "A-1", i % 2 == 0 ? "ann" : "bo", (BallotChoice)(i % 3), new Acting("owner", Channel.OnlinePlatform), Votes.Start.AddHours(1)))));
+
+        outcomes.ShouldAllBe(o => o.IsAccepted);
+        await using var query = ledger.Store.QuerySession(_district);
+        var events = (await query.Events.FetchStreamAsync(id)).Select(e => e.Data).OfType<BallotCast>().ToList();
+        var tally = (await query.LoadAsync<VoteTally>(id)).ShouldNotBeNull();
+        var member = (await query.LoadAsync<VoteMember>(VoteMember.IdFor(id, "ann"))).ShouldNotBeNull();
+        events.Zip(events.Skip(1)).ShouldAllBe(pair => pair.Second.Replaces == pair.First.Choice);
+        member.Ballot.ShouldBe(events[^1].Choice);
+        tally.Count.ParticipatingMembers.ShouldBe(1);
+        tally.Count.ParticipatingArea.ShouldBe(80m);
+        (tally.Count.YesMembers + tally.Count.NoMembers + tally.Count.AbstainMembers).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task a_ballot_reads_and_rewrites_only_its_own_part_of_the_roll()
     {
         var id = Guid.NewGuid();
