@@ -1,35 +1,32 @@
 using System.Globalization;
 using CaseLedger.Benchmarks;
 
-// Two suites, each on its own throwaway PostgreSQL cluster (or on CASELEDGER_BENCH_CONNECTION):
-//   ballots  the cost of one ballot as a 702-household vote fills up, against raw Marten appends of the
-//            same events in the same run; --households N (default 702), --window N ballots timed at each end (default 100).
-//   audit    verifying the seeded 702-household vote and its whole district, its audit trail, its offline bundle.
-//   scenarios  every scenario file in seeds/scenarios, run in memory again and again (no database).
-// Run: ./build.sh bench [ballots|audit] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
-// With no suite named, both run, ballots first.
+// The suites, each on its own throwaway PostgreSQL cluster (or on CASELEDGER_BENCH_CONNECTION):
+//   ballots     the cost of one ballot as a 702-household vote fills up, against raw Marten appends of the
+//               same events in the same run; --households N (default 702), --window N ballots timed at each end (default 100).
+//   concurrent  --clients N (default 32) clients voting at once on one --households N vote through the host over
+//               HTTP, without If-Match, beside one client alone.
+//   audit       verifying the seeded 702-household vote and its whole district, its audit trail, its offline bundle.
+//   scenarios   every scenario file in seeds/scenarios, run in memory again and again (no database).
+// Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
+// With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|audit|scenarios] [--households N] [--window N]  (the options are the ballots suite's)";
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios] [--households N] [--window N] [--clients N]";
+string[] suites = ["ballots", "concurrent", "audit", "scenarios"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
-if (suite is not (null or "ballots" or "audit" or "scenarios"))
+if (suite is not null && !suites.Contains(suite))
 {
     return UsageError($"Unknown suite '{suite}'.");
 }
 
-var households = 702;
-var window = 100;
+var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--clients"] = 32 };
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
     var name = args[i];
-    if (name is not ("--households" or "--window"))
+    if (!options.ContainsKey(name))
     {
         return UsageError($"Unknown option '{name}'.");
-    }
-
-    if (suite is "audit" or "scenarios")
-    {
-        return UsageError($"{name} is an option of the ballots suite; the {suite} suite takes none.");
     }
 
     if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
@@ -37,40 +34,33 @@ for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
         return UsageError($"{name} needs a whole number of at least 1.");
     }
 
-    if (name == "--households")
-    {
-        households = value;
-    }
-    else
-    {
-        window = value;
-    }
+    options[name] = value;
 }
 
-if (window * 2 > households)
+if (options["--window"] * 2 > options["--households"])
 {
     return UsageError("--window must be at most half of --households.");
 }
 
-if (suite is null or "ballots")
+foreach (var run in suite is null ? suites : [suite])
 {
-    await BallotBenchmark.RunAsync(households, window);
-}
+    switch (run)
+    {
+        case "ballots":
+            await BallotBenchmark.RunAsync(options["--households"], options["--window"]);
+            break;
+        case "concurrent":
+            await ConcurrentBallotBenchmark.RunAsync(options["--households"], options["--clients"]);
+            break;
+        case "audit":
+            await AuditBenchmark.RunAsync();
+            break;
+        default:
+            await ScenarioBenchmark.RunAsync();
+            break;
+    }
 
-if (suite is null)
-{
     Console.WriteLine();
-}
-
-if (suite is null or "audit")
-{
-    await AuditBenchmark.RunAsync();
-}
-
-if (suite is null or "scenarios")
-{
-    Console.WriteLine();
-    await ScenarioBenchmark.RunAsync();
 }
 
 return 0;
