@@ -156,7 +156,8 @@ public abstract class CaseKind
 
     private protected abstract void RegisterState(StoreOptions options);
 
-    internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads, CancellationToken ct);
+    internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
+        IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct);
 
     internal abstract void StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events);
 
@@ -243,16 +244,18 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
     private protected override void RegisterState(StoreOptions options) =>
         options.Projections.Add(new CaseProjection<TState>(_evolve, EventTypes), ProjectionLifecycle.Inline);
 
-    internal override async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads, CancellationToken ct)
+    internal override async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
+        IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct)
     {
         // Takes the stream's row lock (select ... for update) in a transaction held until the append
         // commits: commands to one case are applied one after another, each on the latest state. The
         // documents the inline projections will read for this case (its read models, its chain head)
         // come in the same round trip and are kept in the session's identity map, where the
-        // projections find them instead of asking the database again.
+        // projections find them instead of asking the database again; so do the documents of the
+        // case the command declared it reads (a ballot's unit and member).
         var batch = session.CreateBatchQuery();
         var fetch = batch.Events.FetchForExclusiveWriting<TState>(caseId);
-        var loads = preloads.Select(p => p.Enlist(session, batch, caseId)).ToList();
+        var loads = preloads.Select(p => p.Enlist(session, batch, caseId)).Concat(reads.Select(r => r.EnlistAsync(batch, context))).ToList();
         await batch.Execute(ct);
         var stream = await fetch;
         await Task.WhenAll(loads);

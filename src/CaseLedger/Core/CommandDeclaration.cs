@@ -47,6 +47,9 @@ public abstract partial class CommandDeclaration
 
     internal abstract Task LoadFactsAsync(object command, CommandContext context, IFactReader reader, CancellationToken ct);
 
+    /// <summary>The documents of the case this command reads by id, bound to the command; loaded with the case's lock.</summary>
+    internal abstract IReadOnlyList<DocumentRead> DocumentReads(object command, CommandContext context);
+
     internal abstract Decision Decide(object command, object? state, CommandContext context);
 
     /// <summary>Rebuilds the command and its time from an event it recorded; null when this event is not one.</summary>
@@ -65,6 +68,7 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
 {
     private readonly List<Func<TCommand, CommandContext, IFactReader, CancellationToken, Task>> _facts = [];
     private readonly List<(Type Event, Func<object, (object, DateTimeOffset)> Rebuild)> _replays = [];
+    private readonly List<Func<TCommand, CommandContext, DocumentRead>> _documentReads = [];
     private Func<TCommand, TState?, CommandContext, Decision>? _decide;
 
     internal CommandDeclaration(CaseKind kind, bool opensCase, string? segment, string summary)
@@ -83,6 +87,32 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
     {
         ArgumentNullException.ThrowIfNull(read);
         _facts.Add(async (command, context, reader, ct) => context.SetFact(typeof(TFact), await read(command, context, reader, ct)));
+        return this;
+    }
+
+    /// <summary>
+    /// A document of this case the decision reads, by an id worked out from the command (null: none),
+    /// loaded in the same round trip as the case's lock and handed in through <see cref="CommandContext.Fact{T}"/>.
+    /// </summary>
+    public CommandDeclaration<TState, TCommand> ReadsDocument<TDoc>(Func<TCommand, CommandContext, string?> id) where TDoc : class
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _documentReads.Add((command, context) => new DocumentRead<TDoc, TDoc>(id(command, context), null));
+        return this;
+    }
+
+    /// <summary>
+    /// As <see cref="ReadsDocument{TDoc}"/>, together with the document whose id the first one holds
+    /// (a unit's voting member), still in one round trip.
+    /// </summary>
+    public CommandDeclaration<TState, TCommand> ReadsDocument<TDoc, TRelated>(Func<TCommand, CommandContext, string?> id,
+        System.Linq.Expressions.Expression<Func<TDoc, object>> relatedId)
+        where TDoc : class
+        where TRelated : class
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(relatedId);
+        _documentReads.Add((command, context) => new DocumentRead<TDoc, TRelated>(id(command, context), relatedId));
         return this;
     }
 
@@ -129,6 +159,9 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
             await read((TCommand)command, context, reader, ct);
         }
     }
+
+    internal override IReadOnlyList<DocumentRead> DocumentReads(object command, CommandContext context) =>
+        _documentReads.Select(read => read((TCommand)command, context)).ToList();
 
     internal override Decision Decide(object command, object? state, CommandContext context) =>
         (_decide ?? throw new InvalidOperationException($"{Kind.Name}: the command {Name} declares no decision."))(

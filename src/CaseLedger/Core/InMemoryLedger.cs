@@ -102,15 +102,21 @@ public sealed class InMemoryLedger
 
         public Task<bool> ExistsAsync(Guid caseId, CancellationToken ct) => Task.FromResult(ledger._streams.ContainsKey((district, caseId)));
 
-        public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct)
+        public async Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context,
+            CancellationToken ct)
         {
             if (!ledger._streams.TryGetValue((district, caseId), out var stream) || stream.Kind != kind)
             {
-                return Task.FromResult(new CaseForWriting(null, 0, _ => throw new InvalidOperationException("No such case.")));
+                return new CaseForWriting(null, 0, _ => throw new InvalidOperationException("No such case."));
+            }
+
+            foreach (var read in reads)
+            {
+                await read.ReadAsync(this, context, ct);
             }
 
             var version = stream.Events.Count;
-            return Task.FromResult(new CaseForWriting(stream.State, version, events => _pending = (kind, caseId, version, events)));
+            return new CaseForWriting(stream.State, version, events => _pending = (kind, caseId, version, events));
         }
 
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => _pending = (kind, caseId, 0, events);

@@ -50,8 +50,11 @@ internal interface ICaseWriteSession : IFactReader
 {
     Task<bool> ExistsAsync(Guid caseId, CancellationToken ct);
 
-    /// <summary>Loads the case's state and holds the case for this command until it is saved or dropped.</summary>
-    Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct);
+    /// <summary>
+    /// Loads the case's state and the command's documents of it, and holds the case for this command
+    /// until it is saved or dropped.
+    /// </summary>
+    Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct);
 
     void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events);
 
@@ -117,7 +120,7 @@ public static partial class CommandPipeline
             return await SaveAsync(session, kind, caseId, 0, opening, ct);
         }
 
-        var stream = await session.FetchForWritingAsync(kind, caseId, ct);
+        var stream = await session.FetchForWritingAsync(kind, caseId, declaration.DocumentReads(request.Command, context), context, ct);
         if (stream.State is null)
         {
             return CommandOutcome.Rejected(caseId, NotFound(caseId));

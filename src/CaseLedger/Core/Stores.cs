@@ -41,7 +41,8 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
         public Task<bool> ExistsAsync(Guid caseId, CancellationToken ct) => throw new InvalidOperationException();
 
-        public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct) => throw new InvalidOperationException();
+        public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct) =>
+            throw new InvalidOperationException();
 
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => throw new InvalidOperationException();
 
@@ -59,8 +60,8 @@ internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind,
 
     public async Task<bool> ExistsAsync(Guid caseId, CancellationToken ct) => await session.Events.FetchStreamStateAsync(caseId, ct) is not null;
 
-    public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, CancellationToken ct) =>
-        kind.FetchForWritingAsync(session, caseId, preloads(kind), ct);
+    public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct) =>
+        kind.FetchForWritingAsync(session, caseId, preloads(kind), reads, context, ct);
 
     public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => kind.StartStream(session, caseId, events);
 

@@ -9,23 +9,13 @@ public sealed record CastBallot(string UnitId, string VoterId, BallotChoice Choi
 public sealed record WithdrawBallot(string UnitId, string VoterId);
 
 /// <summary>
-/// What a ballot needs of the roll: the unit's document and its member's. Read by the pipeline in the
-/// ballot's transaction, so a ballot never loads or rewrites the whole roll.
+/// What a ballot needs of the roll: the unit's document and its member's, read with the vote's lock
+/// in the ballot's transaction, so a ballot never loads or rewrites the whole roll.
 /// </summary>
 public sealed record BallotFacts(VoteUnit? Unit, VoteMember? Member)
 {
-    public static async Task<BallotFacts?> ReadAsync(Guid voteId, string unitId, IFactReader reader, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        if (string.IsNullOrWhiteSpace(unitId))
-        {
-            return new BallotFacts(null, null);
-        }
-
-        var unit = await reader.LoadAsync<VoteUnit>(VoteUnit.IdFor(voteId, unitId), ct);
-        var member = unit is null ? null : await reader.LoadAsync<VoteMember>(VoteMember.IdFor(voteId, unit.MemberId), ct);
-        return new BallotFacts(unit, member);
-    }
+    /// <summary>The unit document a ballot reads, or none for a blank unit id.</summary>
+    public static string? UnitId(Guid voteId, string unitId) => string.IsNullOrWhiteSpace(unitId) ? null : VoteUnit.IdFor(voteId, unitId);
 }
 
 public static class CastingABallot

@@ -131,6 +131,9 @@ public sealed record CommitteeDecisionRecorded(
 /// </summary>
 public sealed record VoteUnit(string Id, Guid VoteId, string UnitId, IReadOnlyList<string> Owners, string MemberId)
 {
+    /// <summary>The id of the unit's member's document, stored with the unit so both are read in one query.</summary>
+    public string MemberDocumentId => VoteMember.IdFor(VoteId, MemberId);
+
     public static string IdFor(Guid voteId, string unitId) => $"{voteId:N}/{unitId}";
 }
 

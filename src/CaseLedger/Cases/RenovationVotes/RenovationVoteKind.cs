@@ -40,12 +40,12 @@ public sealed class RenovationVoteKind : CaseKind<RenovationVote>
                 context.Rules.TryInForce<RenovationVoteRules>(RuleId, context.Now)))
             .Replays<RenovationVoteOpened>(e => new OpenVote(e.CompoundId, e.CompoundName, e.Proposal, e.Roll, e.OpensAt, e.ClosesAt), e => e.OpenedAt);
         On<CastBallot>("ballots", "Cast or change a ballot for a unit; the last ballot of an owner counts")
-            .Reads((command, context, reader, ct) => BallotFacts.ReadAsync(context.CaseId, command.UnitId, reader, ct))
-            .Decides((command, vote, context) => CastingABallot.Decide(command, vote, context.Fact<BallotFacts>()!, context.Now))
+            .ReadsDocument<VoteUnit, VoteMember>((command, context) => BallotFacts.UnitId(context.CaseId, command.UnitId), u => u.MemberDocumentId)
+            .Decides((command, vote, context) => CastingABallot.Decide(command, vote, Ballot(context), context.Now))
             .Replays<BallotCast>(e => new CastBallot(e.UnitId, e.VoterId, e.Choice), e => e.CastAt);
         On<WithdrawBallot>("ballots/withdrawals", "Take a ballot back before the vote closes")
-            .Reads((command, context, reader, ct) => BallotFacts.ReadAsync(context.CaseId, command.UnitId, reader, ct))
-            .Decides((command, vote, context) => CastingABallot.Decide(command, vote, context.Fact<BallotFacts>()!, context.Now))
+            .ReadsDocument<VoteUnit, VoteMember>((command, context) => BallotFacts.UnitId(context.CaseId, command.UnitId), u => u.MemberDocumentId)
+            .Decides((command, vote, context) => CastingABallot.Decide(command, vote, Ballot(context), context.Now))
             .Replays<BallotWithdrawn>(e => new WithdrawBallot(e.UnitId, e.VoterId), e => e.WithdrawnAt);
         On<CloseVote>("close", "Close the vote at or after the end of its window, and count it under the rule it was opened with")
             .Decides((command, vote, context) => ClosingAVote.Decide(command, vote, context.Now))
@@ -57,6 +57,8 @@ public sealed class RenovationVoteKind : CaseKind<RenovationVote>
         // Scenarios may write `cast: alice yes` for the one unit alice holds.
         ScenarioHook("unit-of-voter", UnitOfVoter);
     }
+
+    private static BallotFacts Ballot(CommandContext context) => new(context.Fact<VoteUnit>(), context.Fact<VoteMember>());
 
     private static string? UnitOfVoter(JsonObject ballot, IReadOnlyList<JsonObject> history)
     {
