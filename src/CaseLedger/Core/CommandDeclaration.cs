@@ -97,22 +97,7 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
     public CommandDeclaration<TState, TCommand> ReadsDocument<TDoc>(Func<TCommand, CommandContext, string?> id) where TDoc : class
     {
         ArgumentNullException.ThrowIfNull(id);
-        _documentReads.Add((command, context) => new DocumentRead<TDoc, TDoc>(id(command, context), null));
-        return this;
-    }
-
-    /// <summary>
-    /// As <see cref="ReadsDocument{TDoc}"/>, together with the document whose id the first one holds
-    /// (a unit's voting member), still in one round trip.
-    /// </summary>
-    public CommandDeclaration<TState, TCommand> ReadsDocument<TDoc, TRelated>(Func<TCommand, CommandContext, string?> id,
-        System.Linq.Expressions.Expression<Func<TDoc, object>> relatedId)
-        where TDoc : class
-        where TRelated : class
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        ArgumentNullException.ThrowIfNull(relatedId);
-        _documentReads.Add((command, context) => new DocumentRead<TDoc, TRelated>(id(command, context), relatedId));
+        _documentReads.Add((command, context) => new DocumentRead<TDoc>(id(command, context)));
         return this;
     }
 

@@ -152,28 +152,40 @@ public sealed class when_storing_a_vote(Ledger ledger)
     }
 
     [Fact]
-    public async Task co_owners_changing_one_ballot_at_once_leave_a_count_that_agrees_with_the_events()
+    public async Task co_owners_and_an_owner_of_two_units_changing_their_ballots_at_once_leave_a_count_that_agrees_with_the_events()
     {
-        // Both co-owners of one unit change their member's single ballot again and again, at once:
-        // each change must read the ballot the previous one left, or the count would drift.
+        // Both co-owners of one unit, and an owner through either of his two units, change their
+        // members' ballots again and again, all at once: each change must read the ballot the
+        // previous one left, or the count would drift.
         var id = Guid.NewGuid();
-        var roll = new[] { new RollEntry("A-1", "ann", 80m, ["bo"]), new RollEntry("B-1", "cy", 60m) };
+        var roll = new[] { new RollEntry("A-1", "ann", 80m, ["bo"]), new RollEntry("D-1", "dan", 60m), new RollEntry("D-2", "dan", 40m), new RollEntry("E-1", "eve", 10m) };
         (await Pipeline.ExecuteAsync(new CommandRequest(_district, id, Votes.Open(Votes.Start) with { Roll = roll },
             new Acting("clerk-1", Channel.ServiceWindow)) { At = Votes.Start })).IsAccepted.ShouldBeTrue();
+        var ballots = Enumerable.Range(0, 40).Select(i => i % 2 == 0
+            ? (Unit: "A-1", Voter: i % 4 == 0 ? "ann" : "bo", Choice: (BallotChoice)(i % 3))
+            : (Unit: i % 4 == 1 ? "D-1" : "D-2", Voter: "dan", Choice: (BallotChoice)((i + 1) % 3)));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
-            CastAsync(_district, id, "A-1", i % 2 == 0 ? "ann" : "bo", (BallotChoice)(i % 3), new Acting("owner", Channel.OnlinePlatform), Votes.Start.AddHours(1)))));
+        var outcomes = await Task.WhenAll(ballots.Select(b => Task.Run(() =>
+            CastAsync(_district, id, b.Unit, b.Voter, b.Choice, new Acting(b.Voter, Channel.OnlinePlatform), Votes.Start.AddHours(1)))));
 
         outcomes.ShouldAllBe(o => o.IsAccepted);
         await using var query = ledger.Store.QuerySession(_district);
         var events = (await query.Events.FetchStreamAsync(id)).Select(e => e.Data).OfType<BallotCast>().ToList();
         var tally = (await query.LoadAsync<VoteTally>(id)).ShouldNotBeNull();
-        var member = (await query.LoadAsync<VoteMember>(VoteMember.IdFor(id, "ann"))).ShouldNotBeNull();
-        events.Zip(events.Skip(1)).ShouldAllBe(pair => pair.Second.Replaces == pair.First.Choice);
-        member.Ballot.ShouldBe(events[^1].Choice);
-        tally.Count.ParticipatingMembers.ShouldBe(1);
-        tally.Count.ParticipatingArea.ShouldBe(80m);
-        (tally.Count.YesMembers + tally.Count.NoMembers + tally.Count.AbstainMembers).ShouldBe(1);
+        foreach (var member in events.GroupBy(e => e.MemberId))
+        {
+            var cast = member.ToList();
+            cast.Zip(cast.Skip(1)).ShouldAllBe(pair => pair.Second.Replaces == pair.First.Choice);
+            foreach (var unit in cast[^1].Units)
+            {
+                (await query.LoadAsync<MemberBallot>(MemberBallot.IdFor(id, unit))).ShouldNotBeNull().Ballot.ShouldBe(cast[^1].Choice);
+            }
+        }
+
+        tally.Count.ParticipatingMembers.ShouldBe(2);
+        tally.Count.ParticipatingArea.ShouldBe(180m);
+        tally.Count.ShouldBe(Fold.Events<RenovationVote>(RenovationVoteProjection.Evolve,
+            (await query.Events.FetchStreamAsync(id)).Select(e => e.Data))!.Count);
     }
 
     [Fact]
@@ -185,8 +197,8 @@ public sealed class when_storing_a_vote(Ledger ledger)
 
         await using var query = ledger.Store.QuerySession(_district);
         var snapshot = await query.LoadAsync<RenovationVote>(id);
-        var member = await query.LoadAsync<VoteMember>(VoteMember.IdFor(id, "O1"));
-        var other = await query.LoadAsync<VoteMember>(VoteMember.IdFor(id, "O2"));
+        var member = await query.LoadAsync<MemberBallot>(MemberBallot.IdFor(id, "U1"));
+        var other = await query.LoadAsync<MemberBallot>(MemberBallot.IdFor(id, "U2"));
         var unit = await query.LoadAsync<VoteUnit>(VoteUnit.IdFor(id, "U1"));
 
         snapshot.ShouldNotBeNull();

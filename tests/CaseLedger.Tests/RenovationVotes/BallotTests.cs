@@ -181,7 +181,7 @@ public class when_owners_change_or_withdraw_ballots
 
         changed.Choice.ShouldBe(No);
         changed.Replaces.ShouldBe(Yes);
-        vote.Member(changed.MemberId).Ballot.ShouldBe(No);
+        vote.Standing(changed.UnitId).Ballot.ShouldBe(No);
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public class when_owners_change_or_withdraw_ballots
 
         withdrawn.Withdrawn.ShouldBe(Yes);
         withdrawn.MemberArea.ShouldBe(100.00m);
-        vote.Member(withdrawn.MemberId).Ballot.ShouldBeNull();
+        vote.Standing(withdrawn.UnitId).Ballot.ShouldBeNull();
         vote.State.Count.ParticipatingMembers.ShouldBe(2);
         var closed = vote.Close().ShouldCloseTheVote();
         closed.Unmet().ShouldBe([Counting.ParticipationByAreaClause, Counting.ParticipationByHeadcountClause]);

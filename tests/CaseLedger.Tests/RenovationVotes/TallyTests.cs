@@ -41,9 +41,9 @@ public class when_following_the_tally
         var folded = Fold.Events<RenovationVote>(RenovationVoteProjection.Evolve, vote.History).ShouldNotBeNull();
 
         folded.ShouldBe(vote.State);
-        var members = vote.History.SelectMany(RenovationVoteProjection.MemberDocuments).GroupBy(m => m.Id).Select(g => g.Last()).ToList();
-        members.Count.ShouldBe(5);
-        members.ShouldAllBe(m => vote.Member(m.MemberId) == m);
+        var standings = vote.History.SelectMany(RenovationVoteProjection.BallotDocuments).GroupBy(m => m.Id).Select(g => g.Last()).ToList();
+        standings.Count.ShouldBe(vote.Roll.Count);
+        standings.ShouldAllBe(m => vote.Standing(m.UnitId) == m);
     }
 
     [Fact]

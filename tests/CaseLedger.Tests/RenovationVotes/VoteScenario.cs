@@ -85,9 +85,13 @@ internal sealed class VoteScenario
     /// <summary>The read model as the pipeline keeps it.</summary>
     public VoteTally Tally => _fixture.View<VoteTally>(VoteId) ?? throw new InvalidOperationException("The vote has not been opened yet.");
 
-    /// <summary>A voting member's standing ballot, as its roll document holds it.</summary>
-    public VoteMember Member(string memberId) =>
-        _fixture.Document<VoteMember>(VoteMember.IdFor(VoteId, memberId)) ?? throw new InvalidOperationException($"No member {memberId} on the roll.");
+    /// <summary>The standing ballot of a unit's member, as the roll document under that unit holds it.</summary>
+    public MemberBallot Standing(string unitId) =>
+        _fixture.Document<MemberBallot>(MemberBallot.IdFor(VoteId, unitId)) ?? throw new InvalidOperationException($"No unit {unitId} on the roll.");
+
+    /// <summary>A unit's roll document.</summary>
+    public VoteUnit UnitDocument(string unitId) =>
+        _fixture.Document<VoteUnit>(VoteUnit.IdFor(VoteId, unitId)) ?? throw new InvalidOperationException($"No unit {unitId} on the roll.");
 
     // ---- The roll ------------------------------------------------------------------------------
 

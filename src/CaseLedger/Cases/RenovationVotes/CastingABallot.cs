@@ -9,13 +9,13 @@ public sealed record CastBallot(string UnitId, string VoterId, BallotChoice Choi
 public sealed record WithdrawBallot(string UnitId, string VoterId);
 
 /// <summary>
-/// What a ballot needs of the roll: the unit's document and its member's, read with the vote's lock
-/// in the ballot's transaction, so a ballot never loads or rewrites the whole roll.
+/// What a ballot needs of the roll: its unit's document and the standing ballot of the unit's member,
+/// read with the vote's lock in the ballot's transaction, so a ballot never loads or rewrites the whole roll.
 /// </summary>
-public sealed record BallotFacts(VoteUnit? Unit, VoteMember? Member)
+public sealed record BallotFacts(VoteUnit? Unit, MemberBallot? Standing)
 {
-    /// <summary>The unit document a ballot reads, or none for a blank unit id.</summary>
-    public static string? UnitId(Guid voteId, string unitId) => string.IsNullOrWhiteSpace(unitId) ? null : VoteUnit.IdFor(voteId, unitId);
+    /// <summary>The documents a ballot reads, or none for a blank unit id.</summary>
+    public static string? IdFor(Guid voteId, string unitId) => string.IsNullOrWhiteSpace(unitId) ? null : VoteUnit.IdFor(voteId, unitId);
 }
 
 public static class CastingABallot
@@ -35,15 +35,15 @@ public static class CastingABallot
             return Decision.Reject("renovation_vote.choice_unknown", "A ballot is yes, no or abstain.", RejectionKind.Invalid);
         }
 
-        var member = facts.Member!;
-        if (member.Ballot == command.Choice)
+        var (unit, standing) = (facts.Unit!, facts.Standing!);
+        if (standing.Ballot == command.Choice)
         {
             // The same choice again changes nothing, so nothing is recorded.
             return Decision.Accept();
         }
 
-        return Decision.Accept(new BallotCast(vote.Id, command.UnitId, command.VoterId, command.Choice, member.MemberId,
-            member.Area, member.Ballot, now));
+        return Decision.Accept(new BallotCast(vote.Id, command.UnitId, command.VoterId, command.Choice, unit.MemberId,
+            unit.MemberArea, standing.Ballot, now, unit.MemberUnits));
     }
 
     public static Decision Decide(WithdrawBallot command, RenovationVote vote, BallotFacts facts, DateTimeOffset now)
@@ -56,13 +56,13 @@ public static class CastingABallot
             return Decision.Reject(refused);
         }
 
-        var member = facts.Member!;
-        if (member.Ballot is not { } current)
+        var (unit, standing) = (facts.Unit!, facts.Standing!);
+        if (standing.Ballot is not { } current)
         {
             return Decision.Reject("renovation_vote.no_ballot", $"No ballot has been cast for unit {command.UnitId}, so there is none to withdraw.");
         }
 
-        return Decision.Accept(new BallotWithdrawn(vote.Id, command.UnitId, command.VoterId, member.MemberId, member.Area, current, now));
+        return Decision.Accept(new BallotWithdrawn(vote.Id, command.UnitId, command.VoterId, unit.MemberId, unit.MemberArea, current, now, unit.MemberUnits));
     }
 
     /// <summary>Why a ballot for this unit by this voter cannot be taken now, if it cannot.</summary>
@@ -89,7 +89,7 @@ public static class CastingABallot
             return new Rejection("renovation_vote.window_ended", $"Voting ended at {vote.ClosesAt:u}.");
         }
 
-        if (facts.Unit is not { } unit || facts.Member is null)
+        if (facts.Unit is not { } unit || facts.Standing is null)
         {
             return new Rejection("renovation_vote.unknown_unit", $"Unit '{unitId}' is not on this compound's roll.");
         }

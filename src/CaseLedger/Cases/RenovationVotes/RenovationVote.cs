@@ -91,7 +91,13 @@ public sealed record BallotCast(
     string MemberId,
     decimal MemberArea,
     BallotChoice? Replaces,
-    DateTimeOffset CastAt);
+    DateTimeOffset CastAt,
+    IReadOnlyList<string>? MemberUnits = null)
+{
+    /// <summary>Every unit the member's ballot stands for; ballots recorded before this was kept name only their unit.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Units => MemberUnits ?? [UnitId];
+}
 
 public sealed record BallotWithdrawn(
     Guid VoteId,
@@ -100,7 +106,13 @@ public sealed record BallotWithdrawn(
     string MemberId,
     decimal MemberArea,
     BallotChoice Withdrawn,
-    DateTimeOffset WithdrawnAt);
+    DateTimeOffset WithdrawnAt,
+    IReadOnlyList<string>? MemberUnits = null)
+{
+    /// <summary>Every unit the member's ballot stood for; withdrawals recorded before this was kept name only their unit.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Units => MemberUnits ?? [UnitId];
+}
 
 /// <summary>The vote was counted and decided under the rule the case was opened with.</summary>
 public sealed record RenovationVoteClosed(
@@ -126,26 +138,28 @@ public sealed record CommitteeDecisionRecorded(
 // ---- State ------------------------------------------------------------------------------------
 
 /// <summary>
-/// One unit of a vote's roll, written once when the vote opens: who may vote for it and which member
-/// it counts for. A ballot reads its unit's document, never the whole roll.
+/// One unit of a vote's roll, written once when the vote opens: who may vote for it, the voting
+/// member it counts for (with the member's whole area and all the member's units). A ballot reads its
+/// unit's document, never the whole roll.
 /// </summary>
-public sealed record VoteUnit(string Id, Guid VoteId, string UnitId, IReadOnlyList<string> Owners, string MemberId)
+public sealed record VoteUnit(string Id, Guid VoteId, string UnitId, IReadOnlyList<string> Owners, string MemberId, decimal MemberArea,
+    IReadOnlyList<string> MemberUnits)
 {
-    /// <summary>The id of the unit's member's document, stored with the unit so both are read in one query.</summary>
-    public string MemberDocumentId => VoteMember.IdFor(VoteId, MemberId);
-
     public static string IdFor(Guid voteId, string unitId) => $"{voteId:N}/{unitId}";
 }
 
-/// <summary>A voting member (one owner, or co-owners, counted once however many units they hold) and their standing ballot.</summary>
-public sealed record VoteMember(string Id, Guid VoteId, string MemberId, decimal Area, BallotChoice? Ballot)
+/// <summary>
+/// The standing ballot of a unit's voting member, kept under each of the member's units, so a ballot
+/// finds it by the unit it names, in the same round trip as the unit and the vote.
+/// </summary>
+public sealed record MemberBallot(string Id, Guid VoteId, string UnitId, string MemberId, BallotChoice? Ballot)
 {
-    public static string IdFor(Guid voteId, string memberId) => $"{voteId:N}/{memberId}";
+    public static string IdFor(Guid voteId, string unitId) => $"{voteId:N}/{unitId}";
 }
 
 /// <summary>
 /// The write-side state of a vote, kept as a small inline snapshot: its rule, route, window, status
-/// and running count. The roll lives in <see cref="VoteUnit"/> and <see cref="VoteMember"/> documents,
+/// and running count. The roll lives in <see cref="VoteUnit"/> and <see cref="MemberBallot"/> documents,
 /// so a ballot rewrites only what it changes.
 /// </summary>
 public sealed record RenovationVote : ICaseState
@@ -203,21 +217,24 @@ public static class RenovationVoteProjection
         }
 
         var memberOf = Membership.Group(e.Roll);
+        var members = e.Roll.GroupBy(u => memberOf[u.UnitId])
+            .ToDictionary(m => m.Key, m => (Area: m.Sum(u => u.Area), Units: (IReadOnlyList<string>)m.Select(u => u.UnitId).ToList()));
         foreach (var unit in e.Roll)
         {
-            yield return new VoteUnit(VoteUnit.IdFor(e.VoteId, unit.UnitId), e.VoteId, unit.UnitId, unit.Owners.ToList(), memberOf[unit.UnitId]);
+            var member = memberOf[unit.UnitId];
+            yield return new VoteUnit(VoteUnit.IdFor(e.VoteId, unit.UnitId), e.VoteId, unit.UnitId, unit.Owners.ToList(), member,
+                members[member].Area, members[member].Units);
         }
     }
 
-    /// <summary>The member documents: every member when the vote opens, then a member's standing ballot after each ballot.</summary>
-    public static IEnumerable<VoteMember> MemberDocuments(object @event) => @event switch
+    /// <summary>The members' standing ballots, under each of their units: none when the vote opens, then after each ballot.</summary>
+    public static IEnumerable<MemberBallot> BallotDocuments(object @event) => @event switch
     {
         RenovationVoteOpened e => Membership.Group(e.Roll) is var memberOf
-            ? e.Roll.GroupBy(u => memberOf[u.UnitId])
-                .Select(m => new VoteMember(VoteMember.IdFor(e.VoteId, m.Key), e.VoteId, m.Key, m.Sum(u => u.Area), null))
+            ? e.Roll.Select(u => new MemberBallot(MemberBallot.IdFor(e.VoteId, u.UnitId), e.VoteId, u.UnitId, memberOf[u.UnitId], null))
             : [],
-        BallotCast e => [new VoteMember(VoteMember.IdFor(e.VoteId, e.MemberId), e.VoteId, e.MemberId, e.MemberArea, e.Choice)],
-        BallotWithdrawn e => [new VoteMember(VoteMember.IdFor(e.VoteId, e.MemberId), e.VoteId, e.MemberId, e.MemberArea, null)],
+        BallotCast e => e.Units.Select(u => new MemberBallot(MemberBallot.IdFor(e.VoteId, u), e.VoteId, u, e.MemberId, e.Choice)),
+        BallotWithdrawn e => e.Units.Select(u => new MemberBallot(MemberBallot.IdFor(e.VoteId, u), e.VoteId, u, e.MemberId, null)),
         _ => [],
     };
 }

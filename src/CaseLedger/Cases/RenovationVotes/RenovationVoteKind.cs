@@ -33,18 +33,20 @@ public sealed class RenovationVoteKind : CaseKind<RenovationVote>
             .FilteredBy("compoundId", t => t.CompoundId)
             .Indexed(t => t.CompoundId);
         Writes<VoteUnit>(RenovationVoteProjection.UnitDocuments, u => u.Id);
-        Writes<VoteMember>(RenovationVoteProjection.MemberDocuments, m => m.Id);
+        Writes<MemberBallot>(RenovationVoteProjection.BallotDocuments, b => b.Id);
 
         Opens<OpenVote>("Open a vote: the compound, the proposed spend, the roll of units and the voting window; the route is decided at once")
             .Decides((command, context) => OpeningAVote.Decide(command, context.CaseId, context.Acting.Channel, context.Now,
                 context.Rules.TryInForce<RenovationVoteRules>(RuleId, context.Now)))
             .Replays<RenovationVoteOpened>(e => new OpenVote(e.CompoundId, e.CompoundName, e.Proposal, e.Roll, e.OpensAt, e.ClosesAt), e => e.OpenedAt);
         On<CastBallot>("ballots", "Cast or change a ballot for a unit; the last ballot of an owner counts")
-            .ReadsDocument<VoteUnit, VoteMember>((command, context) => BallotFacts.UnitId(context.CaseId, command.UnitId), u => u.MemberDocumentId)
+            .ReadsDocument<VoteUnit>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
+            .ReadsDocument<MemberBallot>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
             .Decides((command, vote, context) => CastingABallot.Decide(command, vote, Ballot(context), context.Now))
             .Replays<BallotCast>(e => new CastBallot(e.UnitId, e.VoterId, e.Choice), e => e.CastAt);
         On<WithdrawBallot>("ballots/withdrawals", "Take a ballot back before the vote closes")
-            .ReadsDocument<VoteUnit, VoteMember>((command, context) => BallotFacts.UnitId(context.CaseId, command.UnitId), u => u.MemberDocumentId)
+            .ReadsDocument<VoteUnit>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
+            .ReadsDocument<MemberBallot>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
             .Decides((command, vote, context) => CastingABallot.Decide(command, vote, Ballot(context), context.Now))
             .Replays<BallotWithdrawn>(e => new WithdrawBallot(e.UnitId, e.VoterId), e => e.WithdrawnAt);
         On<CloseVote>("close", "Close the vote at or after the end of its window, and count it under the rule it was opened with")
@@ -58,7 +60,7 @@ public sealed class RenovationVoteKind : CaseKind<RenovationVote>
         ScenarioHook("unit-of-voter", UnitOfVoter);
     }
 
-    private static BallotFacts Ballot(CommandContext context) => new(context.Fact<VoteUnit>(), context.Fact<VoteMember>());
+    private static BallotFacts Ballot(CommandContext context) => new(context.Fact<VoteUnit>(), context.Fact<MemberBallot>());
 
     private static string? UnitOfVoter(JsonObject ballot, IReadOnlyList<JsonObject> history)
     {
