@@ -72,8 +72,8 @@ public sealed class ScenarioRunner
     /// The rule book a scenario is decided under and the time of its first step: a named version
     /// (proposed ones too) is in force throughout; with a date, the version in force that day decides,
     /// and the first step happens on that day. A date before the rule's first version is allowed: the
-    /// case's decisions then find no version in force, and the kind says what that means (co-funding
-    /// refuses the registration, clause co-funding.rule-in-force).
+    /// case's decisions then find no version in force, and the kind says what that means (a scenario
+    /// can show that a case opened before a programme started is refused).
     /// </summary>
     public (RuleBook Rules, DateTimeOffset Start) RulesFor(Scenario scenario)
     {

@@ -11,6 +11,7 @@ public sealed record CompleteProject(string AcceptanceReference);
 /// <summary>Record the audited final cost; a second audit revises it (and adjusts a decided grant).</summary>
 public sealed record AuditFinalCost(decimal AuditedCost, string AuditReference);
 
+/// <summary>The works and their cost: start, completion acceptance, and the audits of the final cost.</summary>
 public static class AdvancingAProject
 {
     public static Decision Decide(StartProject command, CoFundingProject project, DateTimeOffset now)

@@ -8,6 +8,7 @@ public sealed record DecideAward;
 /// <summary>Pay what is due, or record the recovery of what was overpaid after a claw-back.</summary>
 public sealed record SettleGrant(string PaymentReference);
 
+/// <summary>The grant: deciding it once on the audited cost, and settling what is due.</summary>
 public static class AwardingTheGrant
 {
     /// <summary>

@@ -14,6 +14,7 @@ public sealed record RegisterProject(
     IReadOnlyList<Funding> Funding,
     Guid? RenovationVoteId = null);
 
+/// <summary>Registering a project: the compound's eligibility and the vote behind a maintenance-fund spend.</summary>
 public static class RegisteringAProject
 {
     /// <summary>
