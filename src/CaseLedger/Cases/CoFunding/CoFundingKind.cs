@@ -18,6 +18,7 @@ public sealed class CoFundingKind : CaseKind<CoFundingProject>
         : base(KindName, "co-funding-projects", CoFundingRules.RuleId, CoFundingProjectProjection.Evolve)
     {
         Title = "City and district co-fund a compound's renovation: a share of the audited cost, once the works are accepted";
+        Label = "Co-funding award";
 
         Event<ProjectRegistered>("co_funding.project_registered.v1", e => new(
             $"Project registered for {e.Compound.Name} (built {e.Compound.YearBuilt}): {e.Description}, estimate {Eligibility.Yuan(e.EstimatedCost)}; " +
