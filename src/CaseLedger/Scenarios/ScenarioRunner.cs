@@ -71,7 +71,9 @@ public sealed class ScenarioRunner
     /// <summary>
     /// The rule book a scenario is decided under and the time of its first step: a named version
     /// (proposed ones too) is in force throughout; with a date, the version in force that day decides,
-    /// and the first step happens on that day.
+    /// and the first step happens on that day. A date before the rule's first version is allowed: the
+    /// case's decisions then find no version in force, and the kind says what that means (a scenario
+    /// can show that a case opened before a programme started is refused).
     /// </summary>
     public (RuleBook Rules, DateTimeOffset Start) RulesFor(Scenario scenario)
     {
@@ -97,7 +99,11 @@ public sealed class ScenarioRunner
 
         if (scenario.RuleDate is { } date)
         {
-            Lookup(scenario, () => Rules.InForce(ruleId, date));
+            if (!Rules.All.Any(v => v.Id == ruleId))
+            {
+                throw new ScenarioFormatException(scenario.File, scenario.Line, $"No rule '{ruleId}' is defined.");
+            }
+
             var local = start.Value.ToOffset(Rules.UtcOffset);
             return (Rules, new DateTimeOffset(date.ToDateTime(TimeOnly.FromTimeSpan(local.TimeOfDay)), Rules.UtcOffset));
         }

@@ -1,19 +1,17 @@
 using CaseLedger.Core;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.CoFunding;
 
-public sealed record StartProject(Guid ProjectId, long? ExpectedVersion = null);
+/// <summary>Record that the works started.</summary>
+public sealed record StartProject;
 
 /// <summary>Record completion acceptance of the works.</summary>
-public sealed record CompleteProject(Guid ProjectId, string AcceptanceReference, long? ExpectedVersion = null);
+public sealed record CompleteProject(string AcceptanceReference);
 
 /// <summary>Record the audited final cost; a second audit revises it (and adjusts a decided grant).</summary>
-public sealed record AuditFinalCost(Guid ProjectId, decimal AuditedCost, string AuditReference, long? ExpectedVersion = null);
+public sealed record AuditFinalCost(decimal AuditedCost, string AuditReference);
 
-[WolverineHandler]
+/// <summary>The works and their cost: start, completion acceptance, and the audits of the final cost.</summary>
 public static class AdvancingAProject
 {
     public static Decision Decide(StartProject command, CoFundingProject project, DateTimeOffset now)
@@ -44,45 +42,40 @@ public static class AdvancingAProject
 
     /// <summary>
     /// The first audit fixes the final cost. A later one revises it; when the grant was already decided,
-    /// the revision also adjusts it (top-up or claw-back) as a new event, never an edit.
+    /// the revision also adjusts it (top-up or claw-back) as a new event, never an edit. An adjustment is
+    /// worked out under the rule version the project was registered with (a what-if replay registers
+    /// it under a proposed one). Every clause evaluated comes with the decision, a refusal's included.
     /// </summary>
-    public static Decision Decide(AuditFinalCost command, CoFundingProject project, DateTimeOffset now) =>
-        Judge(command, project, now).Decision;
-
-    /// <summary>
-    /// The audit decision with every clause it evaluated. An adjustment is worked out under the rule
-    /// version the project carries (a what-if replay hands in a project carrying a proposed one).
-    /// </summary>
-    public static Ruling Judge(AuditFinalCost command, CoFundingProject project, DateTimeOffset now)
+    public static Decision Decide(AuditFinalCost command, CoFundingProject project, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(project);
         if (command.AuditedCost <= 0 || decimal.Round(command.AuditedCost, 2) != command.AuditedCost)
         {
-            return Ruling.Of(Decision.Reject("co_funding.audited_cost_invalid", "The audited cost is a positive amount in yuan with at most two decimals.", RejectionKind.Invalid));
+            return Decision.Reject("co_funding.audited_cost_invalid", "The audited cost is a positive amount in yuan with at most two decimals.", RejectionKind.Invalid);
         }
 
         if (string.IsNullOrWhiteSpace(command.AuditReference))
         {
-            return Ruling.Of(Decision.Reject("co_funding.audit_reference_missing", "Give the audit report's reference.", RejectionKind.Invalid));
+            return Decision.Reject("co_funding.audit_reference_missing", "Give the audit report's reference.", RejectionKind.Invalid);
         }
 
         var completed = Eligibility.OfCompletion(project.AcceptanceReference);
         if (project.Stage is ProjectStage.Registered or ProjectStage.Started)
         {
-            return new(Decision.Reject("co_funding.not_completed", "The final cost is audited after completion acceptance."), [completed]);
+            return Decision.Reject("co_funding.not_completed", "The final cost is audited after completion acceptance.").WithClauses([completed]);
         }
 
         if (project.AuditedCost == command.AuditedCost)
         {
-            return new(Decision.Reject("co_funding.audit_unchanged", $"The audited cost is already {Eligibility.Yuan(command.AuditedCost)}."), [completed]);
+            return Decision.Reject("co_funding.audit_unchanged", $"The audited cost is already {Eligibility.Yuan(command.AuditedCost)}.").WithClauses([completed]);
         }
 
         var revision = project.AuditRevisions + 1;
         var reference = command.AuditReference.Trim();
         if (project.Grant is not { } previous)
         {
-            return new(Decision.Accept(new FinalCostAudited(project.Id, command.AuditedCost, reference, revision, now, [completed])), [completed]);
+            return Decision.Accept(new FinalCostAudited(project.Id, command.AuditedCost, reference, revision, now, [completed]));
         }
 
         var grant = Eligibility.GrantOn(command.AuditedCost, project.Rules);
@@ -91,24 +84,11 @@ public static class AdvancingAProject
         if (!adjustment.Met)
         {
             // The revision does not move the rounded grant: the new cost is recorded, nothing is adjusted.
-            return new(Decision.Accept(audited), [completed, adjustment]);
+            return Decision.Accept(audited);
         }
 
         var computation = Eligibility.OfGrant(command.AuditedCost, grant, project.Rules);
-        return new(Decision.Accept(audited, new AwardAdjusted(project.Id, project.AuditedCost.Value, command.AuditedCost, previous, grant,
-                grant.Minus(previous), reference, project.Rule, now, computation)),
-            [completed, adjustment, .. computation]);
+        return Decision.Accept(audited, new AwardAdjusted(project.Id, project.AuditedCost.Value, command.AuditedCost, previous, grant,
+            grant.Minus(previous), reference, project.Rule, now, computation));
     }
-
-    public static Task<CommandOutcome> Handle(StartProject command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            project => Decide(command, project, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(CompleteProject command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            project => Decide(command, project, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(AuditFinalCost command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            project => Decide(command, project, clock.GetUtcNow()), ct);
 }

@@ -1,44 +1,29 @@
 using CaseLedger.Core;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.CoFunding;
 
 /// <summary>Decide the grant on the audited cost.</summary>
-public sealed record DecideAward(Guid ProjectId, long? ExpectedVersion = null);
+public sealed record DecideAward;
 
 /// <summary>Pay what is due, or record the recovery of what was overpaid after a claw-back.</summary>
-public sealed record SettleGrant(Guid ProjectId, string PaymentReference, long? ExpectedVersion = null);
+public sealed record SettleGrant(string PaymentReference);
 
-[WolverineHandler]
+/// <summary>The grant: deciding it once on the audited cost, and settling what is due.</summary>
 public static class AwardingTheGrant
 {
-    /// <summary>Decides under the rule version the project was registered with.</summary>
-    public static Decision Decide(DecideAward command, CoFundingProject project, DateTimeOffset now) =>
-        Decide(command, project, now, project.Rules);
-
-    /// <summary>Decides under the given rule version (what-if replays pass a proposed one).</summary>
-    public static Decision Decide(DecideAward command, CoFundingProject project, DateTimeOffset now, CoFundingRules rules) =>
-        Judge(command, project, now, rules).Decision;
-
-    /// <summary>The award decision under the project's rule version, with every clause it evaluated.</summary>
-    public static Ruling Judge(DecideAward command, CoFundingProject project, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(project);
-        return Judge(command, project, now, project.Rules);
-    }
-
-    /// <summary>The award decision under the given rule version, with every clause it evaluated, refusals included.</summary>
-    public static Ruling Judge(DecideAward command, CoFundingProject project, DateTimeOffset now, CoFundingRules rules)
+    /// <summary>
+    /// Decides the grant under the rule version the project was registered with (a what-if replay
+    /// registers it under a proposed one). A refusal carries the clauses that refused it.
+    /// </summary>
+    public static Decision Decide(DecideAward command, CoFundingProject project, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(project);
-        ArgumentNullException.ThrowIfNull(rules);
+        var rules = project.Rules;
         var oneAward = Eligibility.OfOneAward(project.Grant);
         if (!oneAward.Met)
         {
-            return new(Decision.Reject("co_funding.already_awarded", "The grant has been decided; a revised audit adjusts it."), [oneAward]);
+            return Decision.Reject("co_funding.already_awarded", "The grant has been decided; a revised audit adjusts it.").WithClauses([oneAward]);
         }
 
         var criteria = Eligibility.OfCompound(project.Compound, rules)
@@ -52,15 +37,14 @@ public static class AwardingTheGrant
             var kind = unmet.Any(c => c.Clause is Eligibility.BuiltYearsClause or Eligibility.MaintenanceFundClause or Eligibility.VoteClause)
                 ? "co_funding.ineligible"
                 : "co_funding.not_ready";
-            return new(Decision.Reject(kind, "No grant: " + string.Join("; ", unmet.Select(c => $"{c.Requirement} ({c.Detail})")) + "."),
-                [oneAward, .. criteria]);
+            return Decision.Reject(kind, "No grant: " + string.Join("; ", unmet.Select(c => $"{c.Requirement} ({c.Detail})")) + ".")
+                .WithClauses([oneAward, .. criteria]);
         }
 
         var cost = project.AuditedCost!.Value;
         var grant = Eligibility.GrantOn(cost, rules);
         var computation = Eligibility.OfGrant(cost, grant, rules);
-        return new(Decision.Accept(new AwardDecided(project.Id, cost, rules.Rate, grant, criteria, rules.Rule, now, [oneAward, .. computation])),
-            [oneAward, .. criteria, .. computation]);
+        return Decision.Accept(new AwardDecided(project.Id, cost, rules.Rate, grant, criteria, rules.Rule, now, [oneAward, .. computation]));
     }
 
     public static Decision Decide(SettleGrant command, CoFundingProject project, DateTimeOffset now)
@@ -82,12 +66,4 @@ public static class AwardingTheGrant
             ? Decision.Reject("co_funding.nothing_due", "The grant is settled: nothing is due either way.")
             : Decision.Accept(new GrantSettled(project.Id, due, command.PaymentReference.Trim(), now));
     }
-
-    public static Task<CommandOutcome> Handle(DecideAward command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            project => Decide(command, project, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(SettleGrant command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<CoFundingProject>(session, command.ProjectId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            project => Decide(command, project, clock.GetUtcNow()), ct);
 }

@@ -12,6 +12,15 @@ public sealed record GrantAdjustment(decimal PreviousAuditedCost, decimal Audite
 /// </summary>
 public sealed record CoFundingEligibility
 {
+    /// <summary>The <see cref="Outcome"/> of a project with a grant decided.</summary>
+    public const string Awarded = "Awarded";
+
+    /// <summary>The <see cref="Outcome"/> of a project whose compound qualifies, with no grant decided (yet).</summary>
+    public const string NotAwarded = "NotAwarded";
+
+    /// <summary>The <see cref="Outcome"/> of a project whose compound does not qualify.</summary>
+    public const string Ineligible = "Ineligible";
+
     public Guid Id { get; init; }
 
     public required Compound Compound { get; init; }
@@ -65,6 +74,19 @@ public sealed record CoFundingEligibility
     public DateTimeOffset? AwardedAt { get; init; }
 
     public long Version { get; init; }
+
+    /// <summary>
+    /// Where the project stands in one word: <see cref="Awarded"/> once a grant is decided, else
+    /// <see cref="NotAwarded"/> for a compound that qualifies and <see cref="Ineligible"/> for one that
+    /// does not. What-if replays compare this.
+    /// </summary>
+    public string Outcome => Grant is not null ? Awarded : Eligible ? NotAwarded : Ineligible;
+
+    /// <summary>How many times a revised audit has adjusted the grant.</summary>
+    public int AdjustmentCount => Adjustments.Count;
+
+    /// <summary>The latest adjustment of the grant, if any.</summary>
+    public GrantAdjustment? LastAdjustment => Adjustments.Count > 0 ? Adjustments[^1] : null;
 }
 
 /// <summary>Folds a project's events into its <see cref="CoFundingEligibility"/>.</summary>

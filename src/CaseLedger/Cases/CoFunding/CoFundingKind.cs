@@ -1,78 +1,107 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using CaseLedger.Core;
-using CaseLedger.Rules;
-using JasperFx.Events.Projections;
 using Marten;
 
 namespace CaseLedger.Cases.CoFunding;
 
-/// <summary>Registers the co-funding award: its event names, its snapshot and its read model.</summary>
-public sealed class CoFundingKind : CaseKind
+/// <summary>
+/// The co-funding award, declared once: its events under stable names, its state and read model, its
+/// commands with their pure decisions (registration reads the referenced renovation vote), and the
+/// district's summary across its projects.
+/// </summary>
+public sealed class CoFundingKind : CaseKind<CoFundingProject>
 {
     public const string KindName = "co-funding-award";
 
-    /// <summary>Stable, versioned names under which the events are stored.</summary>
-    public static readonly IReadOnlyDictionary<Type, string> EventNames = new Dictionary<Type, string>
+    public CoFundingKind()
+        : base(KindName, "co-funding-projects", CoFundingRules.RuleId, CoFundingProjectProjection.Evolve)
     {
-        [typeof(ProjectRegistered)] = "co_funding.project_registered.v1",
-        [typeof(ProjectStarted)] = "co_funding.project_started.v1",
-        [typeof(ProjectCompleted)] = "co_funding.project_completed.v1",
-        [typeof(FinalCostAudited)] = "co_funding.final_cost_audited.v1",
-        [typeof(AwardDecided)] = "co_funding.award_decided.v1",
-        [typeof(AwardAdjusted)] = "co_funding.award_adjusted.v1",
-        [typeof(GrantSettled)] = "co_funding.grant_settled.v1",
-    };
+        Title = "City and district co-fund a compound's renovation: a share of the audited cost, once the works are accepted";
+        Label = "Co-funding award";
 
-    public override string Name => KindName;
-
-    public override Type StateType => typeof(CoFundingProject);
-
-    public override IEnumerable<Type> EventTypes => EventNames.Keys;
-
-    public override EventDescription? Describe(object data) => data switch
-    {
-        ProjectRegistered e => new($"Project registered for {e.Compound.Name} (built {e.Compound.YearBuilt}): {e.Description}, estimate {Eligibility.Yuan(e.EstimatedCost)}; " +
-            (e.Eligible ? "eligible" : "not eligible: " + string.Join("; ", e.Eligibility.Where(c => !c.Met).Select(c => $"{c.Requirement} ({c.Detail})"))), IsDecision: true),
-        ProjectStarted => new("Works started"),
-        ProjectCompleted e => new($"Completion accepted ({e.AcceptanceReference})"),
-        FinalCostAudited e => new($"Final cost audited at {Eligibility.Yuan(e.AuditedCost)} ({e.AuditReference}, revision {e.Revision})"),
-        AwardDecided e => new(string.Create(CultureInfo.InvariantCulture,
-            $"Grant decided: {Eligibility.Yuan(e.Grant.Total)} = {e.Rate:0.##%} of the audited {Eligibility.Yuan(e.AuditedCost)}; city {Eligibility.Yuan(e.Grant.City)}, district {Eligibility.Yuan(e.Grant.District)}"), IsDecision: true),
-        AwardAdjusted e => new($"Grant {(e.Difference.Total >= 0 ? "topped up" : "clawed back")} by {Eligibility.Yuan(Math.Abs(e.Difference.Total))} after audit {e.AuditReference}: now {Eligibility.Yuan(e.Grant.Total)}", IsDecision: true),
-        GrantSettled e => new(e.Amount.Total >= 0
+        Event<ProjectRegistered>("co_funding.project_registered.v1", e => new(
+            $"Project registered for {e.Compound.Name} (built {e.Compound.YearBuilt}): {e.Description}, estimate {Eligibility.Yuan(e.EstimatedCost)}; " +
+            (e.Eligible ? "eligible" : "not eligible: " + string.Join("; ", e.Eligibility.Where(c => !c.Met).Select(c => $"{c.Requirement} ({c.Detail})"))),
+            IsDecision: true));
+        Event<ProjectStarted>("co_funding.project_started.v1", _ => new("Works started"));
+        Event<ProjectCompleted>("co_funding.project_completed.v1", e => new($"Completion accepted ({e.AcceptanceReference})"));
+        Event<FinalCostAudited>("co_funding.final_cost_audited.v1",
+            e => new($"Final cost audited at {Eligibility.Yuan(e.AuditedCost)} ({e.AuditReference}, revision {e.Revision})"));
+        Event<AwardDecided>("co_funding.award_decided.v1", e => new(string.Create(CultureInfo.InvariantCulture,
+            $"Grant decided: {Eligibility.Yuan(e.Grant.Total)} = {e.Rate:0.##%} of the audited {Eligibility.Yuan(e.AuditedCost)}; " +
+            $"city {Eligibility.Yuan(e.Grant.City)}, district {Eligibility.Yuan(e.Grant.District)}"), IsDecision: true));
+        Event<AwardAdjusted>("co_funding.award_adjusted.v1", e => new(
+            $"Grant {(e.Difference.Total >= 0 ? "topped up" : "clawed back")} by {Eligibility.Yuan(Math.Abs(e.Difference.Total))} " +
+            $"after audit {e.AuditReference}: now {Eligibility.Yuan(e.Grant.Total)}", IsDecision: true));
+        Event<GrantSettled>("co_funding.grant_settled.v1", e => new(e.Amount.Total >= 0
             ? $"Paid {Eligibility.Yuan(e.Amount.Total)} ({e.PaymentReference})"
-            : $"Recovered {Eligibility.Yuan(-e.Amount.Total)} ({e.PaymentReference})"),
-        _ => null,
-    };
+            : $"Recovered {Eligibility.Yuan(-e.Amount.Total)} ({e.PaymentReference})"));
 
-    public override Scenarios.IScenarioDriver? ScenarioDriver { get; } = new CoFundingScenarios();
+        View<CoFundingEligibility>(CoFundingEligibilityProjection.Evolve)
+            .NewestFirstBy(p => p.RegisteredAt);
 
-    public override IWhatIfReplay? WhatIf { get; } = new CoFundingWhatIf();
+        Opens<RegisterProject>("Register a compound's renovation project: the compound, the money and, when the maintenance fund pays, the owners' vote; eligibility is decided at once")
+            .Reads((command, _, reader, ct) => VoteReference.ReadAsync(command.RenovationVoteId, reader, ct))
+            .Decides((command, context) => RegisteringAProject.Decide(command, context.CaseId, context.Fact<VoteReference>(), context.Acting.Channel,
+                context.Now, context.Rules.TryInForce<CoFundingRules>(RuleId, context.Now)))
+            .Replays<ProjectRegistered>(e => new RegisterProject(e.Compound, e.Description, e.EstimatedCost, e.Funding, e.RenovationVoteId), e => e.RegisteredAt);
+        On<StartProject>("start", "Record that the works started")
+            .Decides((command, project, context) => AdvancingAProject.Decide(command, project, context.Now))
+            .Replays<ProjectStarted>(_ => new StartProject(), e => e.StartedAt);
+        On<CompleteProject>("completion", "Record completion acceptance of the works, with its reference")
+            .Decides((command, project, context) => AdvancingAProject.Decide(command, project, context.Now))
+            .Replays<ProjectCompleted>(e => new CompleteProject(e.AcceptanceReference), e => e.CompletedAt);
+        On<AuditFinalCost>("audits", "Record the audited final cost; a later audit revises it and adjusts a decided grant")
+            .Decides((command, project, context) => AdvancingAProject.Decide(command, project, context.Now))
+            .Replays<FinalCostAudited>(e => new AuditFinalCost(e.AuditedCost, e.AuditReference), e => e.AuditedAt);
+        On<DecideAward>("award", "Decide the grant on the audited cost, under the rule the project was registered with")
+            .Decides((command, project, context) => AwardingTheGrant.Decide(command, project, context.Now))
+            .Replays<AwardDecided>(_ => new DecideAward(), e => e.DecidedAt);
+        On<SettleGrant>("settlements", "Pay what is due, or record the recovery of what was overpaid after a claw-back")
+            .Decides((command, project, context) => AwardingTheGrant.Decide(command, project, context.Now))
+            .Replays<GrantSettled>(e => new SettleGrant(e.PaymentReference), e => e.SettledAt);
 
-    public override object? View(IEnumerable<object> events) => Fold.Events<CoFundingEligibility>(CoFundingEligibilityProjection.Evolve, events);
+        Query("co-funding-summary", "The district's co-funding across its projects: grants decided and paid, the other money beside them, the leverage",
+            async (session, _, ct) => CoFundingSummary.Of(session.TenantId, await session.Query<CoFundingEligibility>().ToListAsync(ct)));
 
-    public override void Configure(StoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var (type, name) in EventNames)
-        {
-            options.Events.MapEventType(type, name);
-        }
-
-        options.Projections.Add(new CaseProjection<CoFundingProject>(CoFundingProjectProjection.Evolve, EventNames.Keys), ProjectionLifecycle.Inline);
-        options.Projections.Add(new CaseProjection<CoFundingEligibility>(CoFundingEligibilityProjection.Evolve, EventNames.Keys), ProjectionLifecycle.Inline);
+        // Scenarios may leave out what the old scenario format worked out: the compound's id (from its
+        // name) and the estimate (the money listed).
+        ScenarioHook("compound-id-from-name", CompoundIdFromName);
+        ScenarioHook("estimate-from-funding", EstimateFromFunding);
     }
 
-    public override Task<int> SeedAsync(IDocumentStore store, RuleBook rules, string seedsRoot, CancellationToken ct) =>
-        CoFundingSeeds.LoadAsync(store, rules, Path.Combine(seedsRoot, "co-funding"), ct);
-}
-
-public static class CoFundingRegistration
-{
-    /// <summary>Adds the co-funding award case kind to a CaseLedger store.</summary>
-    public static CaseLedgerStoreOptions AddCoFundingAwards(this CaseLedgerStoreOptions ledger)
+    /// <summary>A compound written without an id gets one made from its name: <c>Old Mill Lane</c> is <c>old-mill-lane</c>.</summary>
+    private static string? CompoundIdFromName(JsonObject registration, IReadOnlyList<JsonObject> history)
     {
-        ArgumentNullException.ThrowIfNull(ledger);
-        return ledger.AddKind(new CoFundingKind());
+        if (registration["compound"] is not JsonObject compound || compound["id"] is not null)
+        {
+            return null;
+        }
+
+        if (compound["name"]?.GetValue<string>() is not { Length: > 0 } name)
+        {
+            return "name the compound (name: ...) or give its id (id: ...)";
+        }
+
+        compound["id"] = string.Join('-', name.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return null;
+    }
+
+    /// <summary>A registration written without an estimate estimates the cost at the money it lists.</summary>
+    private static string? EstimateFromFunding(JsonObject registration, IReadOnlyList<JsonObject> history)
+    {
+        if (registration["estimatedCost"] is not null)
+        {
+            return null;
+        }
+
+        if (registration["funding"] is not JsonArray { Count: > 0 } funding)
+        {
+            return "give the estimate (estimate: ...) or list the funding it is made of (funding: ...)";
+        }
+
+        registration["estimatedCost"] = funding.OfType<JsonObject>().Sum(f => f["amount"]!.GetValue<decimal>());
+        return null;
     }
 }

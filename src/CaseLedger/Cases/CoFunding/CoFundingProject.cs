@@ -56,13 +56,16 @@ public sealed record ProjectRegistered(
     IReadOnlyList<CriterionResult> Eligibility,
     CoFundingRules Rules,
     Channel Channel,
-    DateTimeOffset RegisteredAt) : IOpensCase
+    DateTimeOffset RegisteredAt) : IOpensCase, IRecordsClauses
 {
     [JsonIgnore]
     public RuleRef Rule => Rules.Rule;
 
     [JsonIgnore]
     DateTimeOffset IOpensCase.OpenedAt => RegisteredAt;
+
+    [JsonIgnore]
+    public IEnumerable<CriterionResult> Clauses => Eligibility;
 }
 
 public sealed record ProjectStarted(Guid ProjectId, DateTimeOffset StartedAt);
@@ -81,7 +84,11 @@ public sealed record FinalCostAudited(
     string AuditReference,
     int Revision,
     DateTimeOffset AuditedAt,
-    IReadOnlyList<CriterionResult>? Criteria = null);
+    IReadOnlyList<CriterionResult>? Criteria = null) : IRecordsClauses
+{
+    [JsonIgnore]
+    public IEnumerable<CriterionResult> Clauses => Criteria ?? [];
+}
 
 /// <summary>
 /// The grant was decided on the audited cost. One per project; later changes are adjustments.
@@ -97,7 +104,11 @@ public sealed record AwardDecided(
     IReadOnlyList<CriterionResult> Criteria,
     RuleRef Rule,
     DateTimeOffset DecidedAt,
-    IReadOnlyList<CriterionResult>? AwardTerms = null);
+    IReadOnlyList<CriterionResult>? AwardTerms = null) : IRecordsClauses
+{
+    [JsonIgnore]
+    public IEnumerable<CriterionResult> Clauses => Criteria.Concat(AwardTerms ?? []);
+}
 
 /// <summary>
 /// A revised audit changed the grant: a top-up (positive) or a claw-back (negative).
@@ -113,7 +124,11 @@ public sealed record AwardAdjusted(
     string AuditReference,
     RuleRef Rule,
     DateTimeOffset AdjustedAt,
-    IReadOnlyList<CriterionResult>? Criteria = null);
+    IReadOnlyList<CriterionResult>? Criteria = null) : IRecordsClauses
+{
+    [JsonIgnore]
+    public IEnumerable<CriterionResult> Clauses => Criteria ?? [];
+}
 
 /// <summary>Money paid out (positive) or recovered after a claw-back (negative), settling the balance.</summary>
 public sealed record GrantSettled(Guid ProjectId, Grant Amount, string PaymentReference, DateTimeOffset SettledAt);

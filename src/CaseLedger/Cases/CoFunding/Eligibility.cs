@@ -6,7 +6,7 @@ namespace CaseLedger.Cases.CoFunding;
 
 /// <summary>
 /// What a co-funding decision knows of the renovation vote a project references, read from the vote's
-/// <see cref="VoteTally"/> by the handler and passed in, so the decision itself stays pure.
+/// <see cref="VoteTally"/> by the pipeline before deciding (a declared fact), so the decision itself stays pure.
 /// </summary>
 public sealed record VoteReference(Guid VoteId, string CompoundId, VotingRoute Route, VoteStatus Status, VoteOutcome? Outcome, decimal? ApprovedAmount = null)
 {
@@ -14,6 +14,13 @@ public sealed record VoteReference(Guid VoteId, string CompoundId, VotingRoute R
     {
         ArgumentNullException.ThrowIfNull(tally);
         return new VoteReference(tally.Id, tally.CompoundId, tally.Route, tally.Status, tally.FinalOutcome, tally.Proposal.Amount);
+    }
+
+    /// <summary>The referenced vote as its read model stands now; null when none is referenced or none exists under that id.</summary>
+    public static async Task<VoteReference?> ReadAsync(Guid? voteId, IFactReader reader, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return voteId is { } id && await reader.LoadAsync<VoteTally>(id, ct) is { } tally ? From(tally) : null;
     }
 }
 
@@ -30,21 +37,6 @@ public static class Eligibility
     public const string GrantRoundingClause = "co-funding.grant.rounding";
     public const string SplitRoundingClause = "co-funding.split.rounding";
     public const string AdjustmentClause = "co-funding.adjustment";
-
-    /// <summary>Every clause of the rule with what it asks, for scenario coverage and documentation.</summary>
-    public static IReadOnlyList<(string Clause, string Requirement)> All { get; } =
-    [
-        (RuleInForceClause, "a version of the co-funding rule is in force on the day the project is registered"),
-        (BuiltYearsClause, "the compound was built in the rule's years (2000-2015 inclusive)"),
-        (MaintenanceFundClause, "the compound has collected a special maintenance fund"),
-        (VoteClause, "a project spending the maintenance fund references a passed renovation vote of its compound (or a committee approval on the simplified route) covering the amount"),
-        (CompletedClause, "the works passed completion acceptance (before the final cost is audited and the grant decided)"),
-        (AuditedClause, "the grant is computed on the audited final cost, not the estimate"),
-        (OneAwardClause, "one award per project: a later audit adjusts it, never a second award"),
-        (GrantRoundingClause, "the grant is the rule's rate (30%) of the audited cost; when that falls between two fen it is rounded to the fen, half away from zero (met: rounding applied; not met: a whole number of fen)"),
-        (SplitRoundingClause, "the city pays its share of the grant (half by default), rounded the same way when it falls between two fen, and the district the rest, so the parts add up exactly (met: rounding applied; not met: a whole number of fen)"),
-        (AdjustmentClause, "a revised audit after the award that moves the grant is settled by an adjustment (top-up or claw-back), never an edit"),
-    ];
 
     /// <summary>Whether the compound qualifies: the years it was built in and its maintenance fund.</summary>
     public static IReadOnlyList<CriterionResult> OfCompound(Compound compound, CoFundingRules rules)
@@ -221,13 +213,4 @@ public static class Eligibility
     internal static string Yuan(decimal amount) => amount.ToString("#,0.00 'yuan'", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>
-/// A decision together with every clause it evaluated, including those of a refusal (which appends
-/// nothing and so records nothing), for scenario runs and what-if replays.
-/// </summary>
-public sealed record Ruling(Decision Decision, IReadOnlyList<CriterionResult> Clauses)
-{
-    public static Ruling Of(Decision decision) => new(decision, []);
 }

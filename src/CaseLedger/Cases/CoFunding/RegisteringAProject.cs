@@ -1,44 +1,41 @@
-using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
-using CaseLedger.Rules;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.CoFunding;
 
-/// <summary>Register a renovation project of a compound for co-funding.</summary>
+/// <summary>
+/// Register a renovation project of a compound for co-funding. <paramref name="RenovationVoteId"/>
+/// names the owners' renovation vote that approved spending the maintenance fund; a project paid
+/// from other money references none.
+/// </summary>
 public sealed record RegisterProject(
-    Guid ProjectId,
     Compound Compound,
     string Description,
     decimal EstimatedCost,
     IReadOnlyList<Funding> Funding,
-    Guid? RenovationVoteId);
+    Guid? RenovationVoteId = null);
 
-[WolverineHandler]
+/// <summary>Registering a project: the compound's eligibility and the vote behind a maintenance-fund spend.</summary>
 public static class RegisteringAProject
 {
     /// <summary>
-    /// Records the project with the compound's eligibility under the rule in force. A compound that
-    /// does not qualify is still registered, with the reasons; a missing or failed vote is refused.
+    /// Records the project with the compound's eligibility under the rule version given (the one in
+    /// force on the day of registration; what-if replays pass a proposed one). A compound that does
+    /// not qualify is still registered, with the reasons; a missing or failed vote is refused. Every
+    /// clause evaluated comes with the decision, a refusal's included.
     /// </summary>
-    public static Decision Decide(RegisterProject command, VoteReference? vote, Channel channel, DateTimeOffset now, CoFundingRules? rules) =>
-        Judge(command, vote, channel, now, rules).Decision;
-
-    /// <summary>The registration decision with every clause it evaluated, refusals included.</summary>
-    public static Ruling Judge(RegisterProject command, VoteReference? vote, Channel channel, DateTimeOffset now, CoFundingRules? rules)
+    public static Decision Decide(RegisterProject command, Guid projectId, VoteReference? vote, Channel channel, DateTimeOffset now, CoFundingRules? rules)
     {
         ArgumentNullException.ThrowIfNull(command);
         var inForce = Eligibility.OfRuleInForce(rules, now);
         if (rules is null)
         {
-            return new(Decision.Reject("co_funding.no_rule_in_force", $"No co-funding programme was in force on {now:yyyy-MM-dd}."), [inForce]);
+            return Decision.Reject("co_funding.no_rule_in_force", $"No co-funding programme was in force on {now:yyyy-MM-dd}.")
+                .WithClauses([inForce]);
         }
 
         if (Validate(command) is { } invalid)
         {
-            return new(Decision.Reject(invalid), [inForce]);
+            return Decision.Reject(invalid).WithClauses([inForce]);
         }
 
         var compound = command.Compound with { Id = command.Compound.Id.Trim(), Name = command.Compound.Name.Trim() };
@@ -46,20 +43,21 @@ public static class RegisteringAProject
         var fundSpend = command.Funding.Where(f => f.Source == FundingSource.MaintenanceFund).Sum(f => f.Amount);
         if (fundSpend > 0 && !compound.HasMaintenanceFund)
         {
-            return new(Decision.Reject("co_funding.no_fund_to_spend", "The compound has no maintenance fund, so no maintenance-fund money can be listed.", RejectionKind.Invalid),
-                [inForce, .. ofCompound]);
+            return Decision.Reject("co_funding.no_fund_to_spend", "The compound has no maintenance fund, so no maintenance-fund money can be listed.", RejectionKind.Invalid)
+                .WithClauses([inForce, .. ofCompound]);
         }
 
         var (voteResult, refused) = Eligibility.OfVote(compound.Id, fundSpend, command.RenovationVoteId, vote);
         var criteria = ofCompound.Append(voteResult).ToList();
         if (refused is not null)
         {
-            return new(Decision.Reject(refused), [inForce, .. criteria]);
+            return Decision.Reject(refused).WithClauses([inForce, .. criteria]);
         }
 
-        return new(Decision.Accept(new ProjectRegistered(command.ProjectId, compound,
-            command.Description.Trim(), command.EstimatedCost, command.Funding, command.RenovationVoteId,
-            criteria.TrueForAll(c => c.Met), criteria, rules, channel, now)), [inForce, .. criteria]);
+        return Decision.Accept(new ProjectRegistered(projectId, compound,
+                command.Description.Trim(), command.EstimatedCost, command.Funding, command.RenovationVoteId,
+                criteria.TrueForAll(c => c.Met), criteria, rules, channel, now))
+            .WithClauses([inForce, .. criteria]);
     }
 
     private static Rejection? Validate(RegisterProject command)
@@ -115,19 +113,5 @@ public static class RegisteringAProject
         }
 
         return null;
-    }
-
-    public static async Task<CommandOutcome> Handle(
-        RegisterProject command, IDocumentSession session, RuleBook rules, TimeProvider clock, Envelope envelope, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(session);
-        var now = clock.GetUtcNow();
-        var acting = Acting.FromEnvelope(envelope);
-        var vote = command.RenovationVoteId is { } voteId && await session.LoadAsync<VoteTally>(voteId, ct) is { } tally
-            ? VoteReference.From(tally)
-            : null;
-        return await CaseCommands.StartAsync<CoFundingProject>(session, command.ProjectId, acting,
-            () => Decide(command, vote, acting.Channel, now, rules.TryInForce<CoFundingRules>(CoFundingRules.RuleId, now)), ct);
     }
 }
