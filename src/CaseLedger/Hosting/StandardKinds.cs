@@ -1,3 +1,4 @@
+using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 
@@ -12,5 +13,6 @@ public static class StandardKinds
     public static CaseKinds Create() => new(
     [
         new RenovationVoteKind(),
+        new CertificateKind(),
     ]);
 }
