@@ -16,7 +16,7 @@ public sealed class CertificateKind : CaseKind<Certificate>
         Title = "A resident renews or replaces a passport or travel permit fully online, without visiting an office";
 
         Event<CertificateApplied>("certificate.applied.v1",
-            e => new($"{e.Applicant.Name} ({e.Applicant.Id}) applied for a {Document(e.DocumentType)} on {e.ApplicationDate:yyyy-MM-dd}"));
+            e => new($"{e.Applicant.Name} ({e.Applicant.Id}) applied for {Document(e.DocumentType)} on {e.ApplicationDate:yyyy-MM-dd}"));
         Event<CertificateEligibilityDecided>("certificate.eligibility_decided.v1", e => new(e.Route == CertificateRoute.FullyOnline
             ? "Eligible for the fully online route"
             : "Routed to an in-person window: " + string.Join("; ", e.Criteria.Where(c => !c.Met).Select(c => c.Detail)), IsDecision: true));
@@ -64,9 +64,9 @@ public sealed class CertificateKind : CaseKind<Certificate>
 
     private static string Document(DocumentType type) => type switch
     {
-        DocumentType.OrdinaryPassport => "ordinary passport",
-        DocumentType.HongKongMacaoPermit => "travel permit for Hong Kong and Macao",
-        DocumentType.TaiwanPermit => "travel permit to Taiwan",
-        _ => type.ToString(),
+        DocumentType.OrdinaryPassport => "an ordinary passport",
+        DocumentType.HongKongMacaoPermit => "a travel permit for Hong Kong and Macao",
+        DocumentType.TaiwanPermit => "a travel permit to Taiwan",
+        _ => $"a {type}",
     };
 }
