@@ -1,3 +1,4 @@
+using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
@@ -14,5 +15,6 @@ public static class StandardKinds
     [
         new RenovationVoteKind(),
         new CoFundingKind(),
+        new CertificateKind(),
     ]);
 }

@@ -572,12 +572,14 @@ public sealed class ScenarioEngine
         /// <summary>Turns the words of a step into a command's JSON, member by member, by the command's types.</summary>
         private sealed class Typing(Run run, StepWords step, Vocabulary words, ScenarioNode node, ScenarioCase theCase)
         {
-            public JsonNode? Convert(JsonNode? value, Type type, string path)
+            // optionalText: the member is text declared optional (string?). Like other optional members
+            // it then takes `unknown` or `none` as nothing; required text keeps them as words.
+            public JsonNode? Convert(JsonNode? value, Type type, string path, bool optionalText = false)
             {
                 var underlying = Nullable.GetUnderlyingType(type);
                 var target = underlying ?? type;
                 if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && IsNothing(v.GetValue<string>())
-                    && (underlying is not null || !target.IsValueType) && target != typeof(string))
+                    && (underlying is not null || !target.IsValueType) && (target != typeof(string) || optionalText))
                 {
                     return null;
                 }
@@ -638,7 +640,9 @@ public sealed class ScenarioEngine
                     {
                         var property = target.GetProperty(key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
                         var name = property is null ? key : JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-                        result[name] = property is null ? member?.DeepClone() : Convert(member?.DeepClone(), property.PropertyType, Join(path, name));
+                        result[name] = property is null
+                            ? member?.DeepClone()
+                            : Convert(member?.DeepClone(), property.PropertyType, Join(path, name), IsOptionalText(property));
                     }
 
                     return result;
@@ -714,6 +718,9 @@ public sealed class ScenarioEngine
 
                 return text;
             }
+
+            private static bool IsOptionalText(PropertyInfo property) =>
+                property.PropertyType == typeof(string) && new NullabilityInfoContext().Create(property).ReadState == NullabilityState.Nullable;
 
             private static bool IsNothing(string text) => Words.Normalize(text) is "none" or "unknown" or "~" or "null";
 

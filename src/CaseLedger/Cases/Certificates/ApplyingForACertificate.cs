@@ -1,49 +1,47 @@
 using CaseLedger.Core;
-using CaseLedger.Rules;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.Certificates;
 
-/// <summary>The applicant's facts as the application states them; missing ones are refused by name.</summary>
+/// <summary>
+/// The applicant's facts as the application states them. Each may be left out (or sent as null): the
+/// decision then refuses the application by naming the missing fact, rather than assuming one.
+/// </summary>
 public sealed record ApplicantFacts(
-    string? Id,
-    string? Name,
-    DateOnly? DateOfBirth,
-    string? HouseholdCity,
-    bool? FingerprintsOnFile);
+    string? Id = null,
+    string? Name = null,
+    DateOnly? DateOfBirth = null,
+    string? HouseholdCity = null,
+    bool? FingerprintsOnFile = null);
 
-/// <summary>Apply to renew or replace an exit-entry document. The channel comes from the acting context.</summary>
+/// <summary>
+/// Apply to renew or replace an exit-entry document. The channel comes from the acting context, the
+/// application's date from the moment it is decided at; a missing applicant or existing document is
+/// refused by the decision, by name.
+/// </summary>
 public sealed record ApplyForCertificate(
-    Guid ApplicationId,
     DocumentType DocumentType,
-    ApplicantFacts? Applicant,
-    ExistingDocument? ExistingDocument);
+    ApplicantFacts? Applicant = null,
+    ExistingDocument? ExistingDocument = null);
 
 /// <summary>Taking an application and deciding, on its date and under the rule then in force, whether it goes fully online.</summary>
-[WolverineHandler]
 public static class ApplyingForACertificate
 {
     /// <summary>
-    /// Takes the application on its local date under the rule version in force then, and decides its
-    /// eligibility in the same step.
+    /// Takes the application and decides its eligibility in the same step, on its local
+    /// <paramref name="applicationDate"/>, under the rule version given: the one in force then (what-if
+    /// replays put a proposed one in force). Not being eligible is not a refusal: the application is
+    /// taken and routed to a window. Only a malformed application, or one with no rule in force, is refused.
     /// </summary>
-    public static Decision Decide(ApplyForCertificate command, Channel channel, DateTimeOffset now, RuleBook book)
-    {
-        ArgumentNullException.ThrowIfNull(book);
-        return Decide(command, channel, now, book.LocalDate(now), book.InForce<CertificateRules>(CertificateRules.RuleId, now));
-    }
-
-    /// <summary>
-    /// Takes the application and decides its eligibility under the given rule version (what-if replays
-    /// pass a proposed one). Not being eligible is not a refusal: the application is taken and routed to
-    /// a window. Only a malformed application is refused.
-    /// </summary>
-    public static Decision Decide(ApplyForCertificate command, Channel channel, DateTimeOffset now, DateOnly applicationDate, CertificateRules rules)
+    public static Decision Decide(
+        ApplyForCertificate command, Guid applicationId, Channel channel, DateTimeOffset now, DateOnly applicationDate, CertificateRules? rules)
     {
         ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(rules);
+        if (rules is null)
+        {
+            return Decision.Reject("certificate.no_rule_in_force",
+                $"No version of the {CertificateRules.RuleId} rule is in force on {applicationDate:yyyy-MM-dd}.");
+        }
+
         if (Validate(command, applicationDate) is { } invalid)
         {
             return Decision.Reject(invalid);
@@ -55,24 +53,31 @@ public static class ApplyingForACertificate
         var document = command.ExistingDocument!;
         var assessment = Eligibility.Assess(applicant, document, channel, applicationDate, rules);
         return Decision.Accept(
-            new CertificateApplied(command.ApplicationId, command.DocumentType, applicant, document, applicationDate, rules, channel, now),
-            new CertificateEligibilityDecided(command.ApplicationId, assessment.Route, assessment.Criteria, assessment.Situations,
+            new CertificateApplied(applicationId, command.DocumentType, applicant, document, applicationDate, rules, channel, now),
+            new CertificateEligibilityDecided(applicationId, assessment.Route, assessment.Criteria, assessment.Situations,
                 assessment.Reason, rules.Rule, now, assessment.SituationCriteria));
     }
 
-    /// <summary>The refusal for a document type that cannot be issued online; the HTTP edge uses it for unreadable names too.</summary>
-    public static Rejection UnknownDocumentType(string? given) =>
-        new("certificate.document_type_unknown",
-            $"'{given}' is not a document issued online: use one of {string.Join(", ", Enum.GetNames<DocumentType>())}.",
-            RejectionKind.Invalid);
+    /// <summary>The recorded application as the command that made it, for what-if replays.</summary>
+    public static ApplyForCertificate Replayed(CertificateApplied applied)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        var applicant = applied.Applicant;
+        return new ApplyForCertificate(
+            applied.DocumentType,
+            new ApplicantFacts(applicant.Id, applicant.Name, applicant.DateOfBirth, applicant.HouseholdCity, applicant.FingerprintsOnFile),
+            applied.ExistingDocument);
+    }
 
     private static Rejection? Validate(ApplyForCertificate command, DateOnly applicationDate)
     {
         static Rejection Invalid(string code, string reason) => new($"certificate.{code}", reason, RejectionKind.Invalid);
 
+        // The JSON reader takes document types by name only; this guards callers in the process.
         if (!Enum.IsDefined(command.DocumentType))
         {
-            return UnknownDocumentType(command.DocumentType.ToString());
+            return Invalid("document_type_unknown",
+                $"'{command.DocumentType}' is not a document issued online: use one of {string.Join(", ", Enum.GetNames<DocumentType>())}.");
         }
 
         if (command.Applicant is not { } applicant)
@@ -118,16 +123,5 @@ public static class ApplyingForACertificate
         }
 
         return null;
-    }
-
-    /// <summary>Takes the application under the rule version in force on its local date.</summary>
-    public static Task<CommandOutcome> Handle(
-        ApplyForCertificate command, IDocumentSession session, RuleBook rules, TimeProvider clock, Envelope envelope,
-        CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var acting = Acting.FromEnvelope(envelope);
-        return CaseCommands.StartAsync<Certificate>(session, command.ApplicationId, acting,
-            () => Decide(command, acting.Channel, now, rules), ct);
     }
 }

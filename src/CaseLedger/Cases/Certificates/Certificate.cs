@@ -118,11 +118,15 @@ public sealed record CertificateEligibilityDecided(
     string Reason,
     RuleRef Rule,
     DateTimeOffset DecidedAt,
-    IReadOnlyList<CriterionResult>? SituationCriteria = null)
+    IReadOnlyList<CriterionResult>? SituationCriteria = null) : IRecordsClauses
 {
     /// <summary>The clauses that failed; empty on the fully online route.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> Unmet => Criteria.Where(c => !c.Met).Select(c => c.Clause).ToList();
+
+    /// <summary>The route's criteria, then each situation of the existing document (when recorded).</summary>
+    [JsonIgnore]
+    public IEnumerable<CriterionResult> Clauses => Criteria.Concat(SituationCriteria ?? []);
 }
 
 /// <summary>A clerk reviewed the eligible application.</summary>

@@ -1,14 +1,15 @@
 using CaseLedger.Core;
 using CaseLedger.Rules;
+using Marten;
 
 namespace CaseLedger.Cases.Certificates;
 
 /// <summary>
-/// The read model of one application: who applied (id and name only; the date of birth and household
-/// city appear only inside the criteria that were decided on them), for which document, through which
-/// channel, under which rule version, every criterion with its figures, the route, where the case
-/// stands, when each step happened, and how long it took from application to delivery. Built from the
-/// events alone, in the same transaction as they are appended.
+/// The read model of one application: who applied (id, name and age on the application date; the date
+/// of birth and household city appear only inside the criteria that were decided on them), for which
+/// document, through which channel, under which rule version, every criterion with its figures, the
+/// route, where the case stands, when each step happened, and how long it took from application to
+/// delivery. Built from the events alone, in the same transaction as they are appended.
 /// </summary>
 public sealed record CertificateEligibility
 {
@@ -17,6 +18,12 @@ public sealed record CertificateEligibility
     public string ApplicantId { get; init; } = "";
 
     public string ApplicantName { get; init; } = "";
+
+    /// <summary>
+    /// The applicant's age in whole years on the application date, worked out from the recorded date of
+    /// birth when the application is folded (never from a clock), as the age criterion counts it.
+    /// </summary>
+    public int ApplicantAge { get; init; }
 
     public DocumentType DocumentType { get; init; }
 
@@ -35,6 +42,20 @@ public sealed record CertificateEligibility
     public CertificateRoute? Route { get; init; }
 
     public string RouteReason { get; init; } = "";
+
+    /// <summary>
+    /// The route in the words scenarios and what-if reports use: <c>FullyOnline</c>, or <c>InPerson</c>
+    /// for an in-person window; null only before eligibility is decided.
+    /// </summary>
+    public string? Outcome => Route switch
+    {
+        CertificateRoute.FullyOnline => "FullyOnline",
+        CertificateRoute.InPersonWindow => "InPerson",
+        _ => null,
+    };
+
+    /// <summary>The criteria that were not met, by clause id in the rule's order; empty on the fully online route.</summary>
+    public IReadOnlyList<string> Unmet => Criteria.Where(c => !c.Met).Select(c => c.Clause).ToList();
 
     public CertificateStatus Status { get; init; }
 
@@ -70,6 +91,25 @@ public sealed record CertificateEligibility
 /// <summary>One row of a district's count of applications by document type and route.</summary>
 public sealed record CertificateCount(DocumentType DocumentType, CertificateRoute? Route, int Count);
 
+/// <summary>A district's applications counted by document type and route.</summary>
+public static class CertificateCounts
+{
+    /// <summary>The counts of the session's district, counted in the database, in a stable order.</summary>
+    public static async Task<IReadOnlyList<CertificateCount>> CountAsync(IQuerySession session, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var groups = await session.Query<CertificateEligibility>()
+            .GroupBy(e => new { e.DocumentType, e.Route })
+            .Select(g => new { g.Key.DocumentType, g.Key.Route, Count = g.Count() })
+            .ToListAsync(ct);
+        return groups
+            .Select(g => new CertificateCount(g.DocumentType, g.Route, g.Count))
+            .OrderBy(c => c.DocumentType)
+            .ThenBy(c => c.Route)
+            .ToList();
+    }
+}
+
 /// <summary>Folds an application's events into its <see cref="CertificateEligibility"/>.</summary>
 public static class CertificateEligibilityProjection
 {
@@ -80,6 +120,7 @@ public static class CertificateEligibilityProjection
             Id = e.ApplicationId,
             ApplicantId = e.Applicant.Id,
             ApplicantName = e.Applicant.Name,
+            ApplicantAge = Eligibility.AgeOn(e.Applicant.DateOfBirth, e.ApplicationDate),
             DocumentType = e.DocumentType,
             Channel = e.Channel,
             ApplicationDate = e.ApplicationDate,

@@ -1,88 +1,72 @@
 using CaseLedger.Core;
-using CaseLedger.Rules;
-using JasperFx.Events.Projections;
-using Marten;
 
 namespace CaseLedger.Cases.Certificates;
 
-/// <summary>Registers the fully online certificate issuance: its event names, its snapshot and its read model.</summary>
-public sealed class CertificateKind : CaseKind
+/// <summary>
+/// The fully online certificate issuance, declared once: its events under stable names, its state and
+/// read model, its commands with their pure decisions, and the district's counts.
+/// </summary>
+public sealed class CertificateKind : CaseKind<Certificate>
 {
     public const string KindName = "certificate-issuance";
 
-    /// <summary>Stable, versioned names under which the events are stored; renaming a class never breaks history.</summary>
-    public static readonly IReadOnlyDictionary<Type, string> EventNames = new Dictionary<Type, string>
+    public CertificateKind()
+        : base(KindName, "certificates", CertificateRules.RuleId, CertificateProjection.Evolve)
     {
-        [typeof(CertificateApplied)] = "certificate.applied.v1",
-        [typeof(CertificateEligibilityDecided)] = "certificate.eligibility_decided.v1",
-        [typeof(CertificateApplicationReviewed)] = "certificate.reviewed.v1",
-        [typeof(CertificateApproved)] = "certificate.approved.v1",
-        [typeof(CertificateApplicationRejected)] = "certificate.rejected.v1",
-        [typeof(CertificateProduced)] = "certificate.produced.v1",
-        [typeof(CertificateMailed)] = "certificate.mailed.v1",
-        [typeof(CertificateDelivered)] = "certificate.delivered.v1",
-    };
+        Title = "A resident renews or replaces a passport or travel permit fully online, without visiting an office";
 
-    public override string Name => KindName;
-
-    public override Type StateType => typeof(Certificate);
-
-    public override IEnumerable<Type> EventTypes => EventNames.Keys;
-
-    public override EventDescription? Describe(object data) => data switch
-    {
-        CertificateApplied e => new($"{e.Applicant.Name} ({e.Applicant.Id}) applied for a {Document(e.DocumentType)} on {e.ApplicationDate:yyyy-MM-dd}"),
-        CertificateEligibilityDecided e => new(e.Route == CertificateRoute.FullyOnline
+        Event<CertificateApplied>("certificate.applied.v1",
+            e => new($"{e.Applicant.Name} ({e.Applicant.Id}) applied for {Document(e.DocumentType)} on {e.ApplicationDate:yyyy-MM-dd}"));
+        Event<CertificateEligibilityDecided>("certificate.eligibility_decided.v1", e => new(e.Route == CertificateRoute.FullyOnline
             ? "Eligible for the fully online route"
-            : "Routed to an in-person window: " + string.Join("; ", e.Criteria.Where(c => !c.Met).Select(c => c.Detail)), IsDecision: true),
-        CertificateApplicationReviewed => new("Application reviewed"),
-        CertificateApproved => new("Application approved", IsDecision: true),
-        CertificateApplicationRejected e => new($"Application rejected: {e.Reason}", IsDecision: true),
-        CertificateProduced => new("Document produced"),
-        CertificateMailed e => new($"Document mailed, tracking {e.TrackingReference}"),
-        CertificateDelivered => new("Document delivered"),
-        _ => null,
-    };
+            : "Routed to an in-person window: " + string.Join("; ", e.Criteria.Where(c => !c.Met).Select(c => c.Detail)), IsDecision: true));
+        Event<CertificateApplicationReviewed>("certificate.reviewed.v1", _ => new("Application reviewed"));
+        Event<CertificateApproved>("certificate.approved.v1", _ => new("Application approved", IsDecision: true));
+        Event<CertificateApplicationRejected>("certificate.rejected.v1", e => new($"Application rejected: {e.Reason}", IsDecision: true));
+        Event<CertificateProduced>("certificate.produced.v1", _ => new("Document produced"));
+        Event<CertificateMailed>("certificate.mailed.v1", e => new($"Document mailed, tracking {e.TrackingReference}"));
+        Event<CertificateDelivered>("certificate.delivered.v1", _ => new("Document delivered"));
 
-    public override Scenarios.IScenarioDriver? ScenarioDriver { get; } = new CertificateScenarios();
+        View<CertificateEligibility>(CertificateEligibilityProjection.Evolve)
+            .NewestFirstBy(e => e.AppliedAt)
+            .FilteredBy("route", e => e.Route)
+            .FilteredBy("status", e => e.Status)
+            .Indexed(e => e.ApplicantId);
 
-    public override IWhatIfReplay? WhatIf { get; } = new CertificateWhatIf();
+        // Every step is replayed, so a what-if shows the later steps a changed route would refuse.
+        Opens<ApplyForCertificate>("Apply to renew or replace a document; eligibility for the fully online route is decided at once, " +
+                "and an applicant who is not eligible is routed to a window, not refused")
+            .Decides((command, context) => ApplyingForACertificate.Decide(command, context.CaseId, context.Acting.Channel, context.Now,
+                context.Rules.LocalDate(context.Now), context.Rules.TryInForce<CertificateRules>(RuleId, context.Now)))
+            .Replays<CertificateApplied>(ApplyingForACertificate.Replayed, e => e.AppliedAt);
+        On<ReviewCertificateApplication>("review", "Record that an eligible application has been reviewed")
+            .Decides((command, application, context) => ReviewingAnApplication.Decide(command, application, context.Now))
+            .Replays<CertificateApplicationReviewed>(_ => new ReviewCertificateApplication(), e => e.ReviewedAt);
+        On<ApproveCertificate>("approve", "Approve a reviewed application: the document will be produced")
+            .Decides((command, application, context) => ReviewingAnApplication.Decide(command, application, context.Now))
+            .Replays<CertificateApproved>(_ => new ApproveCertificate(), e => e.ApprovedAt);
+        On<RejectCertificateApplication>("reject", "Turn down a reviewed application with the reason the applicant is told; the case ends")
+            .Decides((command, application, context) => ReviewingAnApplication.Decide(command, application, context.Now))
+            .Replays<CertificateApplicationRejected>(e => new RejectCertificateApplication(e.Reason), e => e.RejectedAt);
+        On<ProduceCertificate>("produce", "Record that the approved document has been produced")
+            .Decides((command, application, context) => IssuingACertificate.Decide(command, application, context.Now))
+            .Replays<CertificateProduced>(_ => new ProduceCertificate(), e => e.ProducedAt);
+        On<MailCertificate>("mail", "Record that the document has been posted, with the carrier's tracking reference")
+            .Decides((command, application, context) => IssuingACertificate.Decide(command, application, context.Now))
+            .Replays<CertificateMailed>(e => new MailCertificate(e.TrackingReference), e => e.MailedAt);
+        On<RecordCertificateDelivery>("deliver", "Record that the mailed document reached the applicant; the case ends")
+            .Decides((command, application, context) => IssuingACertificate.Decide(command, application, context.Now))
+            .Replays<CertificateDelivered>(_ => new RecordCertificateDelivery(), e => e.DeliveredAt);
 
-    public override object? View(IEnumerable<object> events) => Fold.Events<CertificateEligibility>(CertificateEligibilityProjection.Evolve, events);
+        Query("certificates/counts", "The district's applications counted by document type and route",
+            async (session, _, ct) => await CertificateCounts.CountAsync(session, ct));
+    }
 
     private static string Document(DocumentType type) => type switch
     {
-        DocumentType.OrdinaryPassport => "ordinary passport",
-        DocumentType.HongKongMacaoPermit => "travel permit for Hong Kong and Macao",
-        DocumentType.TaiwanPermit => "travel permit to Taiwan",
-        _ => type.ToString(),
+        DocumentType.OrdinaryPassport => "an ordinary passport",
+        DocumentType.HongKongMacaoPermit => "a travel permit for Hong Kong and Macao",
+        DocumentType.TaiwanPermit => "a travel permit to Taiwan",
+        _ => $"a {type}",
     };
-
-    public override void Configure(StoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var (type, name) in EventNames)
-        {
-            options.Events.MapEventType(type, name);
-        }
-
-        options.Projections.Add(new CaseProjection<Certificate>(CertificateProjection.Evolve, EventNames.Keys), ProjectionLifecycle.Inline);
-        options.Projections.Add(new CaseProjection<CertificateEligibility>(CertificateEligibilityProjection.Evolve, EventNames.Keys),
-            ProjectionLifecycle.Inline);
-        options.Schema.For<CertificateEligibility>().Index(e => e.ApplicantId);
-    }
-
-    public override Task<int> SeedAsync(IDocumentStore store, RuleBook rules, string seedsRoot, CancellationToken ct) =>
-        CertificateSeeds.LoadAsync(store, rules, Path.Combine(seedsRoot, "certificates"), ct);
-}
-
-/// <summary>Adds the certificate issuance kind to a store.</summary>
-public static class CertificateRegistration
-{
-    /// <summary>Adds the fully online certificate issuance case kind to a CaseLedger store.</summary>
-    public static CaseLedgerStoreOptions AddCertificateIssuance(this CaseLedgerStoreOptions ledger)
-    {
-        ArgumentNullException.ThrowIfNull(ledger);
-        return ledger.AddKind(new CertificateKind());
-    }
 }

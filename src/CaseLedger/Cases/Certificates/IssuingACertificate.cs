@@ -1,21 +1,17 @@
 using CaseLedger.Core;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.Certificates;
 
 /// <summary>Record that the approved document has been produced.</summary>
-public sealed record ProduceCertificate(Guid ApplicationId, long? ExpectedVersion = null);
+public sealed record ProduceCertificate;
 
 /// <summary>Record that the produced document has been posted, with the carrier's tracking reference.</summary>
-public sealed record MailCertificate(Guid ApplicationId, string TrackingReference, long? ExpectedVersion = null);
+public sealed record MailCertificate(string TrackingReference);
 
 /// <summary>Record that the mailed document reached the applicant; the case ends.</summary>
-public sealed record RecordCertificateDelivery(Guid ApplicationId, long? ExpectedVersion = null);
+public sealed record RecordCertificateDelivery;
 
 /// <summary>Producing an approved document, mailing it and recording its delivery.</summary>
-[WolverineHandler]
 public static class IssuingACertificate
 {
     public static Decision Decide(ProduceCertificate command, Certificate application, DateTimeOffset now)
@@ -53,16 +49,4 @@ public static class IssuingACertificate
             ? Decision.Reject(refused)
             : Decision.Accept(new CertificateDelivered(application.Id, now));
     }
-
-    public static Task<CommandOutcome> Handle(ProduceCertificate command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            application => Decide(command, application, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(MailCertificate command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            application => Decide(command, application, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(RecordCertificateDelivery command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            application => Decide(command, application, clock.GetUtcNow()), ct);
 }

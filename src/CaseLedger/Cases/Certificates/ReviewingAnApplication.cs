@@ -1,21 +1,17 @@
 using CaseLedger.Core;
-using Marten;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace CaseLedger.Cases.Certificates;
 
 /// <summary>Record that an eligible application has been reviewed.</summary>
-public sealed record ReviewCertificateApplication(Guid ApplicationId, long? ExpectedVersion = null);
+public sealed record ReviewCertificateApplication;
 
 /// <summary>Approve a reviewed application: the document will be produced.</summary>
-public sealed record ApproveCertificate(Guid ApplicationId, long? ExpectedVersion = null);
+public sealed record ApproveCertificate;
 
 /// <summary>Turn down a reviewed application, saying why; the case ends.</summary>
-public sealed record RejectCertificateApplication(Guid ApplicationId, string Reason, long? ExpectedVersion = null);
+public sealed record RejectCertificateApplication(string Reason);
 
 /// <summary>Reviewing an eligible application, then approving or rejecting it.</summary>
-[WolverineHandler]
 public static class ReviewingAnApplication
 {
     public static Decision Decide(ReviewCertificateApplication command, Certificate application, DateTimeOffset now)
@@ -52,16 +48,4 @@ public static class ReviewingAnApplication
 
         return Decision.Accept(new CertificateApplicationRejected(application.Id, command.Reason.Trim(), now));
     }
-
-    public static Task<CommandOutcome> Handle(ReviewCertificateApplication command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            application => Decide(command, application, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(ApproveCertificate command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            application => Decide(command, application, clock.GetUtcNow()), ct);
-
-    public static Task<CommandOutcome> Handle(RejectCertificateApplication command, IDocumentSession session, TimeProvider clock, Envelope envelope, CancellationToken ct) =>
-        CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, command.ExpectedVersion, Acting.FromEnvelope(envelope),
-            application => Decide(command, application, clock.GetUtcNow()), ct);
 }
