@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CaseLedger.Hosting;
+using CaseLedger.Scenarios;
 
 namespace CaseLedger.Tests.Architecture;
 
@@ -20,7 +21,7 @@ public partial class when_checking_the_layers
         ["Http"] = ["Rules", "Core", "Audit", "Scenarios", "Cases", "Hosting"],
     };
 
-    private static string Library => Path.Combine(Scenarios.ScenarioCatalog.RepositoryRoot, "src", "CaseLedger");
+    private static string Library => Path.Combine(Tests.Scenarios.ScenarioCatalog.RepositoryRoot, "src", "CaseLedger");
 
     [GeneratedRegex(@"\bCaseLedger\.(Rules|Core|Audit|Scenarios|Cases|Hosting|Http)\b")]
     private static partial Regex LayerReference();
@@ -99,7 +100,7 @@ public partial class when_checking_the_layers
 
         outside.ShouldBeEmpty();
 
-        var hostFiles = Directory.EnumerateFiles(Path.Combine(Scenarios.ScenarioCatalog.RepositoryRoot, "src", "CaseLedger.Host"), "*.*", SearchOption.AllDirectories)
+        var hostFiles = Directory.EnumerateFiles(Path.Combine(Tests.Scenarios.ScenarioCatalog.RepositoryRoot, "src", "CaseLedger.Host"), "*.*", SearchOption.AllDirectories)
             .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".js", StringComparison.Ordinal) || f.EndsWith(".html", StringComparison.Ordinal))
                         && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                         && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
@@ -108,5 +109,52 @@ public partial class when_checking_the_layers
          from kind in kinds
          where text.Contains(kind.Name, StringComparison.Ordinal) || text.Contains(kind.GetType().Name, StringComparison.Ordinal)
          select $"{Path.GetFileName(file)} names {kind.Name}").ShouldBeEmpty();
+    }
+}
+
+// Every registered kind is complete: what the generic parts read of it is declared.
+public class when_checking_the_registered_kinds
+{
+    public static TheoryData<string> Kinds() => new(StandardKinds.Create().All.Select(k => k.Name));
+
+    private static Core.CaseKind Kind(string name) => StandardKinds.Create().Named(name)!;
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void it_says_what_it_is_and_where_it_lives(string name)
+    {
+        var kind = Kind(name);
+
+        kind.Label.ShouldNotBeNullOrWhiteSpace();
+        kind.Title.ShouldNotBeNullOrWhiteSpace();
+        kind.Route.ShouldMatch("^[a-z][a-z-]*$");
+        kind.EventNames.Values.ShouldAllBe(n => n.EndsWith(".v1", StringComparison.Ordinal) || n.Contains(".v", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void it_declares_one_opening_command_and_how_each_decision_is_replayed(string name)
+    {
+        var kind = Kind(name);
+
+        kind.Commands.Count(c => c.OpensCase).ShouldBe(1);
+        kind.Commands.Where(c => !c.OpensCase).ShouldAllBe(c => c.Segment != null);
+        kind.Commands.ShouldAllBe(c => c.ReplayedFrom.Count > 0);
+        kind.Commands.SelectMany(c => c.ReplayedFrom).ShouldAllBe(e => kind.EventNames.ContainsKey(e));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void its_rule_document_describes_its_clauses_and_its_vocabulary_reads(string name)
+    {
+        var kind = Kind(name);
+        var rules = StandardKinds.Create().DefaultRules();
+
+        rules.ClausesOf(kind.RuleId).ShouldNotBeEmpty();
+        rules.All.ShouldContain(v => v.Id == kind.RuleId && !v.Proposed);
+        var words = Vocabulary.Of(kind);
+        words.Steps.Values.Select(s => s.Command).Distinct().Count().ShouldBe(kind.Commands.Count);
+        words.Facts.ShouldNotBeEmpty();
+        words.WhatIfOutcome.ShouldNotBeNull();
     }
 }

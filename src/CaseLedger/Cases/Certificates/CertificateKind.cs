@@ -13,6 +13,7 @@ public sealed class CertificateKind : CaseKind<Certificate>
     public CertificateKind()
         : base(KindName, "certificates", CertificateRules.RuleId, CertificateProjection.Evolve)
     {
+        Label = "Certificate issuance";
         Title = "A resident renews or replaces a passport or travel permit fully online, without visiting an office";
 
         Event<CertificateApplied>("certificate.applied.v1",
