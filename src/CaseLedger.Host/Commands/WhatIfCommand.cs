@@ -84,7 +84,10 @@ public sealed class WhatIfCommand : JasperFxAsyncCommand<WhatIfInput>
                 (c.Refusals.Count == 0 ? "" : $"; refused under the proposal: {string.Join(", ", c.Refusals.Distinct())}"));
         }
 
-        Console.WriteLine($"  totals: recorded {Money(report.AmountRecorded)}, proposed {Money(report.AmountProposed)}, difference {Money(report.AmountDifference)}");
+        if (report.HasAmounts)
+        {
+            Console.WriteLine($"  totals: recorded {Money(report.AmountRecorded)}, proposed {Money(report.AmountProposed)}, difference {Money(report.AmountDifference)}");
+        }
         return true;
     });
 

@@ -78,7 +78,12 @@ public sealed class ScenarioRunner
     public (RuleBook Rules, DateTimeOffset Start) RulesFor(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        var vocabulary = Engine.VocabularyOf(scenario.Kind);
+        if (!Engine.Vocabularies.TryGetValue(scenario.Kind, out var vocabulary))
+        {
+            throw new ScenarioFormatException(scenario.File, scenario.Line,
+                $"unknown kind '{scenario.Kind}'; the kinds registered here are: {string.Join(", ", Engine.Vocabularies.Keys)}");
+        }
+
         var ruleId = vocabulary.Kind.RuleId;
         var (start, problem) = TimeExpression.Evaluate(vocabulary.Start.Text, Rules.UtcOffset, _ => (null, null));
         if (start is null)

@@ -21,7 +21,7 @@ public sealed record WhatIfCase(
     public bool Changed => Outcome != ProposedOutcome || Amount != ProposedAmount || ChangedClauses.Count > 0;
 }
 
-/// <summary>The cases a proposed rule version would have decided differently, with totals.</summary>
+/// <summary>The cases a proposed rule version would have decided differently, with totals (when the kind has an amount).</summary>
 public sealed record WhatIfReport(
     RuleRef Proposed,
     IReadOnlyList<string> Districts,
@@ -29,7 +29,8 @@ public sealed record WhatIfReport(
     int CasesDecided,
     IReadOnlyList<WhatIfCase> Changed,
     decimal AmountRecorded,
-    decimal AmountProposed)
+    decimal AmountProposed,
+    bool HasAmounts)
 {
     public decimal AmountDifference => AmountProposed - AmountRecorded;
 }
@@ -160,7 +161,7 @@ public static class WhatIf
         }
 
         return new WhatIfReport(proposed.Ref, chosen.ToList(), examined, results.Count, results.Where(r => r.Changed).ToList(),
-            results.Sum(r => r.Amount ?? 0), results.Sum(r => r.ProposedAmount ?? 0));
+            results.Sum(r => r.Amount ?? 0), results.Sum(r => r.ProposedAmount ?? 0), vocabularies.Any(v => v.WhatIfAmount is not null));
     }
 
     /// <summary>A stored event with the metadata a replay needs.</summary>
