@@ -11,12 +11,12 @@ namespace CaseLedger.Benchmarks;
 
 /// <summary>
 /// The cost of one ballot as a vote fills up, side by side in one run: CaseLedger's path (the command
-/// pipeline: lock and load the small state, read the unit's and member's roll documents, decide,
-/// append, update the state, the tally, the member document, the hash chain and the audit trail)
-/// against raw Marten appends of the very same events to a fresh stream (same tenancy and metadata,
-/// no decision, no projection), and, to show where the difference goes, the same raw appends with
-/// CaseLedger's hash chain and audit trail. One transaction per ballot; the first and the last
-/// <c>window</c> ballots of a full vote are timed.
+/// pipeline: lock and load the small state with the unit's roll documents, decide, append, update the
+/// state, the tally, the member's standing ballot, the hash chain and the audit trail) against raw
+/// Marten appends of the very same events to a fresh stream (same tenancy and metadata, no decision,
+/// no projection) in Marten's default append mode and in CaseLedger's Rich mode, and, to show where
+/// the difference goes, Rich appends with CaseLedger's hash chain and audit trail. One transaction
+/// per ballot; the first and the last <c>window</c> ballots of a full vote are timed.
 /// </summary>
 internal sealed class BallotBenchmark
 {
@@ -24,15 +24,18 @@ internal sealed class BallotBenchmark
     private static readonly DateTimeOffset Opened = new(2025, 5, 5, 1, 0, 0, TimeSpan.Zero);
 
     private readonly DocumentStore _ledger;
+    private readonly DocumentStore _quick;
     private readonly DocumentStore _raw;
     private readonly DocumentStore _chained;
     private readonly CasePipeline _pipeline;
     private readonly IReadOnlyList<RollEntry> _roll;
     private readonly int _window;
 
-    private BallotBenchmark(DocumentStore ledger, DocumentStore raw, DocumentStore chained, CasePipeline pipeline, IReadOnlyList<RollEntry> roll, int window)
+    private BallotBenchmark(DocumentStore ledger, DocumentStore quick, DocumentStore raw, DocumentStore chained, CasePipeline pipeline,
+        IReadOnlyList<RollEntry> roll, int window)
     {
         _ledger = ledger;
+        _quick = quick;
         _raw = raw;
         _chained = chained;
         _pipeline = pipeline;
@@ -40,7 +43,11 @@ internal sealed class BallotBenchmark
         _window = window;
     }
 
-    /// <summary>The ballots suite: warms up on one untimed vote, runs the paths and prints their rates and ratios.</summary>
+    /// <summary>
+    /// The ballots suite: warms up on one untimed vote, then records a whole vote along every path,
+    /// interleaved window by window (so a busy moment of a shared machine slows every path alike),
+    /// and prints the rates at the start and at the end of the vote and the ratios.
+    /// </summary>
     public static async Task RunAsync(int households, int window)
     {
         await using var database = await BenchDatabase.OpenAsync("bench");
@@ -56,25 +63,63 @@ internal sealed class BallotBenchmark
         }
 
         var events = await bench.EventsOfAsync(warmUp);
-        var ledger = await bench.TimeAsync(bench.LedgerBallots);
-        var raw = await bench.TimeAsync(bench.RawAppends(bench._raw, events));
-        var chained = await bench.TimeAsync(bench.RawAppends(bench._chained, events));
+        var paths = new List<(string Name, string Short, Func<int, Task> Ballot)>
+        {
+            ("CaseLedger ballot (pipeline: lock, load, decide, append, read models)", "CaseLedger", await bench.LedgerBallots()),
+            ("raw Marten append of the same events (Marten's default Quick append)", "raw Marten", await bench.RawAppends(bench._quick, events)),
+            ("raw Marten append, Rich append (CaseLedger's append mode)", "raw Marten, Rich append", await bench.RawAppends(bench._raw, events)),
+            ("Rich append + CaseLedger's hash chain and audit trail", "Rich append + chain + audit trail", await bench.RawAppends(bench._chained, events)),
+        };
+        var rates = await bench.InterleavedAsync(paths.Select(p => p.Ballot).ToList());
 
         Console.WriteLine();
-        Console.WriteLine($"{"path",-58} {"first " + window,12} {"last " + window,12} {"end/start",10}");
-        Print("CaseLedger ballot (pipeline: lock, load, decide, append, read models)", ledger);
-        Print("raw Marten append of the same events (no projection)", raw);
-        Print("raw append + CaseLedger's hash chain and audit trail", chained);
+        Console.WriteLine($"{"path",-72} {"first " + window,12} {"last " + window,12} {"end/start",10}");
+        for (var i = 0; i < paths.Count; i++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{paths[i].Name,-72} {rates[i].Start.PerSecond,10:0}/s {rates[i].End.PerSecond,10:0}/s {rates[i].End.PerSecond / rates[i].Start.PerSecond,10:0.00}"));
+        }
+
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CaseLedger / raw Marten: {ledger.Start.PerSecond / raw.Start.PerSecond:0.00} at the start, {ledger.End.PerSecond / raw.End.PerSecond:0.00} at the end"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CaseLedger / raw append with chain and audit trail: {ledger.Start.PerSecond / chained.Start.PerSecond:0.00} at the start, {ledger.End.PerSecond / chained.End.PerSecond:0.00} at the end"));
+        for (var i = 1; i < paths.Count; i++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"CaseLedger / {paths[i].Short}: {rates[0].Start.PerSecond / rates[i].Start.PerSecond:0.00} at the start, {rates[0].End.PerSecond / rates[i].End.PerSecond:0.00} at the end"));
+        }
     }
 
-    private static void Print(string name, (Rate Start, Rate End) rates) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-58} {rates.Start.PerSecond,10:0}/s {rates.End.PerSecond,10:0}/s {rates.End.PerSecond / rates.Start.PerSecond,10:0.00}"));
+    /// <summary>
+    /// Runs every path over a whole vote, a window at a time in turn: the first window of each path
+    /// and the last window of each are timed; the middle is run untimed, interleaved the same way.
+    /// </summary>
+    private async Task<IReadOnlyList<(Rate Start, Rate End)>> InterleavedAsync(List<Func<int, Task>> paths)
+    {
+        var starts = new Rate[paths.Count];
+        var ends = new Rate[paths.Count];
+        for (var p = 0; p < paths.Count; p++)
+        {
+            starts[p] = await Rate.MeasureAsync(_window, paths[p]);
+        }
+
+        for (var from = _window; from < _roll.Count - _window; from += _window)
+        {
+            var to = Math.Min(from + _window, _roll.Count - _window);
+            foreach (var path in paths)
+            {
+                for (var i = from; i < to; i++)
+                {
+                    await path(i);
+                }
+            }
+        }
+
+        for (var p = 0; p < paths.Count; p++)
+        {
+            ends[p] = await Rate.MeasureAsync(_window, i => paths[p](_roll.Count - _window + i));
+        }
+
+        return starts.Zip(ends).ToList();
+    }
 
     private static async Task<BallotBenchmark> CreateAsync(string connection, int households, int window)
     {
@@ -85,24 +130,11 @@ internal sealed class BallotBenchmark
             o.AutoCreateSchemaObjects = AutoCreate.All;
             o.AddCaseLedger(kinds);
         });
-        // The same events, tenancy and metadata, but no projection at all: what Marten costs on its own.
-        var raw = DocumentStore.For(o =>
-        {
-            o.Connection(connection);
-            o.AutoCreateSchemaObjects = AutoCreate.All;
-            o.DatabaseSchemaName = "raw_appends";
-            o.Events.StreamIdentity = StreamIdentity.AsGuid;
-            o.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
-            o.Events.MetadataConfig.HeadersEnabled = true;
-            o.Events.MetadataConfig.CausationIdEnabled = true;
-            o.Events.MetadataConfig.CorrelationIdEnabled = true;
-            o.Events.MetadataConfig.UserNameEnabled = true;
-            o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-            foreach (var (type, name) in kinds.All[0].EventNames)
-            {
-                o.Events.MapEventType(type, name);
-            }
-        });
+        // The same events, tenancy and metadata, but no projection at all: what Marten costs on its own,
+        // with its default append mode, and with the Rich mode CaseLedger uses (the hash chain needs each
+        // event's version, sequence and time while the append is still in the session).
+        var quick = RawStore(connection, "quick_appends", EventAppendMode.QuickWithServerTimestamps, kinds);
+        var raw = RawStore(connection, "raw_appends", EventAppendMode.Rich, kinds);
         // CaseLedger's store with no kind: the hash chain and the audit trail, nothing of the vote.
         var chained = DocumentStore.For(o =>
         {
@@ -115,7 +147,7 @@ internal sealed class BallotBenchmark
                 o.Events.MapEventType(type, name);
             }
         });
-        foreach (var store in new[] { ledger, raw, chained })
+        foreach (var store in new[] { ledger, quick, raw, chained })
         {
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         }
@@ -124,8 +156,28 @@ internal sealed class BallotBenchmark
             .Select(i => new RollEntry($"B{(i - 1) / 90 + 1}-{i:0000}", $"owner-{i:0000}", 60m + i % 83 + 0.25m * (i % 4)))
             .ToList();
         var pipeline = new CasePipeline(ledger, kinds, kinds.DefaultRules(), TimeProvider.System);
-        return new BallotBenchmark(ledger, raw, chained, pipeline, roll, window);
+        return new BallotBenchmark(ledger, quick, raw, chained, pipeline, roll, window);
     }
+
+    private static DocumentStore RawStore(string connection, string schema, EventAppendMode mode, CaseKinds kinds) =>
+        DocumentStore.For(o =>
+        {
+            o.Connection(connection);
+            o.AutoCreateSchemaObjects = AutoCreate.All;
+            o.DatabaseSchemaName = schema;
+            o.Events.AppendMode = mode;
+            o.Events.StreamIdentity = StreamIdentity.AsGuid;
+            o.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
+            o.Events.MetadataConfig.HeadersEnabled = true;
+            o.Events.MetadataConfig.CausationIdEnabled = true;
+            o.Events.MetadataConfig.CorrelationIdEnabled = true;
+            o.Events.MetadataConfig.UserNameEnabled = true;
+            o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+            foreach (var (type, name) in kinds.All[0].EventNames)
+            {
+                o.Events.MapEventType(type, name);
+            }
+        });
 
     private static DateTimeOffset At(int i) => Opened.AddMinutes(10 + i);
 
@@ -153,20 +205,6 @@ internal sealed class BallotBenchmark
         return (await query.Events.FetchStreamAsync(vote)).Select(e => e.Data).ToList();
     }
 
-    /// <summary>Times the first window of ballots, runs the untimed middle, and times the last window, on a fresh case.</summary>
-    private async Task<(Rate Start, Rate End)> TimeAsync(Func<Task<Func<int, Task>>> begin)
-    {
-        var ballot = await begin();
-        var start = await Rate.MeasureAsync(_window, ballot);
-        for (var i = _window; i < _roll.Count - _window; i++)
-        {
-            await ballot(i);
-        }
-
-        var end = await Rate.MeasureAsync(_window, i => ballot(_roll.Count - _window + i));
-        return (start, end);
-    }
-
     private async Task<Func<int, Task>> LedgerBallots()
     {
         var vote = await OpenAsync();
@@ -174,7 +212,7 @@ internal sealed class BallotBenchmark
     }
 
     /// <summary>The events CaseLedger wrote for one vote, appended again to a fresh stream of another store, one per transaction.</summary>
-    private Func<Task<Func<int, Task>>> RawAppends(DocumentStore store, IReadOnlyList<object> events) => async () =>
+    private async Task<Func<int, Task>> RawAppends(DocumentStore store, IReadOnlyList<object> events)
     {
         var target = Guid.NewGuid();
         await using (var session = store.LightweightSession(District))
@@ -191,5 +229,5 @@ internal sealed class BallotBenchmark
             session.Events.Append(target, events[i + 1]);
             await session.SaveChangesAsync();
         };
-    };
+    }
 }

@@ -253,6 +253,8 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
         // come in the same round trip and are kept in the session's identity map, where the
         // projections find them instead of asking the database again; so do the documents of the
         // case the command declared it reads (a ballot's unit and member).
+        // The transaction is begun first, so the batch below is the only thing using the session.
+        await session.BeginTransactionAsync(ct);
         var batch = session.CreateBatchQuery();
         var fetch = batch.Events.FetchForExclusiveWriting<TState>(caseId);
         var loads = preloads.Select(p => p.Enlist(session, batch, caseId)).Concat(reads.Select(r => r.EnlistAsync(batch, context))).ToList();

@@ -31,9 +31,22 @@ public sealed class CommandContext
     public RuleBook Rules { get; }
 
     /// <summary>A fact read before the decision; null when the reader found nothing.</summary>
-    public T? Fact<T>() where T : class => _facts.TryGetValue(typeof(T), out var fact) ? (T?)fact : null;
+    public T? Fact<T>() where T : class
+    {
+        lock (_facts)
+        {
+            return _facts.TryGetValue(typeof(T), out var fact) ? (T?)fact : null;
+        }
+    }
 
-    internal void SetFact(Type type, object? fact) => _facts[type] = fact;
+    /// <summary>Records a fact; the reads of one batch may complete on several threads at once.</summary>
+    internal void SetFact(Type type, object? fact)
+    {
+        lock (_facts)
+        {
+            _facts[type] = fact;
+        }
+    }
 }
 
 /// <summary>
