@@ -3,6 +3,7 @@ using CaseLedger.Hosting;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
@@ -38,7 +39,7 @@ public static class CaseLedgerEndpoints
             MapViews(app, kind);
             foreach (var query in kind.Queries)
             {
-                app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, IDocumentStore store, HttpContext http) =>
+                app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
                     {
                         if (CaseHttp.CheckDistrict(district) is { } bad)
                         {
@@ -60,9 +61,9 @@ public static class CaseLedgerEndpoints
         var kind = command.Kind;
         var collection = $"/districts/{{district}}/{kind.Route}";
         var builder = command.OpensCase
-            ? app.MapPost(collection, (string district, HttpContext http, IMessageBus bus) =>
+            ? app.MapPost(collection, (string district, HttpContext http, [FromServices] IMessageBus bus) =>
                 SendAsync<TCommand>(command, district, Guid.CreateVersion7(), http, bus))
-            : app.MapPost($"{collection}/{{caseId:guid}}/{command.Segment}", (string district, Guid caseId, HttpContext http, IMessageBus bus) =>
+            : app.MapPost($"{collection}/{{caseId:guid}}/{command.Segment}", (string district, Guid caseId, HttpContext http, [FromServices] IMessageBus bus) =>
                 SendAsync<TCommand>(command, district, caseId, http, bus));
         builder.WithName(command.OperationId).WithSummary(command.Summary).WithTags(kind.Name)
             .Produces<CommandOutcome>(command.OpensCase ? StatusCodes.Status201Created : StatusCodes.Status200OK)
@@ -133,7 +134,7 @@ public static class CaseLedgerEndpoints
     {
         var view = kind.MainView;
         var collection = $"/districts/{{district}}/{kind.Route}";
-        app.MapGet($"{collection}/{{caseId:guid}}", async (string district, Guid caseId, IDocumentStore store, HttpContext http) =>
+        app.MapGet($"{collection}/{{caseId:guid}}", async (string district, Guid caseId, [FromServices] IDocumentStore store, HttpContext http) =>
             {
                 if (CaseHttp.CheckDistrict(district) is { } bad)
                 {
@@ -155,7 +156,7 @@ public static class CaseLedgerEndpoints
             })
             .WithName($"Get{view.Type.Name}").WithSummary($"One case's {view.Type.Name}, with its version as the ETag").WithTags(kind.Name)
             .Produces(StatusCodes.Status200OK, view.Type).ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet(collection, async (string district, IDocumentStore store, HttpContext http) =>
+        app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
                 if (CaseHttp.CheckDistrict(district) is { } bad)
                 {

@@ -1,0 +1,28 @@
+using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Core;
+using CaseLedger.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaseLedger.IntegrationTests.Host;
+
+// The endpoints are derived from the kinds registered: a kind left out exposes nothing.
+public sealed class when_only_some_kinds_are_registered
+{
+    [Fact]
+    public async Task only_the_registered_kinds_routes_are_mapped()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddSingleton(new CaseKinds([new RenovationVoteKind()]));
+        await using var app = builder.Build();
+
+        app.MapCaseLedger();
+
+        var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => e.RoutePattern.RawText!).ToList();
+        routes.ShouldContain("/districts/{district}/renovation-votes/{caseId:guid}/ballots");
+        routes.ShouldContain("/kinds");
+        routes.ShouldAllBe(r => r == "/kinds" || r.StartsWith("/districts/{district}/renovation-votes", StringComparison.Ordinal));
+    }
+}
