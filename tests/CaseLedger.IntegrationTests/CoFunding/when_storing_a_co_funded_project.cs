@@ -1,30 +1,27 @@
+using CaseLedger.Audit;
 using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
-using CaseLedger.Http;
+using CaseLedger.Hosting;
 using CaseLedger.IntegrationTests.Infrastructure;
 using CaseLedger.Rules;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 
 namespace CaseLedger.IntegrationTests.CoFunding;
 
-[Collection(PostgresCollection.Name)]
-public sealed class when_storing_a_co_funded_project(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_storing_a_co_funded_project(Ledger ledger)
 {
-    private static readonly RuleBook Rules = RuleBook.Default();
-    private readonly TestClock _clock = new(Votes.Start);
-    private DocumentStore _store = null!;
+    private readonly string _district = ledger.NewDistrict("cofunding");
+    private DateTimeOffset _now = Votes.Start;
 
-    public async Task InitializeAsync() => _store = Stores.For(await server.CreateDatabaseAsync("cofunding"));
+    private CasePipeline Pipeline => ledger.Host.Services.GetRequiredService<CasePipeline>();
 
-    public Task DisposeAsync()
-    {
-        _store.Dispose();
-        return Task.CompletedTask;
-    }
+    private RuleBook Rules => Pipeline.Rules;
 
-    private static RegisterProject CamphorCourt(Guid id, string compoundId = "camphor-court", decimal maintenanceFund = 0m, Guid? voteId = null)
+    private static RegisterProject CamphorCourt(string compoundId = "camphor-court", decimal maintenanceFund = 0m, Guid? voteId = null)
     {
         List<Funding> funding =
         [
@@ -36,45 +33,43 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
             funding.Add(new Funding(FundingSource.MaintenanceFund, maintenanceFund));
         }
 
-        return new RegisterProject(id, new Compound(compoundId, "Camphor Court", 2004, true, 306),
+        return new RegisterProject(new Compound(compoundId, "Camphor Court", 2004, true, 306),
             "Pipes, facade and lighting renewal", 798_500.00m, funding, voteId);
     }
 
     /// <summary>
-    /// Registers through the real handler, because the handler is what reads the referenced vote's
-    /// tally from the district's session; the acting context comes in on the envelope as over the bus.
+    /// Registers as a message on the bus, the way the host's endpoints send every command: the district is
+    /// the message's tenant and who acts travels in its headers; the registration reads the referenced
+    /// vote's tally in the district, and is decided at the host's clock, set to the test's time.
     /// </summary>
-    private async Task<CommandOutcome> RegisterAsync(string district, RegisterProject command, string actor = "clerk-yuelu-031",
+    private async Task<CommandOutcome> RegisterAsync(string district, Guid id, RegisterProject command, string actor = "clerk-yuelu-031",
         Channel channel = Channel.ServiceWindow, string? correlationId = null)
     {
-        await using var session = _store.LightweightSession(district);
-        var envelope = new Envelope { CorrelationId = correlationId };
-        envelope.Headers[CaseHeaders.Actor] = actor;
-        envelope.Headers[CaseHeaders.Channel] = channel.ToString();
-        return await RegisteringAProject.Handle(command, session, Rules, _clock, envelope, CancellationToken.None);
+        ledger.Clock.Set(_now);
+        using var scope = ledger.Host.Services.CreateScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
+        return await bus.InvokeAsync<CommandOutcome>(new CaseCommand<RegisterProject>(id, command),
+            new Acting(actor, channel, CorrelationId: correlationId).ToDeliveryOptions(district));
     }
 
-    private async Task<CommandOutcome> ExecuteAsync(string district, Guid id, Acting acting, Func<CoFundingProject, DateTimeOffset, Decision> decide)
-    {
-        await using var session = _store.LightweightSession(district);
-        var now = _clock.GetUtcNow();
-        return await CaseCommands.ExecuteAsync<CoFundingProject>(session, id, null, acting, project => decide(project, now));
-    }
+    private Task<CommandOutcome> ExecuteAsync(string district, Guid id, object command, Acting acting) =>
+        Pipeline.ExecuteAsync(new CommandRequest(district, id, command, acting) { At = _now });
 
-    private Task<CommandOutcome> StepAsync(Guid id, string actor, Func<CoFundingProject, DateTimeOffset, Decision> decide, string district = "yuelu")
+    /// <summary>A step a day after the one before.</summary>
+    private Task<CommandOutcome> StepAsync(Guid id, string actor, object command, string? district = null)
     {
-        _clock.Advance(TimeSpan.FromDays(1));
-        return ExecuteAsync(district, id, new Acting(actor, Channel.ServiceWindow), decide);
+        _now = _now.AddDays(1);
+        return ExecuteAsync(district ?? _district, id, command, new Acting(actor, Channel.ServiceWindow));
     }
 
     /// <summary>Registered, started, completed and audited at Camphor Court's cost, all accepted.</summary>
     private async Task<Guid> AnAuditedProjectAsync()
     {
         var id = Guid.NewGuid();
-        (await RegisterAsync("yuelu", CamphorCourt(id))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "clerk-yuelu-031", (p, now) => AdvancingAProject.Decide(new StartProject(id), p, now))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "inspector-yuelu-004", (p, now) => AdvancingAProject.Decide(new CompleteProject(id, "YL-ACC-2022-0917"), p, now))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "auditor-city-012", (p, now) => AdvancingAProject.Decide(new AuditFinalCost(id, 781_236.45m, "CS-AUD-2022-1103"), p, now))).IsAccepted.ShouldBeTrue();
+        (await RegisterAsync(_district, id, CamphorCourt())).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "clerk-yuelu-031", new StartProject())).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "inspector-yuelu-004", new CompleteProject("YL-ACC-2022-0917"))).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "auditor-city-012", new AuditFinalCost(781_236.45m, "CS-AUD-2022-1103"))).IsAccepted.ShouldBeTrue();
         return id;
     }
 
@@ -82,19 +77,12 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
     private async Task<Guid> AVoteOfFourYesAsync(string district)
     {
         var voteId = Guid.NewGuid();
-        var opened = _clock.GetUtcNow();
-        await using (var session = _store.LightweightSession(district))
-        {
-            (await CaseCommands.StartAsync<RenovationVote>(session, voteId, new Acting("clerk-1", Channel.ServiceWindow),
-                () => OpeningAVote.Decide(Votes.Open(voteId, opened), Channel.ServiceWindow, opened,
-                    Rules.InForce<RenovationVoteRules>(RenovationVoteRules.RuleId, opened)))).IsAccepted.ShouldBeTrue();
-        }
-
+        var opened = _now;
+        (await ExecuteAsync(district, voteId, Votes.Open(opened), new Acting("clerk-1", Channel.ServiceWindow))).IsAccepted.ShouldBeTrue();
         foreach (var i in new[] { 1, 2, 3, 4 })
         {
-            await using var session = _store.LightweightSession(district);
-            (await CaseCommands.ExecuteAsync<RenovationVote>(session, voteId, null, new Acting($"O{i}", Channel.WeChatMiniProgram),
-                vote => CastingABallot.Decide(new CastBallot(voteId, $"U{i}", $"O{i}", BallotChoice.Yes), vote, opened.AddMinutes(i)))).IsAccepted.ShouldBeTrue();
+            (await Pipeline.ExecuteAsync(new CommandRequest(district, voteId, new CastBallot($"U{i}", $"O{i}", BallotChoice.Yes),
+                new Acting($"O{i}", Channel.WeChatMiniProgram)) { At = opened.AddMinutes(i) })).IsAccepted.ShouldBeTrue();
         }
 
         return voteId;
@@ -102,35 +90,33 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
 
     private async Task CloseVoteAsync(string district, Guid voteId)
     {
-        _clock.Advance(TimeSpan.FromDays(7));
-        await using var session = _store.LightweightSession(district);
-        var now = _clock.GetUtcNow();
-        (await CaseCommands.ExecuteAsync<RenovationVote>(session, voteId, null, new Acting("clerk-1", Channel.ServiceWindow),
-            vote => ClosingAVote.Decide(new CloseVote(voteId), vote, now))).IsAccepted.ShouldBeTrue();
+        _now = _now.AddDays(7);
+        (await ExecuteAsync(district, voteId, new CloseVote(), new Acting("clerk-1", Channel.ServiceWindow))).IsAccepted.ShouldBeTrue();
     }
 
     [Fact]
     public async Task events_round_trip_with_their_names_and_metadata()
     {
         var id = Guid.NewGuid();
-        var registeredAt = _clock.GetUtcNow();
-        (await RegisterAsync("yuelu", CamphorCourt(id), actor: "clerk-yuelu-031", channel: Channel.OnlinePlatform, correlationId: "corr-1"))
+        var registeredAt = _now;
+        (await RegisterAsync(_district, id, CamphorCourt(), actor: "clerk-yuelu-031", channel: Channel.OnlinePlatform, correlationId: "corr-1"))
             .IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "clerk-yuelu-031", (p, now) => AdvancingAProject.Decide(new StartProject(id), p, now))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "inspector-yuelu-004", (p, now) => AdvancingAProject.Decide(new CompleteProject(id, "YL-ACC-2022-0917"), p, now))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "auditor-city-012", (p, now) => AdvancingAProject.Decide(new AuditFinalCost(id, 781_236.45m, "CS-AUD-2022-1103"), p, now))).IsAccepted.ShouldBeTrue();
-        _clock.Advance(TimeSpan.FromDays(1));
-        var awardedAt = _clock.GetUtcNow();
+        (await StepAsync(id, "clerk-yuelu-031", new StartProject())).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "inspector-yuelu-004", new CompleteProject("YL-ACC-2022-0917"))).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "auditor-city-012", new AuditFinalCost(781_236.45m, "CS-AUD-2022-1103"))).IsAccepted.ShouldBeTrue();
+        _now = _now.AddDays(1);
+        var awardedAt = _now;
         var officer = new Acting("officer-housing-007", Channel.ServiceWindow, CorrelationId: "corr-5", CausationId: "cause-5");
-        (await ExecuteAsync("yuelu", id, officer, (p, now) => AwardingTheGrant.Decide(new DecideAward(id), p, now))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "treasury-city-002", (p, now) => AwardingTheGrant.Decide(new SettleGrant(id, "PAY-2022-1220"), p, now))).IsAccepted.ShouldBeTrue();
+        (await ExecuteAsync(_district, id, new DecideAward(), officer)).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "treasury-city-002", new SettleGrant("PAY-2022-1220"))).IsAccepted.ShouldBeTrue();
 
-        await using var query = _store.QuerySession("yuelu");
-        var history = await CaseHistoryEndpoints.Read(query, new CaseKinds(), id);
+        await using var query = ledger.Store.QuerySession(_district);
+        var history = await CaseHistories.ReadAsync(query, ledger.Host.Services.GetRequiredService<CaseKinds>(), id);
 
         history.ShouldNotBeNull();
         history.Version.ShouldBe(6);
-        history.District.ShouldBe("yuelu");
+        history.District.ShouldBe(_district);
+        history.Kind.ShouldBe(CoFundingKind.KindName);
         (await query.Events.FetchStreamStateAsync(id))!.AggregateType.ShouldBe(typeof(CoFundingProject));
         history.Events.Select(e => e.Type).ShouldBe([
             "co_funding.project_registered.v1",
@@ -149,6 +135,7 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
         registration.Channel.ShouldBe("OnlinePlatform");
         registration.CorrelationId.ShouldBe("corr-1");
         var registered = registration.Data.ShouldBeOfType<ProjectRegistered>();
+        registered.ProjectId.ShouldBe(id);
         registered.Compound.ShouldBe(new Compound("camphor-court", "Camphor Court", 2004, true, 306));
         registered.Funding.ShouldBe([
             new Funding(FundingSource.CompoundPublicIncome, 426_000.00m),
@@ -177,12 +164,12 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
     public async Task the_snapshot_and_the_read_model_are_updated_with_the_events()
     {
         var id = await AnAuditedProjectAsync();
-        (await StepAsync(id, "officer-housing-007", (p, now) => AwardingTheGrant.Decide(new DecideAward(id), p, now))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "treasury-city-002", (p, now) => AwardingTheGrant.Decide(new SettleGrant(id, "PAY-1"), p, now))).IsAccepted.ShouldBeTrue();
-        (await StepAsync(id, "auditor-city-015", (p, now) => AdvancingAProject.Decide(new AuditFinalCost(id, 780_000.00m, "CS-AUD-R"), p, now)))
-            .Appended.ShouldBe([nameof(FinalCostAudited), nameof(AwardAdjusted)]);
+        (await StepAsync(id, "officer-housing-007", new DecideAward())).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "treasury-city-002", new SettleGrant("PAY-1"))).IsAccepted.ShouldBeTrue();
+        (await StepAsync(id, "auditor-city-015", new AuditFinalCost(780_000.00m, "CS-AUD-R")))
+            .Appended.ShouldBe(["co_funding.final_cost_audited.v1", "co_funding.award_adjusted.v1"]);
 
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         var snapshot = await query.LoadAsync<CoFundingProject>(id);
         var view = await query.LoadAsync<CoFundingEligibility>(id);
 
@@ -203,14 +190,14 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
     [Fact]
     public async Task the_registration_reads_the_tally_of_a_vote_in_the_same_district()
     {
-        var voteId = await AVoteOfFourYesAsync("yuelu");
-        await CloseVoteAsync("yuelu", voteId);
+        var voteId = await AVoteOfFourYesAsync(_district);
+        await CloseVoteAsync(_district, voteId);
         var id = Guid.NewGuid();
 
-        var outcome = await RegisterAsync("yuelu", CamphorCourt(id, "compound-1", maintenanceFund: 120_000.00m, voteId: voteId));
+        var outcome = await RegisterAsync(_district, id, CamphorCourt("compound-1", maintenanceFund: 120_000.00m, voteId: voteId));
 
         outcome.IsAccepted.ShouldBeTrue();
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         var view = (await query.LoadAsync<CoFundingEligibility>(id)).ShouldNotBeNull();
         view.RenovationVoteId.ShouldBe(voteId);
         view.Eligible.ShouldBeTrue();
@@ -222,27 +209,28 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
     [Fact]
     public async Task a_vote_whose_tally_is_still_open_is_refused()
     {
-        var voteId = await AVoteOfFourYesAsync("yuelu");
+        var voteId = await AVoteOfFourYesAsync(_district);
         var id = Guid.NewGuid();
 
-        var outcome = await RegisterAsync("yuelu", CamphorCourt(id, "compound-1", maintenanceFund: 120_000.00m, voteId: voteId));
+        var outcome = await RegisterAsync(_district, id, CamphorCourt("compound-1", maintenanceFund: 120_000.00m, voteId: voteId));
 
         outcome.Rejection!.Code.ShouldBe("co_funding.vote_not_decided");
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamStateAsync(id)).ShouldBeNull();
     }
 
     [Fact]
     public async Task a_vote_of_another_district_is_not_found()
     {
-        var voteId = await AVoteOfFourYesAsync("furong");
-        await CloseVoteAsync("furong", voteId);
+        var other = ledger.NewDistrict("other");
+        var voteId = await AVoteOfFourYesAsync(other);
+        await CloseVoteAsync(other, voteId);
         var id = Guid.NewGuid();
 
-        var outcome = await RegisterAsync("yuelu", CamphorCourt(id, "compound-1", maintenanceFund: 120_000.00m, voteId: voteId));
+        var outcome = await RegisterAsync(_district, id, CamphorCourt("compound-1", maintenanceFund: 120_000.00m, voteId: voteId));
 
         outcome.Rejection!.Code.ShouldBe("co_funding.vote_not_found");
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamStateAsync(id)).ShouldBeNull();
         (await query.LoadAsync<CoFundingEligibility>(id)).ShouldBeNull();
     }
@@ -251,21 +239,22 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
     public async Task another_district_can_neither_read_nor_write_the_project()
     {
         var id = Guid.NewGuid();
-        (await RegisterAsync("yuelu", CamphorCourt(id))).IsAccepted.ShouldBeTrue();
+        var other = ledger.NewDistrict("other");
+        (await RegisterAsync(_district, id, CamphorCourt())).IsAccepted.ShouldBeTrue();
 
-        await using (var other = _store.QuerySession("furong"))
+        await using (var session = ledger.Store.QuerySession(other))
         {
-            (await other.Events.FetchStreamAsync(id)).ShouldBeEmpty();
-            (await other.LoadAsync<CoFundingEligibility>(id)).ShouldBeNull();
-            (await other.LoadAsync<CoFundingProject>(id)).ShouldBeNull();
-            (await other.Query<CoFundingEligibility>().Where(p => p.Id == id).ToListAsync()).ShouldBeEmpty();
-            (await CaseHistoryEndpoints.Read(other, new CaseKinds(), id)).ShouldBeNull();
+            (await session.Events.FetchStreamAsync(id)).ShouldBeEmpty();
+            (await session.LoadAsync<CoFundingEligibility>(id)).ShouldBeNull();
+            (await session.LoadAsync<CoFundingProject>(id)).ShouldBeNull();
+            (await session.Query<CoFundingEligibility>().Where(p => p.Id == id).ToListAsync()).ShouldBeEmpty();
+            (await CaseHistories.ReadAsync(session, new CaseKinds(), id)).ShouldBeNull();
         }
 
-        var outcome = await StepAsync(id, "clerk-furong-001", (p, now) => AdvancingAProject.Decide(new StartProject(id), p, now), district: "furong");
+        var outcome = await StepAsync(id, "clerk-furong-001", new StartProject(), district: other);
 
         outcome.Rejection!.Code.ShouldBe("case.not_found");
-        await using var own = _store.QuerySession("yuelu");
+        await using var own = ledger.Store.QuerySession(_district);
         (await own.Events.FetchStreamAsync(id)).Count.ShouldBe(1);
         (await own.LoadAsync<CoFundingEligibility>(id))!.Stage.ShouldBe(ProjectStage.Registered);
     }
@@ -274,13 +263,13 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
     public async Task a_rejected_command_appends_nothing()
     {
         var id = Guid.NewGuid();
-        (await RegisterAsync("yuelu", CamphorCourt(id))).IsAccepted.ShouldBeTrue();
+        (await RegisterAsync(_district, id, CamphorCourt())).IsAccepted.ShouldBeTrue();
 
-        var outcome = await StepAsync(id, "officer-housing-007", (p, now) => AwardingTheGrant.Decide(new DecideAward(id), p, now));
+        var outcome = await StepAsync(id, "officer-housing-007", new DecideAward());
 
         outcome.Rejection!.Code.ShouldBe("co_funding.not_ready");
         outcome.Appended.ShouldBeEmpty();
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamAsync(id)).Count.ShouldBe(1);
         var view = (await query.LoadAsync<CoFundingEligibility>(id)).ShouldNotBeNull();
         view.Version.ShouldBe(1);
@@ -292,10 +281,10 @@ public sealed class when_storing_a_co_funded_project(PostgresServer server) : IA
     {
         var id = Guid.NewGuid();
 
-        var outcome = await RegisterAsync("yuelu", CamphorCourt(id, maintenanceFund: 120_000.00m));
+        var outcome = await RegisterAsync(_district, id, CamphorCourt(maintenanceFund: 120_000.00m));
 
         outcome.Rejection!.Code.ShouldBe("co_funding.vote_missing");
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamStateAsync(id)).ShouldBeNull();
         (await query.LoadAsync<CoFundingProject>(id)).ShouldBeNull();
     }

@@ -70,11 +70,11 @@ public class when_checking_whether_a_compound_qualifies
     [Fact]
     public void a_rule_version_that_does_not_ask_for_a_fund_has_no_fund_criterion()
     {
-        var rules = CoFundingRuleBook.Proposed("no-fund-needed", """
+        var version = CoFundingRuleBook.ProposedVersion("no-fund-needed", """
             { "builtFrom": 2000, "builtUntil": 2015, "maintenanceFundRequired": false,
               "rate": 0.30, "cityShare": 0.50, "rounding": "away-from-zero" }
             """);
-        var project = ProjectScenario.OfCamphorCourt().WithoutAMaintenanceFund().Under(rules);
+        var project = ProjectScenario.OfCamphorCourt().WithoutAMaintenanceFund().Under(version);
 
         var registered = project.Register().ShouldRegister();
 

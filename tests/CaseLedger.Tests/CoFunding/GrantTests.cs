@@ -1,4 +1,5 @@
 using CaseLedger.Cases.CoFunding;
+using CaseLedger.Rules;
 using CaseLedger.Tests.RenovationVotes;
 
 namespace CaseLedger.Tests.CoFunding;
@@ -51,8 +52,8 @@ public class when_computing_the_grant
     [Fact]
     public void a_version_that_rounds_to_even_rounds_half_a_fen_down_to_the_even_fen()
     {
-        var toEven = CoFundingRuleBook.Proposed("1-to-even", ToEvenVersion);
-        toEven.Rounding.ShouldBe(MidpointRounding.ToEven);
+        var toEven = CoFundingRuleBook.ProposedVersion("1-to-even", ToEvenVersion);
+        RuleBook.Parameters<CoFundingRules>(toEven).Rounding.ShouldBe(MidpointRounding.ToEven);
         var project = ProjectScenario.OfCamphorCourt().Under(toEven).CompletedAndAuditedAt(0.15m);
 
         var awarded = project.Award().ShouldAppendOne<AwardDecided>();
@@ -138,13 +139,13 @@ public class when_computing_the_grant
     [Fact]
     public void the_award_is_decided_under_the_version_the_project_was_registered_with()
     {
-        var toEven = CoFundingRuleBook.Proposed("1-to-even", ToEvenVersion);
+        var toEven = CoFundingRuleBook.ProposedVersion("1-to-even", ToEvenVersion);
         var project = ProjectScenario.OfCamphorCourt().Under(toEven).CompletedAndAuditedAt(0.15m);
 
         var awarded = project.Award().ShouldAppendOne<AwardDecided>();
 
-        awarded.Rule.ShouldBe(toEven.Rule);
+        awarded.Rule.ShouldBe(toEven.Ref);
         awarded.Grant.Total.ShouldBe(0.04m);
-        project.Project.Rule.ShouldBe(toEven.Rule);
+        project.Project.Rule.ShouldBe(toEven.Ref);
     }
 }

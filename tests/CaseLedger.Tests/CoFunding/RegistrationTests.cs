@@ -46,10 +46,14 @@ public class when_registering_a_project
         var project = ProjectScenario.OfCamphorCourt().RegisteringAt(LastSecondOf2020InChina);
         project.Rules.ShouldBeNull();
 
-        var rejection = project.Register().ShouldBeRejectedWith("co_funding.no_rule_in_force");
+        var outcome = project.Register();
 
-        rejection.Reason.ShouldContain("2020-12-31");
+        outcome.ShouldBeRejectedWith("co_funding.no_rule_in_force").Reason.ShouldContain("2020-12-31");
+        var inForce = outcome.Clauses.ShouldHaveSingleItem();
+        inForce.Clause.ShouldBe(Eligibility.RuleInForceClause);
+        inForce.Met.ShouldBeFalse();
         project.History.ShouldBeEmpty();
+        project.Fixture.State<CoFundingProject>(project.ProjectId).ShouldBeNull();
     }
 
     [Fact]

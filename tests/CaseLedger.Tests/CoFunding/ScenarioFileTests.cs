@@ -1,18 +1,19 @@
 using CaseLedger.Cases.CoFunding;
+using CaseLedger.Hosting;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
 
 namespace CaseLedger.Tests.CoFunding;
 
-/// <summary>The co-funding driver, the default rule book plus the proposed versions, and the kind's scenario files.</summary>
+/// <summary>The scenario engine, the kinds' rule book plus the proposed versions, and the kind's scenario files.</summary>
 internal static class CoFundingScenarioFiles
 {
-    public static CoFundingScenarios Driver { get; } = new();
+    public static Vocabulary Words { get; } = Vocabulary.Of(new CoFundingKind());
 
-    /// <summary>The default rule book plus seeds/rules/co-funding-proposed.json (co-funding@2-proposed, co-funding@3-proposed).</summary>
-    public static RuleBook Rules { get; } = new RuleBook.Builder().AddDefault().AddFiles(ProposedRuleFile).Build();
+    /// <summary>The kinds' rule book plus seeds/rules/co-funding-proposed.json (co-funding@2-proposed, co-funding@3-proposed).</summary>
+    public static RuleBook Rules { get; } = StandardKinds.Create().RulesBuilder().AddFiles(ProposedRuleFile).Build();
 
-    public static ScenarioRunner Runner { get; } = new([Driver], Rules);
+    public static ScenarioRunner Runner { get; } = new(new ScenarioEngine(StandardKinds.Create()), Rules);
 
     public static string ProposedRuleFile => Path.Combine(RepositoryRoot(), "seeds", "rules", "co-funding-proposed.json");
 
@@ -39,8 +40,18 @@ internal static class CoFundingScenarioFiles
 // and between them exercise every clause on its passing and its failing side.
 public class when_running_the_co_funding_scenario_files
 {
-    private static readonly IReadOnlyList<ScenarioResult> Results =
-        CoFundingScenarioFiles.Files().SelectMany(f => f.Scenarios).Select(CoFundingScenarioFiles.Runner.Run).ToList();
+    private static readonly Lazy<Task<IReadOnlyList<ScenarioResult>>> Results = new(() => RunAllAsync(CoFundingScenarioFiles.Runner, _ => true));
+
+    private static async Task<IReadOnlyList<ScenarioResult>> RunAllAsync(ScenarioRunner runner, Func<Scenario, bool> which)
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var scenario in CoFundingScenarioFiles.Files().SelectMany(f => f.Scenarios).Where(which))
+        {
+            results.Add(await runner.RunAsync(scenario));
+        }
+
+        return results;
+    }
 
     [Fact]
     public void there_is_a_file_per_topic_with_several_scenarios_each()
@@ -53,26 +64,41 @@ public class when_running_the_co_funding_scenario_files
     }
 
     [Fact]
-    public void every_scenario_passes()
+    public async Task every_scenario_passes()
     {
-        Results.Where(r => !r.Passed).Select(r => $"{r.Scenario}: {string.Join("; ", r.Differences)}").ShouldBeEmpty();
+        var results = await Results.Value;
+
+        results.Where(r => !r.Passed).Select(r => $"{r.Scenario}: {string.Join("; ", r.Differences)}").ShouldBeEmpty();
     }
 
     [Fact]
-    public void every_clause_is_exercised_on_its_passing_and_its_failing_side()
+    public async Task every_clause_is_exercised_on_its_passing_and_its_failing_side()
     {
-        var coverage = Coverage.Of([CoFundingScenarioFiles.Driver], Results);
+        var coverage = Coverage.Of(CoFundingScenarioFiles.Runner.Engine.Kinds, CoFundingScenarioFiles.Rules, await Results.Value)
+            .Where(c => c.Kind == CoFundingKind.KindName)
+            .ToList();
 
-        coverage.Select(c => c.Clause).ShouldBe(CoFundingScenarioFiles.Driver.Clauses.Select(c => c.Id));
+        coverage.Select(c => c.Clause).ShouldBe(CoFundingScenarioFiles.Rules.ClausesOf(CoFundingRules.RuleId).Select(c => c.Id));
+        coverage.Count.ShouldBe(10);
         coverage.Where(c => !c.BothSides).Select(c => $"{c.Clause}: met {c.Met}, not met {c.NotMet}").ShouldBeEmpty();
     }
 
     [Fact]
-    public void only_the_proposed_scenarios_need_the_proposed_rule_file()
+    public async Task the_rule_document_describes_every_clause_a_decision_records()
     {
-        var runner = new ScenarioRunner([CoFundingScenarioFiles.Driver], RuleBook.Default());
-        var named = CoFundingScenarioFiles.Files().SelectMany(f => f.Scenarios).Where(s => s.Rule?.Contains("proposed", StringComparison.Ordinal) != true);
+        var recorded = (await Results.Value).SelectMany(r => r.Observation?.Clauses ?? []).Select(c => c.Clause).Distinct();
 
-        named.Select(runner.Run).Where(r => !r.Passed).Select(r => r.Scenario.ToString()).ShouldBeEmpty();
+        recorded.ShouldBeSubsetOf(CoFundingScenarioFiles.Rules.ClausesOf(CoFundingRules.RuleId).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task only_the_proposed_scenarios_need_the_proposed_rule_file()
+    {
+        var runner = new ScenarioRunner(new ScenarioEngine(StandardKinds.Create()), StandardKinds.Create().DefaultRules());
+
+        var results = await RunAllAsync(runner, s => s.Rule?.Contains("proposed", StringComparison.Ordinal) != true);
+
+        results.ShouldNotBeEmpty();
+        results.Where(r => !r.Passed).Select(r => $"{r.Scenario}: {string.Join("; ", r.Differences)}").ShouldBeEmpty();
     }
 }

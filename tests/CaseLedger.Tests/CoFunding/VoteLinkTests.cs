@@ -1,6 +1,7 @@
 using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
+using CaseLedger.Scenarios;
 using CaseLedger.Tests.RenovationVotes;
 using static CaseLedger.Cases.RenovationVotes.BallotChoice;
 
@@ -30,7 +31,7 @@ public class when_a_project_spends_the_maintenance_fund
         var voteId = Guid.NewGuid();
         var project = ProjectScenario.OfCamphorCourt()
             .SpendingTheMaintenanceFund(120_000.00m, vote: null)
-            .ReferencingVote(voteId, found: null);
+            .ReferencingVote(voteId);
 
         var rejection = project.Register().ShouldBeRejectedWith("co_funding.vote_not_found");
 
@@ -151,8 +152,8 @@ public class when_a_project_spends_the_maintenance_fund
     [Fact]
     public void a_compound_id_written_with_spaces_is_still_the_compound_the_vote_was_held_in()
     {
-        // BUG (RegisteringAProject.Decide): the registration trims the compound id before recording it,
-        // but compares the untrimmed id with the vote's compound, so the same compound is refused as "another".
+        // The registration trims the compound id before recording it, and compares the trimmed id with the
+        // vote's compound (comparing the untrimmed one refused the same compound as "another").
         var passed = Votes.PassedByTheOwners(Compound);
         var project = ProjectScenario.OfCamphorCourt().InCompound($" {Compound} ", "Camphor Court").SpendingTheMaintenanceFund(120_000.00m, passed);
 
@@ -162,18 +163,23 @@ public class when_a_project_spends_the_maintenance_fund
     }
 }
 
-// The co-funding registration reads the vote's VoteTally; a VoteReference built from a tally folded
-// from real renovation-vote events carries what the decision needs.
+// The co-funding registration reads the referenced vote's VoteTally (a declared fact) in the ledger
+// both cases are kept in; a VoteReference built from a tally of real renovation-vote events carries
+// what the decision needs.
 public class when_a_project_references_a_real_vote
 {
     /// <summary>Three owners of Xiangya Garden vote on a 120,000 yuan spend.</summary>
     private static VoteScenario AFullVote() =>
         VoteScenario.UnderTheCivilCode().Owners(100.00m, "A", "B", "C").Spending(120_000.00m).Opened();
 
-    private static ProjectScenario AProjectOfTheSameCompound(VoteTally tally, decimal fundSpend) =>
+    /// <summary>A project of the vote's compound, kept beside the vote and registered the day after its window closes.</summary>
+    private static ProjectScenario AProjectOfTheSameCompound(VoteScenario vote, decimal fundSpend) =>
         ProjectScenario.OfCamphorCourt()
-            .InCompound(tally.CompoundId, tally.CompoundName)
-            .SpendingTheMaintenanceFund(fundSpend, VoteReference.From(tally));
+            .BesideTheVote(vote)
+            .InCompound(vote.Tally.CompoundId, vote.Tally.CompoundName)
+            .SpendingTheMaintenanceFund(fundSpend, vote: null)
+            .ReferencingVote(vote.VoteId)
+            .RegisteringAt(vote.ClosesAt.AddDays(1));
 
     [Fact]
     public void the_reference_carries_the_tally_s_id_compound_route_status_outcome_and_approved_amount()
@@ -186,6 +192,21 @@ public class when_a_project_references_a_real_vote
         reference.ShouldBe(new VoteReference(vote.VoteId, "compound-xiangya-garden", VotingRoute.FullVote, VoteStatus.Decided, VoteOutcome.Passed,
             tally.Proposal.Amount));
         reference.ApprovedAmount.ShouldNotBeNull().ShouldBeGreaterThan(0m);
+        VoteReference.From(vote.Tally).ShouldBe(reference);
+    }
+
+    [Fact]
+    public async Task the_registration_reads_the_reference_from_the_vote_s_tally_in_its_ledger()
+    {
+        var vote = AFullVote().Voted(Yes, "A", "B", "C").Closed();
+
+        var read = await VoteReference.ReadAsync(vote.VoteId, new FixtureFacts(vote.Fixture), CancellationToken.None);
+        var nothing = await VoteReference.ReadAsync(Guid.NewGuid(), new FixtureFacts(vote.Fixture), CancellationToken.None);
+        var none = await VoteReference.ReadAsync(null, new FixtureFacts(vote.Fixture), CancellationToken.None);
+
+        read.ShouldBe(VoteReference.From(vote.Tally));
+        nothing.ShouldBeNull();
+        none.ShouldBeNull();
     }
 
     [Fact]
@@ -193,7 +214,7 @@ public class when_a_project_references_a_real_vote
     {
         var vote = AFullVote().Voted(Yes, "A", "B", "C").Closed();
 
-        var registered = AProjectOfTheSameCompound(vote.Tally, 120_000.00m).Register().ShouldRegister();
+        var registered = AProjectOfTheSameCompound(vote, 120_000.00m).Register().ShouldRegister();
 
         registered.RenovationVoteId.ShouldBe(vote.VoteId);
         registered.Eligibility.Clause(Eligibility.VoteClause).Met.ShouldBeTrue();
@@ -204,7 +225,7 @@ public class when_a_project_references_a_real_vote
     {
         var vote = AFullVote().Voted(Yes, "A", "B", "C");
 
-        AProjectOfTheSameCompound(vote.Tally, 120_000.00m).Register().ShouldBeRejectedWith("co_funding.vote_not_decided");
+        AProjectOfTheSameCompound(vote, 120_000.00m).Register().ShouldBeRejectedWith("co_funding.vote_not_decided");
     }
 
     [Fact]
@@ -213,7 +234,7 @@ public class when_a_project_references_a_real_vote
         var vote = AFullVote().Voted(No, "A", "B").Voted(Yes, "C").Closed();
         vote.Tally.FinalOutcome.ShouldBe(VoteOutcome.Failed);
 
-        AProjectOfTheSameCompound(vote.Tally, 120_000.00m).Register().ShouldBeRejectedWith("co_funding.vote_failed");
+        AProjectOfTheSameCompound(vote, 120_000.00m).Register().ShouldBeRejectedWith("co_funding.vote_failed");
     }
 
     [Fact]
@@ -221,7 +242,7 @@ public class when_a_project_references_a_real_vote
     {
         var vote = VoteScenario.UnderTheCivilCode().Owners(100.00m, "A", "B", "C").Spending(12_000.00m).Opened().CommitteeDecided(approved: true);
 
-        var registered = AProjectOfTheSameCompound(vote.Tally, 12_000.00m).Register().ShouldRegister();
+        var registered = AProjectOfTheSameCompound(vote, 12_000.00m).Register().ShouldRegister();
 
         registered.Eligibility.Clause(Eligibility.VoteClause).Detail.ShouldContain("owners' committee");
     }
@@ -229,16 +250,25 @@ public class when_a_project_references_a_real_vote
     [Fact]
     public void a_committee_approval_of_a_small_spend_does_not_cover_a_large_maintenance_fund_spend()
     {
-        // BUG (Eligibility.OfVote / VoteReference): the vote's approved amount is never compared with the
-        // maintenance-fund money the project lists. The committee may only decide spends under the
-        // small-project limit (domain: a vote is needed "unless it is under the small-project limit"),
-        // yet its approval of 12,000 yuan is accepted for 1,280,000 yuan of the fund.
+        // The committee may only decide spends under the small-project limit (domain: a vote is needed
+        // "unless it is under the small-project limit"), so its approval of 12,000 yuan must not be taken
+        // for 1,280,000 yuan of the fund: the vote's approved amount is compared with the fund money listed.
         var vote = VoteScenario.UnderTheCivilCode().Owners(100.00m, "A", "B", "C").Spending(12_000.00m).Opened().CommitteeDecided(approved: true);
         vote.Tally.Proposal.Amount.ShouldBe(12_000.00m);
 
-        var decision = AProjectOfTheSameCompound(vote.Tally, 1_280_000.00m).Register();
+        var outcome = AProjectOfTheSameCompound(vote, 1_280_000.00m).Register();
 
-        decision.IsAccepted.ShouldBeFalse("a committee approval of 12,000 yuan was accepted for 1,280,000 yuan of the maintenance fund");
-        decision.Events.ShouldBeEmpty();
+        outcome.IsAccepted.ShouldBeFalse("a committee approval of 12,000 yuan was accepted for 1,280,000 yuan of the maintenance fund");
+        outcome.Events.ShouldBeEmpty();
+        outcome.ShouldBeRejectedWith("co_funding.vote_amount_exceeded").Reason.ShouldContain("12,000.00 yuan");
+        outcome.Clauses.Clause(Eligibility.VoteClause).Met.ShouldBeFalse();
+    }
+
+    /// <summary>Reads the documents a fixture's ledger holds, as the pipeline reads a command's facts.</summary>
+    private sealed class FixtureFacts(CaseFixture fixture) : IFactReader
+    {
+        public Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => Task.FromResult(fixture.Document<T>(id));
+
+        public Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class => Task.FromResult(fixture.Document<T>(id.ToString()));
     }
 }

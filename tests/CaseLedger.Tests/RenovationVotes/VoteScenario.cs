@@ -59,6 +59,9 @@ internal sealed class VoteScenario
 
     public Guid VoteId { get; } = Guid.NewGuid();
 
+    /// <summary>The ledger the vote is held in, for cases of other kinds that read it (a co-funded project reads its tally).</summary>
+    public CaseFixture Fixture => _fixture;
+
     public RenovationVoteRules Rules { get; }
 
     public DateTimeOffset OpenedAt { get; private init; } = DefaultOpenedAt;
