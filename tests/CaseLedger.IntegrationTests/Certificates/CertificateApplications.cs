@@ -14,12 +14,12 @@ public static class CertificateApplications
 
     public static ExistingDocument ExpiringSoon { get; } = new(new DateOnly(2026, 2, 10));
 
-    public static ApplyForCertificate Eligible(Guid id, DocumentType type = DocumentType.OrdinaryPassport, string applicantId = "applicant-0001") =>
-        new(id, type, EligibleApplicant(applicantId), ExpiringSoon);
+    public static ApplyForCertificate Eligible(DocumentType type = DocumentType.OrdinaryPassport, string applicantId = "applicant-0001") =>
+        new(type, EligibleApplicant(applicantId), ExpiringSoon);
 
     /// <summary>Fails only the fingerprints criterion.</summary>
-    public static ApplyForCertificate WithoutFingerprints(Guid id, DocumentType type = DocumentType.OrdinaryPassport) =>
-        new(id, type, EligibleApplicant() with { FingerprintsOnFile = false }, ExpiringSoon);
+    public static ApplyForCertificate WithoutFingerprints(DocumentType type = DocumentType.OrdinaryPassport) =>
+        new(type, EligibleApplicant() with { FingerprintsOnFile = false }, ExpiringSoon);
 
     /// <summary>The same eligible application as an HTTP body.</summary>
     public static object Body(string documentType = "OrdinaryPassport", string? dateOfBirth = "1986-04-17", bool fingerprintsOnFile = true) => new

@@ -1,35 +1,28 @@
+using CaseLedger.Audit;
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Core;
 using CaseLedger.IntegrationTests.Infrastructure;
-using CaseLedger.Rules;
 using Marten;
 
 namespace CaseLedger.IntegrationTests.Certificates;
 
-// The read model is a pure function of the events: Marten's own rebuild, replaying every stored event
-// through the projection, must give back exactly the documents the inline projection wrote live.
-[Collection(PostgresCollection.Name)]
-public sealed class when_rebuilding_the_eligibility_read_model(PostgresServer server) : IAsyncLifetime
+// The read model is a pure function of the events: rebuilding it, replaying every stored event through
+// the projection, must give back exactly the documents the inline projection wrote live.
+[Collection(LedgerCollection.Name)]
+public sealed class when_rebuilding_the_eligibility_read_model(Ledger ledger) : IAsyncLifetime
 {
-    private static readonly RuleBook Rules = RuleBook.Default();
     private static readonly DateTimeOffset Start = CertificateApplications.Start;
-    private static readonly string[] Districts = ["yuelu", "furong"];
-    private DocumentStore _store = null!;
+    private readonly string[] _districts = [ledger.NewDistrict("rebuild"), ledger.NewDistrict("rebuild")];
 
     public async Task InitializeAsync()
     {
-        _store = Stores.For(await server.CreateDatabaseAsync("rebuild"));
-        foreach (var district in Districts)
+        foreach (var district in _districts)
         {
             await ApplicationsAtEveryStageAsync(district);
         }
     }
 
-    public Task DisposeAsync()
-    {
-        _store.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task rebuilding_from_the_events_gives_back_the_live_documents()
@@ -37,8 +30,9 @@ public sealed class when_rebuilding_the_eligibility_read_model(PostgresServer se
         var live = await StoredJsonAsync<CertificateEligibility>();
         live.Values.Sum(d => d.Count).ShouldBe(14);
         // Damage the live documents, so that only a real replay can restore them.
-        var (first, second) = (live["yuelu"].Keys.First(), live["yuelu"].Keys.Last());
-        await using (var session = _store.LightweightSession("yuelu"))
+        var district = _districts[0];
+        var (first, second) = (live[district].Keys.First(), live[district].Keys.Last());
+        await using (var session = ledger.Store.LightweightSession(district))
         {
             var damaged = (await session.LoadAsync<CertificateEligibility>(first))!;
             session.Store(damaged with { Status = CertificateStatus.Delivered, ElapsedDays = 99m });
@@ -47,19 +41,18 @@ public sealed class when_rebuilding_the_eligibility_read_model(PostgresServer se
         }
 
         var broken = await StoredJsonAsync<CertificateEligibility>();
-        broken["yuelu"][first].ShouldNotBe(live["yuelu"][first]);
-        broken["yuelu"].ShouldNotContainKey(second);
+        broken[district][first].ShouldNotBe(live[district][first]);
+        broken[district].ShouldNotContainKey(second);
 
-        using var daemon = await _store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync<CertificateEligibility>(CancellationToken.None);
+        await Rebuilding.RebuildAsync(ledger.Store, nameof(CertificateEligibility));
 
         var rebuilt = await StoredJsonAsync<CertificateEligibility>();
-        foreach (var district in Districts)
+        foreach (var each in _districts)
         {
-            rebuilt[district].Keys.ShouldBe(live[district].Keys, ignoreOrder: true);
-            foreach (var (id, json) in live[district])
+            rebuilt[each].Keys.ShouldBe(live[each].Keys, ignoreOrder: true);
+            foreach (var (id, json) in live[each])
             {
-                rebuilt[district][id].ShouldBe(json, $"{district}/{id}");
+                rebuilt[each][id].ShouldBe(json, $"{each}/{id}");
             }
         }
     }
@@ -68,12 +61,12 @@ public sealed class when_rebuilding_the_eligibility_read_model(PostgresServer se
     public async Task rebuilding_the_write_side_snapshot_gives_back_the_live_snapshots()
     {
         var live = await StoredJsonAsync<Certificate>();
+        live.Values.Sum(d => d.Count).ShouldBe(14);
 
-        using var daemon = await _store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync<Certificate>(CancellationToken.None);
+        await Rebuilding.RebuildAsync(ledger.Store, nameof(Certificate));
 
         var rebuilt = await StoredJsonAsync<Certificate>();
-        foreach (var district in Districts)
+        foreach (var district in _districts)
         {
             rebuilt[district].ShouldBe(live[district], ignoreOrder: true);
         }
@@ -83,9 +76,9 @@ public sealed class when_rebuilding_the_eligibility_read_model(PostgresServer se
     private async Task<Dictionary<string, Dictionary<Guid, string>>> StoredJsonAsync<T>() where T : class
     {
         var result = new Dictionary<string, Dictionary<Guid, string>>();
-        foreach (var district in Districts)
+        foreach (var district in _districts)
         {
-            await using var query = _store.QuerySession(district);
+            await using var query = ledger.Store.QuerySession(district);
             var ids = await query.Events.QueryAllRawEvents().Select(e => e.StreamId).Distinct().ToListAsync();
             var documents = new Dictionary<Guid, string>();
             foreach (var id in ids)
@@ -107,45 +100,30 @@ public sealed class when_rebuilding_the_eligibility_read_model(PostgresServer se
     {
         var applicant = new Acting("applicant", Channel.WeChatMiniProgram);
         var clerk = new Acting("clerk", Channel.ServiceWindow);
-        var stages = new (ApplyForCertificate Command, Func<Guid, Certificate, DateTimeOffset, Decision>[] Steps)[]
+        object[] delivered = [new ReviewCertificateApplication(), new ApproveCertificate(), new ProduceCertificate(),
+            new MailCertificate("SF1458203377061"), new RecordCertificateDelivery()];
+        var stages = new (ApplyForCertificate Command, object[] Steps)[]
         {
-            (CertificateApplications.Eligible(Guid.NewGuid()), []),
-            (CertificateApplications.Eligible(Guid.NewGuid(), DocumentType.TaiwanPermit), [Review]),
-            (CertificateApplications.Eligible(Guid.NewGuid()), [Review, (id, c, at) => ReviewingAnApplication.Decide(new RejectCertificateApplication(id, "Photo"), c, at)]),
-            (CertificateApplications.Eligible(Guid.NewGuid(), DocumentType.HongKongMacaoPermit), [Review, Approve, Produce, Mail, Deliver]),
-            (CertificateApplications.Eligible(Guid.NewGuid()), [Review, Approve, Produce, Mail, Deliver]),
-            (CertificateApplications.WithoutFingerprints(Guid.NewGuid()), []),
-            (CertificateApplications.WithoutFingerprints(Guid.NewGuid(), DocumentType.TaiwanPermit), []),
+            (CertificateApplications.Eligible(), []),
+            (CertificateApplications.Eligible(DocumentType.TaiwanPermit), [new ReviewCertificateApplication()]),
+            (CertificateApplications.Eligible(), [new ReviewCertificateApplication(), new RejectCertificateApplication("Photo")]),
+            (CertificateApplications.Eligible(DocumentType.HongKongMacaoPermit), delivered),
+            (CertificateApplications.Eligible(), delivered),
+            (CertificateApplications.WithoutFingerprints(), []),
+            (CertificateApplications.WithoutFingerprints(DocumentType.TaiwanPermit), []),
         };
 
         foreach (var (command, steps) in stages)
         {
+            var id = Guid.NewGuid();
             var at = Start;
-            await using (var session = _store.LightweightSession(district))
-            {
-                (await CaseCommands.StartAsync<Certificate>(session, command.ApplicationId, applicant,
-                    () => ApplyingForACertificate.Decide(command, applicant.Channel, at, Rules))).IsAccepted.ShouldBeTrue();
-            }
-
+            await SampleCases.RunAsync(ledger, district, id, command, at, applicant);
             foreach (var step in steps)
             {
                 // Uneven gaps, so elapsed days carry decimals.
                 at = at.AddHours(17).AddMinutes(23);
-                var stepAt = at;
-                await using var session = _store.LightweightSession(district);
-                (await CaseCommands.ExecuteAsync<Certificate>(session, command.ApplicationId, null, clerk,
-                    c => step(command.ApplicationId, c, stepAt))).IsAccepted.ShouldBeTrue();
+                await SampleCases.RunAsync(ledger, district, id, step, at, clerk);
             }
         }
     }
-
-    private static Decision Review(Guid id, Certificate c, DateTimeOffset at) => ReviewingAnApplication.Decide(new ReviewCertificateApplication(id), c, at);
-
-    private static Decision Approve(Guid id, Certificate c, DateTimeOffset at) => ReviewingAnApplication.Decide(new ApproveCertificate(id), c, at);
-
-    private static Decision Produce(Guid id, Certificate c, DateTimeOffset at) => IssuingACertificate.Decide(new ProduceCertificate(id), c, at);
-
-    private static Decision Mail(Guid id, Certificate c, DateTimeOffset at) => IssuingACertificate.Decide(new MailCertificate(id, "SF1458203377061"), c, at);
-
-    private static Decision Deliver(Guid id, Certificate c, DateTimeOffset at) => IssuingACertificate.Decide(new RecordCertificateDelivery(id), c, at);
 }

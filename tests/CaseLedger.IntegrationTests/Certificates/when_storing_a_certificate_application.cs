@@ -1,58 +1,48 @@
+using CaseLedger.Audit;
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Core;
-using CaseLedger.Http;
 using CaseLedger.IntegrationTests.Infrastructure;
 using CaseLedger.Rules;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseLedger.IntegrationTests.Certificates;
 
-[Collection(PostgresCollection.Name)]
-public sealed class when_storing_a_certificate_application(PostgresServer server) : IAsyncLifetime
+[Collection(LedgerCollection.Name)]
+public sealed class when_storing_a_certificate_application(Ledger ledger)
 {
-    private static readonly RuleBook Rules = RuleBook.Default();
     private static readonly DateTimeOffset Start = CertificateApplications.Start;
-    private DocumentStore _store = null!;
+    private static readonly Acting Clerk = new("clerk-3", Channel.ServiceWindow);
+    private readonly string _district = ledger.NewDistrict("cert");
 
-    public async Task InitializeAsync() => _store = Stores.For(await server.CreateDatabaseAsync("certificates"));
+    private CasePipeline Pipeline => ledger.Host.Services.GetRequiredService<CasePipeline>();
 
-    public Task DisposeAsync()
-    {
-        _store.Dispose();
-        return Task.CompletedTask;
-    }
+    private CaseKinds Kinds => ledger.Host.Services.GetRequiredService<CaseKinds>();
 
-    private async Task<CommandOutcome> ApplyAsync(string district, ApplyForCertificate command, Acting acting, DateTimeOffset now)
-    {
-        await using var session = _store.LightweightSession(district);
-        return await CaseCommands.StartAsync<Certificate>(session, command.ApplicationId, acting,
-            () => ApplyingForACertificate.Decide(command, acting.Channel, now, Rules));
-    }
+    private Task<CommandOutcome> ApplyAsync(string district, Guid id, ApplyForCertificate command, Acting acting, DateTimeOffset now) =>
+        Pipeline.ExecuteAsync(new CommandRequest(district, id, command, acting) { At = now });
 
-    private async Task<CommandOutcome> StepAsync(string district, Guid id, Acting acting, Func<Certificate, Decision> decide, long? expectedVersion = null)
-    {
-        await using var session = _store.LightweightSession(district);
-        return await CaseCommands.ExecuteAsync(session, id, expectedVersion, acting, decide);
-    }
+    private Task<CommandOutcome> StepAsync(string district, Guid id, object command, DateTimeOffset at, long? expectedVersion = null) =>
+        Pipeline.ExecuteAsync(new CommandRequest(district, id, command, Clerk) { At = at, ExpectedVersion = expectedVersion });
 
     private Task<CommandOutcome> ReviewAsync(string district, Guid id, DateTimeOffset at, long? expectedVersion = null) =>
-        StepAsync(district, id, new Acting("clerk-3", Channel.ServiceWindow),
-            c => ReviewingAnApplication.Decide(new ReviewCertificateApplication(id), c, at), expectedVersion);
+        StepAsync(district, id, new ReviewCertificateApplication(), at, expectedVersion);
 
     [Fact]
     public async Task events_round_trip_with_their_names_and_metadata()
     {
         var id = Guid.NewGuid();
         var applicant = new Acting("applicant-0001", Channel.WeChatMiniProgram, CorrelationId: "corr-1", CausationId: "cause-1");
-        (await ApplyAsync("yuelu", CertificateApplications.Eligible(id), applicant, Start)).IsAccepted.ShouldBeTrue();
-        (await ReviewAsync("yuelu", id, Start.AddHours(3))).IsAccepted.ShouldBeTrue();
+        (await ApplyAsync(_district, id, CertificateApplications.Eligible(), applicant, Start)).IsAccepted.ShouldBeTrue();
+        (await ReviewAsync(_district, id, Start.AddHours(3))).IsAccepted.ShouldBeTrue();
 
-        await using var query = _store.QuerySession("yuelu");
-        var history = await CaseHistoryEndpoints.Read(query, new CaseKinds(), id);
+        await using var query = ledger.Store.QuerySession(_district);
+        var history = await CaseHistories.ReadAsync(query, Kinds, id);
 
         history.ShouldNotBeNull();
         history.Version.ShouldBe(3);
-        history.District.ShouldBe("yuelu");
+        history.District.ShouldBe(_district);
+        history.Kind.ShouldBe(CertificateKind.KindName);
         history.Events.Select(e => e.Type).ShouldBe(["certificate.applied.v1", "certificate.eligibility_decided.v1", "certificate.reviewed.v1"]);
         history.Events.ShouldAllBe(e => e.Rule == "certificate-online@1");
         var (applied, decided, reviewed) = (history.Events[0], history.Events[1], history.Events[2]);
@@ -64,6 +54,7 @@ public sealed class when_storing_a_certificate_application(PostgresServer server
         reviewed.Actor.ShouldBe("clerk-3");
         reviewed.Channel.ShouldBe("ServiceWindow");
         var application = applied.Data.ShouldBeOfType<CertificateApplied>();
+        application.ApplicationId.ShouldBe(id);
         application.ApplicationDate.ShouldBe(new DateOnly(2025, 12, 1));
         application.Rules.MinimumAge.ShouldBe(16);
         application.AppliedAt.ShouldBe(Start);
@@ -79,10 +70,10 @@ public sealed class when_storing_a_certificate_application(PostgresServer server
         var id = Guid.NewGuid();
         var proxy = new Acting("staff-help-and-handle-01", Channel.Proxy, OnBehalfOf: "applicant-0001");
 
-        (await ApplyAsync("yuelu", CertificateApplications.Eligible(id), proxy, Start)).IsAccepted.ShouldBeTrue();
+        (await ApplyAsync(_district, id, CertificateApplications.Eligible(), proxy, Start)).IsAccepted.ShouldBeTrue();
 
-        await using var query = _store.QuerySession("yuelu");
-        var history = (await CaseHistoryEndpoints.Read(query, new CaseKinds(), id)).ShouldNotBeNull();
+        await using var query = ledger.Store.QuerySession(_district);
+        var history = (await CaseHistories.ReadAsync(query, Kinds, id)).ShouldNotBeNull();
         history.Events[0].Actor.ShouldBe("staff-help-and-handle-01");
         history.Events[0].OnBehalfOf.ShouldBe("applicant-0001");
         history.Events[0].Channel.ShouldBe("Proxy");
@@ -95,10 +86,11 @@ public sealed class when_storing_a_certificate_application(PostgresServer server
     public async Task the_snapshot_and_the_read_model_are_updated_in_the_same_transaction()
     {
         var id = Guid.NewGuid();
-        await ApplyAsync("yuelu", CertificateApplications.Eligible(id, DocumentType.HongKongMacaoPermit), new Acting("a-1", Channel.AlipayMiniProgram), Start);
-        await ReviewAsync("yuelu", id, Start.AddHours(2));
+        (await ApplyAsync(_district, id, CertificateApplications.Eligible(DocumentType.HongKongMacaoPermit), new Acting("a-1", Channel.AlipayMiniProgram), Start))
+            .IsAccepted.ShouldBeTrue();
+        (await ReviewAsync(_district, id, Start.AddHours(2))).IsAccepted.ShouldBeTrue();
 
-        await using var query = _store.QuerySession("yuelu");
+        await using var query = ledger.Store.QuerySession(_district);
         var snapshot = (await query.LoadAsync<Certificate>(id)).ShouldNotBeNull();
         var view = (await query.LoadAsync<CertificateEligibility>(id)).ShouldNotBeNull();
 
@@ -116,13 +108,13 @@ public sealed class when_storing_a_certificate_application(PostgresServer server
     public async Task a_refused_step_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await ApplyAsync("yuelu", CertificateApplications.Eligible(id), new Acting("a-1", Channel.OnlinePlatform), Start);
+        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("a-1", Channel.OnlinePlatform), Start);
 
-        var outcome = await StepAsync("yuelu", id, new Acting("clerk-3", Channel.ServiceWindow),
-            c => IssuingACertificate.Decide(new MailCertificate(id, "SF1"), c, Start.AddHours(1)));
+        var outcome = await StepAsync(_district, id, new MailCertificate("SF1"), Start.AddHours(1));
 
         outcome.Rejection!.Code.ShouldBe("certificate.out_of_order");
-        await using var query = _store.QuerySession("yuelu");
+        outcome.Appended.ShouldBeEmpty();
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamAsync(id)).Count.ShouldBe(2);
         (await query.LoadAsync<CertificateEligibility>(id))!.Status.ShouldBe(CertificateStatus.AwaitingReview);
     }
@@ -131,12 +123,13 @@ public sealed class when_storing_a_certificate_application(PostgresServer server
     public async Task a_refused_application_appends_nothing()
     {
         var id = Guid.NewGuid();
-        var command = CertificateApplications.Eligible(id) with { ExistingDocument = null };
+        var command = CertificateApplications.Eligible() with { ExistingDocument = null };
 
-        var outcome = await ApplyAsync("yuelu", command, new Acting("a-1", Channel.OnlinePlatform), Start);
+        var outcome = await ApplyAsync(_district, id, command, new Acting("a-1", Channel.OnlinePlatform), Start);
 
         outcome.Rejection!.Code.ShouldBe("certificate.existing_document_missing");
-        await using var query = _store.QuerySession("yuelu");
+        outcome.Rejection.Kind.ShouldBe(RejectionKind.Invalid);
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamStateAsync(id)).ShouldBeNull();
         (await query.LoadAsync<CertificateEligibility>(id)).ShouldBeNull();
     }
@@ -145,53 +138,56 @@ public sealed class when_storing_a_certificate_application(PostgresServer server
     public async Task another_district_can_neither_read_nor_write_the_application()
     {
         var id = Guid.NewGuid();
-        await ApplyAsync("yuelu", CertificateApplications.Eligible(id), new Acting("a-1", Channel.OnlinePlatform), Start);
+        var otherDistrict = ledger.NewDistrict("other");
+        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("a-1", Channel.OnlinePlatform), Start);
 
-        await using (var other = _store.QuerySession("furong"))
+        await using (var other = ledger.Store.QuerySession(otherDistrict))
         {
             (await other.Events.FetchStreamAsync(id)).ShouldBeEmpty();
             (await other.LoadAsync<CertificateEligibility>(id)).ShouldBeNull();
             (await other.LoadAsync<Certificate>(id)).ShouldBeNull();
             (await other.Query<CertificateEligibility>().Where(e => e.Id == id).ToListAsync()).ShouldBeEmpty();
-            (await CertificateEndpoints.CountAsync(other)).ShouldBeEmpty();
-            (await CaseHistoryEndpoints.Read(other, new CaseKinds(), id)).ShouldBeNull();
+            (await CertificateCounts.CountAsync(other)).ShouldBeEmpty();
+            (await CaseHistories.ReadAsync(other, Kinds, id)).ShouldBeNull();
         }
 
-        var outcome = await ReviewAsync("furong", id, Start.AddHours(1));
+        var outcome = await ReviewAsync(otherDistrict, id, Start.AddHours(1));
 
         outcome.Rejection!.Code.ShouldBe("case.not_found");
-        await using var own = _store.QuerySession("yuelu");
+        await using var own = ledger.Store.QuerySession(_district);
         (await own.Events.FetchStreamAsync(id)).Count.ShouldBe(2);
         (await own.LoadAsync<CertificateEligibility>(id))!.Status.ShouldBe(CertificateStatus.AwaitingReview);
     }
 
     [Fact]
-    public async Task a_write_against_a_stale_version_loses()
+    public async Task a_write_against_a_stale_version_is_refused_and_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await ApplyAsync("yuelu", CertificateApplications.Eligible(id), new Acting("a-1", Channel.OnlinePlatform), Start);
-        (await ReviewAsync("yuelu", id, Start.AddHours(1), expectedVersion: 2)).IsAccepted.ShouldBeTrue();
+        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("a-1", Channel.OnlinePlatform), Start);
+        (await ReviewAsync(_district, id, Start.AddHours(1), expectedVersion: 2)).IsAccepted.ShouldBeTrue();
 
-        await Should.ThrowAsync<JasperFx.ConcurrencyException>(() =>
-            StepAsync("yuelu", id, new Acting("clerk-3", Channel.ServiceWindow),
-                c => ReviewingAnApplication.Decide(new ApproveCertificate(id), c, Start.AddHours(2)), expectedVersion: 2));
+        var stale = await StepAsync(_district, id, new ApproveCertificate(), Start.AddHours(2), expectedVersion: 2);
 
-        await using var query = _store.QuerySession("yuelu");
+        stale.Rejection!.Code.ShouldBe("case.version_mismatch");
+        stale.Rejection.Kind.ShouldBe(RejectionKind.Stale);
+        await using var query = ledger.Store.QuerySession(_district);
         (await query.Events.FetchStreamAsync(id)).Count.ShouldBe(3);
+        (await query.LoadAsync<CertificateEligibility>(id))!.Status.ShouldBe(CertificateStatus.Reviewed);
     }
 
     [Fact]
     public async Task the_district_is_counted_by_document_type_and_route_in_the_database()
     {
+        var neighbour = ledger.NewDistrict("neighbour");
         var acting = new Acting("a-1", Channel.WeChatMiniProgram);
-        await ApplyAsync("tianxin", CertificateApplications.Eligible(Guid.NewGuid()), acting, Start);
-        await ApplyAsync("tianxin", CertificateApplications.Eligible(Guid.NewGuid()), acting, Start);
-        await ApplyAsync("tianxin", CertificateApplications.WithoutFingerprints(Guid.NewGuid()), acting, Start);
-        await ApplyAsync("tianxin", CertificateApplications.Eligible(Guid.NewGuid(), DocumentType.TaiwanPermit), acting, Start);
-        await ApplyAsync("kaifu", CertificateApplications.Eligible(Guid.NewGuid(), DocumentType.TaiwanPermit), acting, Start);
+        await ApplyAsync(_district, Guid.NewGuid(), CertificateApplications.Eligible(), acting, Start);
+        await ApplyAsync(_district, Guid.NewGuid(), CertificateApplications.Eligible(), acting, Start);
+        await ApplyAsync(_district, Guid.NewGuid(), CertificateApplications.WithoutFingerprints(), acting, Start);
+        await ApplyAsync(_district, Guid.NewGuid(), CertificateApplications.Eligible(DocumentType.TaiwanPermit), acting, Start);
+        await ApplyAsync(neighbour, Guid.NewGuid(), CertificateApplications.Eligible(DocumentType.TaiwanPermit), acting, Start);
 
-        await using var query = _store.QuerySession("tianxin");
-        var counts = await CertificateEndpoints.CountAsync(query);
+        await using var query = ledger.Store.QuerySession(_district);
+        var counts = await CertificateCounts.CountAsync(query);
 
         counts.ShouldBe([
             new CertificateCount(DocumentType.OrdinaryPassport, CertificateRoute.FullyOnline, 2),

@@ -1,24 +1,20 @@
 using System.Net;
+using CaseLedger.Audit;
 using CaseLedger.Cases.Certificates;
-using CaseLedger.Http;
 using CaseLedger.IntegrationTests.Infrastructure;
 using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
 
 namespace CaseLedger.IntegrationTests.Certificates;
 
-// seeds/certificates/yuelu.json, replayed through the kind's decisions on the first start.
-[Collection(PostgresCollection.Name)]
-public sealed class when_the_certificate_seeds_are_loaded(PostgresServer server) : IAsyncLifetime
+// seeds/certificates/yuelu.json, its dated commands run through the pipeline when the shared host first starts; read only.
+[Collection(LedgerCollection.Name)]
+public sealed class when_the_certificate_seeds_are_loaded(Ledger ledger)
 {
-    private LedgerHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await StartAsync(server, seeds: true, now: CertificateApplications.Start.AddDays(10));
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private LedgerHost _host => ledger.Host;
 
     private async Task<List<CertificateEligibility>> ListAsync(string query = "")
     {
-        var response = await _host.Client.GetAsync($"/districts/yuelu/certificates{query}");
+        var response = await _host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/certificates{query}");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         return await ReadAsync<List<CertificateEligibility>>(response);
     }
@@ -61,7 +57,7 @@ public sealed class when_the_certificate_seeds_are_loaded(PostgresServer server)
     [Fact]
     public async Task the_counts_cover_every_seeded_application()
     {
-        var counts = await ReadAsync<List<CertificateCount>>(await _host.Client.GetAsync("/districts/yuelu/certificates/counts"));
+        var counts = await ReadAsync<List<CertificateCount>>(await _host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/certificates/counts"));
 
         counts.Sum(c => c.Count).ShouldBe(12);
         counts.Where(c => c.Route == CertificateRoute.InPersonWindow).Sum(c => c.Count).ShouldBe(6);
@@ -72,7 +68,7 @@ public sealed class when_the_certificate_seeds_are_loaded(PostgresServer server)
     {
         var atTheWindow = (await ListAsync("?route=InPersonWindow")).Single(r => r.Channel == Core.Channel.ServiceWindow);
 
-        var history = await ReadAsync<CaseHistory>(await _host.Client.GetAsync($"/districts/yuelu/cases/{atTheWindow.Id}/events"));
+        var history = await ReadAsync<CaseHistory>(await _host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/cases/{atTheWindow.Id}/events"));
 
         history.Kind.ShouldBe(CertificateKind.KindName);
         history.Events[0].Actor.ShouldBe("yuelu-window-clerk-02");

@@ -17,6 +17,7 @@ public class when_applying_for_a_certificate
         var decided = decision.ShouldBeTaken();
         var applied = (CertificateApplied)decision.Events[0];
         applied.ApplicationId.ShouldBe(application.ApplicationId);
+        decided.ApplicationId.ShouldBe(application.ApplicationId);
         applied.DocumentType.ShouldBe(DocumentType.TaiwanPermit);
         applied.Channel.ShouldBe(Channel.AlipayMiniProgram);
         applied.AppliedAt.ShouldBe(CertificateScenario.DefaultAppliedAt);
@@ -26,6 +27,7 @@ public class when_applying_for_a_certificate
         decided.Rule.ShouldBe(CertificateRuleBook.Pilot.Rule);
         application.State.Status.ShouldBe(CertificateStatus.AwaitingReview);
         application.State.Route.ShouldBe(CertificateRoute.FullyOnline);
+        application.Recorded.ShouldAllBe(e => e.Channel == "AlipayMiniProgram" && e.Actor == "applicant-0001" && e.Rule == "certificate-online@1");
     }
 
     [Fact]
@@ -56,7 +58,9 @@ public class when_applying_for_a_certificate
     {
         var application = CertificateScenario.AnEligibleApplicant();
 
-        Refused(application, application.ApplyCommand() with { DocumentType = (DocumentType)42 }, "certificate.document_type_unknown");
+        var rejection = Refused(application, application.ApplyCommand() with { DocumentType = (DocumentType)42 }, "certificate.document_type_unknown");
+
+        rejection.Reason.ShouldContain("OrdinaryPassport, HongKongMacaoPermit, TaiwanPermit");
     }
 
     [Fact]
@@ -116,9 +120,11 @@ public class when_applying_for_a_certificate
         Refused(application, application.ApplyCommand() with { ExistingDocument = null }, "certificate.existing_document_missing");
     }
 
-    private static void Refused(CertificateScenario application, ApplyForCertificate command, string code)
+    private static Rejection Refused(CertificateScenario application, ApplyForCertificate command, string code)
     {
-        application.Apply(command).ShouldBeRejectedWith(code).Kind.ShouldBe(RejectionKind.Invalid);
+        var rejection = application.Apply(command).ShouldBeRejectedWith(code);
+        rejection.Kind.ShouldBe(RejectionKind.Invalid);
         application.History.ShouldBeEmpty();
+        return rejection;
     }
 }

@@ -1,13 +1,19 @@
+using System.Text.Json.Nodes;
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Core;
+using CaseLedger.Hosting;
 using CaseLedger.Rules;
+using CaseLedger.Scenarios;
 
 namespace CaseLedger.Tests.Certificates;
 
-/// <summary>The versions of the certificate-online rule in the library's default rule book.</summary>
+/// <summary>The versions of the certificate-online rule in the kinds' default rule book.</summary>
 internal static class CertificateRuleBook
 {
-    public static RuleBook Book { get; } = RuleBook.Default();
+    /// <summary>CaseLedger's kinds, from the one list the host registers.</summary>
+    public static CaseKinds Kinds { get; } = StandardKinds.Create();
+
+    public static RuleBook Book { get; } = Kinds.DefaultRules();
 
     /// <summary>Version "0": before the pilot, the online route is closed.</summary>
     public static CertificateRules BeforeThePilot { get; } = Book.Get<CertificateRules>(CertificateRules.RuleId, "0");
@@ -17,15 +23,36 @@ internal static class CertificateRuleBook
 
     /// <summary>China Standard Time, the rule book's offset.</summary>
     public static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// The pilot's version with one parameter changed, as a proposed version of its own (named after
+    /// the change), so a test can decide under it through the pipeline. A parameter the pilot's version
+    /// does not have is a mistake in the test.
+    /// </summary>
+    public static RuleVersion PilotWith(string parameter, JsonNode value)
+    {
+        var pilot = Book.Get(CertificateRules.RuleId, "1");
+        var parameters = (JsonObject)pilot.Parameters.DeepClone();
+        if (!parameters.ContainsKey(parameter))
+        {
+            throw new ArgumentException($"{pilot.Ref} has no parameter '{parameter}'.", nameof(parameter));
+        }
+
+        parameters[parameter] = value;
+        return new RuleVersion(CertificateRules.RuleId, $"1-{parameter}-{value.ToJsonString()}", $"The pilot with {parameter} = {value.ToJsonString()}",
+            pilot.EffectiveFrom, Proposed: true, parameters);
+    }
 }
 
 /// <summary>
-/// Builds the history of one application by calling the pure decision functions and folding every
-/// accepted event into the state. By default the applicant is eligible: a Changsha resident born in
-/// 1986, fingerprints on file, a passport expiring in about two months, applying through WeChat on
-/// 2025-12-01 (inside the pilot). Each "given" changes one fact. Steps named in the past tense
-/// (<see cref="Applied"/>, <see cref="Reviewed"/>, ...) must be accepted; steps named as commands
-/// (<see cref="Apply()"/>, <see cref="Review"/>, ...) return the decision and fold it only if accepted.
+/// Builds the history of one application through the command pipeline on an in-memory ledger
+/// (<see cref="CaseFixture"/>: the kind's own declarations, decisions, snapshot and read model). By
+/// default the applicant is eligible: a Changsha resident born in 1986, fingerprints on file, a
+/// passport expiring in about two months, applying through WeChat on 2025-12-01 (inside the pilot),
+/// under the rule version the rule book has in force then. Each "given" changes one fact. Steps named
+/// in the past tense (<see cref="Applied"/>, <see cref="Reviewed"/>, ...) must be accepted; steps named
+/// as commands (<see cref="Apply()"/>, <see cref="Review"/>, ...) return the <see cref="CommandOutcome"/>;
+/// a refused one appends nothing.
 /// </summary>
 internal sealed class CertificateScenario
 {
@@ -34,8 +61,11 @@ internal sealed class CertificateScenario
 
     public static readonly DateOnly DefaultApplicationDate = new(2025, 12, 1);
 
-    private readonly List<object> _history = [];
-    private Certificate? _state;
+    /// <summary>The back office: an exit-entry clerk reviews, approves and rejects at a window.</summary>
+    public static readonly Acting Clerk = new("exit-entry-clerk", Channel.ServiceWindow);
+
+    private RuleBook _rules = CertificateRuleBook.Book;
+    private CaseFixture? _fixture;
 
     public Guid ApplicationId { get; } = Guid.NewGuid();
 
@@ -51,16 +81,34 @@ internal sealed class CertificateScenario
     public DateTimeOffset AppliedAt { get; private set; } = DefaultAppliedAt;
 
     /// <summary>When the last accepted step happened; the next one defaults to an hour later.</summary>
-    public DateTimeOffset LastStepAt { get; private set; }
+    public DateTimeOffset LastStepAt => _fixture?.State<Certificate>(ApplicationId)?.LastStepAt ?? AppliedAt;
 
-    public IReadOnlyList<object> History => _history;
+    /// <summary>Every accepted event so far, in order.</summary>
+    public IReadOnlyList<object> History => _fixture?.Events(ApplicationId) ?? [];
 
-    public Certificate State => _state ?? throw new InvalidOperationException("Nobody has applied yet.");
+    /// <summary>Every accepted event so far with its metadata, as the store would record it.</summary>
+    public IReadOnlyList<RecordedEvent> Recorded => _fixture?.Recorded(ApplicationId) ?? [];
 
-    public CertificateEligibility View => Fold.Events<CertificateEligibility>(CertificateEligibilityProjection.Evolve, _history)
-        ?? throw new InvalidOperationException("Nobody has applied yet.");
+    /// <summary>The write-side state (the inline snapshot) as the pipeline keeps it.</summary>
+    public Certificate State => _fixture?.State<Certificate>(ApplicationId) ?? throw new InvalidOperationException("Nobody has applied yet.");
 
-    public CertificateEligibilityDecided Eligibility => _history.OfType<CertificateEligibilityDecided>().Single();
+    /// <summary>The read model as the pipeline keeps it.</summary>
+    public CertificateEligibility View =>
+        _fixture?.View<CertificateEligibility>(ApplicationId) ?? throw new InvalidOperationException("Nobody has applied yet.");
+
+    public CertificateEligibilityDecided Eligibility => History.OfType<CertificateEligibilityDecided>().Single();
+
+    /// <summary>Who applies: the applicant, through <see cref="Channel"/>; by proxy, help-and-handle staff for the applicant.</summary>
+    public Acting Applying
+    {
+        get
+        {
+            var applicant = string.IsNullOrWhiteSpace(Applicant.Id) ? "applicant" : Applicant.Id.Trim();
+            return Channel == Channel.Proxy
+                ? new Acting("staff-help-and-handle-01", Channel.Proxy, OnBehalfOf: applicant)
+                : new Acting(applicant, Channel);
+        }
+    }
 
     public static CertificateScenario AnEligibleApplicant() => new();
 
@@ -114,45 +162,52 @@ internal sealed class CertificateScenario
         return this;
     }
 
+    /// <summary>Decided under <paramref name="version"/> whatever the application's date (a what-if, or a changed parameter).</summary>
+    public CertificateScenario Under(RuleVersion version)
+    {
+        if (_fixture is not null)
+        {
+            throw new InvalidOperationException("The rule version is chosen before the application is made.");
+        }
+
+        _rules = CertificateRuleBook.Book.Substituting(version);
+        return this;
+    }
+
     // ---- Applying -----------------------------------------------------------------------------
 
-    public ApplyForCertificate ApplyCommand() => new(ApplicationId, DocumentType, Applicant, Document);
+    public ApplyForCertificate ApplyCommand() => new(DocumentType, Applicant, Document);
 
-    /// <summary>When: apply at <see cref="AppliedAt"/> under the rule version the default rule book has in force then.</summary>
-    public Decision Apply() => Apply(ApplyCommand());
+    /// <summary>When: apply at <see cref="AppliedAt"/> under the rule version the rule book has in force then.</summary>
+    public CommandOutcome Apply() => Apply(ApplyCommand());
 
-    public Decision Apply(ApplyForCertificate command) =>
-        Record(ApplyingForACertificate.Decide(command, Channel, AppliedAt, CertificateRuleBook.Book));
+    public CommandOutcome Apply(ApplyForCertificate command) => Fixture.Run(ApplicationId, command, AppliedAt, Applying);
 
     /// <summary>When: apply under an explicit rule version (a what-if, or a changed parameter).</summary>
-    public Decision ApplyUnder(CertificateRules rules) =>
-        Record(ApplyingForACertificate.Decide(ApplyCommand(), Channel, AppliedAt, CertificateRuleBook.Book.LocalDate(AppliedAt), rules));
+    public CommandOutcome ApplyUnder(RuleVersion version) => Under(version).Apply();
 
     /// <summary>Given: the application was taken (on whichever route).</summary>
     public CertificateScenario Applied() => Given(Apply());
 
     // ---- The lifecycle ------------------------------------------------------------------------
 
-    public Decision Review(DateTimeOffset? at = null) =>
-        Record(ReviewingAnApplication.Decide(new ReviewCertificateApplication(ApplicationId), State, at ?? Next()));
+    public CommandOutcome Review(DateTimeOffset? at = null) => Step(new ReviewCertificateApplication(), at, Clerk);
 
-    public Decision Approve(DateTimeOffset? at = null) =>
-        Record(ReviewingAnApplication.Decide(new ApproveCertificate(ApplicationId), State, at ?? Next()));
+    public CommandOutcome Approve(DateTimeOffset? at = null) => Step(new ApproveCertificate(), at, Clerk);
 
-    public Decision Reject(string reason, DateTimeOffset? at = null) =>
-        Record(ReviewingAnApplication.Decide(new RejectCertificateApplication(ApplicationId, reason), State, at ?? Next()));
+    public CommandOutcome Reject(string reason, DateTimeOffset? at = null) => Step(new RejectCertificateApplication(reason), at, Clerk);
 
-    public Decision Produce(DateTimeOffset? at = null) =>
-        Record(IssuingACertificate.Decide(new ProduceCertificate(ApplicationId), State, at ?? Next()));
+    public CommandOutcome Produce(DateTimeOffset? at = null) =>
+        Step(new ProduceCertificate(), at, new Acting("exit-entry-production-centre", Channel.ServiceWindow));
 
-    public Decision Mail(string trackingReference = "SF1458203377061", DateTimeOffset? at = null) =>
-        Record(IssuingACertificate.Decide(new MailCertificate(ApplicationId, trackingReference), State, at ?? Next()));
+    public CommandOutcome Mail(string trackingReference = "SF1458203377061", DateTimeOffset? at = null) =>
+        Step(new MailCertificate(trackingReference), at, new Acting("exit-entry-mailroom", Channel.ServiceWindow));
 
-    public Decision Deliver(DateTimeOffset? at = null) =>
-        Record(IssuingACertificate.Decide(new RecordCertificateDelivery(ApplicationId), State, at ?? Next()));
+    public CommandOutcome Deliver(DateTimeOffset? at = null) =>
+        Step(new RecordCertificateDelivery(), at, new Acting("courier", Channel.ServiceWindow));
 
     /// <summary>When: take a step by its name.</summary>
-    public Decision Take(CertificateStep step) => step switch
+    public CommandOutcome Take(CertificateStep step) => step switch
     {
         CertificateStep.Review => Review(),
         CertificateStep.Approve => Approve(),
@@ -180,41 +235,35 @@ internal sealed class CertificateScenario
 
     // ---- Plumbing ------------------------------------------------------------------------------
 
-    private DateTimeOffset Next() => LastStepAt.AddHours(1);
+    private CaseFixture Fixture => _fixture ??= new CaseFixture(CertificateRuleBook.Kinds, _rules);
 
-    private Decision Record(Decision decision)
+    private CommandOutcome Step(object command, DateTimeOffset? at, Acting acting) =>
+        Fixture.Run(ApplicationId, command, at ?? LastStepAt.AddHours(1), acting);
+
+    private CertificateScenario Given(CommandOutcome outcome)
     {
-        if (decision.IsAccepted)
+        if (!outcome.IsAccepted)
         {
-            foreach (var e in decision.Events)
-            {
-                _history.Add(e);
-                _state = CertificateProjection.Evolve(_state, e);
-            }
-
-            if (_state is not null)
-            {
-                LastStepAt = _state.LastStepAt;
-            }
-        }
-
-        return decision;
-    }
-
-    private CertificateScenario Given(Decision decision)
-    {
-        if (!decision.IsAccepted)
-        {
-            throw new InvalidOperationException($"A step of the scenario's history was refused: {decision.Rejection}");
+            throw new InvalidOperationException($"A step of the scenario's history was refused: {outcome.Rejection}");
         }
 
         return this;
     }
 }
 
-/// <summary>Then-assertions on decisions and criteria.</summary>
+/// <summary>Then-assertions on outcomes, decisions and criteria.</summary>
 internal static class CertificateAssertions
 {
+    /// <summary>The command was accepted with exactly one event, of type <typeparamref name="T"/>.</summary>
+    public static T ShouldAppendOne<T>(this CommandOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        outcome.Rejection.ShouldBeNull();
+        outcome.Appended.Count.ShouldBe(1);
+        return outcome.Events.ShouldHaveSingleItem().ShouldBeOfType<T>();
+    }
+
+    /// <summary>The decision, taken directly, was accepted with exactly one event, of type <typeparamref name="T"/>.</summary>
     public static T ShouldAppendOne<T>(this Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
@@ -222,26 +271,34 @@ internal static class CertificateAssertions
         return decision.Events.ShouldHaveSingleItem().ShouldBeOfType<T>();
     }
 
-    /// <summary>The decision was refused with this code, and appends nothing.</summary>
-    public static Rejection ShouldBeRejectedWith(this Decision decision, string code)
+    /// <summary>The command was refused with this code, and appended nothing.</summary>
+    public static Rejection ShouldBeRejectedWith(this CommandOutcome outcome, string code)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        decision.IsAccepted.ShouldBeFalse();
-        decision.Events.ShouldBeEmpty();
-        var rejection = decision.Rejection.ShouldNotBeNull();
+        ArgumentNullException.ThrowIfNull(outcome);
+        outcome.IsAccepted.ShouldBeFalse();
+        outcome.Events.ShouldBeEmpty();
+        outcome.Appended.ShouldBeEmpty();
+        var rejection = outcome.Rejection.ShouldNotBeNull();
         rejection.Code.ShouldBe(code);
         rejection.Reason.ShouldNotBeNullOrWhiteSpace();
         return rejection;
     }
 
-    /// <summary>The application was taken: applied and eligibility decided, in that order.</summary>
-    public static CertificateEligibilityDecided ShouldBeTaken(this Decision decision)
+    /// <summary>
+    /// The application was taken: applied and eligibility decided, in that order, under their stored
+    /// names; the outcome carries the clauses the decision recorded.
+    /// </summary>
+    public static CertificateEligibilityDecided ShouldBeTaken(this CommandOutcome outcome)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        decision.Rejection.ShouldBeNull();
-        decision.Events.Count.ShouldBe(2);
-        decision.Events[0].ShouldBeOfType<CertificateApplied>();
-        return decision.Events[1].ShouldBeOfType<CertificateEligibilityDecided>();
+        ArgumentNullException.ThrowIfNull(outcome);
+        outcome.Rejection.ShouldBeNull();
+        outcome.Events.Count.ShouldBe(2);
+        outcome.Appended.ShouldBe(["certificate.applied.v1", "certificate.eligibility_decided.v1"]);
+        outcome.Version.ShouldBe(2);
+        outcome.Events[0].ShouldBeOfType<CertificateApplied>();
+        var decided = outcome.Events[1].ShouldBeOfType<CertificateEligibilityDecided>();
+        outcome.Clauses.ShouldBe(decided.Clauses);
+        return decided;
     }
 
     public static CriterionResult Clause(this CertificateEligibilityDecided decided, string clause)

@@ -64,7 +64,7 @@ public class when_measuring_the_applicants_age
     {
         // Under the pilot's 16 the 16th birthday of a leap-day child is always in a leap year until 2100,
         // so the rule is exercised with a minimum age of 17: born 2008-02-29, 17 in 2025 (a common year).
-        var seventeen = CertificateRuleBook.Pilot with { MinimumAge = 17 };
+        var seventeen = CertificateRuleBook.PilotWith("minimumAge", 17);
         var onTheEve = CertificateScenario.AnEligibleApplicant().Born(2008, 2, 29)
             .ApplyingAt(new DateTimeOffset(2025, 2, 28, 12, 0, 0, CertificateRuleBook.Cst))
             .Holding(new ExistingDocument(new DateOnly(2025, 6, 1)));
@@ -314,7 +314,7 @@ public class when_one_criterion_fails
     [Fact]
     public void a_rule_that_does_not_require_fingerprints_is_met_without_them()
     {
-        var withoutFingerprints = CertificateRuleBook.Pilot with { FingerprintsRequired = false };
+        var withoutFingerprints = CertificateRuleBook.PilotWith("fingerprintsRequired", false);
 
         var decided = CertificateScenario.AnEligibleApplicant().FingerprintsOnFile(false).ApplyUnder(withoutFingerprints).ShouldBeTaken();
 

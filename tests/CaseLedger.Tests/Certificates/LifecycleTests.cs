@@ -171,8 +171,8 @@ public class when_following_the_lifecycle
         var application = CertificateScenario.AnEligibleApplicant().Applied();
         var at = CertificateScenario.DefaultAppliedAt.AddDays(400);
 
-        var first = ReviewingAnApplication.Decide(new ReviewCertificateApplication(application.ApplicationId), application.State, at);
-        var second = ReviewingAnApplication.Decide(new ReviewCertificateApplication(application.ApplicationId), application.State, at);
+        var first = ReviewingAnApplication.Decide(new ReviewCertificateApplication(), application.State, at);
+        var second = ReviewingAnApplication.Decide(new ReviewCertificateApplication(), application.State, at);
 
         first.Events.ShouldBe(second.Events);
         first.ShouldAppendOne<CertificateApplicationReviewed>().ReviewedAt.ShouldBe(at);

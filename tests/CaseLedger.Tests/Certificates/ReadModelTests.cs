@@ -41,6 +41,7 @@ public class when_reading_an_application
         view.RejectedAt.ShouldBeNull();
         // 3 days 2 h 8 min = 3.0888... days.
         view.ElapsedDays.ShouldBe(3.09m);
+        view.Version.ShouldBe(7);
     }
 
     [Fact]
