@@ -94,7 +94,7 @@ public static class CaseHttp
         }
         catch (JsonException e)
         {
-            return (null, Problem(StatusCodes.Status400BadRequest, "request.body_invalid", DescribeJsonError(e),
+            return (null, Problem(StatusCodes.Status400BadRequest, "request.body_invalid", CaseJson.Describe(e),
                 new Dictionary<string, object?> { ["path"] = e.Path }));
         }
     }
@@ -129,41 +129,6 @@ public static class CaseHttp
         RejectionKind.Stale => StatusCodes.Status412PreconditionFailed,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
-
-    /// <summary>What is wrong with a body, in words, without the .NET type names System.Text.Json puts in its messages.</summary>
-    private static string DescribeJsonError(JsonException e)
-    {
-        var at = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "the body" : e.Path;
-        var message = e.Message;
-        if (message.Contains("missing required properties", StringComparison.OrdinalIgnoreCase))
-        {
-            var start = message.IndexOf("including: ", StringComparison.Ordinal);
-            var names = start >= 0 ? message[(start + 11)..].TrimEnd('.') : "";
-            return $"{at} is missing required members: {names}.";
-        }
-
-        if (message.Contains("could not be mapped", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"{at} holds a member this request does not have.";
-        }
-
-        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"{at} names the same member twice.";
-        }
-
-        if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"{at} may not be null.";
-        }
-
-        if (e.InnerException is null && !message.Contains("System.", StringComparison.Ordinal) && !message.Contains("could not be converted", StringComparison.Ordinal))
-        {
-            return $"{at}: {message}";
-        }
-
-        return $"{at} is not a valid value here (check its type: text, number, true/false, list or object, and enum names).";
-    }
 
     private static string TitleOf(int status) => status switch
     {

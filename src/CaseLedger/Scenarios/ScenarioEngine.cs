@@ -273,7 +273,7 @@ public sealed class ScenarioEngine
                     string.Join(", ", words.Steps.Keys.Concat(words.Macros.Keys).Append(TimePasses)));
             }
 
-            var outcome = await StepAsync(stepWords, words, node, value, label, scope ?? new Dictionary<string, string>());
+            var outcome = await StepAsync(stepWords, words, node, value, label, scope ?? new Dictionary<string, string>(), given);
             if (given && outcome.Rejection is { } refused)
             {
                 throw node.Error($"this step of the history was refused ({refused.Code}: {refused.Reason}); every given step must be accepted");
@@ -336,7 +336,7 @@ public sealed class ScenarioEngine
         }
 
         private async Task<CommandOutcome> StepAsync(StepWords step, Vocabulary words, ScenarioNode node, ScenarioNode? value, string label,
-            IReadOnlyDictionary<string, string> scope)
+            IReadOnlyDictionary<string, string> scope, bool given)
         {
             var theCase = Case(label, step.Command.Kind);
             if (theCase.Kind != step.Command.Kind)
@@ -395,9 +395,16 @@ public sealed class ScenarioEngine
                 : step.At is { } stepAt ? Time(Placeholders.Fill(stepAt.Text, scope), node, theCase, words)
                 : _last is { } last ? last + words.Gap
                 : start;
+            // The history a scenario gives happened in the order written; whether a command may be dated
+            // before the last one is the kind's own rule, so the step under test is left to decide it.
+            if (given && _last is { } previous && at < previous)
+            {
+                throw node.Error($"this step is at {Stamp(at)}, before the step above it ({Stamp(previous)}): a given history runs in the order written, so its times may not go back");
+            }
+
             var values = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
-                ["at"] = at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                ["at"] = Stamp(at),
                 ["n"] = n.ToString(CultureInfo.InvariantCulture),
             };
             foreach (var (key, text) in parameters)
@@ -429,7 +436,7 @@ public sealed class ScenarioEngine
             }
             catch (JsonException e)
             {
-                throw (value ?? node).Error($"the {step.Command.Name} command cannot be made from this: {e.Message}");
+                throw (value ?? node).Error($"the {step.Command.Name} command cannot be made from this: {CaseJson.Describe(e)}");
             }
 
             var acting = Acting(step, words, node, final, scope);
@@ -448,6 +455,8 @@ public sealed class ScenarioEngine
             _last = at;
             return outcome;
         }
+
+        private static string Stamp(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
         /// <summary>Reads a step written as a line; returns the time it names, if it names one.</summary>
         private static string? ReadText(StepWords step, Vocabulary words, ScenarioNode value, JsonObject json, IReadOnlyDictionary<string, string> scope)

@@ -67,7 +67,7 @@ public static class Seeds
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {e.Path}: {e.Message}", e);
+            throw new InvalidDataException($"{path}: {CaseJson.Describe(e)}", e);
         }
     }
 
@@ -80,6 +80,12 @@ public static class Seeds
         for (var i = 0; i < seeded.Steps.Count; i++)
         {
             var step = seeded.Steps[i];
+            if (i > 0 && step.At < seeded.Steps[i - 1].At)
+            {
+                throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}) is dated {step.At:u}, " +
+                    $"before step {i} ({seeded.Steps[i - 1].At:u}): a case's steps are recorded in the order they happened.");
+            }
+
             var declaration = kind.CommandNamed(step.Command)
                 ?? throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1}: {kind.Name} has no command '{step.Command}'.");
             object command;
@@ -92,7 +98,7 @@ public static class Seeds
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}): {e.Path}: {e.Message}", e);
+                throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}): {CaseJson.Describe(e)}", e);
             }
 
             yield return new CommandRequest(district, seeded.Id, command, new Acting(step.As.Actor, step.As.Channel, step.As.OnBehalfOf)) { At = step.At };

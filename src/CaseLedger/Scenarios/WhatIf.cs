@@ -56,6 +56,11 @@ public static class WhatIf
         ArgumentNullException.ThrowIfNull(proposed);
         ArgumentNullException.ThrowIfNull(recorded);
         var kind = vocabulary.Kind;
+        if (proposed.Id != kind.RuleId)
+        {
+            throw new ArgumentException($"A {kind.Name} is decided under rule '{kind.RuleId}', not '{proposed.Id}'.", nameof(proposed));
+        }
+
         if (vocabulary.WhatIfOutcome is not { } outcomeFact || recorded.Count == 0)
         {
             return null;
@@ -99,7 +104,11 @@ public static class WhatIf
                 continue;
             }
 
-            var channel = Channels.TryParse(e.Channel, out var c) ? c : Channel.ServiceWindow;
+            if (!Channels.TryParse(e.Channel, out var channel))
+            {
+                throw new InvalidDataException($"Event {e.Version} of case {caseId} records no channel ('{e.Channel}'), so it cannot be replayed as it was made.");
+            }
+
             var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, e.OnBehalfOf)) { At = at }, ct);
             clauses.AddRange(outcome.Clauses);
             if (outcome.Rejection is { } refused)

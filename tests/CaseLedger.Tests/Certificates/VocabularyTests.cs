@@ -366,7 +366,7 @@ public class when_a_certificate_scenario_is_malformed
         error.File.ShouldBe(InlineCertificate.Path);
         error.Line.ShouldBe(InlineCertificate.GivenLine + 1);
         error.Problem.ShouldStartWith("scenarios[0].given[0].apply: the apply-for-certificate command cannot be made from this: ");
-        error.Problem.ShouldContain("'birthplace' could not be mapped");
+        error.Problem.ShouldEndWith("$.applicant has no member 'birthplace'.");
     }
 
     [Fact]

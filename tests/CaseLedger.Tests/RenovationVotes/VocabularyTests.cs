@@ -229,6 +229,18 @@ public class when_a_renovation_vote_scenario_is_malformed
     }
 
     [Fact]
+    public void a_given_step_dated_before_the_step_above_it_is_named()
+    {
+        var scenario = InlineVote.One("- open: { roll: [A-101: alice 100, A-102: bob 100] }\n  at: 2024-05-07T08:00\n- cast: alice yes\n  at: 2024-05-07T07:59",
+            "cast: bob no");
+
+        var error = InlineVote.Malformed(scenario);
+
+        error.Line.ShouldBe(InlineVote.GivenLine + 2);
+        error.Problem.ShouldContain("before the step above it (2024-05-07T08:00:00+08:00)");
+    }
+
+    [Fact]
     public void a_roll_line_without_an_area_says_how_to_write_it()
     {
         var scenario = InlineVote.One("", "open:\n  roll:\n    - A-101: alice 100\n    - A-102: bob");

@@ -49,6 +49,15 @@ public class when_replaying_a_vote_under_a_proposed_rule
             .Closed();
 
     [Fact]
+    public void a_version_of_another_rule_is_refused_rather_than_reported_unchanged()
+    {
+        var vote = ClosedSixOwnerVote(55_000.00m);
+        var otherRule = TheRules.Book.All.First(v => v.Id != RenovationVoteRules.RuleId);
+
+        Should.Throw<ArgumentException>(() => Replay(vote, otherRule)).Message.ShouldContain($"not '{otherRule.Id}'");
+    }
+
+    [Fact]
     public void a_55000_yuan_full_vote_would_go_to_the_owners_committee_under_a_60000_yuan_limit()
     {
         var vote = ClosedSixOwnerVote(55_000.00m);
