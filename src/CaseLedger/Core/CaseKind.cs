@@ -145,7 +145,8 @@ public abstract class CaseKind
         RegisterState(options);
         foreach (var view in _views)
         {
-            view.Register(options, EventTypes);
+            // A read model of the state's own type is the state: stored once, loaded with the case's lock.
+            view.Register(options, EventTypes, isState: view.Type == StateType);
         }
 
         foreach (var documents in _documents)
@@ -156,6 +157,8 @@ public abstract class CaseKind
 
     private protected abstract void RegisterState(StoreOptions options);
 
+    private protected abstract bool IsStateEvolve(Delegate evolve);
+
     internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
         IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct);
 
@@ -165,9 +168,18 @@ public abstract class CaseKind
     protected void Event<TEvent>(string name, Func<TEvent, EventDescription?>? describe = null) where TEvent : class =>
         _events[typeof(TEvent)] = (name, describe is null ? null : e => describe((TEvent)e));
 
-    /// <summary>Declares a read model kept per case in the same transaction as its events; the first one declared is the main one.</summary>
+    /// <summary>
+    /// Declares a read model kept per case in the same transaction as its events; the first one
+    /// declared is the main one. A kind whose state is small and readable may serve the state itself
+    /// (a view of the state's type, folded by the same function), so a command writes one document.
+    /// </summary>
     protected ViewDeclaration<TView> View<TView>(Func<TView?, object, TView?> evolve) where TView : class
     {
+        if (typeof(TView) == StateType && !IsStateEvolve(evolve))
+        {
+            throw new InvalidOperationException($"{Name}: a read model of the state's type must be folded by the state's own evolve function.");
+        }
+
         var view = new ViewDeclaration<TView>(evolve);
         _views.Add(view);
         return view;
@@ -224,6 +236,8 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
     public override Type StateType => typeof(TState);
 
     public override object? Evolve(object? state, object e) => _evolve((TState?)state, e);
+
+    private protected override bool IsStateEvolve(Delegate evolve) => evolve.Equals(_evolve);
 
     /// <summary>Declares the command that opens a case, posted to <c>/districts/{d}/{route}</c>.</summary>
     protected CommandDeclaration<TState, TCommand> Opens<TCommand>(string summary) where TCommand : class

@@ -67,7 +67,7 @@ public sealed class CaseKinds
         {
             if (!_preloadsByKind.TryGetValue(kind, out var preloads))
             {
-                preloads = [.. _preloads, .. kind.Views.Select(v => Preload.Of(v.Type))];
+                preloads = [.. _preloads, .. kind.Views.Where(v => v.Type != kind.StateType).Select(v => Preload.Of(v.Type))];
                 _preloadsByKind[kind] = preloads;
             }
 

@@ -25,7 +25,7 @@ public abstract class ViewDeclaration
     /// <summary>A copy of the view carrying the case's version, as the store sets it.</summary>
     public abstract object WithVersion(object view, long version);
 
-    internal abstract void Register(StoreOptions options, IEnumerable<Type> eventTypes);
+    internal abstract void Register(StoreOptions options, IEnumerable<Type> eventTypes, bool isState);
 
     /// <summary>The view of one case, or null when the session's district has no such case.</summary>
     public abstract Task<object?> LoadAsync(IQuerySession session, Guid caseId, CancellationToken ct);
@@ -126,9 +126,13 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
         return this;
     }
 
-    internal override void Register(StoreOptions options, IEnumerable<Type> eventTypes)
+    internal override void Register(StoreOptions options, IEnumerable<Type> eventTypes, bool isState)
     {
-        options.Projections.Add(new CaseProjection<TView>(_evolve, eventTypes), ProjectionLifecycle.Inline);
+        if (!isState)
+        {
+            options.Projections.Add(new CaseProjection<TView>(_evolve, eventTypes), ProjectionLifecycle.Inline);
+        }
+
         foreach (var index in _indexes)
         {
             options.Schema.For<TView>().Index(index);

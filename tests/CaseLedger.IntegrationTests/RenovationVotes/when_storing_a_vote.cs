@@ -184,7 +184,7 @@ public sealed class when_storing_a_vote(Ledger ledger)
 
         tally.Count.ParticipatingMembers.ShouldBe(2);
         tally.Count.ParticipatingArea.ShouldBe(180m);
-        tally.Count.ShouldBe(Fold.Events<RenovationVote>(RenovationVoteProjection.Evolve,
+        tally.Count.ShouldBe(Fold.Events<VoteTally>(VoteTallyProjection.Evolve,
             (await query.Events.FetchStreamAsync(id)).Select(e => e.Data))!.Count);
     }
 
@@ -196,7 +196,7 @@ public sealed class when_storing_a_vote(Ledger ledger)
         await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
 
         await using var query = ledger.Store.QuerySession(_district);
-        var snapshot = await query.LoadAsync<RenovationVote>(id);
+        var snapshot = await query.LoadAsync<VoteTally>(id);
         var member = await query.LoadAsync<MemberBallot>(MemberBallot.IdFor(id, "U1"));
         var other = await query.LoadAsync<MemberBallot>(MemberBallot.IdFor(id, "U2"));
         var unit = await query.LoadAsync<VoteUnit>(VoteUnit.IdFor(id, "U1"));

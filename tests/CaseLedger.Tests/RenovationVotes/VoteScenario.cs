@@ -83,7 +83,7 @@ internal sealed class VoteScenario
     /// <summary>Every accepted event so far, in order.</summary>
     public IReadOnlyList<object> History => _fixture.Events(VoteId);
 
-    public RenovationVote State => _fixture.State<RenovationVote>(VoteId) ?? throw new InvalidOperationException("The vote has not been opened yet.");
+    public VoteTally State => _fixture.State<VoteTally>(VoteId) ?? throw new InvalidOperationException("The vote has not been opened yet.");
 
     /// <summary>The read model as the pipeline keeps it.</summary>
     public VoteTally Tally => _fixture.View<VoteTally>(VoteId) ?? throw new InvalidOperationException("The vote has not been opened yet.");

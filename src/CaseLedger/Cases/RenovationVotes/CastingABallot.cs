@@ -20,7 +20,7 @@ public sealed record BallotFacts(VoteUnit? Unit, MemberBallot? Standing)
 
 public static class CastingABallot
 {
-    public static Decision Decide(CastBallot command, RenovationVote vote, BallotFacts facts, DateTimeOffset now)
+    public static Decision Decide(CastBallot command, VoteTally vote, BallotFacts facts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(vote);
@@ -46,7 +46,7 @@ public static class CastingABallot
             unit.MemberArea, standing.Ballot, now, unit.MemberUnits));
     }
 
-    public static Decision Decide(WithdrawBallot command, RenovationVote vote, BallotFacts facts, DateTimeOffset now)
+    public static Decision Decide(WithdrawBallot command, VoteTally vote, BallotFacts facts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(vote);
@@ -66,7 +66,7 @@ public static class CastingABallot
     }
 
     /// <summary>Why a ballot for this unit by this voter cannot be taken now, if it cannot.</summary>
-    private static Rejection? BallotRefusal(RenovationVote vote, BallotFacts facts, string unitId, string voterId, DateTimeOffset now)
+    private static Rejection? BallotRefusal(VoteTally vote, BallotFacts facts, string unitId, string voterId, DateTimeOffset now)
     {
         if (vote.Route == VotingRoute.Simplified)
         {

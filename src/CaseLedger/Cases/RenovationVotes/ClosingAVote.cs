@@ -11,7 +11,7 @@ public sealed record RecordCommitteeDecision(bool Approved, string Note);
 public static class ClosingAVote
 {
     /// <summary>Counts under the rule version the vote was opened with (a what-if replay opens it under a proposed one).</summary>
-    public static Decision Decide(CloseVote command, RenovationVote vote, DateTimeOffset now)
+    public static Decision Decide(CloseVote command, VoteTally vote, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(vote);
@@ -35,7 +35,7 @@ public static class ClosingAVote
         return Decision.Accept(new RenovationVoteClosed(vote.Id, outcome, vote.Count, criteria, vote.Rule, now));
     }
 
-    public static Decision Decide(RecordCommitteeDecision command, RenovationVote vote, DateTimeOffset now)
+    public static Decision Decide(RecordCommitteeDecision command, VoteTally vote, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(vote);

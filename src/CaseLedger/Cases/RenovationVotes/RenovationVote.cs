@@ -5,7 +5,8 @@ using CaseLedger.Rules;
 namespace CaseLedger.Cases.RenovationVotes;
 
 // The renovation vote: owners of a compound vote on spending the special maintenance fund
-// (Civil Code art. 278). This file holds the kind's events and its write-side state.
+// (Civil Code art. 278). This file holds the kind's events and the roll's documents; the state is
+// the vote's tally (VoteTally.cs).
 
 public enum BallotChoice
 {
@@ -157,57 +158,9 @@ public sealed record MemberBallot(string Id, Guid VoteId, string UnitId, string 
     public static string IdFor(Guid voteId, string unitId) => $"{voteId:N}/{unitId}";
 }
 
-/// <summary>
-/// The write-side state of a vote, kept as a small inline snapshot: its rule, route, window, status
-/// and running count. The roll lives in <see cref="VoteUnit"/> and <see cref="MemberBallot"/> documents,
-/// so a ballot rewrites only what it changes.
-/// </summary>
-public sealed record RenovationVote : ICaseState
-{
-    public Guid Id { get; init; }
-
-    public string CompoundId { get; init; } = "";
-
-    public required RenovationVoteRules Rules { get; init; }
-
-    [JsonIgnore]
-    public RuleRef Rule => Rules.Rule;
-
-    public VotingRoute Route { get; init; }
-
-    public DateTimeOffset OpensAt { get; init; }
-
-    public DateTimeOffset ClosesAt { get; init; }
-
-    public VoteStatus Status { get; init; }
-
-    public VoteCount Count { get; init; } = VoteCount.Empty;
-}
-
-/// <summary>Folds a vote's events into its write-side state, and writes its roll as one document per unit and member.</summary>
+/// <summary>Writes a vote's roll as one document per unit, and each member's standing ballot under each of the member's units.</summary>
 public static class RenovationVoteProjection
 {
-    /// <summary>Folds a vote's events into its write-side state.</summary>
-    public static RenovationVote? Evolve(RenovationVote? state, object @event) => (state, @event) switch
-    {
-        (null, RenovationVoteOpened e) => new RenovationVote
-        {
-            Id = e.VoteId,
-            CompoundId = e.CompoundId,
-            Rules = e.Rules,
-            Route = e.Route,
-            OpensAt = e.OpensAt,
-            ClosesAt = e.ClosesAt,
-            Status = VoteStatus.Open,
-            Count = VoteCount.OfRoll(e.Roll),
-        },
-        (not null, BallotCast e) => state with { Count = state.Count.Recast(e.MemberArea, e.Replaces, e.Choice) },
-        (not null, BallotWithdrawn e) => state with { Count = state.Count.Recast(e.MemberArea, e.Withdrawn, null) },
-        (not null, RenovationVoteClosed) => state with { Status = VoteStatus.Decided },
-        (not null, CommitteeDecisionRecorded) => state with { Status = VoteStatus.Decided },
-        _ => state,
-    };
-
     /// <summary>The unit documents of the roll, written when the vote opens.</summary>
     public static IEnumerable<VoteUnit> UnitDocuments(object @event)
     {

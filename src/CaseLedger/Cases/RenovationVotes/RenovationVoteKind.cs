@@ -5,15 +5,16 @@ using CaseLedger.Core;
 namespace CaseLedger.Cases.RenovationVotes;
 
 /// <summary>
-/// The renovation vote, declared once: its events under stable names, its state and read model, the
-/// roll kept as one document per unit and member, and its commands with their pure decisions.
+/// The renovation vote, declared once: its events under stable names, its tally (the state the
+/// decisions read and the read model people see, one small document), the roll kept as one document
+/// per unit and member, and its commands with their pure decisions.
 /// </summary>
-public sealed class RenovationVoteKind : CaseKind<RenovationVote>
+public sealed class RenovationVoteKind : CaseKind<VoteTally>
 {
     public const string KindName = "renovation-vote";
 
     public RenovationVoteKind()
-        : base(KindName, "renovation-votes", RenovationVoteRules.RuleId, RenovationVoteProjection.Evolve)
+        : base(KindName, "renovation-votes", RenovationVoteRules.RuleId, VoteTallyProjection.Evolve)
     {
         Label = "Renovation vote";
         Title = "Owners of a compound vote on spending the special maintenance fund on a renovation";

@@ -4,11 +4,13 @@ using CaseLedger.Rules;
 namespace CaseLedger.Cases.RenovationVotes;
 
 /// <summary>
-/// The read model of a vote: participation and consent by area and headcount, the thresholds of the
-/// rule version, the verdict so far and, once decided, the final decision with its reasons. Updated
-/// in the same transaction as the events; built from the events alone.
+/// A vote as its decisions read it and as people see it: its rule version with the thresholds, route,
+/// window and status, participation and consent by area and headcount, the verdict so far and, once
+/// decided, the final decision with its reasons. One small document, updated in the same transaction
+/// as the events and built from the events alone; the roll lives in <see cref="VoteUnit"/> and
+/// <see cref="MemberBallot"/> documents, so a ballot rewrites only what it changes.
 /// </summary>
-public sealed record VoteTally
+public sealed record VoteTally : ICaseState
 {
     public Guid Id { get; init; }
 
@@ -30,7 +32,8 @@ public sealed record VoteTally
 
     public string RouteReason { get; init; } = "";
 
-    public RuleRef Rule { get; init; } = new("", "");
+    /// <summary>The rule version the vote is decided under: its thresholds are <see cref="Rules"/>.</summary>
+    public RuleRef Rule => Rules.Rule;
 
     public required RenovationVoteRules Rules { get; init; }
 
@@ -65,7 +68,7 @@ public sealed record VoteTally
     public decimal ApprovedSpend => FinalOutcome == VoteOutcome.Passed ? Proposal.Amount : 0m;
 }
 
-/// <summary>Folds a vote's events into its <see cref="VoteTally"/>.</summary>
+/// <summary>Folds a vote's events into its <see cref="VoteTally"/>: the kind's state and its main read model.</summary>
 public static class VoteTallyProjection
 {
     public static VoteTally? Evolve(VoteTally? tally, object @event) => (tally, @event) switch
@@ -82,7 +85,6 @@ public static class VoteTallyProjection
             ClosesAt = e.ClosesAt,
             Route = e.Route,
             RouteReason = e.RouteReason,
-            Rule = e.Rule,
             Rules = e.Rules,
             Units = e.Roll.Count,
             Count = VoteCount.OfRoll(e.Roll),
