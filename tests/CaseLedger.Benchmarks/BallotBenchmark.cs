@@ -44,48 +44,78 @@ internal sealed class BallotBenchmark
     }
 
     /// <summary>
-    /// The ballots suite: warms up on one untimed vote, then records a whole vote along every path,
-    /// interleaved window by window (so a busy moment of a shared machine slows every path alike),
-    /// and prints the rates at the start and at the end of the vote and the ratios.
+    /// The ballots suite: warms every path up on untimed votes of the same size (the JIT settles only
+    /// after a few thousand calls), then records whole votes along every path, interleaved window by
+    /// window (so a busy moment of a shared machine slows every path alike), round after round, and
+    /// prints each round's rates at the start and at the end of the vote, and the median ratios.
     /// </summary>
-    public static async Task RunAsync(int households, int window)
+    public static async Task RunAsync(int households, int window, int rounds)
     {
         await using var database = await BenchDatabase.OpenAsync("bench");
-        Console.WriteLine($"CaseLedger ballot benchmark: {households} households, {window} ballots timed at each end, " +
+        Console.WriteLine($"CaseLedger ballot benchmark: {households} households, {window} ballots timed at each end, {rounds} rounds, " +
                           $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         var bench = await CreateAsync(database.ConnectionString, households, window);
-        // Warm up the JIT (tiered compilation settles only after many calls), Marten's and Npgsql's caches
-        // and the server on a whole vote of the same size that is not timed.
-        var warmUp = await bench.OpenAsync();
+        var first = await bench.OpenAsync();
         for (var i = 0; i < households; i++)
         {
-            await bench.CastAsync(warmUp, i);
+            await bench.CastAsync(first, i);
         }
 
-        var events = await bench.EventsOfAsync(warmUp);
-        var paths = new List<(string Name, string Short, Func<int, Task> Ballot)>
+        var events = await bench.EventsOfAsync(first);
+        var names = new (string Name, string Short)[]
         {
-            ("CaseLedger ballot (pipeline: lock, load, decide, append, read models)", "CaseLedger", await bench.LedgerBallots()),
-            ("raw Marten append of the same events (Marten's default Quick append)", "raw Marten", await bench.RawAppends(bench._quick, events)),
-            ("raw Marten append, Rich append (CaseLedger's append mode)", "raw Marten, Rich append", await bench.RawAppends(bench._raw, events)),
-            ("Rich append + CaseLedger's hash chain and audit trail", "Rich append + chain + audit trail", await bench.RawAppends(bench._chained, events)),
+            ("CaseLedger ballot (pipeline: lock, load, decide, append, read models)", "CaseLedger"),
+            ("raw Marten append of the same events (Marten's default Quick append)", "raw Marten"),
+            ("raw Marten append, Rich append (CaseLedger's append mode)", "raw Marten, Rich append"),
+            ("Rich append + CaseLedger's hash chain and audit trail", "Rich append + chain + audit trail"),
         };
-        var rates = await bench.InterleavedAsync(paths.Select(p => p.Ballot).ToList());
+        async Task<List<Func<int, Task>>> FreshPaths() =>
+        [
+            await bench.LedgerBallots(),
+            await bench.RawAppends(bench._quick, events),
+            await bench.RawAppends(bench._raw, events),
+            await bench.RawAppends(bench._chained, events),
+        ];
 
-        Console.WriteLine();
-        Console.WriteLine($"{"path",-72} {"first " + window,12} {"last " + window,12} {"end/start",10}");
-        for (var i = 0; i < paths.Count; i++)
+        for (var warmUp = 0; warmUp < WarmUpVotes; warmUp++)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{paths[i].Name,-72} {rates[i].Start.PerSecond,10:0}/s {rates[i].End.PerSecond,10:0}/s {rates[i].End.PerSecond / rates[i].Start.PerSecond,10:0.00}"));
+            await bench.InterleavedAsync(await FreshPaths());
+        }
+
+        var results = new List<IReadOnlyList<(Rate Start, Rate End)>>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var rates = await bench.InterleavedAsync(await FreshPaths());
+            results.Add(rates);
+            Console.WriteLine();
+            Console.WriteLine($"round {round}: {"path",-72} {"first " + window,12} {"last " + window,12} {"end/start",10}");
+            for (var i = 0; i < names.Length; i++)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"",9}{names[i].Name,-72} {rates[i].Start.PerSecond,10:0}/s {rates[i].End.PerSecond,10:0}/s {rates[i].End.PerSecond / rates[i].Start.PerSecond,10:0.00}"));
+            }
         }
 
         Console.WriteLine();
-        for (var i = 1; i < paths.Count; i++)
+        Console.WriteLine($"Median over {rounds} rounds of CaseLedger's rate divided by each path's, in the same round:");
+        for (var i = 1; i < names.Length; i++)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"CaseLedger / {paths[i].Short}: {rates[0].Start.PerSecond / rates[i].Start.PerSecond:0.00} at the start, {rates[0].End.PerSecond / rates[i].End.PerSecond:0.00} at the end"));
+            var start = Median(results.Select(r => r[0].Start.PerSecond / r[i].Start.PerSecond));
+            var end = Median(results.Select(r => r[0].End.PerSecond / r[i].End.PerSecond));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CaseLedger / {names[i].Short}: {start:0.00} at the start, {end:0.00} at the end"));
         }
+
+        var flat = Median(results.Select(r => r[0].End.PerSecond / r[0].Start.PerSecond));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CaseLedger at the end of the vote / at its start: {flat:0.00}"));
+    }
+
+    /// <summary>Whole votes run along every path, untimed, before the timed rounds.</summary>
+    private const int WarmUpVotes = 3;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>

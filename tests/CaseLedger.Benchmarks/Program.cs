@@ -3,7 +3,8 @@ using CaseLedger.Benchmarks;
 
 // The suites, each on its own throwaway PostgreSQL cluster (or on CASELEDGER_BENCH_CONNECTION):
 //   ballots     the cost of one ballot as a 702-household vote fills up, against raw Marten appends of the
-//               same events in the same run; --households N (default 702), --window N ballots timed at each end (default 100).
+//               same events in the same run; --households N (default 702), --window N ballots timed at each end (default 100),
+//               --rounds N timed votes after three untimed ones (default 3).
 //   concurrent  --clients N (default 32) clients voting at once on one --households N vote through the host over
 //               HTTP, without If-Match, beside one client alone.
 //   audit       verifying the seeded 702-household vote and its whole district, its audit trail, its offline bundle.
@@ -11,7 +12,7 @@ using CaseLedger.Benchmarks;
 // Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
 // With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios] [--households N] [--window N] [--clients N]";
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios] [--households N] [--window N] [--rounds N] [--clients N]";
 string[] suites = ["ballots", "concurrent", "audit", "scenarios"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
@@ -20,7 +21,7 @@ if (suite is not null && !suites.Contains(suite))
     return UsageError($"Unknown suite '{suite}'.");
 }
 
-var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--clients"] = 32 };
+var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32 };
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
     var name = args[i];
@@ -47,7 +48,7 @@ foreach (var run in suite is null ? suites : [suite])
     switch (run)
     {
         case "ballots":
-            await BallotBenchmark.RunAsync(options["--households"], options["--window"]);
+            await BallotBenchmark.RunAsync(options["--households"], options["--window"], options["--rounds"]);
             break;
         case "concurrent":
             await ConcurrentBallotBenchmark.RunAsync(options["--households"], options["--clients"]);
