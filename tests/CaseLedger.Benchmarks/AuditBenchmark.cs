@@ -16,8 +16,9 @@ namespace CaseLedger.Benchmarks;
 /// What an auditor's questions cost on the seeded district: verifying the 702-household vote's chain,
 /// verifying the whole district against its seal, reading the vote's audit trail, and exporting and
 /// checking its offline bundle. All seeds are loaded once and the district is sealed once; each
-/// operation is then warmed up and timed run by run. Every run's result is checked, so an operation
-/// that went wrong is never reported as fast.
+/// operation is then warmed up and timed run by run, beside a raw baseline timed the same way in the
+/// same run: the plain Marten (or JSON) read of the same data, without CaseLedger's work on it. Every
+/// run's result is checked, so an operation that went wrong is never reported as fast.
 /// </summary>
 internal static class AuditBenchmark
 {
@@ -60,28 +61,42 @@ internal static class AuditBenchmark
                    ?? throw new InvalidOperationException($"District {District} has nothing to seal: were the seeds loaded?");
         Console.WriteLine($"Sealed district {District}: seal {seal.Number} over {seal.Cases} case chains");
 
+        var storedEvents = (await ChainVerifier.ReadEventsAsync(store, District, null)).Count; // the seal's event too
         var voteEvents = (await ChainVerifier.VerifyCaseAsync(store, District, Vote))?.Events
                          ?? throw new InvalidOperationException($"The seeded vote {Vote} is not in district {District}.");
         var chains = (await ChainVerifier.VerifyDistrictAsync(store, District)).Cases;
         var pages = (int)Math.Ceiling(voteEvents / (double)AuditQuery.MaxPageSize);
         var bundleJson = "";
 
-        var rows = new List<(string Operation, string Size, Samples Samples)>
+        var rows = new List<(string Operation, string Size, Samples Samples, string Raw, Samples Baseline)>
         {
             ("verify the vote's chain (VerifyCaseAsync)", $"{voteEvents} events", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
                 var result = await ChainVerifier.VerifyCaseAsync(store, District, Vote);
                 Check(result is { Intact: true, MatchesSeal: true } && result.Events == voteEvents, "the vote's chain does not verify");
+            }), "read its events (FetchStreamAsync)", await Samples.MeasureAsync(WarmUps, 50, async () =>
+            {
+                await using var session = store.QuerySession(District);
+                Check((await session.Events.FetchStreamAsync(Vote)).Count == voteEvents, "the vote's events are not all there");
             })),
             ("verify the district (VerifyDistrictAsync)", $"{chains} chains, {districtEvents} events", await Samples.MeasureAsync(WarmUps, 20, async () =>
             {
                 var result = await ChainVerifier.VerifyDistrictAsync(store, District);
                 Check(result is { AllIntact: true, SealRootMatches: true } && result.Cases == chains, "the district does not verify");
+            }), "read its events (QueryAllRawEvents)", await Samples.MeasureAsync(WarmUps, 20, async () =>
+            {
+                await using var session = store.QuerySession(District);
+                Check((await session.Events.QueryAllRawEvents().ToListAsync()).Count == storedEvents, "the district's events are not all there");
             })),
             ("audit trail of the vote: newest 50", "1 page of 50", await Samples.MeasureAsync(WarmUps, 200, async () =>
             {
                 var page = await AuditTrail.QueryAsync(store, new AuditQuery([District], CaseId: Vote, PageSize: 50));
                 Check(page.Entries.Count == 50 && page.Total == voteEvents, "the audit trail's first page is wrong");
+            }), "its newest 50 events", await Samples.MeasureAsync(WarmUps, 200, async () =>
+            {
+                await using var session = store.QuerySession(District);
+                var newest = await session.Events.QueryAllRawEvents().Where(e => e.StreamId == Vote).OrderByDescending(e => e.Version).Take(50).ToListAsync();
+                Check(newest.Count == 50, "the vote's newest events are not there");
             })),
             ("audit trail of the vote: all, oldest first", $"{pages} pages of {AuditQuery.MaxPageSize}", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
@@ -93,12 +108,21 @@ internal static class AuditBenchmark
                 }
 
                 Check(entries == voteEvents, "the audit trail does not hold one entry per event");
+            }), "read its events (FetchStreamAsync)", await Samples.MeasureAsync(WarmUps, 50, async () =>
+            {
+                await using var session = store.QuerySession(District);
+                Check((await session.Events.FetchStreamAsync(Vote)).Count == voteEvents, "the vote's events are not all there");
             })),
             ("export the vote's bundle (ExportAsync + JSON)", $"{voteEvents} events", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
                 var bundle = await AuditBundles.ExportAsync(store, kinds, rules, District, Vote);
                 Check(bundle is { Seal: not null } && bundle.Events.Count == voteEvents, "the bundle is incomplete");
                 bundleJson = JsonSerializer.Serialize(bundle, AuditBundle.Json);
+            }), "its events as JSON", await Samples.MeasureAsync(WarmUps, 50, async () =>
+            {
+                await using var session = store.QuerySession(District);
+                var events = await session.Events.FetchStreamAsync(Vote);
+                Check(JsonSerializer.Serialize(events.Select(e => e.Data).ToList(), CaseJson.Options).Length > 0, "nothing was written");
             })),
             // Runs after the export above, so bundleJson holds the exported bundle.
             ("verify the bundle offline (JSON + Verify)", $"{Encoding.UTF8.GetByteCount(bundleJson) / 1024} KB of JSON", await Samples.MeasureAsync(WarmUps, 50, () =>
@@ -106,15 +130,19 @@ internal static class AuditBenchmark
                 var bundle = JsonSerializer.Deserialize<AuditBundle>(bundleJson, AuditBundle.Json)!;
                 Check(AuditBundles.Verify(bundle) is { Valid: true } result && result.SealNumber == seal.Number, "the bundle does not verify");
                 return Task.CompletedTask;
+            }), "read the JSON (JsonSerializer)", await Samples.MeasureAsync(WarmUps, 50, () =>
+            {
+                Check(JsonSerializer.Deserialize<AuditBundle>(bundleJson, AuditBundle.Json)!.Events.Count == voteEvents, "the bundle lost events");
+                return Task.CompletedTask;
             })),
         };
 
         Console.WriteLine();
-        Console.WriteLine($"{"operation",-46} {"size",-22} {"runs",5} {"median",10} {"p95",10} {"runs/s",8}");
-        foreach (var (operation, size, samples) in rows)
+        Console.WriteLine($"{"operation",-46} {"size",-22} {"runs",5} {"median",10} {"p95",10} {"runs/s",8}   {"raw baseline, same run",-36} {"median",10} {"x raw",6}");
+        foreach (var (operation, size, samples, raw, baseline) in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{operation,-46} {size,-22} {samples.Runs,5} {samples.MedianMs,7:0.00} ms {samples.P95Ms,7:0.00} ms {samples.PerSecond,8:0.0}"));
+                $"{operation,-46} {size,-22} {samples.Runs,5} {samples.MedianMs,7:0.00} ms {samples.P95Ms,7:0.00} ms {samples.PerSecond,8:0.0}   {raw,-36} {baseline.MedianMs,7:0.00} ms {samples.MedianMs / baseline.MedianMs,6:0.0}"));
         }
     }
 
