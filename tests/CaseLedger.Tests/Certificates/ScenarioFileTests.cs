@@ -1,6 +1,7 @@
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
+using CaseLedger.Tests.Scenarios;
 
 namespace CaseLedger.Tests.Certificates;
 
@@ -19,43 +20,18 @@ internal static class CertificateScenarioFiles
     /// <summary>The clauses of the certificate-online rule, as the kind's rule document describes them.</summary>
     public static IReadOnlyList<ClauseInfo> Clauses => Rules.ClausesOf(CertificateRules.RuleId);
 
-    public static string ProposedRuleFile => Path.Combine(RepositoryRoot(), "seeds", "rules", "certificate-online-proposed.json");
+    public static string ProposedRuleFile => Path.Combine(ScenarioCatalog.RepositoryRoot, "seeds", "rules", "certificate-online-proposed.json");
 
     /// <summary>Every seeds/scenarios/certificate-*.yaml file.</summary>
-    public static IReadOnlyList<ScenarioFile> Files() =>
-        Directory.GetFiles(Path.Combine(RepositoryRoot(), "seeds", "scenarios"), "certificate-*.yaml")
-            .Order(StringComparer.Ordinal)
-            .Select(ScenarioFile.Load)
-            .ToList();
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CaseLedger.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("The tests run outside the CaseLedger repository.");
-    }
+    public static IReadOnlyList<ScenarioFile> Files() => ScenarioCatalog.FilesOf("certificate");
 }
 
 // The rule authors' files in seeds/scenarios: every certificate scenario passes and every clause is exercised both ways.
 public class when_running_the_certificate_scenario_files
 {
     /// <summary>Every scenario of the files, run once in memory and shared by the tests of this class.</summary>
-    private static readonly Lazy<Task<IReadOnlyList<ScenarioResult>>> Results = new(RunAllAsync);
-
-    private static async Task<IReadOnlyList<ScenarioResult>> RunAllAsync()
-    {
-        var results = new List<ScenarioResult>();
-        foreach (var scenario in CertificateScenarioFiles.Files().SelectMany(f => f.Scenarios))
-        {
-            results.Add(await CertificateScenarioFiles.Runner.RunAsync(scenario));
-        }
-
-        return results;
-    }
+    private static readonly Lazy<Task<IReadOnlyList<ScenarioResult>>> Results =
+        new(() => ScenarioCatalog.RunAllAsync(CertificateScenarioFiles.Runner, CertificateScenarioFiles.Files().SelectMany(f => f.Scenarios)));
 
     [Fact]
     public void there_is_a_file_per_topic_all_of_the_certificate_kind()

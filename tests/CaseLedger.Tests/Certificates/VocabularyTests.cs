@@ -1,6 +1,7 @@
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Core;
 using CaseLedger.Scenarios;
+using CaseLedger.Tests.Scenarios;
 
 namespace CaseLedger.Tests.Certificates;
 
@@ -10,31 +11,17 @@ internal static class InlineCertificate
     public const string Path = "inline-certificate.yaml";
 
     /// <summary>The line of the file on which the given section's first line stands.</summary>
-    public const int GivenLine = 7;
+    public const int GivenLine = InlineScenario.GivenLine;
 
     /// <summary>One scenario under certificate-online@1 unless it says otherwise; given, when and then are indented under their keys.</summary>
     public static Scenario One(string given, string when, string then = "route: fully online", string rule = "rule: certificate-online@1") =>
-        ScenarioFile.Parse(Path, $"""
-            topic: Inline
-            kind: certificate-issuance
-            {rule}
-            scenarios:
-              - name: Inline scenario
-                given:
-            {Indent(given)}
-                when:
-            {Indent(when)}
-                then:
-            {Indent(then)}
-            """).Scenarios.Single();
+        InlineScenario.One(Path, "certificate-issuance", rule, given, when, then);
 
     public static Task<ScenarioResult> RunAsync(Scenario scenario) => CertificateScenarioFiles.Runner.RunAsync(scenario);
 
     /// <summary>Runs a scenario and expects the engine to refuse what it says, naming the line.</summary>
     public static Task<ScenarioFormatException> MalformedAsync(Scenario scenario) =>
         Should.ThrowAsync<ScenarioFormatException>(() => CertificateScenarioFiles.Runner.CheckAsync(scenario));
-
-    private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(line => "      " + line));
 }
 
 // The kind's steps are its own commands, written in the words of its vocabulary

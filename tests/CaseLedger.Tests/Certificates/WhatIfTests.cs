@@ -4,6 +4,7 @@ using CaseLedger.Cases.Certificates;
 using CaseLedger.Core;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
+using CaseLedger.Tests.Scenarios;
 using static CaseLedger.Cases.Certificates.Eligibility;
 
 namespace CaseLedger.Tests.Certificates;
@@ -33,7 +34,7 @@ internal static class RecordedApplications
 
     private static List<(Guid, string, IReadOnlyList<RecordedEvent>)> Load()
     {
-        var path = Path.Combine(CertificateScenarioFiles.RepositoryRoot(), "seeds", "certificates", $"{District}.json");
+        var path = Path.Combine(ScenarioCatalog.RepositoryRoot, "seeds", "certificates", $"{District}.json");
         var file = JsonSerializer.Deserialize<SeedFile>(File.ReadAllText(path), CaseJson.Strict)!;
         file.District.ShouldBe(District);
         var fixture = new CaseFixture(CertificateRuleBook.Kinds, CertificateRuleBook.Book, file.District);

@@ -2,6 +2,7 @@ using CaseLedger.Cases.CoFunding;
 using CaseLedger.Hosting;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
+using CaseLedger.Tests.Scenarios;
 
 namespace CaseLedger.Tests.CoFunding;
 
@@ -15,25 +16,10 @@ internal static class CoFundingScenarioFiles
 
     public static ScenarioRunner Runner { get; } = new(new ScenarioEngine(StandardKinds.Create()), Rules);
 
-    public static string ProposedRuleFile => Path.Combine(RepositoryRoot(), "seeds", "rules", "co-funding-proposed.json");
+    public static string ProposedRuleFile => Path.Combine(ScenarioCatalog.RepositoryRoot, "seeds", "rules", "co-funding-proposed.json");
 
     /// <summary>Every seeds/scenarios/co-funding-*.yaml file.</summary>
-    public static IReadOnlyList<ScenarioFile> Files() =>
-        Directory.GetFiles(Path.Combine(RepositoryRoot(), "seeds", "scenarios"), "co-funding-*.yaml")
-            .Order(StringComparer.Ordinal)
-            .Select(ScenarioFile.Load)
-            .ToList();
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CaseLedger.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("The tests run outside the CaseLedger repository.");
-    }
+    public static IReadOnlyList<ScenarioFile> Files() => ScenarioCatalog.FilesOf("co-funding");
 }
 
 // The kind's scenario files are the rule authors' record of the co-funding rule: they must all pass,
@@ -42,16 +28,8 @@ public class when_running_the_co_funding_scenario_files
 {
     private static readonly Lazy<Task<IReadOnlyList<ScenarioResult>>> Results = new(() => RunAllAsync(CoFundingScenarioFiles.Runner, _ => true));
 
-    private static async Task<IReadOnlyList<ScenarioResult>> RunAllAsync(ScenarioRunner runner, Func<Scenario, bool> which)
-    {
-        var results = new List<ScenarioResult>();
-        foreach (var scenario in CoFundingScenarioFiles.Files().SelectMany(f => f.Scenarios).Where(which))
-        {
-            results.Add(await runner.RunAsync(scenario));
-        }
-
-        return results;
-    }
+    private static Task<IReadOnlyList<ScenarioResult>> RunAllAsync(ScenarioRunner runner, Func<Scenario, bool> which) =>
+        ScenarioCatalog.RunAllAsync(runner, CoFundingScenarioFiles.Files().SelectMany(f => f.Scenarios).Where(which));
 
     [Fact]
     public void there_is_a_file_per_topic_with_several_scenarios_each()

@@ -3,6 +3,7 @@ using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
+using CaseLedger.Tests.Scenarios;
 
 namespace CaseLedger.Tests.CoFunding;
 
@@ -12,7 +13,7 @@ internal static class InlineCoFunding
     public const string Path = "inline-co-funding.yaml";
 
     /// <summary>The line of the file on which the given section's first line stands.</summary>
-    public const int GivenLine = 7;
+    public const int GivenLine = InlineScenario.GivenLine;
 
     /// <summary>Camphor Court registered, started, completed and audited (781,236.45 yuan), ready for its award; seven lines.</summary>
     public const string CamphorCourtAudited =
@@ -28,19 +29,7 @@ internal static class InlineCoFunding
 
     /// <summary>One scenario; given, when and then are indented under their keys.</summary>
     public static Scenario One(string given, string when, string then = "stage: registered", string rule = "rule: co-funding@1") =>
-        ScenarioFile.Parse(Path, $"""
-            topic: Inline
-            kind: co-funding-award
-            {rule}
-            scenarios:
-              - name: Inline scenario
-                given:
-            {Indent(given)}
-                when:
-            {Indent(when)}
-                then:
-            {Indent(then)}
-            """).Scenarios.Single();
+        InlineScenario.One(Path, "co-funding-award", rule, given, when, then);
 
     /// <summary>The line of the when section's first line, for a given section of <paramref name="givenLines"/> lines.</summary>
     public static int WhenLine(int givenLines) => GivenLine + givenLines + 1;
@@ -59,8 +48,6 @@ internal static class InlineCoFunding
         var ledger = new InMemoryScenarioLedger(new InMemoryLedger(runner.Engine.Kinds, rules));
         return (await runner.Engine.RunAsync(scenario, ledger, rules, start, district), ledger.Ledger);
     }
-
-    private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(line => "      " + line));
 }
 
 // The project's steps are the kind's own commands (register, start, complete, audit, award, settle),

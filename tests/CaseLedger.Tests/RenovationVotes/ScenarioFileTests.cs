@@ -2,6 +2,7 @@ using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Hosting;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
+using CaseLedger.Tests.Scenarios;
 
 namespace CaseLedger.Tests.RenovationVotes;
 
@@ -17,25 +18,10 @@ internal static class VoteScenarioFiles
 
     public static ScenarioRunner Runner { get; } = new(new ScenarioEngine(StandardKinds.Create()), Rules);
 
-    public static string ProposedRuleFile => Path.Combine(RepositoryRoot(), "seeds", "rules", "renovation-vote-proposed.json");
+    public static string ProposedRuleFile => Path.Combine(ScenarioCatalog.RepositoryRoot, "seeds", "rules", "renovation-vote-proposed.json");
 
     /// <summary>Every seeds/scenarios/renovation-vote-*.yaml file.</summary>
-    public static IReadOnlyList<ScenarioFile> Files() =>
-        Directory.GetFiles(Path.Combine(RepositoryRoot(), "seeds", "scenarios"), "renovation-vote-*.yaml")
-            .Order(StringComparer.Ordinal)
-            .Select(ScenarioFile.Load)
-            .ToList();
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CaseLedger.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("The tests run outside the CaseLedger repository.");
-    }
+    public static IReadOnlyList<ScenarioFile> Files() => ScenarioCatalog.FilesOf("renovation-vote");
 }
 
 // The kind's scenario files are the rule authors' record of the renovation-vote rule: they must all

@@ -1,5 +1,6 @@
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Scenarios;
+using CaseLedger.Tests.Scenarios;
 
 namespace CaseLedger.Tests.RenovationVotes;
 
@@ -9,34 +10,20 @@ internal static class InlineVote
     public const string Path = "inline-renovation-vote.yaml";
 
     /// <summary>The line of the file on which the given section's first line stands.</summary>
-    public const int GivenLine = 7;
+    public const int GivenLine = InlineScenario.GivenLine;
 
     /// <summary>A Monday morning in Changsha: the vocabulary's start, when a scenario names no time.</summary>
     public static readonly DateTimeOffset Start = new(2024, 5, 6, 9, 0, 0, TimeSpan.FromHours(8));
 
     /// <summary>One scenario; given, when and then are indented under their keys.</summary>
     public static Scenario One(string given, string when, string then = "status: open", string rule = "rule: renovation-vote@2") =>
-        ScenarioFile.Parse(Path, $"""
-            topic: Inline
-            kind: renovation-vote
-            {rule}
-            scenarios:
-              - name: Inline scenario
-                given:
-            {Indent(given)}
-                when:
-            {Indent(when)}
-                then:
-            {Indent(then)}
-            """).Scenarios.Single();
+        InlineScenario.One(Path, "renovation-vote", rule, given, when, then);
 
     public static ScenarioResult Run(Scenario scenario) => VoteScenarioFiles.Runner.RunAsync(scenario).GetAwaiter().GetResult();
 
     /// <summary>Runs a scenario and expects the engine to refuse what it says, naming the line.</summary>
     public static ScenarioFormatException Malformed(Scenario scenario) =>
         Should.Throw<ScenarioFormatException>(() => VoteScenarioFiles.Runner.CheckAsync(scenario).GetAwaiter().GetResult());
-
-    private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(line => "      " + line));
 }
 
 // The vote's steps are its own commands, written in the words of its vocabulary

@@ -22,6 +22,23 @@ public static class ScenarioCatalog
 
     public static IReadOnlyList<ScenarioFile> Files => ScenarioFile.LoadAll(ScenariosFolder);
 
+    /// <summary>One kind's files, <c>seeds/scenarios/{kind}-*.yaml</c>, in name order.</summary>
+    public static IReadOnlyList<ScenarioFile> FilesOf(string kind) =>
+        Directory.GetFiles(ScenariosFolder, $"{kind}-*.yaml").Order(StringComparer.Ordinal).Select(ScenarioFile.Load).ToList();
+
+    /// <summary>Runs the scenarios in memory, one after another, and keeps every result.</summary>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAllAsync(ScenarioRunner runner, IEnumerable<Scenario> scenarios)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        var results = new List<ScenarioResult>();
+        foreach (var scenario in scenarios)
+        {
+            results.Add(await runner.RunAsync(scenario));
+        }
+
+        return results;
+    }
+
     /// <summary>Every scenario as (file name, scenario name), for theories.</summary>
     public static TheoryData<string, string> All()
     {
