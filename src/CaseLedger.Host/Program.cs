@@ -1,6 +1,7 @@
 using CaseLedger.Core;
 using CaseLedger.Hosting;
 using CaseLedger.Http;
+using CaseLedger.Http.Identity;
 using CaseLedger.Host;
 using JasperFx;
 using Marten;
@@ -27,7 +28,8 @@ builder.Host.UseWolverine(opts => opts.UseCaseLedger());
 
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+// Bearer tokens from the configured identity provider, or from the host's own key (the `token` verb).
+builder.AddHostIdentity();
 builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
 builder.Services.AddHostedService<SeedLoader>();
 
@@ -46,11 +48,15 @@ if (!Directory.Exists(app.Environment.WebRootPath) && Path.Combine(AppContext.Ba
     app.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(builtWebRoot);
 }
 
-app.MapGet("/", () => Results.Redirect("/audit/")).ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/audit/")).AllowAnonymous().ExcludeFromDescription();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapOpenApi();
-app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).WithName("Health");
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCaseLedgerDistrictAccess();
+app.MapOpenApi().AllowAnonymous();
+app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).WithName("Health").WithSummary("Whether the host is up").AllowAnonymous();
+app.MapDevelopmentSignIn();
 app.MapCaseLedger();
 app.MapWolverineEndpoints();
 

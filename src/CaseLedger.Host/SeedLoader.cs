@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Hosting;
 using CaseLedger.Scenarios;
 using Marten;
 
@@ -10,7 +11,7 @@ namespace CaseLedger.Host;
 /// first request. Switch off with <c>CaseLedger:Seeds:Enabled=false</c>.
 /// </summary>
 internal sealed class SeedLoader(
-    IDocumentStore store, CaseKinds kinds, CasePipeline pipeline, IConfiguration configuration, ILogger<SeedLoader> logger)
+    IDocumentStore store, CaseKinds kinds, CasePipeline pipeline, DistrictRegistry districts, IConfiguration configuration, ILogger<SeedLoader> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -29,6 +30,12 @@ internal sealed class SeedLoader(
         var root = configuration["CaseLedger:Seeds:Path"] is { Length: > 0 } path
             ? Path.GetFullPath(path)
             : Path.Combine(AppContext.BaseDirectory, "seeds");
+        // The seeds bring their districts with them: they are set up before anything is written to them.
+        foreach (var district in await Seeds.DistrictsAsync(kinds, root, cancellationToken))
+        {
+            await districts.RegisterAsync(district, district, cancellationToken);
+        }
+
         var counts = await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, root, cancellationToken);
         foreach (var (kind, count) in counts)
         {

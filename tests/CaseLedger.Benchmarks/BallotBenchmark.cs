@@ -215,14 +215,14 @@ internal sealed class BallotBenchmark
     {
         var id = Guid.NewGuid();
         var open = new OpenVote("bench-compound", "Bench", new Proposal("Lifts", 900_000m), _roll, Opened, Opened.AddDays(7));
-        var outcome = await _pipeline.ExecuteAsync(new CommandRequest(District, id, open, new Acting("bench", Channel.ServiceWindow)) { At = Opened });
+        var outcome = await _pipeline.ExecuteAsync(new CommandRequest(District, id, open, new Acting("bench", Channel.ServiceWindow, Role.Clerk)) { At = Opened });
         return outcome.IsAccepted ? id : throw new InvalidOperationException(outcome.Rejection!.Reason);
     }
 
     private async Task CastAsync(Guid vote, int i)
     {
         var ballot = new CastBallot(_roll[i].UnitId, _roll[i].OwnerId, i % 10 == 0 ? BallotChoice.No : BallotChoice.Yes);
-        var outcome = await _pipeline.ExecuteAsync(new CommandRequest(District, vote, ballot, new Acting(_roll[i].OwnerId, Channel.OnlinePlatform)) { At = At(i) });
+        var outcome = await _pipeline.ExecuteAsync(new CommandRequest(District, vote, ballot, new Acting(_roll[i].OwnerId, Channel.OnlinePlatform, Role.Resident)) { At = At(i) });
         if (!outcome.IsAccepted || outcome.Appended.Count != 1)
         {
             throw new InvalidOperationException($"Ballot {i} was not recorded: {outcome.Rejection}");

@@ -38,7 +38,14 @@ public sealed record BundleEvent(
     string? Rule,
     string? CorrelationId,
     string? CausationId,
-    JsonElement Data);
+    JsonElement Data)
+{
+    /// <summary>The role the actor acted in (absent on events recorded before roles were kept).</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The issuer of the actor's token, when there was one.</summary>
+    public string? Issuer { get; init; }
+}
 
 public sealed record BundleLink(long Version, string Previous, string Hash);
 
@@ -69,7 +76,11 @@ public static class AuditBundles
             .Select(l => new BundleLink(l.Version, l.Previous, l.Hash)).ToList();
         var events = rows.Select(r => new BundleEvent(r.Chained.Version, r.Sequence, r.Id, r.Chained.Type, ChainHashing.FormatTime(r.Chained.Time),
             r.Chained.Actor, r.Chained.OnBehalfOf, r.Chained.Channel, r.Chained.Rule, r.Chained.CorrelationId, r.Chained.CausationId,
-            JsonDocument.Parse(CanonicalJson.Canonicalize(r.Chained.DataJson)).RootElement.Clone())).ToList();
+            JsonDocument.Parse(CanonicalJson.Canonicalize(r.Chained.DataJson)).RootElement.Clone())
+        {
+            Role = r.Chained.Role,
+            Issuer = r.Chained.Issuer,
+        }).ToList();
 
         BundleSeal? seal = null;
         var manifest = await DistrictSeals.LatestAsync(session, ct);
@@ -114,7 +125,11 @@ public static class AuditBundles
 
             var time = DateTimeOffset.Parse(e.Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
             var chained = new ChainedEvent(bundle.Case.Id, bundle.Case.District, e.Version, e.Type, time, e.Actor, e.OnBehalfOf, e.Channel, e.Rule,
-                e.CorrelationId, e.CausationId, e.Data.GetRawText());
+                e.CorrelationId, e.CausationId, e.Data.GetRawText())
+            {
+                Role = e.Role,
+                Issuer = e.Issuer,
+            };
             previous = ChainHashing.Link(previous, chained);
             recomputed[e.Version] = previous;
             expectedVersion++;

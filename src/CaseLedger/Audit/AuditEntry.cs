@@ -29,6 +29,9 @@ public sealed record AuditEntry
 
     public string? Actor { get; init; }
 
+    /// <summary>The role the actor acted in (<c>resident</c>, <c>clerk</c>, ...), as the event records it.</summary>
+    public string? Role { get; init; }
+
     public string? OnBehalfOf { get; init; }
 
     public string? Channel { get; init; }
@@ -57,6 +60,7 @@ public sealed record AuditEntry
             // As stored (whole microseconds), so a rebuilt entry is identical to the live one.
             Time = ChainHashing.ToStoredPrecision(e.Timestamp),
             Actor = e.UserName,
+            Role = EventMetadata.Header(e, CaseHeaders.Role),
             OnBehalfOf = EventMetadata.Header(e, CaseHeaders.OnBehalfOf),
             Channel = EventMetadata.Header(e, CaseHeaders.Channel),
             EventType = e.EventTypeName,

@@ -23,7 +23,14 @@ public sealed record ChainedEvent(
     string? Rule,
     string? CorrelationId,
     string? CausationId,
-    string DataJson);
+    string DataJson)
+{
+    /// <summary>The role the actor acted in; events recorded before roles were kept have none (and a v1 link).</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The issuer of the token the actor signed in with, when there was one.</summary>
+    public string? Issuer { get; init; }
+}
 
 /// <summary>
 /// The hash chain of a case: each link is SHA-256 over the previous link and the canonical form of
@@ -33,7 +40,11 @@ public sealed record ChainedEvent(
 /// </summary>
 public static class ChainHashing
 {
-    public const string Format = "caseledger-chain-v1";
+    /// <summary>The link format of events that record the actor's role and issuer.</summary>
+    public const string Format = "caseledger-chain-v2";
+
+    /// <summary>The link format of events recorded before roles were kept: no role, no issuer.</summary>
+    public const string FormatWithoutRoles = "caseledger-chain-v1";
 
     /// <summary>The "previous link" of a case's first event.</summary>
     public static readonly string Genesis = new('0', 64);
@@ -45,7 +56,11 @@ public static class ChainHashing
         ArgumentNullException.ThrowIfNull(serializer);
         return new ChainedEvent(e.StreamId, e.TenantId, e.Version, e.EventTypeName, ToStoredPrecision(e.Timestamp),
             e.UserName, EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel),
-            EventMetadata.Header(e, CaseHeaders.Rule), e.CorrelationId, e.CausationId, serializer.ToJson(e.Data));
+            EventMetadata.Header(e, CaseHeaders.Rule), e.CorrelationId, e.CausationId, serializer.ToJson(e.Data))
+        {
+            Role = EventMetadata.Header(e, CaseHeaders.Role),
+            Issuer = EventMetadata.Header(e, CaseHeaders.Issuer),
+        };
     }
 
     public static string Link(string previous, ChainedEvent e) => Sha256(previous + "\n" + Canonical(e));
@@ -66,7 +81,7 @@ public static class ChainHashing
         builder.Append(",\"data\":").Append(CanonicalJson.Canonicalize(e.DataJson));
         Field(builder, "district", e.District);
         builder.Append(",\"format\":");
-        CanonicalJson.AppendString(builder, Format);
+        CanonicalJson.AppendString(builder, e.Role is null ? FormatWithoutRoles : Format);
         builder.Append(",\"metadata\":").Append(Metadata(e));
         Field(builder, "type", e.Type);
         builder.Append(",\"version\":").Append(e.Version.ToString(CultureInfo.InvariantCulture));
@@ -93,7 +108,18 @@ public static class ChainHashing
         Optional(builder, "causationId", e.CausationId);
         Optional(builder, "channel", e.Channel);
         Optional(builder, "correlationId", e.CorrelationId);
+        if (e.Role is not null)
+        {
+            // v2: who vouched for the actor, and in which role they acted, are part of what is chained.
+            Optional(builder, "issuer", e.Issuer);
+        }
+
         Optional(builder, "onBehalfOf", e.OnBehalfOf);
+        if (e.Role is not null)
+        {
+            Optional(builder, "role", e.Role);
+        }
+
         Optional(builder, "rule", e.Rule);
         Field(builder, "time", FormatTime(e.Time));
         builder.Append('}');

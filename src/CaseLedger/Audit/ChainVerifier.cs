@@ -218,7 +218,11 @@ public static class ChainVerifier
                 reader.GetGuid(2), district, reader.GetInt64(3), reader.GetString(4),
                 ChainHashing.ToStoredPrecision(reader.GetFieldValue<DateTimeOffset>(5)),
                 Text(8), Header(CaseHeaders.OnBehalfOf), Header(CaseHeaders.Channel), Header(CaseHeaders.Rule), Text(9), Text(10),
-                reader.GetString(6))));
+                reader.GetString(6))
+            {
+                Role = Header(CaseHeaders.Role),
+                Issuer = Header(CaseHeaders.Issuer),
+            }));
         }
 
         return rows;

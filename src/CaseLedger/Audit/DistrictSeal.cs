@@ -63,7 +63,7 @@ public static class DistrictSeals
         var number = (previous?.Number ?? 0) + 1;
         var root = Merkle.Root(heads);
         var sealedEvent = new DistrictSealed(district, number, now, heads.Count, root, previous?.MerkleRoot);
-        new Acting(SealerActor, Channel.System).ApplyTo(session);
+        new Acting(SealerActor, Channel.System, Role.Administrator).ApplyTo(session);
         if (previous is null)
         {
             session.Events.StartStream(stream, sealedEvent);

@@ -86,6 +86,12 @@ public abstract class CaseKind
     /// </summary>
     public IReadOnlyDictionary<string, Func<JsonObject, IReadOnlyList<JsonObject>, string?>> ScenarioHooks => _hooks;
 
+    /// <summary>
+    /// Whether a case is a resident's own (a vote where they hold a unit, their own application), so
+    /// they may read it; a kind that declares nothing lets residents read none of its cases.
+    /// </summary>
+    public Func<IQuerySession, Guid, string, CancellationToken, Task<bool>>? ResidentCase { get; private set; }
+
     /// <summary>The read model served at <c>GET /districts/{d}/{route}/{id}</c> and shown for a case at any point of its history.</summary>
     public ViewDeclaration MainView => _views.FirstOrDefault() ?? throw new InvalidOperationException($"{Name} declares no read model.");
 
@@ -191,6 +197,10 @@ public abstract class CaseKind
     /// </summary>
     protected void Writes<TDoc>(Func<object, IEnumerable<TDoc>> fromEvent, Func<TDoc, string> id) where TDoc : class =>
         _documents.Add(new DocumentsDeclaration<TDoc>(fromEvent, id));
+
+    /// <summary>Declares which cases are a resident's own, so they may read them (see <see cref="ResidentCase"/>).</summary>
+    protected void ResidentsRead(Func<IQuerySession, Guid, string, CancellationToken, Task<bool>> isTheirs) =>
+        ResidentCase = isTheirs ?? throw new ArgumentNullException(nameof(isTheirs));
 
     /// <summary>Declares a read-only query of the district, served at <c>GET /districts/{d}/{path}</c>.</summary>
     protected void Query(string path, string summary, Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> run) =>

@@ -45,6 +45,31 @@ public abstract partial class CommandDeclaration
     /// <summary>The recorded events from which a past decision of this command can be rebuilt, for what-if replays.</summary>
     public abstract IReadOnlyList<Type> ReplayedFrom { get; }
 
+    /// <summary>The roles that may issue this command (<see cref="AllowRoles"/>); none declared: nobody may.</summary>
+    public IReadOnlyList<Role> AllowedRoles => _allowed;
+
+    /// <summary>Whether the command is about a named person (a voter, an applicant): see <see cref="PersonOf"/>.</summary>
+    public abstract bool NamesAPerson { get; }
+
+    /// <summary>
+    /// The person the command is about (the voter of a ballot, the applicant of an application): a
+    /// resident may issue it only as that person; a clerk or proxy issuing it acts on that person's behalf.
+    /// </summary>
+    public abstract string? PersonOf(object command);
+
+    private readonly List<Role> _allowed = [];
+
+    private protected void AllowRoles(IEnumerable<Role> roles)
+    {
+        foreach (var role in roles)
+        {
+            if (!_allowed.Contains(role))
+            {
+                _allowed.Add(role);
+            }
+        }
+    }
+
     internal abstract Task LoadFactsAsync(object command, CommandContext context, IFactReader reader, CancellationToken ct);
 
     /// <summary>The documents of the case this command reads by id, bound to the command; loaded with the case's lock.</summary>
@@ -70,6 +95,7 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
     private readonly List<(Type Event, Func<object, (object, DateTimeOffset)> Rebuild)> _replays = [];
     private readonly List<Func<TCommand, CommandContext, DocumentRead>> _documentReads = [];
     private Func<TCommand, TState?, CommandContext, Decision>? _decide;
+    private Func<TCommand, string?>? _person;
 
     internal CommandDeclaration(CaseKind kind, bool opensCase, string? segment, string summary)
         : base(kind, typeof(TCommand), opensCase, segment, summary)
@@ -77,6 +103,33 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
     }
 
     public override IReadOnlyList<Type> ReplayedFrom => _replays.Select(r => r.Event).ToList();
+
+    public override bool NamesAPerson => _person is not null;
+
+    public override string? PersonOf(object command) => _person?.Invoke((TCommand)command);
+
+    /// <summary>
+    /// The roles that may issue this command. Auditors and rule authors never write: declaring them
+    /// is a mistake the declaration refuses.
+    /// </summary>
+    public CommandDeclaration<TState, TCommand> AllowedFor(params Role[] roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        foreach (var reader in roles.Where(r => r is Role.Auditor or Role.RuleAuthor))
+        {
+            throw new InvalidOperationException($"{Kind.Name}: {Name} may not be issued by the read-only role {Roles.NameOf(reader)}.");
+        }
+
+        AllowRoles(roles);
+        return this;
+    }
+
+    /// <summary>The person the command is about, read from the command (see <see cref="CommandDeclaration.PersonOf"/>).</summary>
+    public CommandDeclaration<TState, TCommand> ForPerson(Func<TCommand, string?> person)
+    {
+        _person = person ?? throw new ArgumentNullException(nameof(person));
+        return this;
+    }
 
     /// <summary>
     /// A fact the decision needs from outside the case (another case's read model, a shared

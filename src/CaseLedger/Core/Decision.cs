@@ -32,6 +32,8 @@ public enum RejectionKind
     Conflict,
     /// <summary>The caller's expected version (<c>If-Match</c>) is not the case's version any more.</summary>
     Stale,
+    /// <summary>The acting person's role may not do this, or not for this person.</summary>
+    Forbidden,
 }
 
 /// <summary>

@@ -12,7 +12,8 @@ public sealed record RecordedEvent(
     string Actor,
     string? OnBehalfOf,
     string Channel,
-    string? Rule);
+    string? Rule,
+    string Role);
 
 /// <summary>
 /// The command pipeline without a database: the same declarations, decisions, projections and
@@ -127,6 +128,11 @@ public sealed class InMemoryLedger
             _rule = rule;
         }
 
+        /// <summary>Documents outside the kinds' projections (idempotency records) have no reader in memory: nothing keeps them.</summary>
+        public void Store<T>(T document) where T : class
+        {
+        }
+
         public Task<Rejection?> SaveAsync(CancellationToken ct)
         {
             if (_pending is not var (kind, caseId, version, events))
@@ -155,7 +161,7 @@ public sealed class InMemoryLedger
                 stream.State = kind.Evolve(stream.State, e);
                 stream.Events.Add(new RecordedEvent(caseId, stream.Events.Count + 1, kind.EventName(e.GetType()), e, at, acting.Actor,
                     string.IsNullOrWhiteSpace(acting.OnBehalfOf) || acting.OnBehalfOf == acting.Actor ? null : acting.OnBehalfOf,
-                    acting.Channel.ToString(), _rule?.ToString()));
+                    acting.Channel.ToString(), _rule?.ToString(), Roles.NameOf(acting.Role)));
                 foreach (var view in kind.Views)
                 {
                     var key = (district, view.Type, caseId.ToString());

@@ -19,6 +19,9 @@ public sealed record CommandRequest(string District, Guid CaseId, object Command
     /// scenarios, replays); null means now, by the pipeline's clock. Never taken from a request.
     /// </summary>
     public DateTimeOffset? At { get; init; }
+
+    /// <summary>The idempotency key the request was claimed under; its record is completed in the command's own transaction.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
 }
 
 /// <summary>What became of a command: the case's version after it, the events appended, the clauses evaluated, or the rejection.</summary>
@@ -61,6 +64,9 @@ internal interface ICaseWriteSession : IFactReader
     /// <summary>Stamps every event of this command with who acted and the rule version the case is decided under.</summary>
     void Stamp(Acting acting, RuleRef? rule);
 
+    /// <summary>Stores a document in the command's transaction (an idempotency key's completed record).</summary>
+    void Store<T>(T document) where T : class;
+
     /// <summary>Commits; a lost race on the case comes back as a rejection, never as an exception.</summary>
     Task<Rejection?> SaveAsync(CancellationToken ct);
 }
@@ -94,8 +100,14 @@ public static partial class CommandPipeline
         }
 
         var declaration = kinds.CommandFor(request.Command.GetType())!;
+        var (acting, forbidden) = Authorize(declaration, request.Command, request.Acting);
+        if (forbidden is not null)
+        {
+            return CommandOutcome.Rejected(caseId, forbidden);
+        }
+
         var kind = declaration.Kind;
-        var context = new CommandContext(request.District, caseId, request.At ?? now, request.Acting, rules);
+        var context = new CommandContext(request.District, caseId, request.At ?? now, acting, rules);
         if (declaration.OpensCase)
         {
             if (request.ExpectedVersion is { } expected && expected != 0)
@@ -115,9 +127,9 @@ public static partial class CommandPipeline
                 return CommandOutcome.Rejected(caseId, rejection, opening.Clauses);
             }
 
-            session.Stamp(request.Acting, opening.Events.OfType<IOpensCase>().Select(e => e.Rule).FirstOrDefault());
+            session.Stamp(acting, opening.Events.OfType<IOpensCase>().Select(e => e.Rule).FirstOrDefault());
             session.Start(kind, caseId, opening.Events);
-            return await SaveAsync(session, kind, caseId, 0, opening, ct);
+            return await SaveAsync(session, kind, request, 0, opening, now, ct);
         }
 
         var stream = await session.FetchForWritingAsync(kind, caseId, declaration.DocumentReads(request.Command, context), context, ct);
@@ -145,24 +157,34 @@ public static partial class CommandPipeline
             return new CommandOutcome(caseId, stream.Version, [], null, decision.Clauses);
         }
 
-        session.Stamp(request.Acting, (stream.State as ICaseState)?.Rule);
+        session.Stamp(acting, (stream.State as ICaseState)?.Rule);
         stream.Append(decision.Events);
-        return await SaveAsync(session, kind, caseId, stream.Version, decision, ct);
+        return await SaveAsync(session, kind, request, stream.Version, decision, now, ct);
     }
 
     private static async Task<CommandOutcome> SaveAsync(
-        ICaseWriteSession session, CaseKind kind, Guid caseId, long before, Decision decision, CancellationToken ct)
+        ICaseWriteSession session, CaseKind kind, CommandRequest request, long before, Decision decision, DateTimeOffset now, CancellationToken ct)
     {
-        if (await session.SaveAsync(ct) is { } lost)
-        {
-            return CommandOutcome.Rejected(caseId, lost, decision.Clauses);
-        }
-
-        return new CommandOutcome(caseId, before + decision.Events.Count, decision.Events.Select(e => kind.EventName(e.GetType())).ToList(),
-            null, decision.Clauses)
+        var outcome = new CommandOutcome(request.CaseId, before + decision.Events.Count,
+            decision.Events.Select(e => kind.EventName(e.GetType())).ToList(), null, decision.Clauses)
         {
             Events = decision.Events,
         };
+        if (request.Idempotency is { } claim)
+        {
+            // The key is completed with the events, so a retry either finds both or neither.
+            session.Store(new IdempotencyRecord
+            {
+                Id = claim.Key,
+                RequestHash = claim.RequestHash,
+                ClaimedAt = claim.ClaimedAt,
+                CompletedAt = now,
+                Outcome = outcome,
+                CaseId = request.CaseId,
+            });
+        }
+
+        return await session.SaveAsync(ct) is { } lost ? CommandOutcome.Rejected(request.CaseId, lost, decision.Clauses) : outcome;
     }
 
     private static Rejection? Precheck(CaseKinds kinds, CommandRequest request)
@@ -185,6 +207,44 @@ public static partial class CommandPipeline
         }
 
         return request.Acting.Validate();
+    }
+
+    /// <summary>
+    /// Who may issue the command, and for whom: the acting role must be one the declaration allows; a
+    /// resident issues a command about a person only as that person; a clerk entering it for someone
+    /// else, or a proxy, is recorded as acting on that person's behalf (a proxy must say so, and say
+    /// the same person). Returns the acting context the events record.
+    /// </summary>
+    public static (Acting Acting, Rejection? Refused) Authorize(CommandDeclaration declaration, object command, Acting acting)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        ArgumentNullException.ThrowIfNull(acting);
+        if (!declaration.AllowedRoles.Contains(acting.Role))
+        {
+            return (acting, new Rejection("auth.role_not_allowed",
+                $"A {Roles.NameOf(acting.Role)} may not {declaration.Name}; it is for: {string.Join(", ", declaration.AllowedRoles.Select(Roles.NameOf))}.",
+                RejectionKind.Forbidden));
+        }
+
+        // A command that names nobody (or leaves the person out, which its decision refuses) is anyone's in the roles allowed.
+        if (declaration.PersonOf(command)?.Trim() is not { Length: > 0 } person)
+        {
+            return (acting, null);
+        }
+
+        return acting.Role switch
+        {
+            Role.Resident when person != acting.Actor => (acting, new Rejection("auth.not_your_own",
+                $"A resident acts only as themselves: you are signed in as {acting.Actor}, the command is for {person}.", RejectionKind.Forbidden)),
+            Role.Proxy when acting.OnBehalfOf != person => (acting, new Rejection("auth.on_behalf_of_mismatch",
+                $"A proxy acts for the person named in the command ({person}): say so as on behalf of, not {acting.OnBehalfOf ?? "nobody"}.",
+                RejectionKind.Forbidden)),
+            Role.Clerk or Role.Administrator when person != acting.Actor && acting.OnBehalfOf is { } other && other != person =>
+                (acting, new Rejection("auth.on_behalf_of_mismatch",
+                    $"The command is for {person}, but says it was done on behalf of {other}.", RejectionKind.Forbidden)),
+            Role.Clerk or Role.Administrator when person != acting.Actor => (acting with { OnBehalfOf = person }, null),
+            _ => (acting, null),
+        };
     }
 
     internal static Rejection AlreadyExists(Guid caseId) =>

@@ -48,6 +48,8 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
         public void Stamp(Acting acting, RuleRef? rule) => throw new InvalidOperationException();
 
+        public void Store<T>(T document) where T : class => throw new InvalidOperationException();
+
         public Task<Rejection?> SaveAsync(CancellationToken ct) => throw new InvalidOperationException();
     }
 }
@@ -66,6 +68,8 @@ internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind,
     public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => kind.StartStream(session, caseId, events);
 
     public void Stamp(Acting acting, RuleRef? rule) => acting.ApplyTo(session, rule);
+
+    public void Store<T>(T document) where T : class => session.Store(document);
 
     public async Task<Rejection?> SaveAsync(CancellationToken ct)
     {

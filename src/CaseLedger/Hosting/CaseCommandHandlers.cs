@@ -11,7 +11,11 @@ namespace CaseLedger.Hosting;
 /// CaseCommand&lt;CastBallot&gt;(voteId, ballot), acting.ToDeliveryOptions("yuelu"))</c>. The district
 /// is the message's tenant; who acts travels in its headers.
 /// </summary>
-public sealed record CaseCommand<TCommand>(Guid CaseId, TCommand Command, long? ExpectedVersion = null) where TCommand : class;
+public sealed record CaseCommand<TCommand>(Guid CaseId, TCommand Command, long? ExpectedVersion = null) where TCommand : class
+{
+    /// <summary>The idempotency key the request was claimed under, completed in the command's own transaction.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
+}
 
 /// <summary>Registers, for every declared command, the Wolverine handler that runs it through the pipeline.</summary>
 internal static class CaseCommandHandlers
@@ -29,11 +33,14 @@ internal static class CaseCommandHandlers
         {
             var envelope = context.Envelope!;
             var pipeline = context.Runtime.Services.GetRequiredService<CasePipeline>();
-            var request = new CommandRequest(envelope.TenantId ?? "", message.CaseId, message.Command, Acting.FromEnvelope(envelope))
-            {
-                ExpectedVersion = message.ExpectedVersion,
-            };
-            var outcome = await pipeline.ExecuteAsync(request, cancellation);
+            var (acting, refused) = Acting.FromEnvelope(envelope);
+            var outcome = refused is not null
+                ? CommandOutcome.Rejected(message.CaseId, refused)
+                : await pipeline.ExecuteAsync(new CommandRequest(envelope.TenantId ?? "", message.CaseId, message.Command, acting!)
+                {
+                    ExpectedVersion = message.ExpectedVersion,
+                    Idempotency = message.Idempotency,
+                }, cancellation);
             if (!string.IsNullOrEmpty(envelope.ReplyRequested))
             {
                 await context.EnqueueCascadingAsync(outcome);

@@ -47,6 +47,8 @@ public static class CaseLedgerSetup
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
         DistrictSeals.Register(options);
+        options.Schema.For<DistrictRecord>().SingleTenanted();
+        options.Schema.For<IdempotencyRecord>().Index(r => r.ClaimedAt);
         options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);
         foreach (var kind in kinds.All)
         {
@@ -72,6 +74,12 @@ public static class CaseLedgerSetup
         options.Services.TryAddSingleton(TimeProvider.System);
         options.Services.TryAddSingleton(sp => kinds.RulesFrom(sp.GetRequiredService<IConfiguration>()));
         options.Services.TryAddSingleton<CasePipeline>();
+        options.Services.TryAddSingleton<DistrictRegistry>();
+        options.Services.AddHostedService<ConfiguredDistricts>();
+        options.Services.TryAddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetValue<double?>("CaseLedger:Idempotency:RetentionHours") is { } hours
+            ? new IdempotencyRetention(TimeSpan.FromHours(hours > 0 ? hours : throw new InvalidOperationException("CaseLedger:Idempotency:RetentionHours must be more than 0.")))
+            : IdempotencyRetention.Default);
+        options.Services.AddHostedService<IdempotencyPurge>();
         options.Services.ConfigureMarten(store => store.AddCaseLedger(kinds));
         options.Services.AddHostedService<PeriodicSealing>();
         foreach (var command in kinds.All.SelectMany(k => k.Commands))

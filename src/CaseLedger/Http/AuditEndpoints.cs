@@ -3,6 +3,8 @@ using CaseLedger.Audit;
 using CaseLedger.Core;
 using CaseLedger.Rules;
 using Marten;
+using CaseLedger.Http.Identity;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Wolverine.Http;
 
@@ -21,6 +23,7 @@ public static class AuditEndpoints
     /// <c>order=newest|oldest</c>, paged with <c>page</c> and <c>pageSize</c>.
     /// </summary>
     [WolverineGet("/audit/entries", Name = "QueryAuditTrail")]
+    [Authorize(Roles = RoleNames.AuditTrail)]
     public static async Task<IResult> Entries(IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -32,9 +35,12 @@ public static class AuditEndpoints
             return CaseHttp.Problem(400, "audit.district_missing", "Name at least one district: ?district=...");
         }
 
-        if (districts.Select(CaseHttp.CheckDistrict).FirstOrDefault(p => p is not null) is { } bad)
+        foreach (var district in districts)
         {
-            return bad;
+            if (await CaseHttp.CheckAccessAsync(http, district) is { } refused)
+            {
+                return refused;
+            }
         }
 
         if (!TryGuid(q["caseId"], out var caseId) || !TryTime(q["from"], out var from) || !TryTime(q["to"], out var to)
@@ -57,6 +63,7 @@ public static class AuditEndpoints
 
     /// <summary>The cases of a district, newest first, optionally of one kind or matching text in their opening summary.</summary>
     [WolverineGet("/districts/{district}/cases", Name = "SearchCases")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
     public static async Task<IResult> Cases(string district, string? kind, string? q, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -84,6 +91,7 @@ public static class AuditEndpoints
 
     /// <summary>The case as it looked at a version (<c>?version=</c>) or a time (<c>?at=</c>); the latest without either.</summary>
     [WolverineGet("/districts/{district}/cases/{caseId}/state", Name = "GetCaseState")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
     public static async Task<IResult> State(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -103,6 +111,7 @@ public static class AuditEndpoints
 
     /// <summary>What changed between two points: <c>?fromVersion=&amp;toVersion=</c> or <c>?fromAt=&amp;toAt=</c>.</summary>
     [WolverineGet("/districts/{district}/cases/{caseId}/diff", Name = "GetCaseDiff")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
     public static async Task<IResult> Diff(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -121,6 +130,7 @@ public static class AuditEndpoints
     }
 
     [WolverineGet("/districts/{district}/cases/{caseId}/verification", Name = "VerifyCase")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
     public static async Task<IResult> VerifyCase(string district, Guid caseId, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -134,6 +144,7 @@ public static class AuditEndpoints
     }
 
     [WolverineGet("/districts/{district}/verification", Name = "VerifyDistrict")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
     public static async Task<IResult> VerifyDistrict(string district, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -142,6 +153,7 @@ public static class AuditEndpoints
 
     /// <summary>Seals the district's chain heads now (seals are also made periodically).</summary>
     [WolverinePost("/districts/{district}/seals", Name = "SealDistrict")]
+    [Authorize(Roles = RoleNames.Sealing)]
     public static async Task<IResult> Seal(string district, IDocumentStore store, TimeProvider clock, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(clock);
@@ -159,6 +171,7 @@ public static class AuditEndpoints
 
     /// <summary>The case as a self-contained bundle for offline verification.</summary>
     [WolverineGet("/districts/{district}/cases/{caseId}/bundle", Name = "ExportCaseBundle")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
     public static async Task<IResult> Bundle(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);

@@ -1,6 +1,8 @@
 using CaseLedger.Core;
 using CaseLedger.Audit;
 using Marten;
+using CaseLedger.Http.Identity;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Wolverine.Http;
 
@@ -9,6 +11,7 @@ namespace CaseLedger.Http;
 public static class CaseHistoryEndpoints
 {
     [WolverineGet("/districts/{district}/cases/{caseId}/events", Name = "GetCaseHistory")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
     public static async Task<IResult> History(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);

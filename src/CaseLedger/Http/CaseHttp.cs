@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using CaseLedger.Core;
+using CaseLedger.Hosting;
+using CaseLedger.Http.Identity;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace CaseLedger.Http;
@@ -12,10 +15,11 @@ namespace CaseLedger.Http;
 /// </summary>
 public static class CaseHttp
 {
-    public const string ActorHeader = "X-Actor";
-    public const string ChannelHeader = "X-Channel";
     public const string OnBehalfOfHeader = "X-On-Behalf-Of";
     public const string CorrelationHeader = "X-Correlation-Id";
+
+    /// <summary>The longest actor, on-behalf-of or correlation id accepted.</summary>
+    public const int MaxActorLength = 200;
 
     /// <summary>A district id is lower-case letters, digits and dashes, up to 63 characters.</summary>
     public static IResult? CheckDistrict(string district) =>
@@ -74,51 +78,109 @@ public static class CaseHttp
 
     /// <summary>
     /// Reads a JSON request body strictly (<see cref="CaseJson.Strict"/>): it must say it is JSON, be
-    /// one complete value of the expected shape, and carry every required member.
+    /// one complete value of the expected shape, and carry every required member. Returns the bytes
+    /// read too (an idempotency key is bound to them).
     /// </summary>
-    public static async Task<(T? Value, IResult? Refused)> ReadBodyAsync<T>(HttpContext http) where T : class
+    public static async Task<(T? Value, ReadOnlyMemory<byte> Bytes, IResult? Refused)> ReadBodyAsync<T>(HttpContext http) where T : class
     {
         ArgumentNullException.ThrowIfNull(http);
         if (!http.Request.HasJsonContentType())
         {
-            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "request.content_type",
+            return (null, default, Problem(StatusCodes.Status415UnsupportedMediaType, "request.content_type",
                 "Send the body as JSON, with Content-Type: application/json."));
         }
 
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var bytes = buffer.ToArray();
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, CaseJson.Strict, http.RequestAborted);
+            var value = JsonSerializer.Deserialize<T>(bytes, CaseJson.Strict);
             return value is null
-                ? (null, Problem(StatusCodes.Status400BadRequest, "request.body_missing", "The request needs a JSON object as its body, not null."))
-                : (value, null);
+                ? (null, bytes, Problem(StatusCodes.Status400BadRequest, "request.body_missing", "The request needs a JSON object as its body, not null."))
+                : (value, bytes, null);
         }
         catch (JsonException e)
         {
-            return (null, Problem(StatusCodes.Status400BadRequest, "request.body_invalid", CaseJson.Describe(e),
+            return (null, bytes, Problem(StatusCodes.Status400BadRequest, "request.body_invalid", CaseJson.Describe(e),
                 new Dictionary<string, object?> { ["path"] = e.Path }));
         }
     }
 
-    /// <summary>Reads the acting context from the request's headers.</summary>
-    public static (Acting? Acting, IResult? Refused) ReadActing(HttpContext http)
+    /// <summary>
+    /// The acting context of a command, from the caller's token: the subject is the actor (vouched for
+    /// by the issuer), the channel is the one the token says the person signed in through, and the role
+    /// is the first of the token's roles the command allows. Only a proxy or clerk says, in
+    /// <c>X-On-Behalf-Of</c>, whom they serve; the pipeline checks it against the command.
+    /// </summary>
+    public static (Acting? Acting, IResult? Refused) ReadActing(HttpContext http, CommandDeclaration declaration)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var headers = http.Request.Headers;
-        var channel = Channel.ServiceWindow;
-        if (headers[ChannelHeader].Count > 0
-            && (headers[ChannelHeader].Count > 1 || !Channels.TryParse(headers[ChannelHeader].ToString(), out channel) || channel == Channel.System))
+        ArgumentNullException.ThrowIfNull(declaration);
+        var user = http.User;
+        if (CaseLedgerClaims.SubjectOf(user) is not { Length: > 0 and <= MaxActorLength } subject || !CaseJson.IsPlainText(subject))
         {
-            // "System" is CaseLedger's own channel (sealing); no request may claim it.
-            return (null, Problem(StatusCodes.Status400BadRequest, "acting.channel_unknown",
-                $"The {ChannelHeader} header must be one of: {string.Join(", ", Channels.OfPeople)}."));
+            return (null, Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid", "The token names no subject (sub) to act as."));
+        }
+
+        var channels = user.FindAll(CaseLedgerClaims.Channel).ToList();
+        if (channels.Count != 1 || !Channels.TryParse(channels[0].Value, out var channel) || channel == Channel.System)
+        {
+            // "System" is CaseLedger's own channel (sealing); no token may claim it.
+            return (null, Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid",
+                $"The token's channel claim must name the one channel the person signed in through: one of {string.Join(", ", Channels.OfPeople)}."));
+        }
+
+        var held = CaseLedgerClaims.RolesOf(user);
+        if (held.Where(declaration.AllowedRoles.Contains).ToList() is not [var role, ..])
+        {
+            return (null, Problem(StatusCodes.Status403Forbidden, "auth.role_not_allowed",
+                $"Signed in as {(held.Count == 0 ? "no role" : string.Join(", ", held.Select(Roles.NameOf)))}; {declaration.Name} is for: " +
+                $"{string.Join(", ", declaration.AllowedRoles.Select(Roles.NameOf))}."));
+        }
+
+        var headers = http.Request.Headers;
+        string? onBehalfOf = null;
+        if (headers[OnBehalfOfHeader].Count > 0)
+        {
+            onBehalfOf = headers[OnBehalfOfHeader].Count == 1 ? headers[OnBehalfOfHeader].ToString().Trim() : "";
+            if (onBehalfOf.Length is 0 or > MaxActorLength || !CaseJson.IsPlainText(onBehalfOf))
+            {
+                return (null, Problem(StatusCodes.Status400BadRequest, "acting.on_behalf_of_invalid",
+                    $"{OnBehalfOfHeader} names one person, in at most {MaxActorLength} characters."));
+            }
         }
 
         var correlation = headers[CorrelationHeader].ToString();
-        return (new Acting(
-            headers[ActorHeader].ToString().Trim(),
-            channel,
-            headers[OnBehalfOfHeader].ToString() is { Length: > 0 } onBehalfOf ? onBehalfOf.Trim() : null,
-            correlation.Length > 0 ? correlation : http.TraceIdentifier), null);
+        return (new Acting(subject, channel, role, onBehalfOf,
+            correlation.Length is > 0 and <= MaxActorLength && CaseJson.IsPlainText(correlation) ? correlation : http.TraceIdentifier)
+        {
+            Issuer = user.FindFirst(CaseLedgerClaims.Issuer)?.Value,
+        }, null);
+    }
+
+    /// <summary>
+    /// Whether the caller may touch the district: a well-formed id, granted by the token (403
+    /// <c>auth.district_not_granted</c>) and set up in this deployment (404 <c>district.unknown</c>).
+    /// </summary>
+    public static async Task<IResult?> CheckAccessAsync(HttpContext http, string district)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (CheckDistrict(district) is { } malformed)
+        {
+            return malformed;
+        }
+
+        if (!CaseLedgerClaims.MayTouch(http.User, district))
+        {
+            return Problem(StatusCodes.Status403Forbidden, "auth.district_not_granted",
+                $"Your token does not grant district '{district}'.");
+        }
+
+        var registry = http.RequestServices.GetRequiredService<DistrictRegistry>();
+        return await registry.IsKnownAsync(district, http.RequestAborted)
+            ? null
+            : Problem(StatusCodes.Status404NotFound, "district.unknown", $"No district '{district}' is set up here.");
     }
 
     public static int StatusOf(RejectionKind kind) => kind switch
@@ -127,6 +189,7 @@ public static class CaseHttp
         RejectionKind.NotFound => StatusCodes.Status404NotFound,
         RejectionKind.Conflict => StatusCodes.Status409Conflict,
         RejectionKind.Stale => StatusCodes.Status412PreconditionFailed,
+        RejectionKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 

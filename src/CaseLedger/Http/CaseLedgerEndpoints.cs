@@ -1,5 +1,6 @@
 using CaseLedger.Core;
 using CaseLedger.Hosting;
+using CaseLedger.Http.Identity;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +21,15 @@ public static class CaseLedgerEndpoints
     /// <summary>The most a list returns; the newest come first.</summary>
     public const int ListLimit = 200;
 
+    /// <summary>Who may read a case's read model: staff and auditors of the district, and a resident for their own cases.</summary>
+    private static readonly Role[] ViewReaders = [Role.Clerk, Role.Proxy, Role.Auditor, Role.Administrator, Role.Resident];
+
+    /// <summary>Who may list a district's cases of a kind (the lists carry people's names): staff and auditors.</summary>
+    private static readonly Role[] ListReaders = [Role.Clerk, Role.Proxy, Role.Auditor, Role.Administrator];
+
+    /// <summary>Who may run a kind's district-wide queries (sums across cases, no one's personal data).</summary>
+    private static readonly Role[] QueryReaders = [Role.Clerk, Role.Auditor, Role.Administrator, Role.RuleAuthor];
+
     public static IEndpointRouteBuilder MapCaseLedger(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -27,6 +37,7 @@ public static class CaseLedgerEndpoints
         app.MapGet("/kinds", () => Results.Ok(kinds.All.Select(KindInfo.Of)))
             .WithName("ListKinds").WithSummary("The case kinds this ledger serves: their routes, commands, events and queries").WithTags("ledger")
             .Produces<IReadOnlyList<KindInfo>>();
+        DistrictEndpoints.Map(app);
         foreach (var kind in kinds.All)
         {
             foreach (var command in kind.Commands)
@@ -41,15 +52,11 @@ public static class CaseLedgerEndpoints
             {
                 app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
                     {
-                        if (CaseHttp.CheckDistrict(district) is { } bad)
-                        {
-                            return bad;
-                        }
-
                         await using var session = store.QuerySession(district);
                         return Results.Ok(await query.Run(session, QueryValues(http), http.RequestAborted));
                     })
-                    .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name);
+                    .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
+                    .RequireAuthorization(IdentitySetup.For(QueryReaders));
             }
         }
 
@@ -60,36 +67,47 @@ public static class CaseLedgerEndpoints
     {
         var kind = command.Kind;
         var collection = $"/districts/{{district}}/{kind.Route}";
-        var builder = command.OpensCase
-            ? app.MapPost(collection, (string district, HttpContext http, [FromServices] IMessageBus bus) =>
-                SendAsync<TCommand>(command, district, Guid.CreateVersion7(), http, bus))
-            : app.MapPost($"{collection}/{{caseId:guid}}/{command.Segment}", (string district, Guid caseId, HttpContext http, [FromServices] IMessageBus bus) =>
-                SendAsync<TCommand>(command, district, caseId, http, bus));
-        builder.WithName(command.OperationId).WithSummary(command.Summary).WithTags(kind.Name)
-            .Produces<CommandOutcome>(command.OpensCase ? StatusCodes.Status201Created : StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        if (!command.OpensCase)
+        var builders = new List<RouteHandlerBuilder>();
+        if (command.OpensCase)
         {
-            builder.ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            builders.Add(app.MapPost(collection, (string district, HttpContext http, [FromServices] IMessageBus bus) =>
+                    SendAsync<TCommand>(command, district, Guid.CreateVersion7(), http, bus))
+                .WithName(command.OperationId).WithSummary(command.Summary));
+            // The client chooses the new case's id, so a retried opening can never make two cases.
+            builders.Add(app.MapPut($"{collection}/{{caseId:guid}}", (string district, Guid caseId, HttpContext http, [FromServices] IMessageBus bus) =>
+                    SendAsync<TCommand>(command, district, caseId, http, bus))
+                .WithName($"{command.OperationId}WithId").WithSummary($"{command.Summary} (under an id the client chose)")
+                .ProducesProblem(StatusCodes.Status409Conflict));
+        }
+        else
+        {
+            builders.Add(app.MapPost($"{collection}/{{caseId:guid}}/{command.Segment}", (string district, Guid caseId, HttpContext http, [FromServices] IMessageBus bus) =>
+                    SendAsync<TCommand>(command, district, caseId, http, bus))
+                .WithName(command.OperationId).WithSummary(command.Summary)
+                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed));
         }
 
-        if (command.HasBody)
+        foreach (var builder in builders)
         {
-            builder.Accepts<TCommand>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            builder.WithTags(kind.Name)
+                .RequireAuthorization(IdentitySetup.For([.. command.AllowedRoles]))
+                .Produces<CommandOutcome>(command.OpensCase ? StatusCodes.Status201Created : StatusCodes.Status200OK)
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            if (command.HasBody)
+            {
+                builder.Accepts<TCommand>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            }
         }
     }
 
     private static async Task<IResult> SendAsync<TCommand>(CommandDeclaration declaration, string district, Guid caseId, HttpContext http, IMessageBus bus)
         where TCommand : class
     {
-        if (CaseHttp.CheckDistrict(district) is { } badDistrict)
-        {
-            return badDistrict;
-        }
-
-        var (acting, badActing) = CaseHttp.ReadActing(http);
+        var (acting, badActing) = CaseHttp.ReadActing(http, declaration);
         if (badActing is not null)
         {
             return badActing;
@@ -102,23 +120,55 @@ public static class CaseLedgerEndpoints
         }
 
         TCommand command;
+        ReadOnlyMemory<byte> body = default;
         if (declaration.HasBody)
         {
-            var (body, badBody) = await CaseHttp.ReadBodyAsync<TCommand>(http);
+            var (value, bytes, badBody) = await CaseHttp.ReadBodyAsync<TCommand>(http);
             if (badBody is not null)
             {
                 return badBody;
             }
 
-            command = body!;
+            command = value!;
+            body = bytes;
         }
         else
         {
             command = Activator.CreateInstance<TCommand>();
         }
 
-        var outcome = await bus.InvokeAsync<CommandOutcome>(new CaseCommand<TCommand>(caseId, command, expected),
-            acting!.ToDeliveryOptions(district), http.RequestAborted);
+        var store = http.RequestServices.GetRequiredService<IDocumentStore>();
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        IResult Respond(CommandOutcome outcome) => Response(declaration, district, caseId, http, outcome);
+        var (claim, answered) = await IdempotentRequests.ClaimAsync(http, store, district, body, caseId, clock, Respond);
+        if (answered is not null)
+        {
+            return answered;
+        }
+
+        CommandOutcome result;
+        try
+        {
+            result = await bus.InvokeAsync<CommandOutcome>(new CaseCommand<TCommand>(caseId, command, expected) { Idempotency = claim },
+                acting!.ToDeliveryOptions(district), http.RequestAborted);
+        }
+        catch when (claim is not null)
+        {
+            await IdempotentRequests.ReleaseAsync(store, district, claim);
+            throw;
+        }
+
+        if (claim is not null)
+        {
+            await IdempotentRequests.CompleteAsync(store, district, claim, caseId, result, clock.GetUtcNow(), http.RequestAborted);
+        }
+
+        return Respond(result);
+    }
+
+    /// <summary>The response to a command's outcome; the same whether the command ran now or a retry replays it.</summary>
+    private static IResult Response(CommandDeclaration declaration, string district, Guid caseId, HttpContext http, CommandOutcome outcome)
+    {
         if (outcome.Rejection is { } rejection)
         {
             return CaseHttp.Problem(rejection, outcome.Clauses);
@@ -136,15 +186,17 @@ public static class CaseLedgerEndpoints
         var collection = $"/districts/{{district}}/{kind.Route}";
         app.MapGet($"{collection}/{{caseId:guid}}", async (string district, Guid caseId, [FromServices] IDocumentStore store, HttpContext http) =>
             {
-                if (CaseHttp.CheckDistrict(district) is { } bad)
-                {
-                    return bad;
-                }
-
                 await using var session = store.QuerySession(district);
                 if (await view.LoadAsync(session, caseId, http.RequestAborted) is not { } model)
                 {
                     return CaseHttp.NotFound(caseId);
+                }
+
+                if (!ListReaders.Any(role => CaseLedgerClaims.HasRole(http.User, role))
+                    && !(kind.ResidentCase is { } isTheirs
+                         && await isTheirs(session, caseId, CaseLedgerClaims.SubjectOf(http.User) ?? "", http.RequestAborted)))
+                {
+                    return CaseHttp.Problem(StatusCodes.Status403Forbidden, "auth.not_your_own", "A resident reads only their own cases.");
                 }
 
                 if (view.VersionOf(model) is { } version)
@@ -155,14 +207,10 @@ public static class CaseLedgerEndpoints
                 return Results.Ok(model);
             })
             .WithName($"Get{view.Type.Name}").WithSummary($"One case's {view.Type.Name}, with its version as the ETag").WithTags(kind.Name)
+            .RequireAuthorization(IdentitySetup.For(ViewReaders))
             .Produces(StatusCodes.Status200OK, view.Type).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
-                if (CaseHttp.CheckDistrict(district) is { } bad)
-                {
-                    return bad;
-                }
-
                 await using var session = store.QuerySession(district);
                 var (views, refused) = await view.ListAsync(session, QueryValues(http), ListLimit, http.RequestAborted);
                 return refused is null ? Results.Ok(views) : CaseHttp.Problem(refused);
@@ -171,6 +219,7 @@ public static class CaseLedgerEndpoints
             .WithSummary($"The district's {view.Type.Name} read models, newest first (at most {ListLimit})" +
                 (view.Filters.Count > 0 ? $"; filtered by {string.Join(", ", view.Filters)}" : ""))
             .WithTags(kind.Name)
+            .RequireAuthorization(IdentitySetup.For(ListReaders))
             .Produces(StatusCodes.Status200OK, typeof(IReadOnlyList<>).MakeGenericType(view.Type));
     }
 

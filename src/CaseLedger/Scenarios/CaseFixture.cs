@@ -22,7 +22,7 @@ public sealed class CaseFixture
     public string District { get; }
 
     /// <summary>Who acts when a test does not say: a clerk at a service window.</summary>
-    public static Acting Clerk { get; } = new("fixture-clerk", Channel.ServiceWindow);
+    public static Acting Clerk { get; } = new("fixture-clerk", Channel.ServiceWindow, Role.Clerk);
 
     /// <summary>
     /// Runs one command at <paramref name="at"/>. The in-memory pipeline completes synchronously, so a

@@ -528,10 +528,20 @@ public sealed class ScenarioEngine
             string? Fill(string? text) => text is null
                 ? null
                 : Placeholders.Fill(Placeholders.Fill(text, scope), name => Json.At(command, name) is { } v ? Json.Text(v) : "");
-            var channelText = Fill(template.Channel) ?? "window";
-            var channel = ChannelOf(channelText, words) ?? throw (node.IsMapping && node.Get("as") is { } bad ? bad : node)
-                .Error($"'{channelText}' is not a channel; write one of: website, wechat, alipay, window, proxy");
-            return new Acting(Fill(template.Actor) ?? "scenario-clerk", channel, Fill(template.For));
+            var where = node.IsMapping && node.Get("as") is { } asWritten ? asWritten : node;
+            var channelText = Fill(template.Channel) ?? throw where.Error("say the channel the step came through (acting: { channel: ... })");
+            var channel = ChannelOf(channelText, words)
+                ?? throw where.Error($"'{channelText}' is not a channel; write one of: website, wechat, alipay, window, proxy");
+            // A step said to come through the proxy channel is done by help-and-handle staff, unless it names another role.
+            var roleText = stated?.Role ?? (stated?.Channel is not null && channel == Channel.Proxy ? Roles.NameOf(Role.Proxy) : template.Role)
+                ?? throw where.Error($"say the role the actor acts in (acting: {{ role: ... }}): one of {string.Join(", ", Roles.Names)}");
+            if (Enum.GetValues<Role>().Where(r => Words.Normalize(Roles.NameOf(r)) == Words.Normalize(roleText)).ToList() is not [var role])
+            {
+                throw where.Error($"'{roleText}' is not a role; write one of: {string.Join(", ", Roles.Names)}");
+            }
+
+            var actor = Fill(template.Actor) ?? throw where.Error("say who acts (acting: { actor: ... })");
+            return new Acting(actor, channel, role, Fill(template.For));
         }
 
         private static Channel? ChannelOf(string text, Vocabulary words)

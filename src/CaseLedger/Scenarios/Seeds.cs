@@ -20,7 +20,8 @@ public sealed record SeedStep(
     [property: JsonPropertyName("as")] SeedActing As,
     JsonElement? Body = null);
 
-public sealed record SeedActing(string Actor, Channel Channel, string? OnBehalfOf = null);
+/// <summary>Who acted, through which channel, in which role and for whom, as a client's token and request would say.</summary>
+public sealed record SeedActing(string Actor, Channel Channel, Role Role, string? OnBehalfOf = null);
 
 /// <summary>
 /// Loads seed files (<c>seeds/{kind route}/*.json</c>) by running every step through the command
@@ -56,6 +57,22 @@ public static class Seeds
         }
 
         return counts;
+    }
+
+    /// <summary>The districts the seed files of the registered kinds under <paramref name="root"/> write to.</summary>
+    public static async Task<IReadOnlyList<string>> DistrictsAsync(CaseKinds kinds, string root, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        var districts = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var folder in kinds.All.Select(k => Path.Combine(root, k.Route)).Where(Directory.Exists))
+        {
+            foreach (var path in Directory.GetFiles(folder, "*.json"))
+            {
+                districts.Add((await ReadAsync(path, ct)).District);
+            }
+        }
+
+        return districts.ToList();
     }
 
     public static async Task<SeedFile> ReadAsync(string path, CancellationToken ct = default)
@@ -101,7 +118,7 @@ public static class Seeds
                 throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}): {CaseJson.Describe(e)}", e);
             }
 
-            yield return new CommandRequest(district, seeded.Id, command, new Acting(step.As.Actor, step.As.Channel, step.As.OnBehalfOf)) { At = step.At };
+            yield return new CommandRequest(district, seeded.Id, command, new Acting(step.As.Actor, step.As.Channel, step.As.Role, step.As.OnBehalfOf)) { At = step.At };
         }
     }
 

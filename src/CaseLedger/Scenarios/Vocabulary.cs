@@ -25,7 +25,7 @@ public sealed class Vocabulary
 
         Start = root.Required("start");
         Gap = Durations.Read(root.Required("gap"));
-        Acting = root.Get("acting") is { } acting ? ActingWords.Read(acting) : new ActingWords("scenario-clerk", "window", null);
+        Acting = ActingWords.Read(root.Required("acting"));
         Times = (root.Get("times")?.Entries ?? []).ToDictionary(e => e.Key, e => e.Value.Text, StringComparer.Ordinal);
         Values = ReadValues(root.Get("values"));
         Steps = root.Required("steps").Entries.ToDictionary(e => e.Key, e => StepWords.Read(e.Key, e.Value, kind), StringComparer.Ordinal);
@@ -180,22 +180,22 @@ public sealed record MacroWords(
 }
 
 /// <summary>Who acts in a step: templates that may name the step's fields (<c>{voterId}</c>).</summary>
-public sealed record ActingWords(string? Actor, string? Channel, string? For)
+public sealed record ActingWords(string? Actor, string? Channel, string? For, string? Role)
 {
     internal static ActingWords Read(ScenarioNode node)
     {
         if (node.IsScalar)
         {
-            return new ActingWords(node.Text, null, null);
+            return new ActingWords(node.Text, null, null, null);
         }
 
-        node.OnlyKeys("actor", "channel", "for");
-        return new ActingWords(node.Get("actor")?.Text, node.Get("channel")?.Text, node.Get("for")?.Text);
+        node.OnlyKeys("actor", "channel", "for", "role");
+        return new ActingWords(node.Get("actor")?.Text, node.Get("channel")?.Text, node.Get("for")?.Text, node.Get("role")?.Text);
     }
 
     /// <summary>These words, with anything they leave out taken from <paramref name="fallback"/>.</summary>
     public ActingWords Over(ActingWords? fallback) =>
-        fallback is null ? this : new ActingWords(Actor ?? fallback.Actor, Channel ?? fallback.Channel, For ?? fallback.For);
+        fallback is null ? this : new ActingWords(Actor ?? fallback.Actor, Channel ?? fallback.Channel, For ?? fallback.For, Role ?? fallback.Role);
 }
 
 /// <summary>A fact "then" may check: where the main read model holds it, and how it is written.</summary>

@@ -104,12 +104,13 @@ public static class WhatIf
                 continue;
             }
 
-            if (!Channels.TryParse(e.Channel, out var channel))
+            if (!Channels.TryParse(e.Channel, out var channel) || !Roles.TryParse(e.Role, out var role))
             {
-                throw new InvalidDataException($"Event {e.Version} of case {caseId} records no channel ('{e.Channel}'), so it cannot be replayed as it was made.");
+                throw new InvalidDataException(
+                    $"Event {e.Version} of case {caseId} does not record its channel and role ('{e.Channel}', '{e.Role}'), so it cannot be replayed as it was made.");
             }
 
-            var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, e.OnBehalfOf)) { At = at }, ct);
+            var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, role, e.OnBehalfOf)) { At = at }, ct);
             clauses.AddRange(outcome.Clauses);
             if (outcome.Rejection is { } refused)
             {
@@ -178,7 +179,8 @@ public static class WhatIf
     {
         ArgumentNullException.ThrowIfNull(e);
         return new RecordedEvent(e.StreamId, e.Version, e.EventTypeName, e.Data, e.Timestamp, e.UserName ?? "",
-            EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel) ?? "", EventMetadata.Header(e, CaseHeaders.Rule));
+            EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel) ?? "", EventMetadata.Header(e, CaseHeaders.Rule),
+            EventMetadata.Header(e, CaseHeaders.Role) ?? "");
     }
 
     /// <summary>Clauses evaluated on both sides whose last verdict differs, in the order first met.</summary>

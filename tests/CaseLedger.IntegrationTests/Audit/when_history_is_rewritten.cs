@@ -22,10 +22,10 @@ public sealed class when_history_is_rewritten(Ledger ledger)
     private async Task<Guid> VoteWithBallotsAsync()
     {
         var id = Guid.NewGuid();
-        await SampleCases.RunAsync(ledger, District, id, Votes.Open(Votes.Start), Votes.Start, new Acting("clerk-1", Channel.ServiceWindow));
+        await SampleCases.RunAsync(ledger, District, id, Votes.Open(Votes.Start), Votes.Start, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk));
         foreach (var (unit, owner, choice) in new[] { ("U1", "O1", BallotChoice.Yes), ("U2", "O2", BallotChoice.No), ("U3", "O3", BallotChoice.Yes) })
         {
-            await SampleCases.RunAsync(ledger, District, id, new CastBallot(unit, owner, choice), Votes.Start.AddHours(1), new Acting(owner, Channel.WeChatMiniProgram));
+            await SampleCases.RunAsync(ledger, District, id, new CastBallot(unit, owner, choice), Votes.Start.AddHours(1), new Acting(owner, Channel.WeChatMiniProgram, Role.Resident));
         }
 
         return id;

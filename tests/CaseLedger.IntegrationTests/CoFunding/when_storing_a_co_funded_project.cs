@@ -49,7 +49,7 @@ public sealed class when_storing_a_co_funded_project(Ledger ledger)
         using var scope = ledger.Host.Services.CreateScope();
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
         return await bus.InvokeAsync<CommandOutcome>(new CaseCommand<RegisterProject>(id, command),
-            new Acting(actor, channel, CorrelationId: correlationId).ToDeliveryOptions(district));
+            new Acting(actor, channel, Role.Clerk, CorrelationId: correlationId).ToDeliveryOptions(district));
     }
 
     private Task<CommandOutcome> ExecuteAsync(string district, Guid id, object command, Acting acting) =>
@@ -59,7 +59,7 @@ public sealed class when_storing_a_co_funded_project(Ledger ledger)
     private Task<CommandOutcome> StepAsync(Guid id, string actor, object command, string? district = null)
     {
         _now = _now.AddDays(1);
-        return ExecuteAsync(district ?? _district, id, command, new Acting(actor, Channel.ServiceWindow));
+        return ExecuteAsync(district ?? _district, id, command, new Acting(actor, Channel.ServiceWindow, Role.Clerk));
     }
 
     /// <summary>Registered, started, completed and audited at Camphor Court's cost, all accepted.</summary>
@@ -78,11 +78,11 @@ public sealed class when_storing_a_co_funded_project(Ledger ledger)
     {
         var voteId = Guid.NewGuid();
         var opened = _now;
-        (await ExecuteAsync(district, voteId, Votes.Open(opened), new Acting("clerk-1", Channel.ServiceWindow))).IsAccepted.ShouldBeTrue();
+        (await ExecuteAsync(district, voteId, Votes.Open(opened), new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk))).IsAccepted.ShouldBeTrue();
         foreach (var i in new[] { 1, 2, 3, 4 })
         {
             (await Pipeline.ExecuteAsync(new CommandRequest(district, voteId, new CastBallot($"U{i}", $"O{i}", BallotChoice.Yes),
-                new Acting($"O{i}", Channel.WeChatMiniProgram)) { At = opened.AddMinutes(i) })).IsAccepted.ShouldBeTrue();
+                new Acting($"O{i}", Channel.WeChatMiniProgram, Role.Resident)) { At = opened.AddMinutes(i) })).IsAccepted.ShouldBeTrue();
         }
 
         return voteId;
@@ -91,7 +91,7 @@ public sealed class when_storing_a_co_funded_project(Ledger ledger)
     private async Task CloseVoteAsync(string district, Guid voteId)
     {
         _now = _now.AddDays(7);
-        (await ExecuteAsync(district, voteId, new CloseVote(), new Acting("clerk-1", Channel.ServiceWindow))).IsAccepted.ShouldBeTrue();
+        (await ExecuteAsync(district, voteId, new CloseVote(), new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk))).IsAccepted.ShouldBeTrue();
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class when_storing_a_co_funded_project(Ledger ledger)
         (await StepAsync(id, "auditor-city-012", new AuditFinalCost(781_236.45m, "CS-AUD-2022-1103"))).IsAccepted.ShouldBeTrue();
         _now = _now.AddDays(1);
         var awardedAt = _now;
-        var officer = new Acting("officer-housing-007", Channel.ServiceWindow, CorrelationId: "corr-5", CausationId: "cause-5");
+        var officer = new Acting("officer-housing-007", Channel.ServiceWindow, Role.Clerk, CorrelationId: "corr-5", CausationId: "cause-5");
         (await ExecuteAsync(_district, id, new DecideAward(), officer)).IsAccepted.ShouldBeTrue();
         (await StepAsync(id, "treasury-city-002", new SettleGrant("PAY-2022-1220"))).IsAccepted.ShouldBeTrue();
 

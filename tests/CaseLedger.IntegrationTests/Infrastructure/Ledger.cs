@@ -1,4 +1,6 @@
+using CaseLedger.Hosting;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CaseLedger.IntegrationTests.Infrastructure;
@@ -32,8 +34,13 @@ public sealed class Ledger : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
-    /// <summary>A district no other test uses.</summary>
-    public string NewDistrict(string hint = "t") => $"{hint}-{Interlocked.Increment(ref _districts):D4}";
+    /// <summary>A district no other test uses, set up as an administrator would.</summary>
+    public string NewDistrict(string hint = "t")
+    {
+        var district = $"{hint}-{Interlocked.Increment(ref _districts):D4}";
+        Host.Services.GetRequiredService<DistrictRegistry>().RegisterAsync(district, $"Test district {district}").GetAwaiter().GetResult();
+        return district;
+    }
 
     public async Task InitializeAsync()
     {

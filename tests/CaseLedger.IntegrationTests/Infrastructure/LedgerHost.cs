@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CaseLedger.Core;
 using CaseLedger.Http;
+using CaseLedger.Http.Identity;
 using JasperFx.CommandLine;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
@@ -60,6 +61,7 @@ public sealed class LedgerHost : IAsyncDisposable
             // Tests seal when they mean to; a background seal would add events they do not expect.
             web.UseSetting("CaseLedger:Sealing:Interval", "00:00:00");
             web.UseSetting("CaseLedger:Seeds:Path", Path.Combine(RepositoryRoot(), "seeds"));
+            web.UseSetting("CaseLedger:DataFolder", DataFolder);
             web.ConfigureServices(services =>
             {
                 services.RemoveAll<TimeProvider>();
@@ -73,9 +75,30 @@ public sealed class LedgerHost : IAsyncDisposable
         return new LedgerHost(root, factory, clock);
     }
 
-    /// <summary>A request as a clerk (or whoever <paramref name="actor"/> is) would send it.</summary>
+    /// <summary>
+    /// The data folder every test host of this run shares, so they share one signing key (made on the
+    /// first start, as the embedded default makes its own), and never the machine's own.
+    /// </summary>
+    public static readonly string DataFolder = Path.Combine(Path.GetTempPath(), $"caseledger-tests-{Environment.ProcessId}");
+
+    /// <summary>The hosts' signing key: tests sign in with real tokens, as a client of the embedded default would.</summary>
+    public static TokenKeys Keys { get; } = TokenKeys.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), DataFolder);
+
+    /// <summary>
+    /// A token for <paramref name="actor"/> in <paramref name="roles"/> and <paramref name="districts"/>,
+    /// signed in through <paramref name="channel"/>.
+    /// </summary>
+    public static string Token(string actor, IReadOnlyCollection<Role> roles, IReadOnlyCollection<string> districts, Channel channel) =>
+        Keys.Mint(actor, roles, districts, channel, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// A request as a clerk (or whoever <paramref name="actor"/> is) would send it, signed in with a
+    /// real token: for the districts the URL names, in <paramref name="role"/> (when not given: a
+    /// resident for an online channel, proxy staff for the proxy channel, else a clerk), through
+    /// <paramref name="channel"/> (a service window unless given). No actor: no token at all.
+    /// </summary>
     public static HttpRequestMessage Request(HttpMethod method, string url, object? body = null, string? actor = "clerk-1",
-        string? channel = null, string? onBehalfOf = null, long? ifMatch = null)
+        string? channel = null, string? onBehalfOf = null, long? ifMatch = null, Role? role = null, IReadOnlyCollection<string>? districts = null)
     {
         var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
         if (body is not null)
@@ -85,12 +108,15 @@ public sealed class LedgerHost : IAsyncDisposable
 
         if (actor is not null)
         {
-            request.Headers.Add(CaseHttp.ActorHeader, actor);
-        }
-
-        if (channel is not null)
-        {
-            request.Headers.Add(CaseHttp.ChannelHeader, channel);
+            var signedInThrough = channel is null ? Channel.ServiceWindow
+                : Channels.TryParse(channel, out var named) ? named : throw new ArgumentException($"'{channel}' is not a channel.", nameof(channel));
+            var acting = role ?? (signedInThrough switch
+            {
+                Channel.Proxy => Role.Proxy,
+                Channel.ServiceWindow => Role.Clerk,
+                _ => Role.Resident,
+            });
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(actor, [acting], districts ?? DistrictsIn(url), signedInThrough));
         }
 
         if (onBehalfOf is not null)
@@ -104,6 +130,28 @@ public sealed class LedgerHost : IAsyncDisposable
         }
 
         return request;
+    }
+
+    /// <summary>The districts a URL names: its <c>/districts/{d}/</c> segment and its <c>district=</c> query values.</summary>
+    public static IReadOnlyList<string> DistrictsIn(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var found = new List<string>();
+        var path = url.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (path is ["districts", var district, ..])
+        {
+            found.Add(Uri.UnescapeDataString(district));
+        }
+
+        foreach (var pair in url.Contains('?', StringComparison.Ordinal) ? url.Split('?', 2)[1].Split('&') : [])
+        {
+            if (pair.StartsWith("district=", StringComparison.Ordinal))
+            {
+                found.Add(Uri.UnescapeDataString(pair["district=".Length..]));
+            }
+        }
+
+        return found;
     }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response)

@@ -25,19 +25,19 @@ public static class SampleCases
     public static async Task<Guid> DecidedVoteAsync(Ledger ledger, string district)
     {
         var id = Guid.NewGuid();
-        await RunAsync(ledger, district, id, Votes.Open(Votes.Start), Votes.Start, new Acting("clerk-1", Channel.ServiceWindow));
+        await RunAsync(ledger, district, id, Votes.Open(Votes.Start), Votes.Start, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk));
         var ballots = new[]
         {
-            ("U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.WeChatMiniProgram)),
-            ("U2", "O2", BallotChoice.No, new Acting("staff-help-7", Channel.Proxy, OnBehalfOf: "O2")),
-            ("U3", "O3", BallotChoice.Yes, new Acting("O3", Channel.AlipayMiniProgram)),
+            ("U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.WeChatMiniProgram, Role.Resident)),
+            ("U2", "O2", BallotChoice.No, new Acting("staff-help-7", Channel.Proxy, Role.Proxy, OnBehalfOf: "O2")),
+            ("U3", "O3", BallotChoice.Yes, new Acting("O3", Channel.AlipayMiniProgram, Role.Resident)),
         };
         foreach (var (unit, owner, choice, acting) in ballots)
         {
             await RunAsync(ledger, district, id, new CastBallot(unit, owner, choice), Votes.Start.AddHours(1), acting);
         }
 
-        await RunAsync(ledger, district, id, new CloseVote(), Votes.Start.AddDays(8), new Acting("clerk-1", Channel.ServiceWindow));
+        await RunAsync(ledger, district, id, new CloseVote(), Votes.Start.AddDays(8), new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk));
         return id;
     }
 }

@@ -26,9 +26,9 @@ public sealed class when_storing_a_vote(Ledger ledger)
     public async Task events_round_trip_with_their_names_and_metadata()
     {
         var id = Guid.NewGuid();
-        var opening = new Acting("clerk-7", Channel.ServiceWindow, CorrelationId: "corr-1", CausationId: "cause-1");
+        var opening = new Acting("clerk-7", Channel.ServiceWindow, Role.Clerk, CorrelationId: "corr-1", CausationId: "cause-1");
         (await OpenAsync(_district, id, opening, Votes.Start)).IsAccepted.ShouldBeTrue();
-        var proxy = new Acting("staff-3", Channel.Proxy, OnBehalfOf: "O2", CorrelationId: "corr-2");
+        var proxy = new Acting("staff-3", Channel.Proxy, Role.Proxy, OnBehalfOf: "O2", CorrelationId: "corr-2");
         (await CastAsync(_district, id, "U2", "O2", BallotChoice.Yes, proxy, Votes.Start.AddHours(1))).IsAccepted.ShouldBeTrue();
 
         await using var query = ledger.Store.QuerySession(_district);
@@ -61,10 +61,10 @@ public sealed class when_storing_a_vote(Ledger ledger)
     public async Task the_tally_is_updated_in_the_same_transaction_as_the_ballot()
     {
         var id = Guid.NewGuid();
-        var clerk = new Acting("clerk-1", Channel.ServiceWindow);
+        var clerk = new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk);
         await OpenAsync(_district, id, clerk, Votes.Start);
-        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.WeChatMiniProgram), Votes.Start.AddMinutes(5));
-        await CastAsync(_district, id, "U2", "O2", BallotChoice.Abstain, new Acting("O2", Channel.AlipayMiniProgram), Votes.Start.AddMinutes(6));
+        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.WeChatMiniProgram, Role.Resident), Votes.Start.AddMinutes(5));
+        await CastAsync(_district, id, "U2", "O2", BallotChoice.Abstain, new Acting("O2", Channel.AlipayMiniProgram, Role.Resident), Votes.Start.AddMinutes(6));
 
         await using var query = ledger.Store.QuerySession(_district);
         var tally = await query.LoadAsync<VoteTally>(id);
@@ -81,9 +81,9 @@ public sealed class when_storing_a_vote(Ledger ledger)
     public async Task a_rejected_ballot_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk), Votes.Start);
 
-        var outcome = await CastAsync(_district, id, "U99", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        var outcome = await CastAsync(_district, id, "U99", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform, Role.Resident), Votes.Start.AddMinutes(1));
 
         outcome.Rejection!.Code.ShouldBe("renovation_vote.unknown_unit");
         await using var query = ledger.Store.QuerySession(_district);
@@ -95,7 +95,7 @@ public sealed class when_storing_a_vote(Ledger ledger)
     {
         var id = Guid.NewGuid();
         var other = ledger.NewDistrict("other");
-        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk), Votes.Start);
 
         await using (var session = ledger.Store.QuerySession(other))
         {
@@ -105,7 +105,7 @@ public sealed class when_storing_a_vote(Ledger ledger)
             (await CaseHistories.ReadAsync(session, new CaseKinds(), id)).ShouldBeNull();
         }
 
-        var outcome = await CastAsync(other, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        var outcome = await CastAsync(other, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform, Role.Resident), Votes.Start.AddMinutes(1));
 
         outcome.Rejection!.Code.ShouldBe("case.not_found");
         await using var own = ledger.Store.QuerySession(_district);
@@ -117,11 +117,11 @@ public sealed class when_storing_a_vote(Ledger ledger)
     public async Task a_write_against_a_stale_version_is_refused_and_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
-        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk), Votes.Start);
+        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform, Role.Resident), Votes.Start.AddMinutes(1));
 
-        var stale = await CastAsync(_district, id, "U2", "O2", BallotChoice.No, new Acting("O2", Channel.OnlinePlatform), Votes.Start.AddMinutes(2), expectedVersion: 1);
-        var current = await CastAsync(_district, id, "U2", "O2", BallotChoice.No, new Acting("O2", Channel.OnlinePlatform), Votes.Start.AddMinutes(3), expectedVersion: 2);
+        var stale = await CastAsync(_district, id, "U2", "O2", BallotChoice.No, new Acting("O2", Channel.OnlinePlatform, Role.Resident), Votes.Start.AddMinutes(2), expectedVersion: 1);
+        var current = await CastAsync(_district, id, "U2", "O2", BallotChoice.No, new Acting("O2", Channel.OnlinePlatform, Role.Resident), Votes.Start.AddMinutes(3), expectedVersion: 2);
 
         stale.Rejection!.Code.ShouldBe("case.version_mismatch");
         stale.Rejection.Kind.ShouldBe(RejectionKind.Stale);
@@ -136,10 +136,10 @@ public sealed class when_storing_a_vote(Ledger ledger)
         var id = Guid.NewGuid();
         var roll = Enumerable.Range(1, 24).Select(i => new RollEntry($"U{i}", $"O{i}", 50m + i)).ToList();
         var open = Votes.Open(Votes.Start) with { Roll = roll };
-        (await Pipeline.ExecuteAsync(new CommandRequest(_district, id, open, new Acting("clerk-1", Channel.ServiceWindow)) { At = Votes.Start })).IsAccepted.ShouldBeTrue();
+        (await Pipeline.ExecuteAsync(new CommandRequest(_district, id, open, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk)) { At = Votes.Start })).IsAccepted.ShouldBeTrue();
 
         var outcomes = await Task.WhenAll(roll.Select(unit => Task.Run(() =>
-            CastAsync(_district, id, unit.UnitId, unit.OwnerId, BallotChoice.Yes, new Acting(unit.OwnerId, Channel.OnlinePlatform), Votes.Start.AddHours(1)))));
+            CastAsync(_district, id, unit.UnitId, unit.OwnerId, BallotChoice.Yes, new Acting(unit.OwnerId, Channel.OnlinePlatform, Role.Resident), Votes.Start.AddHours(1)))));
 
         outcomes.ShouldAllBe(o => o.IsAccepted);
         outcomes.Select(o => o.Version).Order().ShouldBe(Enumerable.Range(2, roll.Count).Select(v => (long)v));
@@ -160,13 +160,13 @@ public sealed class when_storing_a_vote(Ledger ledger)
         var id = Guid.NewGuid();
         var roll = new[] { new RollEntry("A-1", "ann", 80m, ["bo"]), new RollEntry("D-1", "dan", 60m), new RollEntry("D-2", "dan", 40m), new RollEntry("E-1", "eve", 10m) };
         (await Pipeline.ExecuteAsync(new CommandRequest(_district, id, Votes.Open(Votes.Start) with { Roll = roll },
-            new Acting("clerk-1", Channel.ServiceWindow)) { At = Votes.Start })).IsAccepted.ShouldBeTrue();
+            new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk)) { At = Votes.Start })).IsAccepted.ShouldBeTrue();
         var ballots = Enumerable.Range(0, 40).Select(i => i % 2 == 0
             ? (Unit: "A-1", Voter: i % 4 == 0 ? "ann" : "bo", Choice: (BallotChoice)(i % 3))
             : (Unit: i % 4 == 1 ? "D-1" : "D-2", Voter: "dan", Choice: (BallotChoice)((i + 1) % 3)));
 
         var outcomes = await Task.WhenAll(ballots.Select(b => Task.Run(() =>
-            CastAsync(_district, id, b.Unit, b.Voter, b.Choice, new Acting(b.Voter, Channel.OnlinePlatform), Votes.Start.AddHours(1)))));
+            CastAsync(_district, id, b.Unit, b.Voter, b.Choice, new Acting(b.Voter, Channel.OnlinePlatform, Role.Resident), Votes.Start.AddHours(1)))));
 
         outcomes.ShouldAllBe(o => o.IsAccepted);
         await using var query = ledger.Store.QuerySession(_district);
@@ -192,8 +192,8 @@ public sealed class when_storing_a_vote(Ledger ledger)
     public async Task a_ballot_reads_and_rewrites_only_its_own_part_of_the_roll()
     {
         var id = Guid.NewGuid();
-        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
-        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform), Votes.Start.AddMinutes(1));
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk), Votes.Start);
+        await CastAsync(_district, id, "U1", "O1", BallotChoice.Yes, new Acting("O1", Channel.OnlinePlatform, Role.Resident), Votes.Start.AddMinutes(1));
 
         await using var query = ledger.Store.QuerySession(_district);
         var snapshot = await query.LoadAsync<VoteTally>(id);
@@ -212,7 +212,7 @@ public sealed class when_storing_a_vote(Ledger ledger)
     [Fact]
     public async Task a_command_without_a_district_is_refused()
     {
-        var outcome = await Pipeline.ExecuteAsync(new CommandRequest("", Guid.NewGuid(), Votes.Open(Votes.Start), new Acting("clerk-1", Channel.ServiceWindow)));
+        var outcome = await Pipeline.ExecuteAsync(new CommandRequest("", Guid.NewGuid(), Votes.Open(Votes.Start), new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk)));
 
         outcome.Rejection!.Code.ShouldBe("case.district_invalid");
     }
@@ -221,9 +221,9 @@ public sealed class when_storing_a_vote(Ledger ledger)
     public async Task opening_a_case_whose_id_is_taken_is_refused_as_a_conflict()
     {
         var id = Guid.NewGuid();
-        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk), Votes.Start);
 
-        var again = await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow), Votes.Start);
+        var again = await OpenAsync(_district, id, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk), Votes.Start);
 
         again.Rejection!.Code.ShouldBe("case.already_exists");
         again.Rejection.Kind.ShouldBe(RejectionKind.Conflict);

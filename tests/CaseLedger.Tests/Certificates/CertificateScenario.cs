@@ -62,7 +62,7 @@ internal sealed class CertificateScenario
     public static readonly DateOnly DefaultApplicationDate = new(2025, 12, 1);
 
     /// <summary>The back office: an exit-entry clerk reviews, approves and rejects at a window.</summary>
-    public static readonly Acting Clerk = new("exit-entry-clerk", Channel.ServiceWindow);
+    public static readonly Acting Clerk = new("exit-entry-clerk", Channel.ServiceWindow, Role.Clerk);
 
     private RuleBook _rules = CertificateRuleBook.Book;
     private CaseFixture? _fixture;
@@ -105,8 +105,8 @@ internal sealed class CertificateScenario
         {
             var applicant = string.IsNullOrWhiteSpace(Applicant.Id) ? "applicant" : Applicant.Id.Trim();
             return Channel == Channel.Proxy
-                ? new Acting("staff-help-and-handle-01", Channel.Proxy, OnBehalfOf: applicant)
-                : new Acting(applicant, Channel);
+                ? new Acting("staff-help-and-handle-01", Channel.Proxy, Role.Proxy, OnBehalfOf: applicant)
+                : new Acting(applicant, Channel, Channel == Channel.ServiceWindow ? Role.Clerk : Role.Resident);
         }
     }
 
@@ -198,13 +198,13 @@ internal sealed class CertificateScenario
     public CommandOutcome Reject(string reason, DateTimeOffset? at = null) => Step(new RejectCertificateApplication(reason), at, Clerk);
 
     public CommandOutcome Produce(DateTimeOffset? at = null) =>
-        Step(new ProduceCertificate(), at, new Acting("exit-entry-production-centre", Channel.ServiceWindow));
+        Step(new ProduceCertificate(), at, new Acting("exit-entry-production-centre", Channel.ServiceWindow, Role.Clerk));
 
     public CommandOutcome Mail(string trackingReference = "SF1458203377061", DateTimeOffset? at = null) =>
-        Step(new MailCertificate(trackingReference), at, new Acting("exit-entry-mailroom", Channel.ServiceWindow));
+        Step(new MailCertificate(trackingReference), at, new Acting("exit-entry-mailroom", Channel.ServiceWindow, Role.Clerk));
 
     public CommandOutcome Deliver(DateTimeOffset? at = null) =>
-        Step(new RecordCertificateDelivery(), at, new Acting("courier", Channel.ServiceWindow));
+        Step(new RecordCertificateDelivery(), at, new Acting("courier", Channel.ServiceWindow, Role.Clerk));
 
     /// <summary>When: take a step by its name.</summary>
     public CommandOutcome Take(CertificateStep step) => step switch

@@ -198,7 +198,7 @@ public class when_running_a_certificate_scenario
             """
             - apply: { applicant: { id: cs-applicant-0010 }, document: { damaged: yes } }
               at: 2025-12-01T10:00
-              as: { actor: yuelu-window-clerk-02, channel: window }
+              as: { actor: yuelu-window-clerk-02, channel: window, role: clerk }
             """,
             "review: 2025-12-01T14:30", "rejected: routed_to_window");
         var website = InlineCertificate.One("", "apply: { applicant: { id: cs-applicant-0001 }, document: { damaged: yes } }\nat: 2025-12-01T10:00");

@@ -320,7 +320,7 @@ internal sealed class ProjectScenario
         if (vote.Route == VotingRoute.Simplified)
         {
             Fixture.Given(vote.VoteId, new RecordCommitteeDecision(vote.Outcome == VoteOutcome.Passed, "Minute 2022-03 of the owners' committee"),
-                openedAt.AddDays(1), new Acting("owners-committee", Channel.ServiceWindow));
+                openedAt.AddDays(1), new Acting("owners-committee", Channel.ServiceWindow, Role.Clerk));
             return;
         }
 
@@ -332,7 +332,7 @@ internal sealed class ProjectScenario
         foreach (var (unit, i) in roll.Select((u, i) => (u, i)))
         {
             Fixture.Given(vote.VoteId, new CastBallot(unit.UnitId, unit.OwnerId, outcome == VoteOutcome.Passed ? BallotChoice.Yes : BallotChoice.No),
-                opensAt.AddMinutes(i + 1), new Acting(unit.OwnerId, Channel.OnlinePlatform));
+                opensAt.AddMinutes(i + 1), new Acting(unit.OwnerId, Channel.OnlinePlatform, Role.Resident));
         }
 
         Fixture.Given(vote.VoteId, new CloseVote(), closesAt);

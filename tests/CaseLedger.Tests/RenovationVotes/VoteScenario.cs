@@ -147,7 +147,7 @@ internal sealed class VoteScenario
     public CommandOutcome Open() => Open(OpenCommand());
 
     /// <summary>When: open the vote with a command the test has shaped.</summary>
-    public CommandOutcome Open(OpenVote command) => _fixture.Run(VoteId, command, OpenedAt, new Acting("clerk-1", Channel.OnlinePlatform));
+    public CommandOutcome Open(OpenVote command) => _fixture.Run(VoteId, command, OpenedAt, new Acting("clerk-1", Channel.OnlinePlatform, Role.Clerk));
 
     /// <summary>Given: the vote was opened.</summary>
     public VoteScenario Opened() => Given(Open());
@@ -177,13 +177,13 @@ internal sealed class VoteScenario
 
     /// <summary>When: a ballot for a named unit at a given moment.</summary>
     public CommandOutcome CastFor(string unitId, string voterId, BallotChoice choice, DateTimeOffset at) =>
-        _fixture.Run(VoteId, new CastBallot(unitId, voterId, choice), at, new Acting(voterId, Channel.OnlinePlatform));
+        _fixture.Run(VoteId, new CastBallot(unitId, voterId, choice), at, new Acting(voterId, Channel.OnlinePlatform, Role.Resident));
 
     /// <summary>When: an owner withdraws the ballot of the first unit they own.</summary>
     public CommandOutcome Withdraw(string voterId) => WithdrawFor(UnitOf(voterId), voterId);
 
     public CommandOutcome WithdrawFor(string unitId, string voterId) =>
-        _fixture.Run(VoteId, new WithdrawBallot(unitId, voterId), NextBallotTime(), new Acting(voterId, Channel.OnlinePlatform));
+        _fixture.Run(VoteId, new WithdrawBallot(unitId, voterId), NextBallotTime(), new Acting(voterId, Channel.OnlinePlatform, Role.Resident));
 
     // ---- Closing -------------------------------------------------------------------------------
 
@@ -200,7 +200,7 @@ internal sealed class VoteScenario
 
     /// <summary>When: the owners' committee's decision is recorded (simplified route), the day after opening.</summary>
     public CommandOutcome RecordCommitteeDecision(bool approved, string note) =>
-        _fixture.Run(VoteId, new RecordCommitteeDecision(approved, note), OpenedAt.AddDays(1), new Acting("owners-committee", Channel.ServiceWindow));
+        _fixture.Run(VoteId, new RecordCommitteeDecision(approved, note), OpenedAt.AddDays(1), new Acting("owners-committee", Channel.ServiceWindow, Role.Clerk));
 
     /// <summary>Given: the committee decided.</summary>
     public VoteScenario CommitteeDecided(bool approved) => Given(RecordCommitteeDecision(approved, "Minute 2024-17 of the owners' committee"));

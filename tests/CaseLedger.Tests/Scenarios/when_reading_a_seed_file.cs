@@ -11,7 +11,7 @@ public sealed class when_reading_a_seed_file
 
     private static SeedCase Vote(params (string Command, string At, string? Body)[] steps) => new("renovation-vote", Guid.NewGuid(),
         steps.Select(s => new SeedStep(s.Command, DateTimeOffset.Parse(s.At, System.Globalization.CultureInfo.InvariantCulture),
-            new SeedActing("clerk-1", Channel.ServiceWindow), s.Body is null ? null : JsonDocument.Parse(s.Body).RootElement)).ToList());
+            new SeedActing("clerk-1", Channel.ServiceWindow, Role.Clerk), s.Body is null ? null : JsonDocument.Parse(s.Body).RootElement)).ToList());
 
     private const string Open = """
         { "compoundId": "c", "compoundName": "C", "proposal": { "description": "Lifts", "amount": 900000 },

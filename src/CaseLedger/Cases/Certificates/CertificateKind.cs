@@ -37,27 +37,39 @@ public sealed class CertificateKind : CaseKind<Certificate>
         // Every step is replayed, so a what-if shows the later steps a changed route would refuse.
         Opens<ApplyForCertificate>("Apply to renew or replace a document; eligibility for the fully online route is decided at once, " +
                 "and an applicant who is not eligible is routed to a window, not refused")
+            .AllowedFor(Role.Resident, Role.Clerk, Role.Proxy)
+            .ForPerson(application => application.Applicant?.Id)
             .Decides((command, context) => ApplyingForACertificate.Decide(command, context.CaseId, context.Acting.Channel, context.Now,
                 context.Rules.LocalDate(context.Now), context.Rules.TryInForce<CertificateRules>(RuleId, context.Now)))
             .Replays<CertificateApplied>(ApplyingForACertificate.Replayed, e => e.AppliedAt);
         On<ReviewCertificateApplication>("review", "Record that an eligible application has been reviewed")
+            .AllowedFor(Role.Clerk)
             .Decides((command, application, context) => ReviewingAnApplication.Decide(command, application, context.Now))
             .Replays<CertificateApplicationReviewed>(_ => new ReviewCertificateApplication(), e => e.ReviewedAt);
         On<ApproveCertificate>("approve", "Approve a reviewed application: the document will be produced")
+            .AllowedFor(Role.Clerk)
             .Decides((command, application, context) => ReviewingAnApplication.Decide(command, application, context.Now))
             .Replays<CertificateApproved>(_ => new ApproveCertificate(), e => e.ApprovedAt);
         On<RejectCertificateApplication>("reject", "Turn down a reviewed application with the reason the applicant is told; the case ends")
+            .AllowedFor(Role.Clerk)
             .Decides((command, application, context) => ReviewingAnApplication.Decide(command, application, context.Now))
             .Replays<CertificateApplicationRejected>(e => new RejectCertificateApplication(e.Reason), e => e.RejectedAt);
         On<ProduceCertificate>("produce", "Record that the approved document has been produced")
+            .AllowedFor(Role.Clerk)
             .Decides((command, application, context) => IssuingACertificate.Decide(command, application, context.Now))
             .Replays<CertificateProduced>(_ => new ProduceCertificate(), e => e.ProducedAt);
         On<MailCertificate>("mail", "Record that the document has been posted, with the carrier's tracking reference")
+            .AllowedFor(Role.Clerk)
             .Decides((command, application, context) => IssuingACertificate.Decide(command, application, context.Now))
             .Replays<CertificateMailed>(e => new MailCertificate(e.TrackingReference), e => e.MailedAt);
         On<RecordCertificateDelivery>("deliver", "Record that the mailed document reached the applicant; the case ends")
+            .AllowedFor(Role.Clerk)
             .Decides((command, application, context) => IssuingACertificate.Decide(command, application, context.Now))
             .Replays<CertificateDelivered>(_ => new RecordCertificateDelivery(), e => e.DeliveredAt);
+
+        // An applicant reads their own applications.
+        ResidentsRead(async (session, application, person, ct) =>
+            (await session.LoadAsync<CertificateEligibility>(application, ct))?.ApplicantId == person);
 
         Query("certificates/counts", "The district's applications counted by document type and route",
             async (session, _, ct) => await CertificateCounts.CountAsync(session, ct));

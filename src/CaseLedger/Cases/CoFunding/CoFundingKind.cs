@@ -42,23 +42,29 @@ public sealed class CoFundingKind : CaseKind<CoFundingProject>
             .NewestFirstBy(p => p.RegisteredAt);
 
         Opens<RegisterProject>("Register a compound's renovation project: the compound, the money and, when the maintenance fund pays, the owners' vote; eligibility is decided at once")
+            .AllowedFor(Role.Clerk)
             .Reads((command, _, reader, ct) => VoteReference.ReadAsync(command.RenovationVoteId, reader, ct))
             .Decides((command, context) => RegisteringAProject.Decide(command, context.CaseId, context.Fact<VoteReference>(), context.Acting.Channel,
                 context.Now, context.Rules.TryInForce<CoFundingRules>(RuleId, context.Now)))
             .Replays<ProjectRegistered>(e => new RegisterProject(e.Compound, e.Description, e.EstimatedCost, e.Funding, e.RenovationVoteId), e => e.RegisteredAt);
         On<StartProject>("start", "Record that the works started")
+            .AllowedFor(Role.Clerk)
             .Decides((command, project, context) => AdvancingAProject.Decide(command, project, context.Now))
             .Replays<ProjectStarted>(_ => new StartProject(), e => e.StartedAt);
         On<CompleteProject>("completion", "Record completion acceptance of the works, with its reference")
+            .AllowedFor(Role.Clerk)
             .Decides((command, project, context) => AdvancingAProject.Decide(command, project, context.Now))
             .Replays<ProjectCompleted>(e => new CompleteProject(e.AcceptanceReference), e => e.CompletedAt);
         On<AuditFinalCost>("audits", "Record the audited final cost; a later audit revises it and adjusts a decided grant")
+            .AllowedFor(Role.Clerk)
             .Decides((command, project, context) => AdvancingAProject.Decide(command, project, context.Now))
             .Replays<FinalCostAudited>(e => new AuditFinalCost(e.AuditedCost, e.AuditReference), e => e.AuditedAt);
         On<DecideAward>("award", "Decide the grant on the audited cost, under the rule the project was registered with")
+            .AllowedFor(Role.Clerk)
             .Decides((command, project, context) => AwardingTheGrant.Decide(command, project, context.Now))
             .Replays<AwardDecided>(_ => new DecideAward(), e => e.DecidedAt);
         On<SettleGrant>("settlements", "Pay what is due, or record the recovery of what was overpaid after a claw-back")
+            .AllowedFor(Role.Clerk)
             .Decides((command, project, context) => AwardingTheGrant.Decide(command, project, context.Now))
             .Replays<GrantSettled>(e => new SettleGrant(e.PaymentReference), e => e.SettledAt);
 

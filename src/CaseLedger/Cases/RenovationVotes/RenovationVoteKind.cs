@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CaseLedger.Core;
+using Marten;
 
 namespace CaseLedger.Cases.RenovationVotes;
 
@@ -37,25 +38,35 @@ public sealed class RenovationVoteKind : CaseKind<VoteTally>
         Writes<MemberBallot>(RenovationVoteProjection.BallotDocuments, b => b.Id);
 
         Opens<OpenVote>("Open a vote: the compound, the proposed spend, the roll of units and the voting window; the route is decided at once")
+            .AllowedFor(Role.Clerk)
             .Decides((command, context) => OpeningAVote.Decide(command, context.CaseId, context.Acting.Channel, context.Now,
                 context.Rules.TryInForce<RenovationVoteRules>(RuleId, context.Now)))
             .Replays<RenovationVoteOpened>(e => new OpenVote(e.CompoundId, e.CompoundName, e.Proposal, e.Roll, e.OpensAt, e.ClosesAt), e => e.OpenedAt);
         On<CastBallot>("ballots", "Cast or change a ballot for a unit; the last ballot of an owner counts")
+            .AllowedFor(Role.Resident, Role.Clerk, Role.Proxy)
+            .ForPerson(ballot => ballot.VoterId)
             .ReadsDocument<VoteUnit>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
             .ReadsDocument<MemberBallot>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
             .Decides((command, vote, context) => CastingABallot.Decide(command, vote, Ballot(context), context.Now))
             .Replays<BallotCast>(e => new CastBallot(e.UnitId, e.VoterId, e.Choice), e => e.CastAt);
         On<WithdrawBallot>("ballots/withdrawals", "Take a ballot back before the vote closes")
+            .AllowedFor(Role.Resident, Role.Clerk, Role.Proxy)
+            .ForPerson(withdrawal => withdrawal.VoterId)
             .ReadsDocument<VoteUnit>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
             .ReadsDocument<MemberBallot>((command, context) => BallotFacts.IdFor(context.CaseId, command.UnitId))
             .Decides((command, vote, context) => CastingABallot.Decide(command, vote, Ballot(context), context.Now))
             .Replays<BallotWithdrawn>(e => new WithdrawBallot(e.UnitId, e.VoterId), e => e.WithdrawnAt);
         On<CloseVote>("close", "Close the vote at or after the end of its window, and count it under the rule it was opened with")
+            .AllowedFor(Role.Clerk)
             .Decides((command, vote, context) => ClosingAVote.Decide(command, vote, context.Now))
             .Replays<RenovationVoteClosed>(_ => new CloseVote(), e => e.ClosedAt);
         On<RecordCommitteeDecision>("committee-decision", "On the simplified route, record the owners' committee decision")
+            .AllowedFor(Role.Clerk)
             .Decides((command, vote, context) => ClosingAVote.Decide(command, vote, context.Now))
             .Replays<CommitteeDecisionRecorded>(e => new RecordCommitteeDecision(e.Outcome == VoteOutcome.Passed, e.Note), e => e.DecidedAt);
+
+        // A resident reads the votes of the compounds where they hold a unit.
+        ResidentsRead(async (session, vote, person, ct) => await session.Query<VoteUnit>().AnyAsync(u => u.VoteId == vote && u.Owners.Contains(person), ct));
 
         // Scenarios may write `cast: alice yes` for the one unit alice holds.
         ScenarioHook("unit-of-voter", UnitOfVoter);

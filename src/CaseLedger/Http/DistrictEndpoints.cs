@@ -1,0 +1,64 @@
+using CaseLedger.Core;
+using CaseLedger.Hosting;
+using CaseLedger.Http.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace CaseLedger.Http;
+
+/// <summary>A district to set up: its id (lower-case letters, digits and dashes) and its name.</summary>
+public sealed record SetUpDistrict(string Id, string Name);
+
+/// <summary>The districts this deployment serves: listed for anyone signed in (those their token grants), set up by an administrator.</summary>
+internal static class DistrictEndpoints
+{
+    public const int MaxNameLength = 200;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/districts", async ([FromServices] DistrictRegistry registry, HttpContext http) =>
+            {
+                var granted = CaseLedgerClaims.DistrictsOf(http.User);
+                return Results.Ok((await registry.AllAsync(http.RequestAborted)).Where(d => granted.Contains(d.Id, StringComparer.Ordinal)).ToList());
+            })
+            .WithName("ListDistricts").WithSummary("The districts set up here that your token grants").WithTags("ledger")
+            .Produces<IReadOnlyList<DistrictRecord>>();
+        app.MapPost("/districts", async ([FromServices] DistrictRegistry registry, HttpContext http) =>
+            {
+                var (district, _, refused) = await CaseHttp.ReadBodyAsync<SetUpDistrict>(http);
+                if (refused is not null)
+                {
+                    return refused;
+                }
+
+                if (CaseHttp.CheckDistrict(district!.Id) is { } malformed)
+                {
+                    return malformed;
+                }
+
+                if (district.Name.Trim().Length is 0 or > MaxNameLength)
+                {
+                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "district.name_invalid", $"A district's name is 1 to {MaxNameLength} characters.");
+                }
+
+                if (!CaseLedgerClaims.MayTouch(http.User, district.Id))
+                {
+                    return CaseHttp.Problem(StatusCodes.Status403Forbidden, "auth.district_not_granted",
+                        $"Your token does not grant district '{district.Id}': an administrator sets up the districts it administers.");
+                }
+
+                return await registry.RegisterAsync(district.Id, district.Name.Trim(), http.RequestAborted)
+                    ? Results.Created($"/districts/{district.Id}", district)
+                    : CaseHttp.Problem(StatusCodes.Status409Conflict, "district.exists", $"District '{district.Id}' is set up already.");
+            })
+            .WithName("SetUpDistrict").WithSummary("Set a district up, so cases may be opened in it").WithTags("ledger")
+            .RequireAuthorization(IdentitySetup.For(Role.Administrator))
+            .Accepts<SetUpDistrict>("application/json")
+            .Produces<SetUpDistrict>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}
