@@ -98,7 +98,7 @@ public sealed class when_rebuilding_the_eligibility_read_model(Ledger ledger) : 
     /// <summary>Seven applications: awaiting review, reviewed, rejected, delivered (two), routed to a window (two).</summary>
     private async Task ApplicationsAtEveryStageAsync(string district)
     {
-        var applicant = new Acting("applicant", Channel.WeChatMiniProgram, Role.Resident);
+        var applicant = new Acting("applicant-0001", Channel.WeChatMiniProgram, Role.Resident);
         var clerk = new Acting("clerk", Channel.ServiceWindow, Role.Clerk);
         object[] delivered = [new ReviewCertificateApplication(), new ApproveCertificate(), new ProduceCertificate(),
             new MailCertificate("SF1458203377061"), new RecordCertificateDelivery()];

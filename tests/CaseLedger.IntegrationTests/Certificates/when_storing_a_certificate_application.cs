@@ -86,7 +86,7 @@ public sealed class when_storing_a_certificate_application(Ledger ledger)
     public async Task the_snapshot_and_the_read_model_are_updated_in_the_same_transaction()
     {
         var id = Guid.NewGuid();
-        (await ApplyAsync(_district, id, CertificateApplications.Eligible(DocumentType.HongKongMacaoPermit), new Acting("a-1", Channel.AlipayMiniProgram, Role.Resident), Start))
+        (await ApplyAsync(_district, id, CertificateApplications.Eligible(DocumentType.HongKongMacaoPermit), new Acting("applicant-0001", Channel.AlipayMiniProgram, Role.Resident), Start))
             .IsAccepted.ShouldBeTrue();
         (await ReviewAsync(_district, id, Start.AddHours(2))).IsAccepted.ShouldBeTrue();
 
@@ -108,7 +108,7 @@ public sealed class when_storing_a_certificate_application(Ledger ledger)
     public async Task a_refused_step_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("a-1", Channel.OnlinePlatform, Role.Resident), Start);
+        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("applicant-0001", Channel.OnlinePlatform, Role.Resident), Start);
 
         var outcome = await StepAsync(_district, id, new MailCertificate("SF1"), Start.AddHours(1));
 
@@ -125,7 +125,7 @@ public sealed class when_storing_a_certificate_application(Ledger ledger)
         var id = Guid.NewGuid();
         var command = CertificateApplications.Eligible() with { ExistingDocument = null };
 
-        var outcome = await ApplyAsync(_district, id, command, new Acting("a-1", Channel.OnlinePlatform, Role.Resident), Start);
+        var outcome = await ApplyAsync(_district, id, command, new Acting("applicant-0001", Channel.OnlinePlatform, Role.Resident), Start);
 
         outcome.Rejection!.Code.ShouldBe("certificate.existing_document_missing");
         outcome.Rejection.Kind.ShouldBe(RejectionKind.Invalid);
@@ -139,7 +139,7 @@ public sealed class when_storing_a_certificate_application(Ledger ledger)
     {
         var id = Guid.NewGuid();
         var otherDistrict = ledger.NewDistrict("other");
-        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("a-1", Channel.OnlinePlatform, Role.Resident), Start);
+        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("applicant-0001", Channel.OnlinePlatform, Role.Resident), Start);
 
         await using (var other = ledger.Store.QuerySession(otherDistrict))
         {
@@ -163,7 +163,7 @@ public sealed class when_storing_a_certificate_application(Ledger ledger)
     public async Task a_write_against_a_stale_version_is_refused_and_appends_nothing()
     {
         var id = Guid.NewGuid();
-        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("a-1", Channel.OnlinePlatform, Role.Resident), Start);
+        await ApplyAsync(_district, id, CertificateApplications.Eligible(), new Acting("applicant-0001", Channel.OnlinePlatform, Role.Resident), Start);
         (await ReviewAsync(_district, id, Start.AddHours(1), expectedVersion: 2)).IsAccepted.ShouldBeTrue();
 
         var stale = await StepAsync(_district, id, new ApproveCertificate(), Start.AddHours(2), expectedVersion: 2);
@@ -179,7 +179,7 @@ public sealed class when_storing_a_certificate_application(Ledger ledger)
     public async Task the_district_is_counted_by_document_type_and_route_in_the_database()
     {
         var neighbour = ledger.NewDistrict("neighbour");
-        var acting = new Acting("a-1", Channel.WeChatMiniProgram, Role.Resident);
+        var acting = new Acting("applicant-0001", Channel.WeChatMiniProgram, Role.Resident);
         await ApplyAsync(_district, Guid.NewGuid(), CertificateApplications.Eligible(), acting, Start);
         await ApplyAsync(_district, Guid.NewGuid(), CertificateApplications.Eligible(), acting, Start);
         await ApplyAsync(_district, Guid.NewGuid(), CertificateApplications.WithoutFingerprints(), acting, Start);

@@ -240,12 +240,12 @@ public sealed class when_running_a_co_funded_project_over_http
     }
 
     [Fact]
-    public async Task a_request_without_an_actor_is_refused()
+    public async Task a_request_without_a_token_is_refused()
     {
         var response = await _host.Client.SendAsync(Request(HttpMethod.Post, Projects(), CamphorCourt(), actor: null));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("acting.actor_missing");
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("auth.token_missing");
         (await ReadAsync<List<CoFundingEligibility>>(await _host.Client.GetAsync(Projects()))).ShouldBeEmpty();
     }
 

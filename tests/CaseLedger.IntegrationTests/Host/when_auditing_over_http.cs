@@ -80,7 +80,7 @@ public sealed class when_auditing_over_http(Ledger ledger) : IAsyncLifetime
     [Fact]
     public async Task a_sealed_case_verifies_and_exports_a_bundle_that_verifies()
     {
-        (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals", role: Role.Administrator))).StatusCode.ShouldBe(HttpStatusCode.OK);
         var verification = await ReadAsync<CaseVerification>(await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/verification"));
         var bundleResponse = await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/bundle");
         var bundle = JsonSerializer.Deserialize<AuditBundle>(await bundleResponse.Content.ReadAsStringAsync(), AuditBundle.Json)!;
@@ -89,7 +89,7 @@ public sealed class when_auditing_over_http(Ledger ledger) : IAsyncLifetime
         verification.MatchesSeal.ShouldBe(true);
         AuditBundles.Verify(bundle).Valid.ShouldBeTrue();
         bundle.Seal.ShouldNotBeNull();
-        (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals"))).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals", role: Role.Administrator))).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
@@ -103,11 +103,12 @@ public sealed class when_auditing_over_http(Ledger ledger) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task a_request_may_not_claim_the_system_channel()
+    public async Task a_token_may_not_claim_the_system_channel()
     {
         var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{_vote}/ballots",
-            new { unitId = "U3", voterId = "O3", choice = "Yes" }, actor: "O3", channel: "System"));
+            new { unitId = "U3", voterId = "O3", choice = "Yes" }, actor: "O3", channel: "System", role: Role.Resident));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("auth.token_invalid");
     }
 }

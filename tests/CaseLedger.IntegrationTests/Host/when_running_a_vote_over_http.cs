@@ -145,12 +145,14 @@ public sealed class when_running_a_vote_over_http
     }
 
     [Fact]
-    public async Task a_request_without_an_actor_is_refused()
+    public async Task a_request_without_a_token_is_refused_and_appends_nothing()
     {
         var response = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes", OpenRequest(_host.Clock.GetUtcNow()), actor: null));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("acting.actor_missing");
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
+        (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("auth.token_missing");
+        (await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync($"/districts/{_district}/renovation-votes"))).ShouldBeEmpty();
     }
 
     [Fact]

@@ -35,10 +35,21 @@ public sealed class LedgerHost : IAsyncDisposable
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         Address = new Uri(addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"The host listens on no HTTP address ({string.Join(", ", addresses)})."));
-        Client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
+        Client = new HttpClient(new SignedInAsStaff { InnerHandler = new HttpClientHandler() }) { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
     }
 
+    /// <summary>
+    /// A client of the host that signs every request in as the district's staff (a clerk, auditor and
+    /// administrator of the districts its URL names), unless the request carries its own token or was
+    /// made with <see cref="Anonymous"/>.
+    /// </summary>
     public HttpClient Client { get; }
+
+    /// <summary>Marks a request to be sent with no token at all.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Anonymous = new("caseledger-anonymous");
+
+    /// <summary>The staff roles <see cref="Client"/> signs in with, in the order a command picks its role from.</summary>
+    public static readonly Role[] StaffRoles = [Role.Clerk, Role.Auditor, Role.Administrator];
 
     /// <summary>Where the host listens, e.g. http://127.0.0.1:40123/.</summary>
     public Uri Address { get; }
@@ -106,7 +117,11 @@ public sealed class LedgerHost : IAsyncDisposable
             request.Content = JsonContent.Create(body, options: Json);
         }
 
-        if (actor is not null)
+        if (actor is null)
+        {
+            request.Options.Set(Anonymous, true);
+        }
+        else
         {
             var signedInThrough = channel is null ? Channel.ServiceWindow
                 : Channels.TryParse(channel, out var named) ? named : throw new ArgumentException($"'{channel}' is not a channel.", nameof(channel));
@@ -176,5 +191,22 @@ public sealed class LedgerHost : IAsyncDisposable
         }
 
         return dir?.FullName ?? throw new InvalidOperationException("The tests run outside the CaseLedger repository.");
+    }
+}
+
+/// <summary>Signs a request in as the staff of the districts its URL names, unless it says otherwise.</summary>
+internal sealed class SignedInAsStaff : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.Authorization is null && !(request.Options.TryGetValue(LedgerHost.Anonymous, out var anonymous) && anonymous)
+            && request.RequestUri is { } uri)
+        {
+            var url = uri.IsAbsoluteUri ? uri.PathAndQuery : uri.OriginalString;
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                LedgerHost.Token("office-staff-1", LedgerHost.StaffRoles, LedgerHost.DistrictsIn(url), Channel.ServiceWindow));
+        }
+
+        return base.SendAsync(request, cancellationToken);
     }
 }
