@@ -74,6 +74,16 @@ if (args is ["help", _])
     return 0;
 }
 
+if (args is ["token", ..])
+{
+    // The token alone goes to standard output (so `$(... token ...)` captures it); JasperFx's own
+    // chatter about discovering commands goes to standard error with the rest of the explanation.
+    Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+    {
+        Out = new Spectre.Console.AnsiConsoleOutput(Console.Error),
+    });
+}
+
 return await app.RunJasperFxCommands(args);
 
 /// <summary>Lets the test host start this program.</summary>

@@ -196,6 +196,8 @@ public static class CaseHttp
     private static string TitleOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "The request is not valid",
+        StatusCodes.Status401Unauthorized => "Sign in first",
+        StatusCodes.Status403Forbidden => "Not allowed for you",
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "Conflicting write",
         StatusCodes.Status412PreconditionFailed => "The case has changed",

@@ -22,6 +22,8 @@ public static class HostCli
         }
 
         start.Environment["ConnectionStrings__CaseLedger"] = connectionString ?? "";
+        // The test hosts' data folder: the same signing key, never the machine's own.
+        start.Environment["CaseLedger__DataFolder"] = Infrastructure.LedgerHost.DataFolder;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
