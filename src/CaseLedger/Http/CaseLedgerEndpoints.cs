@@ -139,7 +139,7 @@ public static class CaseLedgerEndpoints
 
         var store = http.RequestServices.GetRequiredService<IDocumentStore>();
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-        IResult Respond(CommandOutcome outcome) => Response(declaration, district, caseId, http, outcome);
+        IResult Respond(CommandOutcome outcome) => Response(declaration, district, http, outcome);
         var (claim, answered) = await IdempotentRequests.ClaimAsync(http, store, district, body, caseId, clock, Respond);
         if (answered is not null)
         {
@@ -167,7 +167,7 @@ public static class CaseLedgerEndpoints
     }
 
     /// <summary>The response to a command's outcome; the same whether the command ran now or a retry replays it.</summary>
-    private static IResult Response(CommandDeclaration declaration, string district, Guid caseId, HttpContext http, CommandOutcome outcome)
+    private static IResult Response(CommandDeclaration declaration, string district, HttpContext http, CommandOutcome outcome)
     {
         if (outcome.Rejection is { } rejection)
         {
@@ -176,7 +176,7 @@ public static class CaseLedgerEndpoints
 
         http.Response.Headers.ETag = CaseHttp.Etag(outcome.Version);
         return declaration.OpensCase
-            ? Results.Created($"/districts/{district}/{declaration.Kind.Route}/{caseId}", outcome)
+            ? Results.Created($"/districts/{district}/{declaration.Kind.Route}/{outcome.CaseId}", outcome)
             : Results.Ok(outcome);
     }
 
