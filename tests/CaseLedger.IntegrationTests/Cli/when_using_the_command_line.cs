@@ -24,7 +24,7 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
         var result = await HostCli.RunAsync(null, "help");
 
         result.ExitCode.ShouldBe(0);
-        foreach (var verb in new[] { "audit", "case-state", "case-diff", "verify", "seal", "export-bundle", "verify-bundle", "rebuild", "projections", "db-apply" })
+        foreach (var verb in new[] { "audit", "case-state", "case-diff", "verify", "seal", "export-bundle", "verify-bundle", "rebuild", "projections", "db-apply", "token" })
         {
             result.Output.ShouldContain(verb);
         }
@@ -117,5 +117,33 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
 
         result.ExitCode.ShouldNotBe(0);
         result.Error.ShouldContain("error:");
+    }
+
+    [Fact]
+    public async Task token_mints_a_token_the_host_accepts_and_prints_it_alone()
+    {
+        var result = await HostCli.RunAsync(null, "token", "--role", "clerk", "--district", _district, "--name", "clerk-cli-1");
+
+        result.ExitCode.ShouldBe(0);
+        var token = result.Output.Trim();
+        token.Split('.').Length.ShouldBe(3, "standard output holds the token alone");
+        result.Error.ShouldContain("curl -H \"Authorization: Bearer");
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/districts/{_district}/renovation-votes/{_vote}", UriKind.Relative));
+        request.Headers.Authorization = new("Bearer", token);
+        (await ledger.Client.SendAsync(request)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("--district", "yuelu", "--name", "x")]
+    [InlineData("--role", "mayor", "--district", "yuelu", "--name", "x")]
+    [InlineData("--role", "clerk", "--name", "x")]
+    [InlineData("--role", "clerk", "--district", "yuelu")]
+    public async Task token_without_a_role_a_district_or_a_name_says_what_is_missing_and_exits_non_zero(params string[] arguments)
+    {
+        var result = await HostCli.RunAsync(null, ["token", .. arguments]);
+
+        result.ExitCode.ShouldNotBe(0);
+        result.Error.ShouldContain("error: ");
+        result.Output.Trim().ShouldNotContain(".");
     }
 }
