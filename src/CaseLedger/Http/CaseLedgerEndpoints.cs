@@ -24,8 +24,11 @@ public static class CaseLedgerEndpoints
     /// <summary>Who may read a case's read model: staff and auditors of the district, and a resident for their own cases.</summary>
     private static readonly Role[] ViewReaders = [Role.Clerk, Role.Proxy, Role.Auditor, Role.Administrator, Role.Resident];
 
-    /// <summary>Who may list a district's cases of a kind (the lists carry people's names): staff and auditors.</summary>
-    private static readonly Role[] ListReaders = [Role.Clerk, Role.Proxy, Role.Auditor, Role.Administrator];
+    /// <summary>
+    /// Who may list a district's cases of a kind (the lists carry people's names): its clerks, auditors
+    /// and administrators. Proxy staff read the case they act on by its id, not the district's lists.
+    /// </summary>
+    private static readonly Role[] ListReaders = [Role.Clerk, Role.Auditor, Role.Administrator];
 
     /// <summary>Who may run a kind's district-wide queries (sums across cases, no one's personal data).</summary>
     private static readonly Role[] QueryReaders = [Role.Clerk, Role.Auditor, Role.Administrator, Role.RuleAuthor];
@@ -193,7 +196,7 @@ public static class CaseLedgerEndpoints
                     return CaseHttp.NotFound(caseId);
                 }
 
-                if (!ListReaders.Any(role => CaseLedgerClaims.HasRole(http.User, role))
+                if (!ListReaders.Append(Role.Proxy).Any(role => CaseLedgerClaims.HasRole(http.User, role))
                     && !(kind.ResidentCase is { } isTheirs
                          && await isTheirs(session, caseId, CaseLedgerClaims.SubjectOf(http.User) ?? "", http.RequestAborted)))
                 {

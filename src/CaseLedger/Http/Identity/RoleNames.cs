@@ -9,8 +9,8 @@ public static class RoleNames
     /// <summary>The cross-district audit trail: auditors and administrators.</summary>
     public const string AuditTrail = "auditor,administrator";
 
-    /// <summary>A case's history, its state at a moment, its bundle, searches and verification: the district's staff and auditors.</summary>
-    public const string CaseRecords = "clerk,proxy,auditor,administrator";
+    /// <summary>A case's history, its state at a moment, its bundle, searches and verification: the district's clerks, auditors and administrators.</summary>
+    public const string CaseRecords = "clerk,auditor,administrator";
 
     /// <summary>Sealing a district: administrators.</summary>
     public const string Sealing = "administrator";
