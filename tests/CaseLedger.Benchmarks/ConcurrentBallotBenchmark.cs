@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
+using CaseLedger.Http.Identity;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace CaseLedger.Benchmarks;
@@ -27,16 +30,23 @@ internal static class ConcurrentBallotBenchmark
         Console.WriteLine($"CaseLedger concurrent ballots: {clients} clients on one {households}-unit vote, over HTTP to the host, no If-Match; " +
                           $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         await using var host = await HostProcess.StartAsync(connection);
+        // The host made its own key in its data folder on start; the clients sign in with tokens it signed.
+        var keys = TokenKeys.From(new ConfigurationBuilder().Build(), host.DataFolder);
+        var now = DateTimeOffset.UtcNow;
+        var clerk = keys.Mint("bench-clerk", [Role.Clerk, Role.Auditor], [District], Channel.ServiceWindow, TimeSpan.FromHours(2), now);
+        var owners = Enumerable.Range(1, households)
+            .Select(i => keys.Mint($"owner-{i:0000}", [Role.Resident], [District], Channel.OnlinePlatform, TimeSpan.FromHours(2), now)).ToArray();
         using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", clerk);
 
         // Warm up: one vote with every household voting from a single client, untimed.
         var warmUp = await OpenAsync(http, households);
-        await VoteAsync(http, warmUp, households, 1);
+        await VoteAsync(http, warmUp, households, 1, owners);
 
         var alone = await OpenAsync(http, households);
-        var single = await VoteAsync(http, alone, households, 1);
+        var single = await VoteAsync(http, alone, households, 1, owners);
         var shared = await OpenAsync(http, households);
-        var concurrent = await VoteAsync(http, shared, households, clients);
+        var concurrent = await VoteAsync(http, shared, households, clients, owners);
 
         Console.WriteLine();
         Console.WriteLine($"{"clients",8} {"ballots",8} {"accepted",9} {"refused",8} {"errors",7} {"seconds",8} {"ballots/s",10} {"p50 ms",8} {"p99 ms",8}  tally = events");
@@ -65,14 +75,13 @@ internal static class ConcurrentBallotBenchmark
         {
             Content = JsonContent.Create(open, options: CaseJson.Options),
         };
-        request.Headers.Add("X-Actor", "bench-clerk");
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<CommandOutcome>(CaseJson.Options))!.CaseId;
     }
 
     /// <summary>Every household votes once; the households are dealt out to the clients, each casting its share one after another.</summary>
-    private static async Task<Run> VoteAsync(HttpClient http, Guid vote, int households, int clients)
+    private static async Task<Run> VoteAsync(HttpClient http, Guid vote, int households, int clients, string[] owners)
     {
         var latencies = new double[households];
         var accepted = 0;
@@ -88,8 +97,7 @@ internal static class ConcurrentBallotBenchmark
                 {
                     Content = JsonContent.Create(new { unitId = $"U{i + 1:0000}", voterId = $"owner-{i + 1:0000}", choice = i % 10 == 0 ? "No" : "Yes" }),
                 };
-                request.Headers.Add("X-Actor", $"owner-{i + 1:0000}");
-                request.Headers.Add("X-Channel", "OnlinePlatform");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owners[i]);
                 try
                 {
                     using var response = await http.SendAsync(request);
@@ -136,13 +144,17 @@ internal static class ConcurrentBallotBenchmark
     {
         private readonly Process _process;
 
-        private HostProcess(Process process, Uri address)
+        private HostProcess(Process process, Uri address, string dataFolder)
         {
             _process = process;
             Address = address;
+            DataFolder = dataFolder;
         }
 
         public Uri Address { get; }
+
+        /// <summary>The host's own data folder, where it keeps its signing key; deleted with the host.</summary>
+        public string DataFolder { get; }
 
         public static async Task<HostProcess> StartAsync(string connection)
         {
@@ -155,6 +167,9 @@ internal static class ConcurrentBallotBenchmark
             start.Environment["CaseLedger__Seeds__Enabled"] = "false";
             start.Environment["CaseLedger__Sealing__Interval"] = "00:00:00";
             start.Environment["Logging__LogLevel__Default"] = "Warning";
+            start.Environment["CaseLedger__Districts__0"] = District;
+            var dataFolder = Path.Combine(Path.GetTempPath(), $"caseledger-bench-{Guid.NewGuid():N}");
+            start.Environment["CaseLedger__DataFolder"] = dataFolder;
             var process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };
@@ -168,7 +183,7 @@ internal static class ConcurrentBallotBenchmark
                 {
                     if ((await probe.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode)
                     {
-                        return new HostProcess(process, address);
+                        return new HostProcess(process, address, dataFolder);
                     }
                 }
                 catch (HttpRequestException)
@@ -195,6 +210,7 @@ internal static class ConcurrentBallotBenchmark
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
             _process.Dispose();
+            Directory.Delete(DataFolder, recursive: true);
         }
     }
 }
