@@ -5,8 +5,12 @@
 // Routes (hash routing, so links can be shared and back/forward work):
 //   #/{district}?kind=...&q=...         search
 //   #/{district}/{caseId}?version=N     one case, at version N (the latest without it)
+//
+// Every API call carries the signed-in person's bearer token. The token is kept in sessionStorage (this
+// tab only, gone when it closes or on sign-out) and is never written to the page or the console. Who is
+// signed in is read from the token's payload for display only: the host decides what the token allows.
 
-const DEFAULT_DISTRICT = "yuelu";
+const TOKEN_KEY = "caseledger.audit.token";
 const DISTRICT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const AUDIT_PAGE_SIZE = 500; // the largest page /audit/entries serves
 const SEARCH_LIMIT = 200; // what /districts/{d}/cases returns at most
@@ -14,8 +18,14 @@ const LIST_LIMIT = 100; // longer lists in a state are cut, with a note, to keep
 const CHANGES_LIMIT = 300;
 const SLIDER_DELAY_MS = 120;
 
-// The kinds the host serves, by name, with their labels: read from GET /kinds when the page starts.
+// The kinds the host serves, by name, with their labels: read from GET /kinds when someone signs in.
 const KIND_LABELS = {};
+
+/**
+ * Who is signed in: the token, what its payload says (display only), the districts it grants that are
+ * set up here, and whether the host has accepted the token yet (ready).
+ */
+const session = { token: null, claims: null, districts: [], ready: false };
 
 const $ = (id) => document.getElementById(id);
 const enc = encodeURIComponent;
@@ -54,30 +64,56 @@ const orNone = (value) => (value === null || value === undefined || value === ""
 // Talking to the host
 
 class ApiError extends Error {
-  constructor(message, status) {
+  /** signedOut: the host refused the token (401) and the page has signed out; the sign-in panel says why. */
+  constructor(message, status, code, signedOut = false) {
     super(message);
     this.status = status;
+    this.code = code;
+    this.signedOut = signedOut;
   }
 }
 
-async function getJson(url, signal) {
-  const response = await fetch(url, { headers: { Accept: "application/json" }, signal });
-  if (!response.ok) {
-    let detail = `${response.status} ${response.statusText}`.trim();
-    try {
-      const problem = await response.json();
-      detail = problem.detail || problem.title || detail;
-    } catch {
-      // Not a problem-details body; the status line says enough.
-    }
-    throw new ApiError(detail, response.status);
+/**
+ * Calls the host, signed in with the session's token unless anonymous. A refusal becomes an ApiError with
+ * the problem's detail; a 401 to a request made with the current token also signs out, with that detail.
+ */
+async function request(url, { signal, method = "GET", json, anonymous = false } = {}) {
+  const token = anonymous ? null : session.token;
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (json !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(url, { method, headers, signal, body: json === undefined ? undefined : JSON.stringify(json) });
+  // An answer to a token already dropped or replaced belongs to nobody on the page now.
+  if (!anonymous && token !== session.token) throw new ApiError("Signed out meanwhile.", response.status, undefined, true);
+  if (response.ok) return response;
+
+  let detail = `${response.status} ${response.statusText}`.trim();
+  let code;
+  try {
+    const problem = await response.json();
+    detail = problem.detail || problem.title || detail;
+    code = problem.code;
+  } catch {
+    // Not a problem-details body; the status line says enough.
   }
-  return response.json();
+
+  if (response.status === 401 && token !== null) {
+    signOut(`The host did not accept your sign-in: ${detail}`, "refused");
+    throw new ApiError(detail, response.status, code, true);
+  }
+  throw new ApiError(detail, response.status, code);
+}
+
+async function getJson(url, signal) {
+  return (await request(url, { signal })).json();
 }
 
 const caseUrl = (district, caseId, tail) => `/districts/${enc(district)}/cases/${enc(caseId)}/${tail}`;
 
 const isAbort = (error) => error instanceof DOMException && error.name === "AbortError";
+
+/** An error nobody needs to be told about again: the request was cancelled, or the sign-in panel already says why. */
+const isSettled = (error) => isAbort(error) || (error instanceof ApiError && error.signedOut);
 
 function showError(message) {
   const box = $("error");
@@ -93,12 +129,16 @@ function clearError() {
 // ---------------------------------------------------------------------------------------------------
 // Routing
 
+/** The district a search starts in: the first one the token grants that is set up here ("" when none is). */
+const defaultDistrict = () => session.districts[0]?.id ?? "";
+
 function searchHref({ district, kind, q }) {
   const params = new URLSearchParams();
   if (kind) params.set("kind", kind);
   if (q) params.set("q", q);
   const query = params.toString();
-  return `#/${enc(district || DEFAULT_DISTRICT)}${query ? `?${query}` : ""}`;
+  const where = district || defaultDistrict();
+  return `#/${where ? enc(where) : ""}${query ? `?${query}` : ""}`;
 }
 
 function caseHref(district, caseId, version) {
@@ -122,12 +162,19 @@ function parseRoute() {
     return { view: "case", district: parts[0], caseId: parts[1], version: version >= 1 ? version : null };
   }
 
-  return { view: "search", district: parts[0] || DEFAULT_DISTRICT, kind: params.get("kind") ?? "", q: params.get("q") ?? "" };
+  return { view: "search", district: parts[0] || defaultDistrict(), kind: params.get("kind") ?? "", q: params.get("q") ?? "" };
 }
 
-let lastSearchHref = searchHref({ district: DEFAULT_DISTRICT });
+let lastSearchHref = "#/";
 
 function route() {
+  if (!session.token) {
+    // The address is kept: it opens once someone signs in.
+    showSignIn();
+    return;
+  }
+  if (!session.ready) return; // the token is being checked; the address opens once it is accepted
+
   clearError();
   const current = parseRoute();
   $("search-view").hidden = current.view !== "search";
@@ -147,13 +194,19 @@ let searchController = null;
 
 async function showSearch({ district, kind, q }) {
   document.title = "Find a case \u2014 CaseLedger audit";
-  $("district").value = district;
+  selectDistrict(district);
   $("kind").value = KIND_LABELS[kind] ? kind : "";
   $("q").value = q;
 
   const status = $("search-status");
   const results = $("results");
   searchController?.abort();
+  if (!district) {
+    results.replaceChildren();
+    status.textContent = "Your sign-in grants no district set up on this host: ask an administrator, or sign in for another district.";
+    return;
+  }
+
   if (!DISTRICT_PATTERN.test(district)) {
     results.replaceChildren();
     status.textContent = "A district id is lower-case letters, digits and dashes, e.g. yuelu.";
@@ -174,11 +227,30 @@ async function showSearch({ district, kind, q }) {
       : `${cases.length} case${cases.length === 1 ? "" : "s"} in ${district}${what}, newest first` +
         (cases.length >= SEARCH_LIMIT ? ` (only the newest ${SEARCH_LIMIT}: narrow the search).` : ".");
   } catch (error) {
-    if (isAbort(error)) return;
+    if (isSettled(error)) return;
     results.replaceChildren();
     status.textContent = "";
     showError(`The search failed: ${error.message}`);
   }
+}
+
+/** Fills the district selector with the districts the token grants that are set up here. */
+function fillDistricts() {
+  $("district").replaceChildren(...session.districts.map((d) =>
+    el("option", { value: d.id }, d.name && d.name !== d.id ? `${d.name} (${d.id})` : d.id)));
+}
+
+/**
+ * Selects a district; one the address names but the token does not grant (a shared link) is shown as
+ * such, and the host's refusal says the rest.
+ */
+function selectDistrict(district) {
+  const select = $("district");
+  for (const extra of select.querySelectorAll("option[data-not-granted]")) extra.remove();
+  if (district && !session.districts.some((d) => d.id === district)) {
+    select.append(el("option", { value: district, "data-not-granted": true }, `${district} (not granted to you)`));
+  }
+  select.value = district;
 }
 
 function resultItem(district, found) {
@@ -232,7 +304,7 @@ async function showCase({ district, caseId, version }) {
   try {
     await loadTimeline(signal);
   } catch (error) {
-    if (isAbort(error)) return;
+    if (isSettled(error)) return;
     $("case-title").textContent = "This case could not be loaded";
     $("timeline-status").textContent = "";
     showError(error.status === 404 ? `There is no case ${caseId} in district ${district}.` : `The timeline failed to load: ${error.message}`);
@@ -329,6 +401,32 @@ function breakable(name) {
   return parts.flatMap((part, i) => (i < parts.length - 1 ? [`${part}.`, el("wbr")] : [part]));
 }
 
+/**
+ * Downloads the offline bundle. A link cannot send the bearer token, so the page fetches the bundle itself
+ * and hands the browser the bytes under the link's file name; the link's address still names the API.
+ */
+async function onBundleClick(event) {
+  event.preventDefault();
+  const link = event.currentTarget;
+  if (!current.caseId || link.getAttribute("aria-busy")) return;
+  link.setAttribute("aria-busy", "true");
+  try {
+    const blob = await (await request(link.href)).blob();
+    const url = URL.createObjectURL(blob);
+    const save = el("a", { href: url, download: link.getAttribute("download") || "caseledger-bundle.json", hidden: true });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    // The browser has the bytes once the download starts; the object URL is only a handle to them.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    if (isSettled(error)) return;
+    showError(`The bundle could not be downloaded: ${error.message}`);
+  } finally {
+    link.removeAttribute("aria-busy");
+  }
+}
+
 function onTimelineClick(event) {
   if (event.target.closest("a")) return; // the version link navigates by itself
   const row = event.target.closest("tr[data-version]");
@@ -364,7 +462,7 @@ async function verify(signal) {
       detail.hidden = false;
     }
   } catch (error) {
-    if (isAbort(error)) return;
+    if (isSettled(error)) return;
     badge.className = "badge broken";
     badge.textContent = error.status === 404 ? "No chain: this case has no events" : `Verification failed: ${error.message}`;
   }
@@ -480,7 +578,7 @@ async function loadPoint(version) {
     renderChanges(diff, version);
     renderState(at, new Set((diff?.changes ?? []).map((change) => change.path)), version);
   } catch (error) {
-    if (isAbort(error)) return;
+    if (isSettled(error)) return;
     showError(`Version ${version} could not be loaded: ${error.message}`);
   } finally {
     if (current.pointController === controller) $("state").removeAttribute("aria-busy");
@@ -582,6 +680,236 @@ function renderState(at, changed, version) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Signing in and out
+
+/** sessionStorage may be unavailable (storage disabled): the page then forgets the token on reload. */
+function readStoredToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function storeToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Kept in memory only.
+  }
+}
+
+/** The JSON payload of a JWT (its middle part, base64url), or null when the token is not one a reader can decode. */
+function claimsOf(token) {
+  const parts = token.split(".");
+  if (parts.length !== 3) return null;
+  try {
+    const base64 = parts[1].replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(parts[1].length / 4) * 4, "=");
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder().decode(bytes));
+    return claims !== null && typeof claims === "object" && !Array.isArray(claims) ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A claim that may be one value or many (identity providers differ), as a list of strings. */
+const listClaim = (value) => (value === null || value === undefined ? [] : Array.isArray(value) ? value : [value]).map(String);
+
+/**
+ * Signs in with a token: the host checks it (GET /districts, which any signed-in caller may read) before
+ * the page keeps it; then the kinds and the address the page was opened at load.
+ */
+async function startSession(token) {
+  session.token = token;
+  session.claims = claimsOf(token);
+  session.ready = false;
+  setSignInBusy(true, "Checking the sign-in\u2026");
+  let districts;
+  try {
+    districts = await getJson("/districts");
+  } catch (error) {
+    if (isSettled(error)) return; // refused: the sign-in panel says why
+    districts = [];
+    showError(`The districts you may read could not be listed: ${error.message}`);
+  } finally {
+    setSignInBusy(false, "");
+  }
+  if (session.token !== token) return; // signed out (or in again) meanwhile
+
+  storeToken(token);
+  session.ready = true;
+  session.districts = (Array.isArray(districts) ? districts : []).filter((d) => DISTRICT_PATTERN.test(d?.id ?? ""));
+  fillDistricts();
+  showSession();
+  $("token-input").value = "";
+  $("signin-view").hidden = true;
+  lastSearchHref = searchHref({ district: defaultDistrict() });
+  await loadKinds();
+  if (session.token === token) route();
+}
+
+/** Forgets the token and everything read with it, and shows the sign-in panel with the reason. */
+function signOut(reason, kind) {
+  session.token = null;
+  session.claims = null;
+  session.districts = [];
+  session.ready = false;
+  storeToken(null);
+  searchController?.abort();
+  forgetCase();
+  for (const name of Object.keys(KIND_LABELS)) delete KIND_LABELS[name];
+  $("kind").replaceChildren(el("option", { value: "" }, "All kinds"));
+  $("district").replaceChildren();
+  $("results").replaceChildren();
+  $("search-status").textContent = "";
+  $("token-input").value = "";
+  clearError();
+  showSignIn(reason, kind);
+}
+
+function forgetCase() {
+  current.loadController?.abort();
+  current.pointController?.abort();
+  clearTimeout(current.sliderTimer);
+  Object.assign(current, {
+    district: null, caseId: null, entries: new Map(), latest: 0, selected: 0, brokenAt: null,
+    loadController: null, pointController: null,
+  });
+}
+
+/** The sign-in panel, alone on the page; reason says why it is shown again (a refused token, a sign-out). */
+function showSignIn(reason, kind = "refused") {
+  $("search-view").hidden = true;
+  $("case-view").hidden = true;
+  $("session").hidden = true;
+  $("signin-view").hidden = false;
+  document.title = "Sign in \u2014 CaseLedger audit";
+
+  const box = $("signin-reason");
+  if (reason !== undefined) {
+    box.textContent = reason;
+    box.className = kind === "signed-out" ? "notice" : "alert";
+    box.setAttribute("role", kind === "signed-out" ? "status" : "alert");
+    box.dataset.kind = kind;
+    box.hidden = false;
+  }
+
+  // A shared link names its district: the development sign-in offers it.
+  const named = parseRoute().district;
+  if (DISTRICT_PATTERN.test(named) && !$("dev-districts").value.trim()) $("dev-districts").value = named;
+  offerDevelopmentSignIn();
+}
+
+function signInError(message) {
+  const box = $("signin-reason");
+  box.textContent = message;
+  box.className = "alert";
+  box.setAttribute("role", "alert");
+  box.dataset.kind = "invalid";
+  box.hidden = false;
+}
+
+function setSignInBusy(busy, message) {
+  for (const button of $("signin-view").querySelectorAll("button")) button.disabled = busy;
+  $("signin-status").textContent = message;
+}
+
+function showSession() {
+  const claims = session.claims;
+  const who = $("session-subject");
+  if (claims) {
+    const subject = claims.sub ? String(claims.sub) : "someone unnamed";
+    who.textContent = claims.name && String(claims.name) !== subject ? `${claims.name} (${subject})` : subject;
+  } else {
+    who.textContent = "a token this page cannot read";
+  }
+  const roles = listClaim(claims?.role);
+  const districts = listClaim(claims?.district);
+  $("session-roles").textContent = roles.length > 0 ? roles.join(", ") : "none";
+  $("session-districts").textContent = districts.length > 0 ? districts.join(", ") : "none";
+  const expires = Number(claims?.exp);
+  $("session-expiry").textContent = Number.isFinite(expires) && expires > 0
+    ? `Until ${formatTime(new Date(expires * 1000).toISOString())} UTC`
+    : "";
+  $("session").hidden = false;
+  $("signin-reason").hidden = true;
+}
+
+async function onTokenSignIn(event) {
+  event.preventDefault();
+  // A pasted token may come wrapped over lines or with its scheme in front.
+  const token = $("token-input").value.replace(/^\s*Bearer\s+/i, "").replace(/\s+/g, "");
+  if (!token) {
+    signInError("Paste a token first.");
+    return;
+  }
+  // Only what a header may carry; the host judges the rest.
+  if (!/^[A-Za-z0-9\-._~+/=]+$/.test(token)) {
+    signInError("That is not a token: a bearer token is letters, digits and - . _ ~ + / = only.");
+    return;
+  }
+  await startSession(token);
+}
+
+/**
+ * Whether the host mints development tokens (POST /dev/tokens, the embedded default only): its API
+ * description lists the operation when it does. Asked once; when the description cannot be read, the
+ * form is offered and the host's answer to a sign-in decides.
+ */
+let developmentSignIn = null;
+
+function offerDevelopmentSignIn() {
+  developmentSignIn ??= fetch("/openapi/v1.json", { headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((description) => description === null || Boolean(description?.paths?.["/dev/tokens"]?.post))
+    .catch(() => true);
+  developmentSignIn.then((offered) => {
+    $("dev-form").hidden = !offered;
+  });
+}
+
+function withdrawDevelopmentSignIn() {
+  developmentSignIn = Promise.resolve(false);
+  $("dev-form").hidden = true;
+  signInError("This host has no development sign-in: it takes tokens from its identity provider. Paste one.");
+}
+
+async function onDevSignIn(event) {
+  event.preventDefault();
+  const subject = $("dev-subject").value.trim();
+  const roles = [...$("dev-form").querySelectorAll("input[name=role]:checked")].map((box) => box.value);
+  const districts = [...new Set($("dev-districts").value.split(/[\s,]+/).filter(Boolean))];
+  const wrong = districts.find((d) => !DISTRICT_PATTERN.test(d));
+  if (!subject) return signInError("Say who you are.");
+  if (roles.length === 0) return signInError("Choose at least one role.");
+  if (districts.length === 0) return signInError("Name at least one district, e.g. yuelu.");
+  if (wrong !== undefined) return signInError(`'${wrong}' is not a district id: use lower-case letters, digits and dashes.`);
+
+  setSignInBusy(true, "Signing in\u2026");
+  let token;
+  try {
+    const response = await request("/dev/tokens", {
+      method: "POST", anonymous: true, json: { subject, roles, districts, channel: $("dev-channel").value },
+    });
+    token = (await response.json()).token;
+  } catch (error) {
+    setSignInBusy(false, "");
+    // No such endpoint: a 404, or a 401 where every unknown path needs a signed-in caller.
+    if (error instanceof ApiError && [401, 404, 405].includes(error.status)) withdrawDevelopmentSignIn();
+    else signInError(`The development sign-in failed: ${error.message}`);
+    return;
+  }
+  if (typeof token !== "string" || !token) {
+    setSignInBusy(false, "");
+    signInError("The development sign-in answered without a token.");
+    return;
+  }
+  await startSession(token);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Wiring
 
 $("search-form").addEventListener("submit", onSearchSubmit);
@@ -595,6 +923,11 @@ $("version-slider").addEventListener("input", onSliderInput);
 $("reverify").addEventListener("click", () => {
   if (current.caseId) verify(current.loadController?.signal);
 });
+$("bundle-link").addEventListener("click", onBundleClick);
+$("district").addEventListener("change", () => $("search-form").requestSubmit());
+$("token-form").addEventListener("submit", onTokenSignIn);
+$("dev-form").addEventListener("submit", onDevSignIn);
+$("sign-out").addEventListener("click", () => signOut("You have signed out; the token is forgotten.", "signed-out"));
 window.addEventListener("hashchange", route);
 
 /** Fills the kind filter from the host's list of kinds, so the page knows every kind the host serves. */
@@ -605,8 +938,11 @@ async function loadKinds() {
       $("kind").append(el("option", { value: kind.name }, kind.label));
     }
   } catch (error) {
+    if (isSettled(error)) return;
     showError(`The list of case kinds could not be read: ${error.message}`);
   }
 }
 
-loadKinds().then(route);
+const storedToken = readStoredToken();
+if (storedToken) startSession(storedToken);
+else showSignIn();
