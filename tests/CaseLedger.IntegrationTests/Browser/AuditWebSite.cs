@@ -1,4 +1,5 @@
 using System.Net;
+using CaseLedger.Core;
 using CaseLedger.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -6,7 +7,8 @@ namespace CaseLedger.IntegrationTests.Browser;
 
 /// <summary>
 /// Debian's chromium, driven by Playwright, pointed at the run's one host (which listens on a
-/// loopback port and holds the seeded demo district). One browser per test class.
+/// loopback port and holds the seeded demo district). One browser per test class; each test opens
+/// its own tab (<see cref="AuditTab"/>) and signs in through the page.
 /// </summary>
 public sealed class AuditWebSite : IAsyncLifetime, IAsyncDisposable
 {
@@ -37,10 +39,11 @@ public sealed class AuditWebSite : IAsyncLifetime, IAsyncDisposable
         await DebianChromium.EnsureInstalledAsync();
         Address = ledger.Host.Address;
 
-        // A seal over the seeded district, as the hourly sealing would make, so the badge can name it.
-        using (var http = new HttpClient { BaseAddress = Address })
+        // A seal over the seeded district, as the hourly sealing would make, so the badge can name it:
+        // sealing is for administrators, signed in with a real token.
+        using (var seal = LedgerHost.Request(HttpMethod.Post, $"/districts/{District}/seals", actor: "administrator-1", role: Role.Administrator))
         {
-            using var response = await http.PostAsync(new Uri($"/districts/{District}/seals", UriKind.Relative), null);
+            using var response = await ledger.Client.SendAsync(seal);
             response.StatusCode.ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity);
         }
 

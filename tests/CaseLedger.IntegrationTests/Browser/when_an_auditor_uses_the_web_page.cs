@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using CaseLedger.Core;
 using CaseLedger.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -8,7 +10,9 @@ namespace CaseLedger.IntegrationTests.Browser;
 
 /// <summary>
 /// An auditor uses the pages the host serves at /audit/, in Debian's chromium, against the seeded demo
-/// district: finds a case, reads its timeline, steps through its history and checks its chain.
+/// district: signs in, finds a case, reads its timeline, steps through its history and checks its chain.
+/// Shared links are opened before signing in, as a colleague's link would be: the page asks who you
+/// are and then opens the address.
 /// </summary>
 [Collection(LedgerCollection.Name)]
 public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSite site, ITestOutputHelper output)
@@ -17,73 +21,73 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
     /// <summary>The seeded full vote of Sunshine Garden: 702 units, 675 ballots, 677 events.</summary>
     private const string SunshineGardenVote = "0190c9a0-0000-7000-8000-000000000001";
 
-    private readonly List<string> _scriptErrors = [];
-    private IPage _page = null!;
+    private AuditTab _tab = null!;
+
+    private IPage Page => _tab.Page;
+
+    private IReadOnlyList<string> ScriptErrors => _tab.ScriptErrors;
 
     public async Task InitializeAsync()
     {
         await site.StartAsync(ledger);
-        // A test machine under load is slower than a desk; waits still end as soon as the page is ready.
-        SetDefaultExpectTimeout(20_000);
-        _page = await site.NewPageAsync();
-        _page.SetDefaultTimeout(20_000);
-        _page.PageError += (_, error) => _scriptErrors.Add(error);
-        _page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                _scriptErrors.Add(message.Text);
-            }
-        };
+        _tab = await AuditTab.OpenAsync(site);
     }
 
-    public async Task DisposeAsync() => await _page.Context.CloseAsync();
+    public async Task DisposeAsync() => await _tab.DisposeAsync();
+
+    /// <summary>Opens <paramref name="path"/> and signs in there with an auditor's token for <paramref name="district"/>.</summary>
+    private async Task OpenSignedInAsync(string path, string district = AuditWebSite.District)
+    {
+        await Page.GotoAsync(path);
+        await _tab.SignInWithTokenAsync(AuditTab.AuditorToken("auditor-1", district));
+    }
 
     private static string CasePath(string caseId, int? version = null, string district = AuditWebSite.District) =>
         $"/audit/#/{district}/{caseId}" + (version is { } v ? $"?version={v}" : "");
 
-    private ILocator Row(int version) => _page.Locator($"[data-testid=timeline-row][data-version='{version}']");
+    private ILocator Row(int version) => Page.Locator($"[data-testid=timeline-row][data-version='{version}']");
 
-    private ILocator StateField(string path) => _page.Locator($"[data-testid=state] dd[data-path='{path}']");
+    private ILocator StateField(string path) => Page.Locator($"[data-testid=state] dd[data-path='{path}']");
 
-    private ILocator Change(string path) => _page.Locator($"[data-testid=change][data-path='{path}']");
+    private ILocator Change(string path) => Page.Locator($"[data-testid=change][data-path='{path}']");
 
     [Fact]
     public async Task searching_finds_the_seeded_sunshine_garden_vote_and_opens_it()
     {
-        await _page.GotoAsync("/");
+        await Page.GotoAsync("/");
 
-        await Expect(_page).ToHaveURLAsync(new Regex("/audit/"));
-        await Expect(_page.GetByTestId("district")).ToHaveValueAsync(AuditWebSite.District);
-        await _page.GetByTestId("search-text").FillAsync("Sunshine Garden");
-        await _page.GetByTestId("kind").SelectOptionAsync("renovation-vote");
-        await _page.GetByTestId("search-button").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/audit/"));
+        await _tab.SignInThroughDevelopmentFormAsync(ledger, "auditor-1", [Role.Auditor], [AuditWebSite.District]);
+        await Expect(Page.GetByTestId("district")).ToHaveValueAsync(AuditWebSite.District);
+        await Page.GetByTestId("search-text").FillAsync("Sunshine Garden");
+        await Page.GetByTestId("kind").SelectOptionAsync("renovation-vote");
+        await Page.GetByTestId("search-button").ClickAsync();
 
-        var vote = _page.Locator($"[data-testid=result][data-case-id='{SunshineGardenVote}']");
+        var vote = Page.Locator($"[data-testid=result][data-case-id='{SunshineGardenVote}']");
         await Expect(vote).ToContainTextAsync("Facade renewal and roof waterproofing");
         await Expect(vote).ToContainTextAsync("Renovation vote");
-        await Expect(_page.GetByTestId("result")).ToHaveCountAsync(2); // the facade vote and the fire-safety vote
+        await Expect(Page.GetByTestId("result")).ToHaveCountAsync(2); // the facade vote and the fire-safety vote
         await vote.GetByRole(AriaRole.Link).ClickAsync();
 
-        await Expect(_page).ToHaveURLAsync(new Regex($"#/yuelu/{SunshineGardenVote}"));
-        await Expect(_page.GetByTestId("case-title")).ToContainTextAsync("Vote opened for Sunshine Garden");
-        await Expect(_page.GetByTestId("case-id")).ToHaveTextAsync(SunshineGardenVote);
+        await Expect(Page).ToHaveURLAsync(new Regex($"#/yuelu/{SunshineGardenVote}"));
+        await Expect(Page.GetByTestId("case-title")).ToContainTextAsync("Vote opened for Sunshine Garden");
+        await Expect(Page.GetByTestId("case-id")).ToHaveTextAsync(SunshineGardenVote);
 
         // Back returns to the same search, forward to the case: the address holds both.
-        await _page.GoBackAsync();
-        await Expect(_page.GetByTestId("search-text")).ToHaveValueAsync("Sunshine Garden");
+        await Page.GoBackAsync();
+        await Expect(Page.GetByTestId("search-text")).ToHaveValueAsync("Sunshine Garden");
         await Expect(vote).ToBeVisibleAsync();
-        await _page.GoForwardAsync();
-        await Expect(_page.GetByTestId("case-kind")).ToHaveTextAsync("Renovation vote");
-        _scriptErrors.ShouldBeEmpty();
+        await Page.GoForwardAsync();
+        await Expect(Page.GetByTestId("case-kind")).ToHaveTextAsync("Renovation vote");
+        ScriptErrors.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task the_timeline_says_who_acted_for_whom_through_which_channel_under_which_rule()
     {
-        await _page.GotoAsync(CasePath(SunshineGardenVote));
+        await OpenSignedInAsync(CasePath(SunshineGardenVote));
 
-        await Expect(_page.GetByTestId("timeline-row")).ToHaveCountAsync(677);
+        await Expect(Page.GetByTestId("timeline-row")).ToHaveCountAsync(677);
         var opened = Row(1);
         await Expect(opened.GetByTestId("actor")).ToHaveTextAsync("clerk-yuelu-017");
         await Expect(opened.GetByTestId("channel")).ToHaveTextAsync("OnlinePlatform");
@@ -103,27 +107,27 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
         await Expect(closed.GetByTestId("channel")).ToHaveTextAsync("ServiceWindow");
         await Expect(closed.GetByTestId("rule")).ToHaveTextAsync("renovation-vote@2");
         await Expect(closed.GetByTestId("summary")).ToContainTextAsync("Vote closed and passed");
-        _scriptErrors.ShouldBeEmpty();
+        ScriptErrors.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task moving_to_version_2_shows_the_state_then_and_what_changed()
     {
-        await _page.GotoAsync(CasePath(SunshineGardenVote));
-        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 677 of 677");
+        await OpenSignedInAsync(CasePath(SunshineGardenVote));
+        await Expect(Page.GetByTestId("version-label")).ToHaveTextAsync("Version 677 of 677");
         await Expect(StateField("status")).ToHaveTextAsync("Decided");
 
-        await _page.GetByTestId("first").ClickAsync();
-        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 1 of 677");
+        await Page.GetByTestId("first").ClickAsync();
+        await Expect(Page.GetByTestId("version-label")).ToHaveTextAsync("Version 1 of 677");
         await Expect(StateField("ballotEvents")).ToHaveTextAsync("0");
-        await Expect(_page.GetByTestId("changes-note")).ToContainTextAsync("Version 1 opened the case");
-        await Expect(_page.GetByTestId("previous")).ToBeDisabledAsync();
+        await Expect(Page.GetByTestId("changes-note")).ToContainTextAsync("Version 1 opened the case");
+        await Expect(Page.GetByTestId("previous")).ToBeDisabledAsync();
 
-        await _page.GetByTestId("next").ClickAsync();
-        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 2 of 677");
-        await Expect(_page).ToHaveURLAsync(new Regex(@"\?version=2$"));
-        await Expect(_page.GetByTestId("version-slider")).ToHaveValueAsync("2");
-        await Expect(_page.GetByTestId("event-actor")).ToHaveTextAsync("sg-owner-0594");
+        await Page.GetByTestId("next").ClickAsync();
+        await Expect(Page.GetByTestId("version-label")).ToHaveTextAsync("Version 2 of 677");
+        await Expect(Page).ToHaveURLAsync(new Regex(@"\?version=2$"));
+        await Expect(Page.GetByTestId("version-slider")).ToHaveValueAsync("2");
+        await Expect(Page.GetByTestId("event-actor")).ToHaveTextAsync("sg-owner-0594");
         // One ballot so far, and the fields it changed are listed with before and after.
         await Expect(StateField("ballotEvents")).ToHaveTextAsync("1");
         await Expect(StateField("count.yesMembers")).ToHaveTextAsync("1");
@@ -131,33 +135,53 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
         var yesMembers = Change("count.yesMembers").Locator("td");
         await Expect(yesMembers).ToHaveTextAsync(["count.yesMembers", "0", "1"]);
         await Expect(Row(2)).ToHaveClassAsync(new Regex(@"\bselected\b"));
-        _scriptErrors.ShouldBeEmpty();
+        ScriptErrors.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task a_shared_link_opens_the_case_at_its_version()
     {
-        await _page.GotoAsync(CasePath(SunshineGardenVote, 21));
+        await Page.GotoAsync(CasePath(SunshineGardenVote, 21));
+        await Expect(Page.GetByTestId("case-title")).ToBeHiddenAsync(); // nothing of the case before signing in
+        await _tab.SignInWithTokenAsync(AuditTab.AuditorToken("auditor-1", AuditWebSite.District));
+        await Expect(Page).ToHaveURLAsync(new Regex($@"#/yuelu/{SunshineGardenVote}\?version=21$"));
 
-        await Expect(_page.GetByTestId("version-label")).ToHaveTextAsync("Version 21 of 677");
-        await Expect(_page.GetByTestId("event-actor")).ToHaveTextAsync("staff-help-and-handle-01");
-        await Expect(_page.GetByTestId("event-on-behalf-of")).ToHaveTextAsync("sg-owner-0043");
-        await Expect(_page.GetByTestId("event-channel")).ToHaveTextAsync("Proxy");
+        await Expect(Page.GetByTestId("version-label")).ToHaveTextAsync("Version 21 of 677");
+        await Expect(Page.GetByTestId("event-actor")).ToHaveTextAsync("staff-help-and-handle-01");
+        await Expect(Page.GetByTestId("event-on-behalf-of")).ToHaveTextAsync("sg-owner-0043");
+        await Expect(Page.GetByTestId("event-channel")).ToHaveTextAsync("Proxy");
         await Expect(StateField("ballotEvents")).ToHaveTextAsync("20");
-        await Expect(_page.GetByTestId("bundle-link"))
+        await Expect(Page.GetByTestId("bundle-link"))
             .ToHaveAttributeAsync("href", $"/districts/{AuditWebSite.District}/cases/{SunshineGardenVote}/bundle");
-        _scriptErrors.ShouldBeEmpty();
+        ScriptErrors.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task the_badge_says_the_chain_is_intact_and_sealed()
     {
-        await _page.GotoAsync(CasePath(SunshineGardenVote));
+        await OpenSignedInAsync(CasePath(SunshineGardenVote));
 
-        var badge = _page.GetByTestId("verification");
+        var badge = Page.GetByTestId("verification");
         await Expect(badge).ToHaveTextAsync(new Regex("^Chain intact \u2014 677 events, sealed in seal [0-9]+$"));
         await Expect(badge).ToHaveClassAsync(new Regex(@"\bintact\b"));
-        _scriptErrors.ShouldBeEmpty();
+        ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task the_offline_bundle_downloads_with_the_signed_in_token()
+    {
+        await OpenSignedInAsync(CasePath(SunshineGardenVote));
+        await Expect(Page.GetByTestId("version-label")).ToHaveTextAsync("Version 677 of 677");
+
+        // A link cannot carry the token; the page fetches the bundle with it and saves what came back.
+        var download = await Page.RunAndWaitForDownloadAsync(() => Page.GetByTestId("bundle-link").ClickAsync());
+
+        download.SuggestedFilename.ShouldBe($"caseledger-{AuditWebSite.District}-{SunshineGardenVote}.json");
+        var saved = await download.PathAsync();
+        using var bundle = JsonDocument.Parse(await File.ReadAllTextAsync(saved));
+        bundle.RootElement.ValueKind.ShouldBe(JsonValueKind.Object);
+        bundle.RootElement.GetRawText().ShouldContain(SunshineGardenVote);
+        ScriptErrors.ShouldBeEmpty();
     }
 
     [Fact]
@@ -166,27 +190,27 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
         // A vote of its own district, so rewriting it disturbs no other test.
         var district = ledger.NewDistrict("browser");
         var vote = await SampleCases.DecidedVoteAsync(ledger, district);
-        await _page.GotoAsync(CasePath(vote.ToString(), district: district));
-        var badge = _page.GetByTestId("verification");
+        await OpenSignedInAsync(CasePath(vote.ToString(), district: district), district);
+        var badge = Page.GetByTestId("verification");
         await Expect(badge).ToContainTextAsync("Chain intact");
 
         var changed = await ledger.ExecuteSqlAsync(
             "update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"No\"') " +
             "where stream_id = @id and tenant_id = @district and version = 2", ("id", vote), ("district", district));
         changed.ShouldBe(1);
-        await _page.ReloadAsync();
+        await Page.ReloadAsync(); // still signed in: the tab keeps its token
 
         await Expect(badge).ToHaveTextAsync("BROKEN at version 2: the event's data changed");
         await Expect(badge).ToHaveClassAsync(new Regex(@"\bbroken\b"));
         await Expect(Row(2)).ToHaveClassAsync(new Regex(@"\bbroken\b"));
-        await Expect(_page.GetByTestId("verification-detail")).ToContainTextAsync("Recorded when appended");
+        await Expect(Page.GetByTestId("verification-detail")).ToContainTextAsync("Recorded when appended");
 
         // One look at the rendered page, kept outside the repository.
         var screenshot = Path.Combine(Path.GetTempPath(), "caseledger-audit-broken-chain.png");
-        var png = await _page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        var png = await Page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"Screenshot: {screenshot}");
         png.Length.ShouldBeGreaterThan(10_000);
         png.Take(8).ShouldBe(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }); // a PNG
-        _scriptErrors.ShouldBeEmpty();
+        ScriptErrors.ShouldBeEmpty();
     }
 }
