@@ -1,5 +1,6 @@
 using CaseLedger.Core;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,13 +11,18 @@ namespace CaseLedger.Hosting;
 /// district by district, once an hour. A key used again after that runs its request afresh.
 /// </summary>
 internal sealed class IdempotencyPurge(IDocumentStore store, DistrictRegistry districts, IdempotencyRetention retention, TimeProvider clock,
-    ILogger<IdempotencyPurge> logger) : BackgroundService
+    IConfiguration configuration, ILogger<IdempotencyPurge> logger) : BackgroundService
 {
-    private static readonly TimeSpan Every = TimeSpan.FromHours(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every, clock);
+        // CaseLedger:Idempotency:PurgeInterval (an hour by default); zero turns the purge off (tests purge when they mean to).
+        var every = configuration.GetValue("CaseLedger:Idempotency:PurgeInterval", TimeSpan.FromHours(1));
+        if (every <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(every, clock);
         do
         {
             try
@@ -31,9 +37,20 @@ internal sealed class IdempotencyPurge(IDocumentStore store, DistrictRegistry di
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    public async Task PurgeAsync(CancellationToken ct)
+    private Task PurgeAsync(CancellationToken ct) => IdempotencyKeys.ForgetExpiredAsync(store, districts, retention, clock.GetUtcNow(), ct);
+}
+
+/// <summary>What becomes of idempotency keys once their retention window is over.</summary>
+public static class IdempotencyKeys
+{
+    /// <summary>Forgets, in every district set up, the keys claimed before <paramref name="now"/> minus the retention window.</summary>
+    public static async Task ForgetExpiredAsync(IDocumentStore store, DistrictRegistry districts, IdempotencyRetention retention, DateTimeOffset now,
+        CancellationToken ct = default)
     {
-        var cutoff = clock.GetUtcNow() - retention.Window;
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(districts);
+        ArgumentNullException.ThrowIfNull(retention);
+        var cutoff = now - retention.Window;
         foreach (var district in await districts.AllAsync(ct))
         {
             await using var session = store.LightweightSession(district.Id);

@@ -4,6 +4,7 @@ using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.Http;
 using CaseLedger.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
 
 namespace CaseLedger.IntegrationTests.Identity;
@@ -173,6 +174,29 @@ public sealed class when_a_request_is_retried(Ledger ledger)
         retry.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await ReadAsync<JsonElement>(retry)).GetProperty("code").GetString().ShouldBe("case.already_exists");
         (await VotesAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task a_key_older_than_the_retention_window_is_forgotten_and_runs_afresh()
+    {
+        ledger.Clock.Set(Votes.Start);
+        var key = Guid.NewGuid().ToString();
+        await OpenAsync(key);
+        var services = ledger.Host.Services;
+        var retention = services.GetRequiredService<IdempotencyRetention>();
+
+        await Hosting.IdempotencyKeys.ForgetExpiredAsync(ledger.Store, services.GetRequiredService<Hosting.DistrictRegistry>(), retention,
+            ledger.Clock.GetUtcNow() + retention.Window - TimeSpan.FromMinutes(1));
+        var kept = await OpenAsync(key);
+        await Hosting.IdempotencyKeys.ForgetExpiredAsync(ledger.Store, services.GetRequiredService<Hosting.DistrictRegistry>(), retention,
+            ledger.Clock.GetUtcNow() + retention.Window + TimeSpan.FromMinutes(1));
+        var afresh = await OpenAsync(key);
+
+        retention.Window.ShouldBe(TimeSpan.FromHours(24));
+        kept.StatusCode.ShouldBe(HttpStatusCode.Created, await kept.Content.ReadAsStringAsync());
+        kept.Headers.Contains(IdempotentRequests.ReplayedHeader).ShouldBeTrue();
+        afresh.Headers.Contains(IdempotentRequests.ReplayedHeader).ShouldBeFalse();
+        (await VotesAsync()).ShouldBe(2);
     }
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request, string key)

@@ -71,6 +71,7 @@ public sealed class LedgerHost : IAsyncDisposable
             web.UseSetting("CaseLedger:Seeds:Enabled", seeds ? "true" : "false");
             // Tests seal when they mean to; a background seal would add events they do not expect.
             web.UseSetting("CaseLedger:Sealing:Interval", "00:00:00");
+            web.UseSetting("CaseLedger:Idempotency:PurgeInterval", "00:00:00");
             web.UseSetting("CaseLedger:Seeds:Path", Path.Combine(RepositoryRoot(), "seeds"));
             web.UseSetting("CaseLedger:DataFolder", DataFolder);
             web.ConfigureServices(services =>
