@@ -85,9 +85,8 @@ public sealed class AuditTab : IAsyncDisposable
     /// Signs in through the page's development sign-in (<c>POST /dev/tokens</c>) as <paramref name="subject"/>
     /// in <paramref name="roles"/> for <paramref name="districts"/>, and waits until the page says who is signed in.
     /// </summary>
-    public async Task SignInThroughDevelopmentFormAsync(Ledger ledger, string subject, IReadOnlyCollection<Role> roles, IReadOnlyCollection<string> districts)
+    public async Task SignInThroughDevelopmentFormAsync(string subject, IReadOnlyCollection<Role> roles, IReadOnlyCollection<string> districts)
     {
-        ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(roles);
         await Expect(Page.GetByTestId("dev-form")).ToBeVisibleAsync();
         await Page.GetByTestId("dev-subject").FillAsync(subject);
@@ -98,21 +97,8 @@ public sealed class AuditTab : IAsyncDisposable
 
         await Page.GetByTestId("dev-districts").FillAsync(string.Join(", ", districts));
 
-        // POST /dev/tokens mints with the host's TimeProvider, which these tests hold in 2025 (TestClock),
-        // while the bearer handler checks a token's lifetime against the wall clock: a token minted at the
-        // test clock's time is expired on arrival. The host's clock reads the wall clock while the page
-        // signs in, and is put back after. (Harmless once the host mints with the wall clock.)
-        var held = ledger.Clock.GetUtcNow();
-        ledger.Clock.Set(DateTimeOffset.UtcNow);
-        try
-        {
-            await Page.GetByTestId("dev-sign-in").ClickAsync();
-            await Expect(Page.GetByTestId("session")).ToBeVisibleAsync();
-        }
-        finally
-        {
-            ledger.Clock.Set(held);
-        }
+        await Page.GetByTestId("dev-sign-in").ClickAsync();
+        await Expect(Page.GetByTestId("session")).ToBeVisibleAsync();
 
         await Expect(Page.GetByTestId("signin")).ToBeHiddenAsync();
     }

@@ -57,7 +57,7 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
         await Page.GotoAsync("/");
 
         await Expect(Page).ToHaveURLAsync(new Regex("/audit/"));
-        await _tab.SignInThroughDevelopmentFormAsync(ledger, "auditor-1", [Role.Auditor], [AuditWebSite.District]);
+        await _tab.SignInThroughDevelopmentFormAsync("auditor-1", [Role.Auditor], [AuditWebSite.District]);
         await Expect(Page.GetByTestId("district")).ToHaveValueAsync(AuditWebSite.District);
         await Page.GetByTestId("search-text").FillAsync("Sunshine Garden");
         await Page.GetByTestId("kind").SelectOptionAsync("renovation-vote");

@@ -68,7 +68,7 @@ public sealed class when_someone_signs_in_to_the_audit_page(Ledger ledger, Audit
     {
         await Page.GotoAsync("/audit/");
 
-        await _tab.SignInThroughDevelopmentFormAsync(ledger, "auditor-7", [Role.Auditor], [AuditWebSite.District]);
+        await _tab.SignInThroughDevelopmentFormAsync("auditor-7", [Role.Auditor], [AuditWebSite.District]);
 
         await Expect(Page.GetByTestId("session-subject")).ToHaveTextAsync("auditor-7");
         await Expect(Page.GetByTestId("session-roles")).ToHaveTextAsync("auditor");
