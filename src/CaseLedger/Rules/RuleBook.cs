@@ -115,6 +115,10 @@ public sealed class RuleBook
         return inForce is null ? null : Parameters<T>(inForce);
     }
 
+    /// <summary>A city's working calendar, each day decided by the calendar version in force that day.</summary>
+    public WorkingCalendar Calendar(string city) =>
+        new(city, day => Parameters<CalendarRules>(InForce(WorkingCalendar.RuleIdFor(city), day)), UtcOffset);
+
     /// <summary>A named version, proposed or not.</summary>
     public RuleVersion Get(string ruleId, string version) =>
         Versions(ruleId).FirstOrDefault(v => v.Version == version)
@@ -171,13 +175,28 @@ public sealed class RuleBook
             return this;
         }
 
-        /// <summary>CaseLedger's own rule document: the civil time (+08:00) rule dates are read in.</summary>
+        /// <summary>
+        /// CaseLedger's own rule documents: the civil time (+08:00) rule dates are read in, and the
+        /// working calendars of the cities its kinds serve (<c>Rules/calendars/*.calendar.json</c>).
+        /// </summary>
         public Builder AddDefault()
         {
-            using var stream = typeof(RuleBook).Assembly.GetManifestResourceStream("CaseLedger.Rules.default-rules.json")
-                ?? throw new InvalidOperationException("The default rule file is missing from the CaseLedger assembly.");
-            using var reader = new StreamReader(stream);
-            return AddJson(reader.ReadToEnd(), "default-rules.json");
+            var assembly = typeof(RuleBook).Assembly;
+            using (var stream = assembly.GetManifestResourceStream("CaseLedger.Rules.default-rules.json")
+                ?? throw new InvalidOperationException("The default rule file is missing from the CaseLedger assembly."))
+            using (var reader = new StreamReader(stream))
+            {
+                AddJson(reader.ReadToEnd(), "default-rules.json");
+            }
+
+            foreach (var name in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".calendar.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            {
+                using var stream = assembly.GetManifestResourceStream(name)!;
+                using var reader = new StreamReader(stream);
+                AddJson(reader.ReadToEnd(), name);
+            }
+
+            return this;
         }
 
         /// <summary>
