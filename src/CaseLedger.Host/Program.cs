@@ -30,6 +30,8 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 // Bearer tokens from the configured identity provider, or from the host's own key (the `token` verb).
 builder.AddHostIdentity();
+// Seals are signed with a key kept outside the database and published to a witness folder.
+builder.AddHostSealing();
 builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
 builder.Services.AddHostedService<SeedLoader>();
 

@@ -1,3 +1,4 @@
+using CaseLedger.Audit;
 using CaseLedger.Hosting;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,17 @@ public sealed class Ledger : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The host's sealing: its key, witness folder and trusted keys.</summary>
+    public Sealing Sealing => Host.Services.GetRequiredService<Sealing>();
+
+    /// <summary>Seals a district as the host does, at the host's time unless told.</summary>
+    public Task<SealOutcome> SealAsync(string district, DateTimeOffset? at = null) =>
+        DistrictSeals.SealAsync(Store, Sealing, district, at ?? Clock.GetUtcNow());
+
+    public Task<CaseVerification?> VerifyCaseAsync(string district, Guid caseId) => ChainVerifier.VerifyCaseAsync(Store, Sealing, district, caseId);
+
+    public Task<DistrictVerification> VerifyDistrictAsync(string district) => ChainVerifier.VerifyDistrictAsync(Store, Sealing, district);
+
     /// <summary>A district no other test uses, set up as an administrator would.</summary>
     public string NewDistrict(string hint = "t")
     {
@@ -57,6 +69,10 @@ public sealed class Ledger : IAsyncLifetime
         }
 
         await _server.DisposeAsync();
+        if (Directory.Exists(LedgerHost.DataFolder))
+        {
+            Directory.Delete(LedgerHost.DataFolder, recursive: true);
+        }
     }
 
     /// <summary>Runs SQL against the ledger's database, as someone with database access could, behind CaseLedger's back.</summary>
