@@ -246,7 +246,8 @@ public static class SealFiles
                 }
                 else if (named > number)
                 {
-                    gaps.Add($"seals {number + 1} to {named} are not in the set: seal {seal.Statement.Number} is checked only against the seal it names");
+                    gaps.Add((named == number + 1 ? $"seal {named} is not in the set" : $"seals {number + 1} to {named} are not in the set") +
+                             $": seal {seal.Statement.Number} is checked by its signature alone, not against seal {number}");
                 }
                 else
                 {
