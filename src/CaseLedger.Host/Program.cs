@@ -76,9 +76,9 @@ if (args is ["help", _])
     return 0;
 }
 
-if (args is ["token", ..])
+if (args is ["token", ..] or ["seal-key", ..])
 {
-    // The token alone goes to standard output (so `$(... token ...)` captures it); JasperFx's own
+    // The token (or the public key) alone goes to standard output (so `$(... token ...)` captures it); JasperFx's own
     // chatter about discovering commands goes to standard error with the rest of the explanation.
     Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
     {
