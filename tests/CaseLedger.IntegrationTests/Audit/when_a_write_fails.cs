@@ -18,7 +18,7 @@ namespace CaseLedger.IntegrationTests.Audit;
 [Collection(LedgerCollection.Name)]
 public sealed class when_a_write_fails(Ledger ledger)
 {
-    private readonly string _district = ledger.NewDistrict("failed-write");
+    private readonly string _district = ledger.NewDistrictToTamperWith("failed-write");
 
     /// <summary>A ballot as the pipeline would record it, to append behind the pipeline's back.</summary>
     private static BallotWithdrawn AnyEvent(Guid vote) => new(vote, "U1", "O1", "O1", 100m, BallotChoice.Yes, Votes.Start.AddHours(2));

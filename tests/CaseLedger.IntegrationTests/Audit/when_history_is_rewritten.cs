@@ -14,7 +14,7 @@ namespace CaseLedger.IntegrationTests.Audit;
 [Collection(LedgerCollection.Name)]
 public sealed class when_history_is_rewritten(Ledger ledger)
 {
-    private readonly string District = ledger.NewDistrict("tamper");
+    private readonly string District = ledger.NewDistrictToTamperWith("tamper");
 
     private IDocumentStore _store => ledger.Store;
 

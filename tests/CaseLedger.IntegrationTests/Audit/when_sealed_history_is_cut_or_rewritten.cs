@@ -15,7 +15,7 @@ namespace CaseLedger.IntegrationTests.Audit;
 [Collection(LedgerCollection.Name)]
 public sealed class when_sealed_history_is_cut_or_rewritten(Ledger ledger) : IDisposable
 {
-    private readonly string _district = ledger.NewDistrict("sealed");
+    private readonly string _district = ledger.NewDistrictToTamperWith("sealed");
     private readonly SealKey _publicKey = ledger.Sealing.Key.PublicOnly();
 
     public void Dispose() => _publicKey.Dispose();

@@ -6,7 +6,7 @@ namespace CaseLedger.IntegrationTests.Cli;
 [Collection(LedgerCollection.Name)]
 public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
 {
-    private readonly string _district = ledger.NewDistrict("cli");
+    private readonly string _district = ledger.NewDistrictToTamperWith("cli");
     private string _connection = "";
     private Guid _vote;
 

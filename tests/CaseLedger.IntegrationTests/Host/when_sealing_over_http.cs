@@ -15,7 +15,7 @@ namespace CaseLedger.IntegrationTests.Host;
 [Collection(LedgerCollection.Name)]
 public sealed class when_sealing_over_http(Ledger ledger) : IAsyncLifetime
 {
-    private readonly string _district = ledger.NewDistrict("seal-http");
+    private readonly string _district = ledger.NewDistrictToTamperWith("seal-http");
     private Guid _vote;
 
     /// <summary>An open vote with three ballots (versions 1 to 4), so more can be cast between seals.</summary>

@@ -15,6 +15,7 @@ namespace CaseLedger.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class Ledger : IAsyncLifetime
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _tampered = new(StringComparer.Ordinal);
     /// <summary>The district the demo data is seeded into; tests read it, never write to it.</summary>
     public const string SeededDistrict = "yuelu";
 
@@ -53,6 +54,20 @@ public sealed class Ledger : IAsyncLifetime
         Host.Services.GetRequiredService<DistrictRegistry>().RegisterAsync(district, $"Test district {district}").GetAwaiter().GetResult();
         return district;
     }
+
+    /// <summary>
+    /// A district no other test uses, whose stored history the test edits with SQL as a forger would.
+    /// Read models rebuilt from its events differ from the live ones by design, so the rebuild test leaves it out.
+    /// </summary>
+    public string NewDistrictToTamperWith(string hint)
+    {
+        var district = NewDistrict(hint);
+        _tampered[district] = true;
+        return district;
+    }
+
+    /// <summary>The districts tests have tampered with (<see cref="NewDistrictToTamperWith"/>).</summary>
+    public IReadOnlyCollection<string> TamperedDistricts => [.. _tampered.Keys];
 
     public async Task InitializeAsync()
     {
