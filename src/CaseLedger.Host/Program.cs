@@ -30,6 +30,8 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 // Bearer tokens from the configured identity provider, or from the host's own key (the `token` verb).
 builder.AddHostIdentity();
+// Seals are signed with a key kept outside the database and published to a witness folder.
+builder.AddHostSealing();
 builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
 builder.Services.AddHostedService<SeedLoader>();
 
@@ -74,9 +76,9 @@ if (args is ["help", _])
     return 0;
 }
 
-if (args is ["token", ..])
+if (args is ["token", ..] or ["seal-key", ..])
 {
-    // The token alone goes to standard output (so `$(... token ...)` captures it); JasperFx's own
+    // The token (or the public key) alone goes to standard output (so `$(... token ...)` captures it); JasperFx's own
     // chatter about discovering commands goes to standard error with the rest of the explanation.
     Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
     {

@@ -57,14 +57,21 @@ internal static class AuditBenchmark
         var districtEvents = (await ChainVerifier.ReadEventsAsync(store, District, null)).Count;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Seeded {string.Join(", ", seeded)} case(s): {districtEvents} events, in {seedTime.TotalSeconds:0.0} s"));
-        var seal = await DistrictSeals.SealAsync(store, District, DateTimeOffset.UtcNow)
+        // The suite's own seal key and witness folder, as a host keeps in its data folder.
+        var witness = Path.Combine(Path.GetTempPath(), $"caseledger-bench-seals-{Guid.NewGuid():N}");
+        using var key = SealKey.Generate();
+        var sealing = new Sealing(key, new SealWitnessFolder(witness), TimeSpan.Zero);
+        var trusted = new[] { key.PublicOnly() };
+        var sealTime = Stopwatch.StartNew();
+        var seal = (await DistrictSeals.SealAsync(store, sealing, District, DateTimeOffset.UtcNow)).Seal?.Statement
                    ?? throw new InvalidOperationException($"District {District} has nothing to seal: were the seeds loaded?");
-        Console.WriteLine($"Sealed district {District}: seal {seal.Number} over {seal.Cases} case chains");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Sealed district {District}: seal {seal.Number} over {seal.TreeSize} chain links, signed and published, in {sealTime.Elapsed.TotalMilliseconds:0} ms"));
 
         var storedEvents = (await ChainVerifier.ReadEventsAsync(store, District, null)).Count; // the seal's event too
-        var voteEvents = (await ChainVerifier.VerifyCaseAsync(store, District, Vote))?.Events
+        var voteEvents = (await ChainVerifier.VerifyCaseAsync(store, sealing, District, Vote))?.Events
                          ?? throw new InvalidOperationException($"The seeded vote {Vote} is not in district {District}.");
-        var chains = (await ChainVerifier.VerifyDistrictAsync(store, District)).Cases;
+        var chains = (await ChainVerifier.VerifyDistrictAsync(store, sealing, District)).Cases;
         var pages = (int)Math.Ceiling(voteEvents / (double)AuditQuery.MaxPageSize);
         var bundleJson = "";
 
@@ -72,7 +79,7 @@ internal static class AuditBenchmark
         {
             ("verify the vote's chain (VerifyCaseAsync)", $"{voteEvents} events", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
-                var result = await ChainVerifier.VerifyCaseAsync(store, District, Vote);
+                var result = await ChainVerifier.VerifyCaseAsync(store, sealing, District, Vote);
                 Check(result is { Intact: true, MatchesSeal: true } && result.Events == voteEvents, "the vote's chain does not verify");
             }), "read its events (FetchStreamAsync)", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
@@ -81,8 +88,8 @@ internal static class AuditBenchmark
             })),
             ("verify the district (VerifyDistrictAsync)", $"{chains} chains, {districtEvents} events", await Samples.MeasureAsync(WarmUps, 20, async () =>
             {
-                var result = await ChainVerifier.VerifyDistrictAsync(store, District);
-                Check(result is { AllIntact: true, SealRootMatches: true } && result.Cases == chains, "the district does not verify");
+                var result = await ChainVerifier.VerifyDistrictAsync(store, sealing, District);
+                Check(result is { AllIntact: true, SealsIntact: true } && result.Cases == chains, "the district does not verify");
             }), "read its events (QueryAllRawEvents)", await Samples.MeasureAsync(WarmUps, 20, async () =>
             {
                 await using var session = store.QuerySession(District);
@@ -128,7 +135,7 @@ internal static class AuditBenchmark
             ("verify the bundle offline (JSON + Verify)", $"{Encoding.UTF8.GetByteCount(bundleJson) / 1024} KB of JSON", await Samples.MeasureAsync(WarmUps, 50, () =>
             {
                 var bundle = JsonSerializer.Deserialize<AuditBundle>(bundleJson, AuditBundle.Json)!;
-                Check(AuditBundles.Verify(bundle) is { Valid: true } result && result.SealNumber == seal.Number, "the bundle does not verify");
+                Check(AuditBundles.Verify(bundle, trusted) is { Valid: true } result && result.SealNumber == seal.Number, "the bundle does not verify");
                 return Task.CompletedTask;
             }), "read the JSON (JsonSerializer)", await Samples.MeasureAsync(WarmUps, 50, () =>
             {
@@ -144,6 +151,8 @@ internal static class AuditBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{operation,-46} {size,-22} {samples.Runs,5} {samples.MedianMs,7:0.00} ms {samples.P95Ms,7:0.00} ms {samples.PerSecond,8:0.0}   {raw,-36} {baseline.MedianMs,7:0.00} ms {samples.MedianMs / baseline.MedianMs,6:0.0}"));
         }
+
+        Directory.Delete(witness, recursive: true);
     }
 
     private static void Check(bool ok, string what)

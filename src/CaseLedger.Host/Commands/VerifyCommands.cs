@@ -14,9 +14,14 @@ public sealed class VerifyInput : NetCoreInput
 
     [Description("Only this case"), FlagAlias("case", true)]
     public string? CaseFlag { get; set; }
+
+    [Description("A seal file you kept (from the witness folder, a bundle or POST .../seals): check the district against it"),
+     FlagAlias("since-seal", true)]
+    public string? SinceSealFlag { get; set; }
 }
 
-[Description("Recompute hash chains from the stored events and report the first broken link per case", Name = "verify")]
+[Description("Recompute hash chains from the stored events, check them against the signed seals and the published seal files, and report what broke",
+    Name = "verify")]
 public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
 {
     public VerifyCommand()
@@ -27,37 +32,94 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
     public override Task<bool> Execute(VerifyInput input) => CommandSupport.RunAsync(input, async services =>
     {
         var store = services.GetRequiredService<IDocumentStore>();
+        var sealing = services.GetRequiredService<Sealing>();
         var district = CommandSupport.District(input.District);
         if (input.CaseFlag is not null)
         {
-            var result = await ChainVerifier.VerifyCaseAsync(store, district, CommandSupport.ParseGuid(input.CaseFlag, "--case"))
+            var result = await ChainVerifier.VerifyCaseAsync(store, sealing, district, CommandSupport.ParseGuid(input.CaseFlag, "--case"))
                 ?? throw new CommandFailure($"No case {input.CaseFlag} in district {district}.");
             Report(result);
             return result.Intact;
         }
 
-        var all = await ChainVerifier.VerifyDistrictAsync(store, district);
-        Console.WriteLine($"District {district}: {all.Intact} of {all.Cases} case chains intact; " +
-                          (all.SealNumber is null ? "not sealed yet" : $"seal {all.SealNumber} {(all.SealRootMatches == true ? "matches" : "DOES NOT MATCH")}"));
-        if (all.SealProblem is not null)
+        if (input.SinceSealFlag is not null)
         {
-            Console.WriteLine($"  seal: {all.SealProblem}");
+            var held = ReadSeal(input.SinceSealFlag);
+            var since = await ChainVerifier.VerifySinceAsync(store, sealing, district, held);
+            Console.WriteLine($"Seal {since.Held.Number} you hold ({since.Held.TreeSize} links, root {since.Held.Root}):");
+            foreach (var problem in since.Problems)
+            {
+                Console.WriteLine($"  PROBLEM: {problem}");
+            }
+
+            if (since.Latest is { } latest && since.Problems.Count == 0)
+            {
+                Console.WriteLine($"  the database still holds it, and seal {latest.Number} ({latest.TreeSize} links, root {latest.Root}) extends it " +
+                                  $"(consistency proof: {since.ConsistencyProof.Count} hashes)");
+            }
+
+            if (since.Verification is { } verification)
+            {
+                ReportDistrict(verification);
+            }
+
+            return since.Intact;
+        }
+
+        var all = await ChainVerifier.VerifyDistrictAsync(store, sealing, district);
+        ReportDistrict(all);
+        return all.AllIntact;
+    });
+
+    internal static SealFile ReadSeal(string file)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailure($"cannot read {file}: {e.Message}");
+        }
+
+        var (seal, problem) = SealFile.Parse(json);
+        return seal ?? throw new CommandFailure($"{file}: {problem}");
+    }
+
+    private static void ReportDistrict(DistrictVerification all)
+    {
+        Console.WriteLine($"District {all.District}: {all.Intact} of {all.Cases} case chains intact; " +
+                          (all.SealNumber is null ? "not sealed yet" : $"seal {all.SealNumber} over {all.SealedLinks} links " +
+                                                                       (all.SealsIntact == true ? "checks out" : "DOES NOT CHECK OUT")) +
+                          $"; {all.UnsealedLinks} link(s) appended since, checked by the chains alone; {all.PublishedSeals} seal file(s) published");
+        if (all.FailedWrites > 0)
+        {
+            Console.WriteLine($"  {all.FailedWrites} event sequence number(s) were taken by writes that failed (Marten's tombstones): not history, not tampering");
+        }
+
+        foreach (var problem in all.SealProblems)
+        {
+            Console.WriteLine($"  seal: {problem}");
+        }
+
+        foreach (var note in all.Notes)
+        {
+            Console.WriteLine($"  note: {note}");
         }
 
         foreach (var broken in all.Broken)
         {
             Report(broken);
         }
-
-        return all.AllIntact;
-    });
+    }
 
     private static void Report(CaseVerification result)
     {
         if (result.Intact)
         {
             Console.WriteLine($"Case {result.CaseId}: intact, {result.Events} events, head {result.Head}" +
-                              (result.SealNumber is null ? "" : $", matches seal {result.SealNumber}"));
+                              (result.SealNumber is null ? ", not sealed yet" : $", sealed up to version {result.SealedVersion} (seal {result.SealNumber})"));
             return;
         }
 
@@ -74,22 +136,69 @@ public sealed class SealInput : NetCoreInput
     public string? DistrictFlag { get; set; }
 }
 
-[Description("Seal districts' chain heads now (the host also seals periodically)", Name = "seal")]
+[Description("Seal districts now: every chain link appended since the last seal, signed and published to the witness folder", Name = "seal")]
 public sealed class SealCommand : JasperFxAsyncCommand<SealInput>
 {
     public override Task<bool> Execute(SealInput input) => CommandSupport.RunAsync(input, async services =>
     {
         var store = services.GetRequiredService<IDocumentStore>();
+        var sealing = services.GetRequiredService<Sealing>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var districts = input.DistrictFlag is null ? await DistrictSeals.DistrictsAsync(store) : [CommandSupport.District(input.DistrictFlag)];
+        var districts = input.DistrictFlag is null
+            ? [.. (await DistrictSeals.DistrictsAsync(store)).Where(CommandPipeline.IsDistrictId)]
+            : new List<string> { CommandSupport.District(input.DistrictFlag) };
+        var ok = true;
         foreach (var district in districts)
         {
-            var sealedNow = await DistrictSeals.SealAsync(store, district, clock.GetUtcNow());
-            Console.WriteLine(sealedNow is null
-                ? $"{district}: nothing changed since the last seal"
-                : $"{district}: seal {sealedNow.Number} over {sealedNow.Cases} cases, root {sealedNow.MerkleRoot}");
+            SealOutcome outcome;
+            try
+            {
+                outcome = await DistrictSeals.SealAsync(store, sealing, district, clock.GetUtcNow());
+            }
+            catch (Exception e) when (e is SealsDivergedException or MerkleNodeMissingException)
+            {
+                Console.WriteLine($"{district}: NOT SEALED: {e.Message}");
+                ok = false;
+                continue;
+            }
+
+            var seal = outcome.Seal?.Statement;
+            Console.WriteLine(seal is null
+                ? $"{district}: nothing appended since seal {outcome.Latest?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}"
+                : $"{district}: seal {seal.Number}, {seal.NewLinks} new links, {seal.TreeSize} in all, root {seal.Root}" +
+                  (outcome.WitnessFile is { } file ? $", published to {file}" : $"; NOT PUBLISHED: {outcome.WitnessProblem}"));
+            if (outcome.Withheld.Count > 0)
+            {
+                Console.WriteLine($"  {outcome.Withheld.Count} case(s) left out: their chain no longer extends what was sealed ({string.Join(", ", outcome.Withheld)})");
+                ok = false;
+            }
+
+            ok &= outcome.WitnessProblem is null;
         }
 
+        return ok;
+    });
+}
+
+public sealed class SealKeyInput : NetCoreInput
+{
+    [Description("Also write the public key to this file"), FlagAlias("out", true)]
+    public string? OutFlag { get; set; }
+}
+
+[Description("Print the public key seals are signed with (PEM), for auditors to check seals, bundles and witness files with", Name = "seal-key")]
+public sealed class SealKeyCommand : JasperFxAsyncCommand<SealKeyInput>
+{
+    public override Task<bool> Execute(SealKeyInput input) => CommandSupport.RunAsync(input, async services =>
+    {
+        var sealing = services.GetRequiredService<Sealing>();
+        if (input.OutFlag is { } file)
+        {
+            await File.WriteAllTextAsync(file, sealing.Key.PublicKeyPem);
+        }
+
+        Console.Write(sealing.Key.PublicKeyPem);
+        Console.Error.WriteLine($"key {sealing.Key.KeyId}" + (sealing.KeyFile is { } from ? $" (private key in {from})" : ""));
         return true;
     });
 }
@@ -123,7 +232,9 @@ public sealed class ExportBundleCommand : JasperFxAsyncCommand<ExportBundleInput
             ?? throw new CommandFailure($"No case {input.Case} in district {district}.");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(bundle, AuditBundle.Json));
         Console.WriteLine($"Wrote {bundle.Events.Count} events of case {bundle.Case.Id} to {file}; head {bundle.Head}" +
-                          (bundle.Seal is null ? " (not sealed yet: run `seal` first for a seal proof)" : $", seal {bundle.Seal.Number} root {bundle.Seal.MerkleRoot}"));
+                          (bundle.Seal is null
+                              ? " (not sealed yet: run `seal` first for a seal proof)"
+                              : $", sealed up to version {bundle.Seal.SealedVersion} by seal {bundle.Seal.File.Statement.Number}, root {bundle.Seal.File.Statement.Root}"));
         return true;
     });
 }
@@ -132,9 +243,13 @@ public sealed class VerifyBundleInput
 {
     [Description("The bundle file (JSON) to check")]
     public string File { get; set; } = "";
+
+    [Description("The seal key's public half (PEM) you trust: from the ledger's operators, `seal-key` or GET /sealing/public-key"),
+     FlagAlias("public-key", true)]
+    public string? PublicKeyFlag { get; set; }
 }
 
-[Description("Check an exported case bundle offline: no database, no network", Name = "verify-bundle")]
+[Description("Check an exported case bundle offline, against the seal key you trust: no database, no network", Name = "verify-bundle")]
 public sealed class VerifyBundleCommand : JasperFxAsyncCommand<VerifyBundleInput>
 {
     public VerifyBundleCommand()
@@ -145,6 +260,11 @@ public sealed class VerifyBundleCommand : JasperFxAsyncCommand<VerifyBundleInput
     public override async Task<bool> Execute(VerifyBundleInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (OfflineKey.Read(input.PublicKeyFlag) is not { } key)
+        {
+            return false;
+        }
+
         AuditBundle? bundle;
         try
         {
@@ -160,7 +280,7 @@ public sealed class VerifyBundleCommand : JasperFxAsyncCommand<VerifyBundleInput
             return CommandSupport.Fail($"{input.File} is not a CaseLedger bundle.");
         }
 
-        var result = AuditBundles.Verify(bundle);
+        var result = AuditBundles.Verify(bundle, [key]);
         Console.WriteLine($"Case {bundle.Case.Id} ({bundle.Case.Kind}, district {bundle.Case.District}): {bundle.Events.Count} events");
         if (!result.Valid)
         {
@@ -174,8 +294,99 @@ public sealed class VerifyBundleCommand : JasperFxAsyncCommand<VerifyBundleInput
 
         Console.WriteLine($"  chain intact, head {result.Head}");
         Console.WriteLine(result.SealNumber is null
-            ? "  not covered by a seal: compare the head with one you hold"
-            : $"  covered by seal {result.SealNumber}; compare its root with the one you hold: {result.MerkleRoot}");
+            ? "  NOT covered by a seal: the chain proves only that the bundle is consistent with itself; compare its head with one you hold"
+            : $"  sealed up to version {result.SealedVersion} by seal {result.SealNumber}, signed with key {result.KeyId}; root {result.SealRoot}");
         return true;
+    }
+}
+
+public sealed class VerifySealsInput
+{
+    [Description("A folder of one district's seal files (a copy of {witness folder}/{district}), or one seal file")]
+    public string Path { get; set; } = "";
+
+    [Description("The seal key's public half (PEM) you trust"), FlagAlias("public-key", true)]
+    public string? PublicKeyFlag { get; set; }
+}
+
+[Description("Check published seal files offline: each is signed with the key you trust and extends the one before it", Name = "verify-seals")]
+public sealed class VerifySealsCommand : JasperFxAsyncCommand<VerifySealsInput>
+{
+    public VerifySealsCommand()
+    {
+        Usage("Check a district's seal files").Arguments(x => x.Path);
+    }
+
+    public override Task<bool> Execute(VerifySealsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (OfflineKey.Read(input.PublicKeyFlag) is not { } key)
+        {
+            return Task.FromResult(false);
+        }
+
+        var files = Directory.Exists(input.Path)
+            ? Directory.EnumerateFiles(input.Path, "*.json").Order(StringComparer.Ordinal).ToList()
+            : File.Exists(input.Path) ? [input.Path] : null;
+        if (files is null or { Count: 0 })
+        {
+            return Task.FromResult(CommandSupport.Fail($"no seal files at {input.Path}"));
+        }
+
+        var seals = new List<SealFile>();
+        foreach (var file in files)
+        {
+            var (seal, problem) = SealWitnessFolder.Read(file);
+            if (seal is null)
+            {
+                return Task.FromResult(CommandSupport.Fail($"{file}: {problem}"));
+            }
+
+            seals.Add(seal);
+        }
+
+        var check = SealFiles.CheckChain(seals, [key]);
+        foreach (var problem in check.Problems)
+        {
+            Console.WriteLine($"  PROBLEM: {problem}");
+        }
+
+        foreach (var gap in check.Gaps)
+        {
+            Console.WriteLine($"  note: {gap}");
+        }
+
+        if (!check.Valid)
+        {
+            return Task.FromResult(CommandSupport.Fail("the seal files do not verify."));
+        }
+
+        Console.WriteLine($"{check.Seals} seal file(s) of {check.Latest!.District} verify: each signed with key {key.KeyId}, each extending the one before; " +
+                          $"latest seal {check.Latest.Number} covers {check.Latest.TreeSize} links, root {check.Latest.Root}");
+        return Task.FromResult(true);
+    }
+}
+
+/// <summary>The public key an offline check is made against: required, because a seal proves only as much as the key it is checked with.</summary>
+internal static class OfflineKey
+{
+    public static SealKey? Read(string? file)
+    {
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            CommandSupport.Fail("--public-key is required: the seal key's public half (PEM) that you trust, from the ledger's operators " +
+                                "(they print it with `seal-key`; GET /sealing/public-key serves it). A seal proves only as much as the key you check it with.");
+            return null;
+        }
+
+        try
+        {
+            return SealKey.ReadFile(file);
+        }
+        catch (SealKeyException e)
+        {
+            CommandSupport.Fail(e.Message);
+            return null;
+        }
     }
 }

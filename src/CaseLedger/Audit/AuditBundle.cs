@@ -6,8 +6,8 @@ using Marten;
 namespace CaseLedger.Audit;
 
 /// <summary>
-/// A case exported for an auditor: its events with their metadata, the chain links, the district seal
-/// that covers it with the Merkle proof, and the rule versions its decisions used. Verifiable with no
+/// A case exported for an auditor: its events with their metadata, the chain links, the latest signed
+/// district seal with the proof that it covers the case, and the rule versions its decisions used. Verifiable with no
 /// database and no network; the format is documented in docs/audit-bundle.md.
 /// </summary>
 public sealed record AuditBundle(
@@ -19,7 +19,7 @@ public sealed record AuditBundle(
     BundleSeal? Seal,
     IReadOnlyList<BundleRule> Rules)
 {
-    public const string CurrentFormat = "caseledger-bundle-v1";
+    public const string CurrentFormat = "caseledger-bundle-v2";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }
@@ -49,12 +49,23 @@ public sealed record BundleEvent(
 
 public sealed record BundleLink(long Version, string Previous, string Hash);
 
-public sealed record BundleSeal(long Number, string SealedAt, string MerkleRoot, int Cases, long SealedVersion, string SealedHash, IReadOnlyList<ProofStep> Proof);
+/// <summary>
+/// The latest signed seal, and the proof that it covers the case: the case's newest sealed link is
+/// leaf <paramref name="LeafIndex"/> of the seal's log, and <paramref name="Inclusion"/> leads from it to the root.
+/// </summary>
+public sealed record BundleSeal(SealFile File, long LeafIndex, long SealedVersion, string SealedHash, IReadOnlyList<string> Inclusion);
 
 public sealed record BundleRule(string Id, string Version, string Title, string EffectiveFrom, JsonObject Parameters);
 
 /// <summary>What an offline check of a bundle found.</summary>
-public sealed record BundleVerification(bool Valid, IReadOnlyList<string> Problems, string? Head, string? MerkleRoot, long? SealNumber);
+public sealed record BundleVerification(bool Valid, IReadOnlyList<string> Problems, string? Head, string? SealRoot, long? SealNumber)
+{
+    /// <summary>The newest version the seal covers; later versions are proved by the chain alone.</summary>
+    public long? SealedVersion { get; init; }
+
+    /// <summary>The key the seal was signed with (its fingerprint).</summary>
+    public string? KeyId { get; init; }
+}
 
 public static class AuditBundles
 {
@@ -83,12 +94,21 @@ public static class AuditBundles
         }).ToList();
 
         BundleSeal? seal = null;
-        var manifest = await DistrictSeals.LatestAsync(session, ct);
-        if (manifest?.Heads.FirstOrDefault(h => h.CaseId == caseId) is { } head)
+        if (await DistrictSeals.LatestAsync(session, ct) is { } latest && await session.LoadAsync<SealCursor>(caseId, ct) is { } cursor
+            && cursor.LeafIndex < latest.File.Statement.TreeSize)
         {
-            var ordered = Merkle.Order(manifest.Heads);
-            seal = new BundleSeal(manifest.Number, ChainHashing.FormatTime(manifest.SealedAt), manifest.MerkleRoot, ordered.Count, head.Version, head.Hash,
-                Merkle.Prove(ordered, caseId));
+            IReadOnlyList<string> inclusion;
+            try
+            {
+                inclusion = await DistrictSeals.InclusionProofAsync(session, district, cursor.LeafIndex, latest.File.Statement.TreeSize, ct);
+            }
+            catch (MerkleNodeMissingException)
+            {
+                // A damaged log gives no proof: the bundle says so by failing its check, rather than by leaving the seal out.
+                inclusion = [];
+            }
+
+            seal = new BundleSeal(latest.File, cursor.LeafIndex, cursor.Version, cursor.Link, inclusion);
         }
 
         var used = events.Select(e => e.Rule).OfType<string>().Distinct(StringComparer.Ordinal)
@@ -102,10 +122,15 @@ public static class AuditBundles
             events, links, links.Count == 0 ? ChainHashing.Genesis : links[^1].Hash, seal, used);
     }
 
-    /// <summary>Checks a bundle on its own: the chain from its events, its links, and the seal proof.</summary>
-    public static BundleVerification Verify(AuditBundle bundle)
+    /// <summary>
+    /// Checks a bundle on its own: the chain from its events, its links, and, when it carries a seal,
+    /// the seal's signature by one of <paramref name="trusted"/> (the public keys the auditor holds)
+    /// and the proof that the seal covers the case.
+    /// </summary>
+    public static BundleVerification Verify(AuditBundle bundle, IReadOnlyCollection<SealKey> trusted)
     {
         ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(trusted);
         var problems = new List<string>();
         if (bundle.Format != AuditBundle.CurrentFormat)
         {
@@ -158,20 +183,37 @@ public static class AuditBundles
 
         if (bundle.Seal is { } seal)
         {
+            var statement = seal.File.Statement;
             if (!recomputed.TryGetValue(seal.SealedVersion, out var atSeal) || atSeal != seal.SealedHash)
             {
-                problems.Add($"the chain at version {seal.SealedVersion} does not match what seal {seal.Number} covered");
+                problems.Add($"the chain at version {seal.SealedVersion} does not match what seal {statement.Number} covered");
             }
 
-            var root = Merkle.RootFromProof(new SealedHead(bundle.Case.Id, seal.SealedVersion, seal.SealedHash), seal.Proof);
-            if (root != seal.MerkleRoot)
+            if (statement.District != bundle.Case.District)
             {
-                problems.Add($"the Merkle proof leads to {root[..16]}…, not to seal {seal.Number}'s root {seal.MerkleRoot[..16]}…");
+                problems.Add($"the seal is of district {statement.District}, the case of {bundle.Case.District}");
+            }
+
+            if (SealFiles.CheckSignature(seal.File, trusted) is { } unsigned)
+            {
+                problems.Add(unsigned);
+            }
+
+            var proof = seal.Inclusion.Select(MerkleLog.FromHex).ToList();
+            var leaf = MerkleLog.LeafHash(bundle.Case.District, bundle.Case.Id, seal.SealedVersion, seal.SealedHash);
+            if (proof.Any(p => p is null) || MerkleLog.FromHex(statement.Root) is not { } root
+                || !MerkleLog.VerifyInclusion(seal.LeafIndex, statement.TreeSize, leaf, proof!, root))
+            {
+                problems.Add($"the inclusion proof does not lead from version {seal.SealedVersion} (leaf {seal.LeafIndex}) to seal {statement.Number}'s root");
             }
         }
 
         return new BundleVerification(problems.Count == 0, problems, recomputed.Count == 0 ? null : recomputed[recomputed.Keys.Max()],
-            bundle.Seal?.MerkleRoot, bundle.Seal?.Number);
+            bundle.Seal?.File.Statement.Root, bundle.Seal?.File.Statement.Number)
+        {
+            SealedVersion = bundle.Seal?.SealedVersion,
+            KeyId = bundle.Seal?.File.Statement.KeyId,
+        };
     }
 
     private static RuleVersion? TryGet(RuleBook rules, string id, string version)

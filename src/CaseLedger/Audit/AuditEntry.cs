@@ -53,7 +53,7 @@ public sealed record AuditEntry
         {
             Id = e.Id,
             CaseId = e.StreamId,
-            Kind = kind?.Name ?? (e.Data is DistrictSealed ? "district-seal" : ""),
+            Kind = kind?.Name ?? (DistrictSeals.IsSeal(e.Data) ? "district-seal" : ""),
             District = e.TenantId,
             Version = e.Version,
             Sequence = e.Sequence,

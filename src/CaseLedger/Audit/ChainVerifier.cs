@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using CaseLedger.Core;
+using JasperFx.Events;
 using Marten;
 using Npgsql;
 
@@ -8,7 +10,7 @@ namespace CaseLedger.Audit;
 /// <summary>Where a case's chain first breaks, and what differs there.</summary>
 public sealed record BrokenLink(long Version, string What, string? Recorded, string? Found);
 
-/// <summary>The result of recomputing one case's chain from its stored events.</summary>
+/// <summary>The result of recomputing one case's chain from its stored events, and comparing it with what was sealed.</summary>
 public sealed record CaseVerification(
     Guid CaseId,
     string District,
@@ -17,97 +19,222 @@ public sealed record CaseVerification(
     BrokenLink? FirstBroken,
     string? Head,
     long? SealNumber,
-    bool? MatchesSeal);
+    bool? MatchesSeal)
+{
+    /// <summary>The newest version of the case the seals cover; later versions are checked by the chain alone.</summary>
+    public long? SealedVersion { get; init; }
+}
 
-/// <summary>The result for every case of a district, and for its latest seal.</summary>
+/// <summary>The result for every case of a district, and for its seals.</summary>
 public sealed record DistrictVerification(
     string District,
     int Cases,
     int Intact,
     IReadOnlyList<CaseVerification> Broken,
     long? SealNumber,
-    bool? SealRootMatches,
-    string? SealProblem)
+    bool? SealsIntact,
+    IReadOnlyList<string> SealProblems)
 {
-    public bool AllIntact => Broken.Count == 0 && SealRootMatches != false;
+    /// <summary>Chain links the latest seal covers (its log's size).</summary>
+    public long SealedLinks { get; init; }
+
+    /// <summary>Chain links appended since the latest seal: checked by the chains, not yet by a seal.</summary>
+    public long UnsealedLinks { get; init; }
+
+    /// <summary>
+    /// Sequence numbers taken by writes that failed (Marten's tombstone events, which keep the event
+    /// sequence contiguous). They belong to no case and are not history.
+    /// </summary>
+    public int FailedWrites { get; init; }
+
+    /// <summary>Seal files in the witness folder for this district.</summary>
+    public int PublishedSeals { get; init; }
+
+    /// <summary>What is worth knowing but is not evidence of tampering (a seal not yet published, say).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public bool AllIntact => Broken.Count == 0 && SealsIntact != false;
 }
+
+/// <summary>What checking the database against a seal an auditor kept found.</summary>
+public sealed record HeldSealVerification(
+    string District,
+    SealReference Held,
+    SealReference? Latest,
+    bool Intact,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> ConsistencyProof,
+    DistrictVerification? Verification);
 
 /// <summary>
 /// Recomputes hash chains from the event rows as PostgreSQL holds them, bypassing every cache, and
-/// compares them with the links recorded at append time and with the district's latest seal.
+/// compares them with the links recorded at append time, with the district's seal log, with the
+/// signed seals and with the seal files published outside the database.
 /// </summary>
 public static class ChainVerifier
 {
     /// <summary>A stored event row, read with plain SQL.</summary>
     public sealed record StoredEvent(long Sequence, Guid Id, ChainedEvent Chained);
 
-    public static async Task<CaseVerification?> VerifyCaseAsync(IDocumentStore store, string district, Guid caseId, CancellationToken ct = default)
+    /// <summary>What the seals say about one case: the links sealed, by version, and why they cannot be trusted, if so.</summary>
+    private sealed record SealedCase(long Number, IReadOnlyDictionary<long, string> Links, string? Problem);
+
+    public static async Task<CaseVerification?> VerifyCaseAsync(IDocumentStore store, Sealing sealing, string district, Guid caseId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sealing);
         await using var session = store.QuerySession(district);
         var rows = await ReadEventsAsync(store, district, caseId, ct);
         var links = (await session.Query<ChainLink>().Where(l => l.CaseId == caseId).ToListAsync(ct)).OrderBy(l => l.Version).ToList();
-        if (rows.Count == 0 && links.Count == 0)
+        var sealedLinks = await session.Query<SealedLink>().Where(l => l.CaseId == caseId).ToListAsync(ct);
+        if ((rows.Count == 0 && links.Count == 0 && sealedLinks.Count == 0) || IsFailedWrites(rows, links.Count + sealedLinks.Count))
         {
             return null;
         }
 
-        var covering = await DistrictSeals.LatestCoveringAsync(session, caseId, ct);
-        return Verify(caseId, district, rows, links, covering?.Head, covering?.Seal.Number);
+        var sealedCase = null as SealedCase;
+        if (sealedLinks.Count > 0 && await DistrictSeals.LatestAsync(session, ct) is { } latest)
+        {
+            sealedCase = new SealedCase(latest.Number, ByVersion(sealedLinks),
+                await ProveSealedAsync(session, sealing, district, sealedLinks.MaxBy(l => l.Version)!, latest, ct));
+        }
+
+        return Verify(caseId, district, rows, links, sealedCase);
     }
 
-    public static async Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, string district, CancellationToken ct = default)
+    public static Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, string district, CancellationToken ct = default) =>
+        VerifyDistrictAsync(store, sealing, district, [], ct);
+
+    /// <summary>
+    /// Verifies every case of the district and its seal log: each sealed link still matches the
+    /// chain recomputed from the events, the log hashes to every seal's signed root (and to the root
+    /// of each seal in <paramref name="heldSeals"/>), each seal extends the one before, and the
+    /// database holds every seal published to the witness folder.
+    /// </summary>
+    public static async Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, string district,
+        IReadOnlyList<SealStatement> heldSeals, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sealing);
+        ArgumentNullException.ThrowIfNull(heldSeals);
         await using var session = store.QuerySession(district);
         var all = await ReadEventsAsync(store, district, null, ct);
         var links = (await session.Query<ChainLink>().ToListAsync(ct)).ToLookup(l => l.CaseId);
-        var seal = await DistrictSeals.LatestAsync(session, ct);
-        var sealedHeads = seal?.Heads.ToDictionary(h => h.CaseId) ?? [];
+        var leaves = (await session.Query<SealedLink>().ToListAsync(ct)).OrderBy(l => l.Index).ToList();
+        var seals = (await session.Query<SealRecord>().ToListAsync(ct)).OrderBy(s => s.Number).ToList();
+        var recorded = (await session.Events.FetchStreamAsync(DistrictSeals.StreamFor(district), token: ct))
+            .Select(e => e.Data).OfType<DistrictSealed>().GroupBy(e => e.Number).ToDictionary(g => g.Key, g => g.Last());
+        var leavesByCase = leaves.ToLookup(l => l.CaseId);
+
         var rowsByCase = all.ToLookup(r => r.Chained.CaseId);
-        var caseIds = rowsByCase.Select(g => g.Key).Concat(links.Select(g => g.Key)).Distinct().ToList();
+        var failedWrites = rowsByCase.Where(g => IsFailedWrites([.. g], links[g.Key].Count() + leavesByCase[g.Key].Count())).ToList();
+        var caseIds = rowsByCase.Select(g => g.Key).Concat(links.Select(g => g.Key)).Concat(leavesByCase.Select(g => g.Key))
+            .Except(failedWrites.Select(g => g.Key)).Distinct().ToList();
+
+        var problems = new List<string>();
+        var notes = new List<string>();
+        CheckSeals(sealing, district, seals, recorded, problems);
+        CheckLog(district, leaves, seals, heldSeals, problems);
+        var published = CheckWitness(sealing.Witness, district, seals, problems, notes);
+
+        var latest = seals.LastOrDefault();
         var results = caseIds
-            .Select(id => Verify(id, district, rowsByCase[id].OrderBy(r => r.Chained.Version).ToList(),
-                links[id].OrderBy(l => l.Version).ToList(), sealedHeads.GetValueOrDefault(id), seal?.Number))
+            .Select(id => Verify(id, district, [.. rowsByCase[id].OrderBy(r => r.Chained.Version)], [.. links[id].OrderBy(l => l.Version)],
+                latest is not null && leavesByCase[id].Any()
+                    ? new SealedCase(latest.Number, ByVersion(leavesByCase[id]), null)
+                    : null))
             .ToList();
-
-        bool? rootMatches = null;
-        string? problem = null;
-        if (seal is not null)
-        {
-            rootMatches = Merkle.Root(Merkle.Order(seal.Heads)) == seal.MerkleRoot;
-            var recorded = await ReadSealEventAsync(store, district, seal.Number, ct);
-            if (!rootMatches.Value)
-            {
-                problem = "the seal's manifest no longer hashes to its recorded root";
-            }
-            else if (recorded is null)
-            {
-                problem = $"seal {seal.Number} has no event in the seal stream";
-                rootMatches = false;
-            }
-            else if (recorded.MerkleRoot != seal.MerkleRoot)
-            {
-                problem = $"seal {seal.Number}: the manifest's root differs from the sealed event's";
-                rootMatches = false;
-            }
-        }
-
         var broken = results.Where(r => !r.Intact || r.MatchesSeal == false).ToList();
-        return new DistrictVerification(district, results.Count, results.Count - broken.Count, broken, seal?.Number, rootMatches, problem);
+        var sealStream = DistrictSeals.StreamFor(district);
+        var chained = caseIds.Where(id => id != sealStream).Sum(id => (long)links[id].Count());
+        var sealedSize = latest?.File.Statement.TreeSize ?? 0;
+        return new DistrictVerification(district, results.Count, results.Count - broken.Count, broken, latest?.Number,
+            seals.Count == 0 && problems.Count == 0 ? null : problems.Count == 0, problems)
+        {
+            SealedLinks = sealedSize,
+            UnsealedLinks = Math.Max(0, chained - sealedSize),
+            FailedWrites = failedWrites.Sum(g => g.Count()),
+            PublishedSeals = published,
+            Notes = notes,
+        };
     }
 
-    /// <summary>Recomputes one chain and compares it, link by link, with what was recorded.</summary>
-    public static CaseVerification Verify(Guid caseId, string district, IReadOnlyList<StoredEvent> rows, IReadOnlyList<ChainLink> links,
-        SealedHead? sealedHead, long? sealNumber)
+    /// <summary>
+    /// Checks the database against a seal an auditor kept: it is genuine, the database holds the
+    /// same seal, the history it covered still hashes to its root, and the latest seal extends it
+    /// (with the consistency proof, for the auditor to keep or check again).
+    /// </summary>
+    public static async Task<HeldSealVerification> VerifySinceAsync(IDocumentStore store, Sealing sealing, string district, SealFile held,
+        CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(links);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sealing);
+        ArgumentNullException.ThrowIfNull(held);
+        var statement = held.Statement;
+        if (SealFiles.CheckSignature(held, sealing.Trusted) is { } forged)
+        {
+            return new HeldSealVerification(district, statement.Reference, null, false, [$"the seal you hold is not genuine: {forged}"], [], null);
+        }
+
+        if (statement.District != district)
+        {
+            return new HeldSealVerification(district, statement.Reference, null, false, [$"the seal you hold is of district {statement.District}, not {district}"], [], null);
+        }
+
+        var problems = new List<string>();
+        await using var session = store.QuerySession(district);
+        var same = await DistrictSeals.GetAsync(session, statement.Number, ct);
+        var latest = await DistrictSeals.LatestAsync(session, ct);
+        if (same is null)
+        {
+            problems.Add($"the database holds no seal {statement.Number} (its latest is {latest?.Number.ToString(CultureInfo.InvariantCulture) ?? "none"}): " +
+                         "seals were removed from it");
+        }
+        else if (same.File.Statement != statement || same.File.Signature != held.Signature)
+        {
+            problems.Add($"the database's seal {statement.Number} differs from yours: it was replaced");
+        }
+
+        var verification = await VerifyDistrictAsync(store, sealing, district, [statement], ct);
+        problems.AddRange(verification.SealProblems);
+        IReadOnlyList<string> proof = [];
+        if (latest is not null && latest.File.Statement.TreeSize >= statement.TreeSize)
+        {
+            try
+            {
+                proof = await DistrictSeals.ConsistencyProofAsync(session, district, statement, latest.File.Statement, ct);
+                if (SealFiles.CheckExtends(held, latest.File, proof) is { } notExtended)
+                {
+                    problems.Add(notExtended);
+                }
+            }
+            catch (MerkleNodeMissingException e)
+            {
+                problems.Add($"no consistency proof from seal {statement.Number} to seal {latest.Number} can be drawn: {e.Message}");
+            }
+        }
+        else if (latest is not null)
+        {
+            problems.Add($"the latest seal, {latest.Number}, covers {latest.File.Statement.TreeSize} links, fewer than the {statement.TreeSize} of yours: " +
+                         "sealed history was removed");
+        }
+
+        var distinct = problems.Distinct(StringComparer.Ordinal).ToList();
+        return new HeldSealVerification(district, statement.Reference, latest?.File.Statement.Reference,
+            distinct.Count == 0 && verification.AllIntact, distinct, proof, verification);
+    }
+
+    /// <summary>
+    /// Recomputes one chain and compares it, link by link, with what was recorded, then with what the
+    /// seals covered: a sealed link that changed was rewritten, one that is gone was cut off.
+    /// </summary>
+    private static CaseVerification Verify(Guid caseId, string district, IReadOnlyList<StoredEvent> rows, List<ChainLink> links, SealedCase? sealedCase)
+    {
         var byVersion = rows.ToDictionary(r => r.Chained.Version);
         var linkByVersion = links.ToDictionary(l => l.Version);
         var last = Math.Max(rows.Count == 0 ? 0 : rows.Max(r => r.Chained.Version), links.Count == 0 ? 0 : links.Max(l => l.Version));
+        var sealedVersion = sealedCase is null || sealedCase.Links.Count == 0 ? (long?)null : sealedCase.Links.Keys.Max();
         var previous = ChainHashing.Genesis;
-        string? sealedHashRecomputed = null;
         for (var version = 1L; version <= last; version++)
         {
             var row = byVersion.GetValueOrDefault(version);
@@ -117,22 +244,40 @@ public static class ChainVerifier
             {
                 // Only a mismatch needs the finer hashes that say what differs.
                 var broken = Compare(version, previous, row, link, hash);
-                return new CaseVerification(caseId, district, rows.Count, false, broken, null, sealNumber,
-                    sealedHead is null ? null : sealedHead.Version < version && sealedHashRecomputed == sealedHead.Hash);
+                return new CaseVerification(caseId, district, rows.Count, false, broken, null, sealedCase?.Number,
+                    sealedCase is null ? null : sealedVersion < version && sealedCase.Problem is null)
+                {
+                    SealedVersion = sealedVersion,
+                };
+            }
+
+            if (sealedCase is not null && sealedCase.Links.TryGetValue(version, out var sealedLink) && sealedLink != hash)
+            {
+                return new CaseVerification(caseId, district, rows.Count, false,
+                    new BrokenLink(version, $"the chain no longer matches seal {sealedCase.Number}: history up to this version was rewritten", sealedLink, hash),
+                    null, sealedCase.Number, false) { SealedVersion = sealedVersion };
             }
 
             previous = hash;
-            if (sealedHead?.Version == version)
-            {
-                sealedHashRecomputed = previous;
-            }
         }
 
-        bool? matchesSeal = sealedHead is null ? null : sealedHashRecomputed == sealedHead.Hash;
-        var sealBreak = matchesSeal == false
-            ? new BrokenLink(sealedHead!.Version, $"the chain no longer matches seal {sealNumber}: history up to this version was rewritten", sealedHead.Hash, sealedHashRecomputed)
-            : null;
-        return new CaseVerification(caseId, district, rows.Count, sealBreak is null, sealBreak, previous, sealNumber, matchesSeal);
+        BrokenLink? sealBreak = null;
+        if (sealedVersion > last)
+        {
+            sealBreak = new BrokenLink(last + 1,
+                $"versions {last + 1} to {sealedVersion} were sealed (seal {sealedCase!.Number}) but are gone: the case was cut back to version {last}",
+                sealedCase.Links.GetValueOrDefault(last + 1), null);
+        }
+        else if (sealedCase?.Problem is { } problem)
+        {
+            sealBreak = new BrokenLink(sealedVersion ?? 0, $"the seals do not prove this case's sealed history: {problem}", null, null);
+        }
+
+        return new CaseVerification(caseId, district, rows.Count, sealBreak is null, sealBreak, last == 0 ? null : previous, sealedCase?.Number,
+            sealedCase is null ? null : sealBreak is null)
+        {
+            SealedVersion = sealedVersion,
+        };
     }
 
     private static BrokenLink Compare(long version, string previous, StoredEvent? row, ChainLink? link, string? hash)
@@ -156,7 +301,7 @@ public static class ChainVerifier
         if (row.Sequence != link.Sequence)
         {
             return new BrokenLink(version, "the event's global sequence changed (events were reordered)",
-                link.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                link.Sequence.ToString(CultureInfo.InvariantCulture), row.Sequence.ToString(CultureInfo.InvariantCulture));
         }
 
         if (row.Chained.Type != link.Type)
@@ -187,6 +332,177 @@ public static class ChainVerifier
 
         return new BrokenLink(version, "the recorded link was altered", link.Hash, hash);
     }
+
+    /// <summary>
+    /// Whether a stream is what Marten writes when a write fails: after a transaction that had taken
+    /// event sequence numbers rolls back, Marten appends one "tombstone" event per lost number to a
+    /// stream of its own, so the sequence stays contiguous for its projections. Such a stream holds
+    /// only tombstones, and no chain link or sealed link names it: it is no case and no history. A
+    /// tombstone that stands in a case's stream is judged like any other event.
+    /// </summary>
+    private static bool IsFailedWrites(IReadOnlyList<StoredEvent> rows, int chainedOrSealed) =>
+        rows.Count > 0 && chainedOrSealed == 0 && rows.All(r => r.Chained.Type == Tombstone.Name);
+
+    /// <summary>Each seal's signature, its record in the seal stream, and that it extends the seal before it.</summary>
+    private static void CheckSeals(Sealing sealing, string district, List<SealRecord> seals, Dictionary<long, DistrictSealed> recorded,
+        List<string> problems)
+    {
+        SealRecord? before = null;
+        foreach (var seal in seals)
+        {
+            var s = seal.File.Statement;
+            if (SealFiles.CheckSignature(seal.File, sealing.Trusted) is { } bad)
+            {
+                problems.Add(bad);
+            }
+            else if (s.District != district || s.Number != seal.Number)
+            {
+                problems.Add($"seal record {seal.Number} holds seal {s.Number} of district {s.District}");
+            }
+
+            if (!recorded.TryGetValue(seal.Number, out var e) || e.Root != s.Root || e.TreeSize != s.TreeSize || e.Signature != seal.File.Signature)
+            {
+                problems.Add($"seal {seal.Number} differs from the seal stream's record of it");
+            }
+
+            if (before is null)
+            {
+                if (s.Previous is { } missing)
+                {
+                    problems.Add($"seal {s.Number} extends seal {missing.Number}, which is missing from the database");
+                }
+            }
+            else if (s.Previous?.Number != before.Number)
+            {
+                problems.Add($"seal {s.Number} does not follow seal {before.Number}: a seal between them is missing");
+            }
+            else if (SealFiles.CheckExtends(before.File, seal.File) is { } broken)
+            {
+                problems.Add(broken);
+            }
+
+            before = seal;
+        }
+    }
+
+    /// <summary>
+    /// The stored log, leaf by leaf: its leaves are numbered without a gap, and it hashes to the root
+    /// of every seal (and of every seal an auditor holds) at that seal's size.
+    /// </summary>
+    private static void CheckLog(string district, IReadOnlyList<SealedLink> leaves, List<SealRecord> seals, IReadOnlyList<SealStatement> held,
+        List<string> problems)
+    {
+        var size = seals.Count == 0 ? 0 : seals[^1].File.Statement.TreeSize;
+        var checkpoints = seals.Select(s => s.File.Statement).Concat(held).GroupBy(s => s.TreeSize).ToDictionary(g => g.Key, g => g.ToList());
+        var frontier = new MerkleFrontier();
+        if (checkpoints.TryGetValue(0, out var empty))
+        {
+            CheckRoot(frontier, empty, problems);
+        }
+
+        foreach (var leaf in leaves)
+        {
+            if (leaf.Index != frontier.Size)
+            {
+                problems.Add($"the seal log has no leaf {frontier.Size}: sealed links were removed from it");
+                return;
+            }
+
+            frontier.Append(MerkleLog.LeafHash(district, leaf.CaseId, leaf.Version, leaf.Link));
+            if (checkpoints.TryGetValue(frontier.Size, out var at))
+            {
+                CheckRoot(frontier, at, problems);
+            }
+        }
+
+        if (frontier.Size != size)
+        {
+            problems.Add($"the seal log holds {frontier.Size} links, but seal {seals[^1].Number} sealed {size}: sealed links were removed or added");
+        }
+
+        foreach (var beyond in held.Where(h => h.TreeSize > frontier.Size))
+        {
+            problems.Add($"seal {beyond.Number} covered {beyond.TreeSize} links; the seal log now holds {frontier.Size}: sealed history was removed");
+        }
+    }
+
+    private static void CheckRoot(MerkleFrontier frontier, IReadOnlyList<SealStatement> seals, List<string> problems)
+    {
+        var root = MerkleLog.Hex(frontier.Root());
+        foreach (var seal in seals.Where(s => s.Root != root))
+        {
+            problems.Add($"the seal log's first {seal.TreeSize} links no longer hash to seal {seal.Number}'s root: sealed links were changed");
+        }
+    }
+
+    /// <summary>The database's seals against those published outside it; returns how many were published.</summary>
+    private static int CheckWitness(SealWitnessFolder witness, string district, List<SealRecord> seals, List<string> problems, List<string> notes)
+    {
+        var published = witness.List(district);
+        var byNumber = seals.GroupBy(s => s.Number).ToDictionary(g => g.Key, g => g.First());
+        foreach (var (number, file) in published)
+        {
+            var (seal, unreadable) = SealWitnessFolder.Read(file);
+            if (seal is null)
+            {
+                problems.Add($"the published seal file {file} cannot be read: {unreadable}");
+            }
+            else if (!byNumber.TryGetValue(number, out var stored))
+            {
+                problems.Add($"seal {number} was published ({file}) but is missing from the database: seals were removed from it");
+            }
+            else if (stored.File.Statement != seal.Statement || stored.File.Signature != seal.Signature)
+            {
+                problems.Add($"the database's seal {number} differs from the one published ({file}): it was replaced");
+            }
+        }
+
+        var unpublished = seals.Select(s => s.Number).Except(published.Select(p => p.Number)).ToList();
+        if (unpublished.Count > 0)
+        {
+            notes.Add($"{unpublished.Count} seal(s) are not in the witness folder {witness.Folder} (publishing failed, or the folder is new): " +
+                      string.Join(", ", unpublished.Take(10)));
+        }
+
+        return published.Count;
+    }
+
+    /// <summary>
+    /// Proves the case's newest sealed link is in the latest seal's log: the seal is signed by a
+    /// trusted key, and the stored log leads from the link to its root. Null when it is; else why not.
+    /// </summary>
+    private static async Task<string?> ProveSealedAsync(IQuerySession session, Sealing sealing, string district, SealedLink link, SealRecord latest,
+        CancellationToken ct)
+    {
+        if (SealFiles.CheckSignature(latest.File, sealing.Trusted) is { } bad)
+        {
+            return bad;
+        }
+
+        var size = latest.File.Statement.TreeSize;
+        if (link.Index >= size)
+        {
+            return $"sealed link {link.Index} lies beyond seal {latest.Number}'s {size} links";
+        }
+
+        try
+        {
+            var proof = await MerkleLog.WithSubtreesAsync(nodes => MerkleLog.InclusionProof(link.Index, size, nodes),
+                wanted => DistrictSeals.SubtreesAsync(session, district, wanted, ct));
+            return MerkleLog.VerifyInclusion(link.Index, size, MerkleLog.LeafHash(district, link.CaseId, link.Version, link.Link), proof,
+                MerkleLog.FromHex(latest.File.Statement.Root))
+                ? null
+                : $"the seal log does not lead from version {link.Version} to seal {latest.Number}'s signed root: the log was edited";
+        }
+        catch (MerkleNodeMissingException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The sealed links of one case by version (the log's own check catches a duplicated leaf).</summary>
+    private static Dictionary<long, string> ByVersion(IEnumerable<SealedLink> links) =>
+        links.GroupBy(l => l.Version).ToDictionary(g => g.Key, g => g.First().Link);
 
     /// <summary>Reads event rows with plain SQL: a whole district, or one case.</summary>
     public static async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(IDocumentStore store, string district, Guid? caseId, CancellationToken ct = default)
@@ -226,12 +542,5 @@ public static class ChainVerifier
         }
 
         return rows;
-    }
-
-    private static async Task<DistrictSealed?> ReadSealEventAsync(IDocumentStore store, string district, long number, CancellationToken ct)
-    {
-        await using var session = store.QuerySession(district);
-        var events = await session.Events.FetchStreamAsync(DistrictSeals.StreamFor(district), number, token: ct);
-        return events.Count >= number ? events[(int)number - 1].Data as DistrictSealed : null;
     }
 }

@@ -1,44 +1,71 @@
 using Marten;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CaseLedger.Audit;
 
 /// <summary>
-/// Seals every district whose chains changed, once per <c>CaseLedger:Sealing:Interval</c> (default one
-/// hour; <c>00:00:00</c> switches it off). A failed round is logged and retried at the next one.
+/// Seals every district whose chains grew, once per <c>CaseLedger:Sealing:Interval</c> (five minutes
+/// unless set; seconds are fine; <c>00:00:00</c> switches it off). It takes its turn with seals asked
+/// for over HTTP or the command line (one seal of a district at a time), and a district that cannot be
+/// sealed is reported and retried next round without holding up the others.
 /// </summary>
-public sealed class PeriodicSealing(IDocumentStore store, TimeProvider clock, IConfiguration configuration, ILogger<PeriodicSealing> logger)
-    : BackgroundService
+public sealed class PeriodicSealing(IDocumentStore store, Sealing sealing, TimeProvider clock, ILogger<PeriodicSealing> logger) : BackgroundService
 {
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromHours(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue("CaseLedger:Sealing:Interval", DefaultInterval);
-        if (interval <= TimeSpan.Zero)
+        if (sealing.Interval <= TimeSpan.Zero)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(interval, clock);
+        using var timer = new PeriodicTimer(sealing.Interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await SealAllAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>One round: every district with a case, each on its own.</summary>
+    public async Task SealAllAsync(CancellationToken ct)
+    {
+        IReadOnlyList<string> districts;
+        try
+        {
+            districts = await DistrictSeals.DistrictsAsync(store, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Sealing could not list the districts; it is tried again at the next interval");
+            return;
+        }
+
+        // Marten's default tenant holds no district's cases (only what a failed write without a district left).
+        foreach (var district in districts.Where(Core.CommandPipeline.IsDistrictId))
         {
             try
             {
-                foreach (var district in await DistrictSeals.DistrictsAsync(store, stoppingToken))
+                var outcome = await DistrictSeals.SealAsync(store, sealing, district, clock.GetUtcNow(), ct);
+                if (outcome.Seal is { } seal)
                 {
-                    if (await DistrictSeals.SealAsync(store, district, clock.GetUtcNow(), stoppingToken) is { } seal)
-                    {
-                        logger.LogInformation("Sealed district {District}: seal {Number} over {Cases} cases, root {Root}",
-                            district, seal.Number, seal.Cases, seal.MerkleRoot);
-                    }
+                    logger.LogInformation("Sealed district {District}: seal {Number}, {NewLinks} new links, {TreeSize} in all, root {Root}",
+                        district, seal.Statement.Number, seal.Statement.NewLinks, seal.Statement.TreeSize, seal.Statement.Root);
+                }
+
+                if (outcome.Withheld.Count > 0)
+                {
+                    logger.LogError("District {District}: {Count} case(s) left out of the seal because their chain no longer extends what was sealed: {Cases}",
+                        district, outcome.Withheld.Count, string.Join(", ", outcome.Withheld.Take(20)));
+                }
+
+                if (outcome.WitnessProblem is { } problem)
+                {
+                    logger.LogError("District {District}: seal {Number} is in the database but was not published: {Problem}", district, outcome.Latest, problem);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "Sealing failed; it is tried again at the next interval");
+                logger.LogError(e, "Sealing district {District} failed; it is tried again at the next interval", district);
             }
         }
     }

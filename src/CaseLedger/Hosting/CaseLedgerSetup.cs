@@ -61,7 +61,8 @@ public static class CaseLedgerSetup
     /// <summary>
     /// The one call a Wolverine application makes to host CaseLedger: the kinds (CaseLedger's standard
     /// ones unless given), a Wolverine handler for each of their commands, the command pipeline, the
-    /// rule book (the kinds' rules, then configuration), a clock, the periodic sealing, and the Marten
+    /// rule book (the kinds' rules, then configuration), a clock, sealing (its key, witness folder and
+    /// period) and the periodic sealer, and the Marten
     /// configuration. The application still chooses its own connection with
     /// <c>AddMarten(...).IntegrateWithWolverine()</c>.
     /// </summary>
@@ -81,6 +82,13 @@ public static class CaseLedgerSetup
             : IdempotencyRetention.Default);
         options.Services.AddHostedService<IdempotencyPurge>();
         options.Services.ConfigureMarten(store => store.AddCaseLedger(kinds));
+        // A host with a data folder of its own registers its Sealing first; a plain application names
+        // its folder (or its key and witness folder) in configuration.
+        options.Services.TryAddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            return Sealing.From(configuration, configuration["CaseLedger:DataFolder"]);
+        });
         options.Services.AddHostedService<PeriodicSealing>();
         foreach (var command in kinds.All.SelectMany(k => k.Commands))
         {

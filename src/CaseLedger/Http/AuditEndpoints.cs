@@ -131,7 +131,7 @@ public static class AuditEndpoints
 
     [WolverineGet("/districts/{district}/cases/{caseId}/verification", Name = "VerifyCase")]
     [Authorize(Roles = RoleNames.CaseRecords)]
-    public static async Task<IResult> VerifyCase(string district, Guid caseId, IDocumentStore store, HttpContext http)
+    public static async Task<IResult> VerifyCase(string district, Guid caseId, IDocumentStore store, Sealing sealing, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         if (CaseHttp.CheckDistrict(district) is { } bad)
@@ -139,22 +139,26 @@ public static class AuditEndpoints
             return bad;
         }
 
-        var result = await ChainVerifier.VerifyCaseAsync(store, district, caseId, http.RequestAborted);
+        var result = await ChainVerifier.VerifyCaseAsync(store, sealing, district, caseId, http.RequestAborted);
         return result is null ? CaseHttp.NotFound(caseId) : Results.Ok(result);
     }
 
     [WolverineGet("/districts/{district}/verification", Name = "VerifyDistrict")]
     [Authorize(Roles = RoleNames.CaseRecords)]
-    public static async Task<IResult> VerifyDistrict(string district, IDocumentStore store, HttpContext http)
+    public static async Task<IResult> VerifyDistrict(string district, IDocumentStore store, Sealing sealing, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return CaseHttp.CheckDistrict(district) ?? Results.Ok(await ChainVerifier.VerifyDistrictAsync(store, district, http.RequestAborted));
+        return CaseHttp.CheckDistrict(district) ?? Results.Ok(await ChainVerifier.VerifyDistrictAsync(store, sealing, district, http.RequestAborted));
     }
 
-    /// <summary>Seals the district's chain heads now (seals are also made periodically).</summary>
+    /// <summary>
+    /// Seals every chain link appended in the district since the last seal (seals are also made
+    /// periodically) and answers with the signed seal file. Seals of a district are made one at a
+    /// time: a request that finds nothing new since the latest seal gets 422 <c>audit.nothing_to_seal</c>.
+    /// </summary>
     [WolverinePost("/districts/{district}/seals", Name = "SealDistrict")]
     [Authorize(Roles = RoleNames.Sealing)]
-    public static async Task<IResult> Seal(string district, IDocumentStore store, TimeProvider clock, HttpContext http)
+    public static async Task<IResult> Seal(string district, IDocumentStore store, Sealing sealing, TimeProvider clock, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(http);
@@ -163,10 +167,131 @@ public static class AuditEndpoints
             return bad;
         }
 
-        var sealedNow = await DistrictSeals.SealAsync(store, district, clock.GetUtcNow(), http.RequestAborted);
-        return sealedNow is null
-            ? CaseHttp.Problem(422, "audit.nothing_to_seal", "Nothing changed since the last seal (or the district has no case).")
-            : Results.Ok(sealedNow);
+        SealOutcome outcome;
+        try
+        {
+            outcome = await DistrictSeals.SealAsync(store, sealing, district, clock.GetUtcNow(), http.RequestAborted);
+        }
+        catch (SealsDivergedException)
+        {
+            return CaseHttp.Problem(StatusCodes.Status409Conflict, "audit.seals_diverged",
+                "The database's seals no longer match the seals published outside it: sealed history was removed or replaced. " +
+                "Nothing was sealed; verify the district (GET /districts/{d}/verification) before sealing again.");
+        }
+        catch (MerkleNodeMissingException)
+        {
+            return CaseHttp.Problem(StatusCodes.Status409Conflict, "audit.seal_log_damaged",
+                "The district's seal log is incomplete: sealed links were removed from it. Nothing was sealed; verify the district.");
+        }
+
+        if (outcome.Seal is { } seal)
+        {
+            return Results.Json(seal, SealFile.Json);
+        }
+
+        var extensions = new Dictionary<string, object?> { ["latestSeal"] = outcome.Latest, ["withheld"] = outcome.Withheld };
+        return CaseHttp.Problem(StatusCodes.Status422UnprocessableEntity, "audit.nothing_to_seal",
+            (outcome.Latest is { } latest ? $"Nothing was appended since seal {latest}" : "The district has no chain link to seal yet") +
+            (outcome.Withheld.Count == 0 ? "." : $"; {outcome.Withheld.Count} case(s) were left out because their chain no longer extends what was sealed."),
+            extensions);
+    }
+
+    /// <summary>A signed seal of the district (<c>latest</c>, or its number), as published in the witness folder.</summary>
+    [WolverineGet("/districts/{district}/seals/{number}", Name = "GetSeal")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
+    public static async Task<IResult> GetSeal(string district, string number, IDocumentStore store, HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (CaseHttp.CheckDistrict(district) is { } bad)
+        {
+            return bad;
+        }
+
+        await using var session = store.QuerySession(district);
+        return await FindSealAsync(session, number, http.RequestAborted) switch
+        {
+            (_, { } refused) => refused,
+            ({ } seal, _) => Results.Json(seal.File, SealFile.Json),
+            _ => SealNotFound(number),
+        };
+    }
+
+    /// <summary>
+    /// The proof that seal <c>from</c>'s log is a prefix of this seal's (RFC 6962 consistency proof),
+    /// for an auditor who holds an older seal than the one before this.
+    /// </summary>
+    [WolverineGet("/districts/{district}/seals/{number}/consistency", Name = "GetSealConsistency")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
+    public static async Task<IResult> Consistency(string district, string number, IDocumentStore store, HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (CaseHttp.CheckDistrict(district) is { } bad)
+        {
+            return bad;
+        }
+
+        await using var session = store.QuerySession(district);
+        var (to, refused) = await FindSealAsync(session, number, http.RequestAborted);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (to is null)
+        {
+            return SealNotFound(number);
+        }
+
+        var (from, fromRefused) = await FindSealAsync(session, http.Request.Query["from"].ToString(), http.RequestAborted);
+        if (fromRefused is not null || from is null || from.Number > to.Number)
+        {
+            return fromRefused ?? CaseHttp.Problem(StatusCodes.Status400BadRequest, "audit.seal_invalid",
+                $"Name an earlier seal of this district to prove seal {to.Number} extends: ?from=1 to {to.Number}.");
+        }
+
+        try
+        {
+            var proof = await DistrictSeals.ConsistencyProofAsync(session, district, from.File.Statement, to.File.Statement, http.RequestAborted);
+            return Results.Ok(new { From = from.File.Statement.Reference, To = to.File.Statement.Reference, Proof = proof });
+        }
+        catch (MerkleNodeMissingException)
+        {
+            return CaseHttp.Problem(StatusCodes.Status409Conflict, "audit.seal_log_damaged",
+                "The district's seal log is incomplete: sealed links were removed from it, so no proof can be drawn. Verify the district.");
+        }
+    }
+
+    /// <summary>
+    /// Checks the district against a seal file an auditor kept (the body): the seal is genuine, the
+    /// database still holds it, the history it covered is unchanged, and the latest seal extends it.
+    /// A question, answered without writing anything.
+    /// </summary>
+    [WolverinePost("/districts/{district}/seals/verification", Name = "VerifyAgainstHeldSeal")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
+    public static async Task<IResult> VerifyHeldSeal(string district, IDocumentStore store, Sealing sealing, HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (CaseHttp.CheckDistrict(district) is { } bad)
+        {
+            return bad;
+        }
+
+        var (held, _, refused) = await CaseHttp.ReadBodyAsync<SealFile>(http);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        return Results.Ok(await ChainVerifier.VerifySinceAsync(store, sealing, district, held!, http.RequestAborted));
+    }
+
+    /// <summary>The public key seals are signed with (PEM), for checking seals, bundles and witness files offline.</summary>
+    [WolverineGet("/sealing/public-key", Name = "GetSealingPublicKey")]
+    [Authorize(Roles = RoleNames.CaseRecords)]
+    public static IResult PublicKey(Sealing sealing)
+    {
+        ArgumentNullException.ThrowIfNull(sealing);
+        return Results.Text(sealing.Key.PublicKeyPem, "application/x-pem-file");
     }
 
     /// <summary>The case as a self-contained bundle for offline verification.</summary>
@@ -183,6 +308,22 @@ public static class AuditEndpoints
         var bundle = await AuditBundles.ExportAsync(store, kinds, rules, district, caseId, http.RequestAborted);
         return bundle is null ? CaseHttp.NotFound(caseId) : Results.Json(bundle, AuditBundle.Json);
     }
+
+    /// <summary>A seal by number (<c>latest</c> for the newest); a malformed number is refused.</summary>
+    private static async Task<(SealRecord? Seal, IResult? Refused)> FindSealAsync(IQuerySession session, string number, CancellationToken ct)
+    {
+        if (number == "latest")
+        {
+            return (await DistrictSeals.LatestAsync(session, ct), null);
+        }
+
+        return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? (await DistrictSeals.GetAsync(session, n, ct), null)
+            : (null, CaseHttp.Problem(StatusCodes.Status400BadRequest, "audit.seal_invalid", "A seal is named by its number (1, 2, ...) or 'latest'."));
+    }
+
+    private static IResult SealNotFound(string number) =>
+        CaseHttp.Problem(StatusCodes.Status404NotFound, "audit.seal_not_found", $"The district has no seal '{number}'.");
 
     private static HistoryPoint? ReadPoint(HttpContext http, string versionName, string atName)
     {

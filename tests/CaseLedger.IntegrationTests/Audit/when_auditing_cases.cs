@@ -125,42 +125,66 @@ public sealed class when_auditing_cases(Ledger ledger) : IAsyncLifetime
         diff.Changes.ShouldNotContain(c => c.Path == "compoundId");
     }
 
+    /// <summary>The public key an auditor was given: the host's seal key, without its private half.</summary>
+    private SealKey PublicKey => ledger.Sealing.Key.PublicOnly();
+
     [Fact]
-    public async Task an_exported_bundle_verifies_offline_with_its_seal_proof()
+    public async Task an_exported_bundle_verifies_offline_with_its_signed_seal_and_inclusion_proof()
     {
-        var seal = await DistrictSeals.SealAsync(_store, _district, Votes.Start.AddDays(9));
+        var seal = (await ledger.SealAsync(_district, Votes.Start.AddDays(9))).Seal;
         var bundle = await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote);
 
         var roundTripped = JsonSerializer.Deserialize<AuditBundle>(JsonSerializer.Serialize(bundle, AuditBundle.Json), AuditBundle.Json)!;
-        var result = AuditBundles.Verify(roundTripped);
+        var result = AuditBundles.Verify(roundTripped, [PublicKey]);
 
         seal.ShouldNotBeNull();
         result.Valid.ShouldBeTrue(string.Join("; ", result.Problems));
-        result.MerkleRoot.ShouldBe(seal.MerkleRoot);
-        bundle!.Rules.ShouldHaveSingleItem().Version.ShouldBe("2");
+        result.SealRoot.ShouldBe(seal.Statement.Root);
+        result.SealedVersion.ShouldBe(5);
+        result.KeyId.ShouldBe(PublicKey.KeyId);
+        bundle!.Seal!.Inclusion.ShouldNotBeEmpty();
+        bundle.Rules.ShouldHaveSingleItem().Version.ShouldBe("2");
         bundle.Case.Kind.ShouldBe("renovation-vote");
     }
 
     [Fact]
-    public async Task a_bundle_with_a_changed_event_or_proof_does_not_verify()
+    public async Task a_bundle_with_a_changed_event_proof_or_seal_does_not_verify()
     {
-        await DistrictSeals.SealAsync(_store, _district, Votes.Start.AddDays(10));
+        await ledger.SealAsync(_district, Votes.Start.AddDays(10));
         var bundle = (await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote))!;
         var json = JsonNode.Parse(JsonSerializer.Serialize(bundle, AuditBundle.Json))!;
         json["events"]![2]!["data"]!["choice"] = "Yes";
         var changedEvent = json.Deserialize<AuditBundle>(AuditBundle.Json)!;
-        bundle.Seal!.Proof.ShouldNotBeEmpty();
-        var changedProof = bundle with { Seal = bundle.Seal with { Proof = [.. bundle.Seal.Proof.Select(p => p with { Sibling = new string('a', 64) })] } };
-        var otherRoot = bundle with { Seal = bundle.Seal with { MerkleRoot = new string('b', 64) } };
+        var changedProof = bundle with { Seal = bundle.Seal! with { Inclusion = [.. bundle.Seal.Inclusion.Select(_ => new string('a', 64))] } };
+        var otherRoot = bundle with { Seal = bundle.Seal with { File = bundle.Seal.File with { Statement = bundle.Seal.File.Statement with { Root = new string('b', 64) } } } };
 
-        var eventResult = AuditBundles.Verify(changedEvent);
-        var proofResult = AuditBundles.Verify(changedProof);
+        var eventResult = AuditBundles.Verify(changedEvent, [PublicKey]);
+        var proofResult = AuditBundles.Verify(changedProof, [PublicKey]);
+        var rootResult = AuditBundles.Verify(otherRoot, [PublicKey]);
 
         eventResult.Valid.ShouldBeFalse();
         eventResult.Problems[0].ShouldStartWith("version 3:");
         proofResult.Valid.ShouldBeFalse();
-        proofResult.Problems.ShouldContain(p => p.Contains("Merkle proof", StringComparison.Ordinal));
-        AuditBundles.Verify(otherRoot).Valid.ShouldBeFalse();
+        proofResult.Problems.ShouldContain(p => p.Contains("inclusion proof", StringComparison.Ordinal));
+        rootResult.Valid.ShouldBeFalse();
+        rootResult.Problems.ShouldContain(p => p.Contains("signature does not match", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task a_bundle_checked_with_another_key_or_with_none_does_not_verify()
+    {
+        await ledger.SealAsync(_district, Votes.Start.AddDays(10));
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote))!;
+        using var another = SealKey.Generate();
+
+        var withAnother = AuditBundles.Verify(bundle, [another.PublicOnly()]);
+        var withNone = AuditBundles.Verify(bundle, []);
+
+        withAnother.Valid.ShouldBeFalse();
+        withAnother.Problems.ShouldHaveSingleItem().ShouldContain("not with the key given");
+        withNone.Valid.ShouldBeFalse();
+        withNone.Problems.ShouldHaveSingleItem().ShouldContain("no public key was given");
+        AuditBundles.Verify(bundle, [PublicKey]).Valid.ShouldBeTrue();
     }
 
     [Fact]
@@ -170,6 +194,6 @@ public sealed class when_auditing_cases(Ledger ledger) : IAsyncLifetime
         var text = JsonSerializer.Serialize(bundle, AuditBundle.Json).Replace("\"area\": 100,", "\"area\": 100.00,", StringComparison.Ordinal);
 
         text.ShouldContain("100.00");
-        AuditBundles.Verify(JsonSerializer.Deserialize<AuditBundle>(text, AuditBundle.Json)!).Valid.ShouldBeTrue();
+        AuditBundles.Verify(JsonSerializer.Deserialize<AuditBundle>(text, AuditBundle.Json)!, [PublicKey]).Valid.ShouldBeTrue();
     }
 }

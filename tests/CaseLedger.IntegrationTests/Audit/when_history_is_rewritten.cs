@@ -14,7 +14,7 @@ namespace CaseLedger.IntegrationTests.Audit;
 [Collection(LedgerCollection.Name)]
 public sealed class when_history_is_rewritten(Ledger ledger)
 {
-    private readonly string District = ledger.NewDistrict("tamper");
+    private readonly string District = ledger.NewDistrictToTamperWith("tamper");
 
     private IDocumentStore _store => ledger.Store;
 
@@ -34,13 +34,13 @@ public sealed class when_history_is_rewritten(Ledger ledger)
     private async Task ExecuteSqlAsync(string sql, Guid caseId) =>
         (await ledger.ExecuteSqlAsync(sql, ("id", caseId))).ShouldBeGreaterThan(0);
 
-    private async Task<CaseVerification> VerifyAsync(Guid id) => (await ChainVerifier.VerifyCaseAsync(_store, District, id))!;
+    private async Task<CaseVerification> VerifyAsync(Guid id) => (await ledger.VerifyCaseAsync(District, id))!;
 
     [Fact]
     public async Task an_untouched_case_verifies_and_matches_its_seal()
     {
         var id = await VoteWithBallotsAsync();
-        (await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(1))).ShouldNotBeNull();
+        (await ledger.SealAsync(District, Votes.Start.AddDays(1))).Seal.ShouldNotBeNull();
 
         var result = await VerifyAsync(id);
 
@@ -118,7 +118,7 @@ public sealed class when_history_is_rewritten(Ledger ledger)
     public async Task a_rewrite_that_also_recomputes_the_links_still_breaks_the_seal()
     {
         var id = await VoteWithBallotsAsync();
-        await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(1));
+        await ledger.SealAsync(District, Votes.Start.AddDays(1));
 
         // The forger changes a ballot and, knowing the published algorithm, recomputes every link after it.
         await ExecuteSqlAsync("update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"Yes\"') where stream_id = @id and version = 3", id);
@@ -145,7 +145,7 @@ public sealed class when_history_is_rewritten(Ledger ledger)
         result.Intact.ShouldBeFalse();
         result.MatchesSeal.ShouldBe(false);
         result.FirstBroken!.What.ShouldContain("no longer matches seal");
-        (await ChainVerifier.VerifyDistrictAsync(_store, District)).AllIntact.ShouldBeFalse();
+        (await ledger.VerifyDistrictAsync(District)).AllIntact.ShouldBeFalse();
     }
 
     [Fact]
@@ -153,13 +153,16 @@ public sealed class when_history_is_rewritten(Ledger ledger)
     {
         await VoteWithBallotsAsync();
         await VoteWithBallotsAsync();
-        var seal = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(2));
+        var seal = (await ledger.SealAsync(District, Votes.Start.AddDays(2))).Seal;
 
-        var result = await ChainVerifier.VerifyDistrictAsync(_store, District);
+        var result = await ledger.VerifyDistrictAsync(District);
 
         seal.ShouldNotBeNull();
-        result.SealNumber.ShouldBe(seal.Number);
-        result.SealRootMatches.ShouldBe(true);
+        result.SealNumber.ShouldBe(seal.Statement.Number);
+        result.SealsIntact.ShouldBe(true);
+        result.SealProblems.ShouldBeEmpty();
+        result.SealedLinks.ShouldBe(8);
+        result.UnsealedLinks.ShouldBe(0);
         result.Broken.ShouldBeEmpty();
         result.Cases.ShouldBeGreaterThanOrEqualTo(2);
     }
@@ -168,12 +171,13 @@ public sealed class when_history_is_rewritten(Ledger ledger)
     public async Task sealing_again_without_changes_records_nothing()
     {
         await VoteWithBallotsAsync();
-        (await DistrictSeals.SealAsync(_store, ledger.NewDistrict("quiet"), Votes.Start)).ShouldBeNull();
-        var first = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(3));
+        (await ledger.SealAsync(ledger.NewDistrict("quiet"), Votes.Start)).Seal.ShouldBeNull();
+        var first = await ledger.SealAsync(District, Votes.Start.AddDays(3));
 
-        var second = await DistrictSeals.SealAsync(_store, District, Votes.Start.AddDays(4));
+        var second = await ledger.SealAsync(District, Votes.Start.AddDays(4));
 
-        first.ShouldNotBeNull();
-        second.ShouldBeNull();
+        first.Seal.ShouldNotBeNull();
+        second.Seal.ShouldBeNull();
+        second.Latest.ShouldBe(first.Seal.Statement.Number);
     }
 }

@@ -9,7 +9,8 @@ namespace CaseLedger.IntegrationTests.Audit;
 
 /// <summary>
 /// Every read model rebuilt from the events equals the one kept live: the stored documents of every
-/// registered kind (the seeded demo of all kinds, and whatever other tests wrote) are read, each
+/// registered kind (the seeded demo of all kinds, and whatever other tests wrote, except in districts
+/// a test tampered with) are read, each
 /// projection is rebuilt, and the documents are read again.
 /// </summary>
 [Collection(LedgerCollection.Name)]
@@ -32,7 +33,10 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
     {
         await using var connection = new NpgsqlConnection(ledger.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select tenant_id || ' ' || id::text || ' ' || data::text from {table} order by tenant_id, id::text", connection);
+        // Districts whose history a test edited with SQL rebuild differently from what was recorded live, by design.
+        await using var command = new NpgsqlCommand(
+            $"select tenant_id || ' ' || id::text || ' ' || data::text from {table} where tenant_id <> all(@tampered) order by tenant_id, id::text", connection);
+        command.Parameters.AddWithValue("tampered", ledger.TamperedDistricts.ToArray());
         var rows = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

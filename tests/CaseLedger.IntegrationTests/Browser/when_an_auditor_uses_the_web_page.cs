@@ -188,7 +188,7 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
     public async Task a_case_rewritten_behind_the_ledgers_back_shows_where_its_chain_breaks()
     {
         // A vote of its own district, so rewriting it disturbs no other test.
-        var district = ledger.NewDistrict("browser");
+        var district = ledger.NewDistrictToTamperWith("browser");
         var vote = await SampleCases.DecidedVoteAsync(ledger, district);
         await OpenSignedInAsync(CasePath(vote.ToString(), district: district), district);
         var badge = Page.GetByTestId("verification");

@@ -6,7 +6,7 @@ namespace CaseLedger.IntegrationTests.Cli;
 [Collection(LedgerCollection.Name)]
 public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
 {
-    private readonly string _district = ledger.NewDistrict("cli");
+    private readonly string _district = ledger.NewDistrictToTamperWith("cli");
     private string _connection = "";
     private Guid _vote;
 
@@ -24,7 +24,8 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
         var result = await HostCli.RunAsync(null, "help");
 
         result.ExitCode.ShouldBe(0);
-        foreach (var verb in new[] { "audit", "case-state", "case-diff", "verify", "seal", "export-bundle", "verify-bundle", "rebuild", "projections", "db-apply", "token" })
+        foreach (var verb in new[] { "audit", "case-state", "case-diff", "verify", "seal", "seal-key", "export-bundle", "verify-bundle", "verify-seals", "rebuild",
+                     "projections", "db-apply", "token" })
         {
             result.Output.ShouldContain(verb);
         }
@@ -57,31 +58,129 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
         broken.Output.ShouldContain("BROKEN at version 3: the event's data changed");
     }
 
+    /// <summary>A scratch file for one test, deleted afterwards.</summary>
+    private static string Scratch(string name) => Path.Combine(Path.GetTempPath(), $"caseledger-{Guid.NewGuid():N}-{name}");
+
     [Fact]
-    public async Task an_exported_bundle_verifies_offline_and_a_changed_one_does_not()
+    public async Task seal_key_prints_the_public_key_that_checks_the_seals()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"caseledger-bundle-{Guid.NewGuid():N}.json");
+        var file = Scratch("seal-key.pub.pem");
         try
         {
-            (await HostCli.RunAsync(_connection, "seal", "--district", _district)).ExitCode.ShouldBe(0);
+            var result = await HostCli.RunAsync(_connection, "seal-key", "--out", file);
+
+            result.ExitCode.ShouldBe(0, result.Error);
+            result.Output.ShouldStartWith("-----BEGIN PUBLIC KEY-----");
+            (await File.ReadAllTextAsync(file)).ShouldBe(result.Output);
+            using var key = CaseLedger.Audit.SealKey.FromPem(result.Output);
+            key.KeyId.ShouldBe(ledger.Sealing.Key.KeyId);
+            key.CanSign.ShouldBeFalse();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task an_exported_bundle_verifies_offline_with_the_public_key_and_not_without_it_with_another_or_changed()
+    {
+        var file = Scratch("bundle.json");
+        var publicKey = Scratch("seal-key.pub.pem");
+        var otherKey = Scratch("other.pub.pem");
+        try
+        {
+            var seal = await HostCli.RunAsync(_connection, "seal", "--district", _district);
+            seal.ExitCode.ShouldBe(0, seal.Output + seal.Error);
+            seal.Output.ShouldContain("published to");
+            (await HostCli.RunAsync(_connection, "seal-key", "--out", publicKey)).ExitCode.ShouldBe(0);
+            using (var other = CaseLedger.Audit.SealKey.Generate())
+            {
+                await File.WriteAllTextAsync(otherKey, other.PublicKeyPem);
+            }
+
             var export = await HostCli.RunAsync(_connection, "export-bundle", _district, _vote.ToString(), file);
             export.ExitCode.ShouldBe(0, export.Error);
 
-            var good = await HostCli.RunAsync(null, "verify-bundle", file);
+            var good = await HostCli.RunAsync(null, "verify-bundle", file, "--public-key", publicKey);
             good.ExitCode.ShouldBe(0, good.Output + good.Error);
             good.Output.ShouldContain("chain intact");
-            good.Output.ShouldContain("covered by seal");
+            good.Output.ShouldContain("sealed up to version 5 by seal 1");
+
+            var withoutKey = await HostCli.RunAsync(null, "verify-bundle", file);
+            withoutKey.ExitCode.ShouldNotBe(0);
+            withoutKey.Error.ShouldContain("--public-key is required");
+
+            var withAnother = await HostCli.RunAsync(null, "verify-bundle", file, "--public-key", otherKey);
+            withAnother.ExitCode.ShouldNotBe(0);
+            withAnother.Output.ShouldContain("not with the key given");
 
             var bundle = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file))!;
             bundle["events"]![3]!["data"]!["voterId"] = "O9";
             await File.WriteAllTextAsync(file, bundle.ToJsonString());
-            var bad = await HostCli.RunAsync(null, "verify-bundle", file);
+            var bad = await HostCli.RunAsync(null, "verify-bundle", file, "--public-key", publicKey);
             bad.ExitCode.ShouldNotBe(0);
             bad.Output.ShouldContain("PROBLEM: version 4:");
         }
         finally
         {
             File.Delete(file);
+            File.Delete(publicKey);
+            File.Delete(otherKey);
+        }
+    }
+
+    [Fact]
+    public async Task verify_since_a_kept_seal_file_passes_until_sealed_history_is_cut()
+    {
+        (await HostCli.RunAsync(_connection, "seal", "--district", _district)).ExitCode.ShouldBe(0);
+        var held = ledger.Sealing.Witness.PathFor(_district, 1);
+
+        var intact = await HostCli.RunAsync(_connection, "verify", _district, "--since-seal", held);
+        intact.ExitCode.ShouldBe(0, intact.Output + intact.Error);
+        intact.Output.ShouldContain("the database still holds it");
+
+        (await ledger.ExecuteSqlAsync("delete from caseledger.mt_events where stream_id = @id and version = 5", ("id", _vote))).ShouldBe(1);
+        var cut = await HostCli.RunAsync(_connection, "verify", _district, "--since-seal", held);
+        cut.ExitCode.ShouldNotBe(0);
+        cut.Output.ShouldContain("BROKEN at version 5");
+    }
+
+    [Fact]
+    public async Task verify_seals_checks_a_copy_of_the_witness_folder_offline()
+    {
+        var publicKey = Scratch("seal-key.pub.pem");
+        var copy = Scratch("seals");
+        try
+        {
+            (await HostCli.RunAsync(_connection, "seal", "--district", _district)).ExitCode.ShouldBe(0);
+            await SampleCases.DecidedVoteAsync(ledger, _district);
+            (await HostCli.RunAsync(_connection, "seal", "--district", _district)).ExitCode.ShouldBe(0);
+            await File.WriteAllTextAsync(publicKey, ledger.Sealing.Key.PublicKeyPem);
+            Directory.CreateDirectory(copy);
+            foreach (var (number, file) in ledger.Sealing.Witness.List(_district))
+            {
+                File.Copy(file, Path.Combine(copy, $"{number}.json"));
+            }
+
+            var good = await HostCli.RunAsync(null, "verify-seals", copy, "--public-key", publicKey);
+            good.ExitCode.ShouldBe(0, good.Output + good.Error);
+            good.Output.ShouldContain("2 seal file(s) of " + _district + " verify");
+
+            var first = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(copy, "1.json")))!;
+            first["statement"]!["treeSize"] = 4;
+            await File.WriteAllTextAsync(Path.Combine(copy, "1.json"), first.ToJsonString());
+            var forged = await HostCli.RunAsync(null, "verify-seals", copy, "--public-key", publicKey);
+            forged.ExitCode.ShouldNotBe(0);
+            forged.Output.ShouldContain("PROBLEM: seal 1: the signature does not match");
+        }
+        finally
+        {
+            File.Delete(publicKey);
+            if (Directory.Exists(copy))
+            {
+                Directory.Delete(copy, recursive: true);
+            }
         }
     }
 
@@ -110,6 +209,9 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
     [InlineData("case-state", "yuelu", "not-a-case-id")]
     [InlineData("verify", "Not A District")]
     [InlineData("verify-bundle", "/nonexistent/bundle.json")]
+    [InlineData("verify-bundle", "/nonexistent/bundle.json", "--public-key", "/nonexistent/key.pem")]
+    [InlineData("verify-seals", "/nonexistent/seals", "--public-key", "/nonexistent/key.pem")]
+    [InlineData("verify", "yuelu", "--since-seal", "/nonexistent/seal.json")]
     [InlineData("case-diff", "yuelu", "00000000-0000-0000-0000-000000000001", "--to-version", "2")]
     public async Task bad_input_gets_a_message_and_a_non_zero_exit(params string[] arguments)
     {

@@ -87,7 +87,7 @@ public sealed class when_auditing_over_http(Ledger ledger) : IAsyncLifetime
 
         verification.Intact.ShouldBeTrue();
         verification.MatchesSeal.ShouldBe(true);
-        AuditBundles.Verify(bundle).Valid.ShouldBeTrue();
+        AuditBundles.Verify(bundle, [ledger.Sealing.Key.PublicOnly()]).Valid.ShouldBeTrue();
         bundle.Seal.ShouldNotBeNull();
         (await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals", role: Role.Administrator))).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
     }

@@ -132,10 +132,11 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
         // Only what every signed-in person may see is open to all roles: what kinds and districts there are.
         operations.Where(o => everyone.All(o.Roles.Contains)).Select(o => $"{o.Method} {o.Path}")
             .ShouldBe(["GET /kinds", "GET /districts"], ignoreOrder: true);
-        // Auditors and rule authors read; no operation that writes is theirs (a scenario run and a
-        // what-if are posted questions, answered in memory and from read-only sessions).
+        // Auditors and rule authors read; no operation that writes is theirs (a scenario run, a
+        // what-if and a seal file checked against the district are posted questions, answered in
+        // memory and from read-only sessions).
         operations.Where(o => o.Method is "POST" or "PUT" && (o.Roles.Contains(Role.Auditor) || o.Roles.Contains(Role.RuleAuthor)))
-            .Select(o => o.Path).ShouldBe(["/scenarios/runs", "/rules/what-if"], ignoreOrder: true);
+            .Select(o => o.Path).ShouldBe(["/scenarios/runs", "/rules/what-if", "/districts/{district}/seals/verification"], ignoreOrder: true);
         // Residents neither list a district's cases nor read its records.
         operations.Where(o => o.Method == "GET" && o.Roles.Contains(Role.Resident) && !o.Path.EndsWith("{caseId}", StringComparison.Ordinal)
                 && o.Path is not ("/kinds" or "/districts"))

@@ -1,3 +1,4 @@
+using CaseLedger.Audit;
 using CaseLedger.Hosting;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ namespace CaseLedger.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class Ledger : IAsyncLifetime
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _tampered = new(StringComparer.Ordinal);
     /// <summary>The district the demo data is seeded into; tests read it, never write to it.</summary>
     public const string SeededDistrict = "yuelu";
 
@@ -34,6 +36,17 @@ public sealed class Ledger : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The host's sealing: its key, witness folder and trusted keys.</summary>
+    public Sealing Sealing => Host.Services.GetRequiredService<Sealing>();
+
+    /// <summary>Seals a district as the host does, at the host's time unless told.</summary>
+    public Task<SealOutcome> SealAsync(string district, DateTimeOffset? at = null) =>
+        DistrictSeals.SealAsync(Store, Sealing, district, at ?? Clock.GetUtcNow());
+
+    public Task<CaseVerification?> VerifyCaseAsync(string district, Guid caseId) => ChainVerifier.VerifyCaseAsync(Store, Sealing, district, caseId);
+
+    public Task<DistrictVerification> VerifyDistrictAsync(string district) => ChainVerifier.VerifyDistrictAsync(Store, Sealing, district);
+
     /// <summary>A district no other test uses, set up as an administrator would.</summary>
     public string NewDistrict(string hint = "t")
     {
@@ -41,6 +54,20 @@ public sealed class Ledger : IAsyncLifetime
         Host.Services.GetRequiredService<DistrictRegistry>().RegisterAsync(district, $"Test district {district}").GetAwaiter().GetResult();
         return district;
     }
+
+    /// <summary>
+    /// A district no other test uses, whose stored history the test edits with SQL as a forger would.
+    /// Read models rebuilt from its events differ from the live ones by design, so the rebuild test leaves it out.
+    /// </summary>
+    public string NewDistrictToTamperWith(string hint)
+    {
+        var district = NewDistrict(hint);
+        _tampered[district] = true;
+        return district;
+    }
+
+    /// <summary>The districts tests have tampered with (<see cref="NewDistrictToTamperWith"/>).</summary>
+    public IReadOnlyCollection<string> TamperedDistricts => [.. _tampered.Keys];
 
     public async Task InitializeAsync()
     {
@@ -57,6 +84,10 @@ public sealed class Ledger : IAsyncLifetime
         }
 
         await _server.DisposeAsync();
+        if (Directory.Exists(LedgerHost.DataFolder))
+        {
+            Directory.Delete(LedgerHost.DataFolder, recursive: true);
+        }
     }
 
     /// <summary>Runs SQL against the ledger's database, as someone with database access could, behind CaseLedger's back.</summary>

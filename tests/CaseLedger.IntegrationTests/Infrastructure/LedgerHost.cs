@@ -88,10 +88,12 @@ public sealed class LedgerHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// The data folder every test host of this run shares, so they share one signing key (made on the
-    /// first start, as the embedded default makes its own), and never the machine's own.
+    /// The data folder every test host of this run shares, so they share one signing key and one seal
+    /// key and witness folder (made on the first start, as the embedded default makes its own), and
+    /// never the machine's own. New for each run: a witness folder left by an earlier run would hold
+    /// seals of districts this run's fresh database never had.
     /// </summary>
-    public static readonly string DataFolder = Path.Combine(Path.GetTempPath(), $"caseledger-tests-{Environment.ProcessId}");
+    public static readonly string DataFolder = Path.Combine(Path.GetTempPath(), $"caseledger-tests-{Guid.NewGuid():N}");
 
     /// <summary>The hosts' signing key: tests sign in with real tokens, as a client of the embedded default would.</summary>
     public static TokenKeys Keys { get; } = TokenKeys.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), DataFolder);

@@ -452,7 +452,10 @@ async function verify(signal) {
         ? "not sealed yet"
         : `sealed in seal ${result.sealNumber}`;
       badge.textContent = `Chain intact \u2014 ${result.events} events, ${sealed}`;
-      if (result.head) badge.title = `Chain head ${result.head}`;
+      const sealedUpTo = result.sealedVersion === null || result.sealedVersion === undefined
+        ? ""
+        : `; sealed up to version ${result.sealedVersion}, later versions are checked by the chain alone until the next seal`;
+      if (result.head) badge.title = `Chain head ${result.head}${sealedUpTo}`;
     } else {
       const broken = result.firstBroken ?? { version: "?", what: "the chain does not verify" };
       current.brokenAt = broken.version;
