@@ -104,6 +104,22 @@ public abstract class CaseKind
     /// <summary>How scenario files say this kind's steps and facts (see docs/scenarios.md), embedded beside its code.</summary>
     public string ScenarioVocabulary => ReadResource(GetType().Assembly, $"{Name}.scenarios.yaml");
 
+    /// <summary>
+    /// The refusals the kind's decisions can give, collected from the static <see cref="Refusal"/>
+    /// fields of the types in the kind's own namespace (its folder), one per code: what its commands
+    /// can answer besides what every command can (the HTTP edge lists them in the API description).
+    /// </summary>
+    public IReadOnlyList<Refusal> Refusals => _refusals ??= GetType().Assembly.GetTypes()
+        .Where(t => t.Namespace == GetType().Namespace)
+        .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        .Where(f => f.FieldType == typeof(Refusal))
+        .Select(f => (Refusal)f.GetValue(null)!)
+        .DistinctBy(r => r.Code)
+        .OrderBy(r => r.Code, StringComparer.Ordinal)
+        .ToList();
+
+    private IReadOnlyList<Refusal>? _refusals;
+
     /// <summary>The stored name of an event of this kind.</summary>
     public string EventName(Type eventType) => _events.TryGetValue(eventType, out var e) ? e.Name : eventType.Name;
 
