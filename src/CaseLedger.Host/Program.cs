@@ -30,6 +30,8 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 // Bearer tokens from the configured identity provider, or from the host's own key (the `token` verb).
 builder.AddHostIdentity();
+// The API description (/openapi/v1.json), exact about schemas, roles and problem codes.
+builder.Services.AddCaseLedgerApiDescription();
 builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
 builder.Services.AddHostedService<SeedLoader>();
 

@@ -219,8 +219,12 @@ public abstract class CaseKind
         ResidentCase = isTheirs ?? throw new ArgumentNullException(nameof(isTheirs));
 
     /// <summary>Declares a read-only query of the district, served at <c>GET /districts/{d}/{path}</c>.</summary>
-    protected void Query(string path, string summary, Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> run) =>
-        _queries.Add(new QueryDeclaration(this, path, summary, run));
+    protected void Query<TResult>(string path, string summary, Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<TResult>> run)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, ct) => await run(session, values, ct)));
+    }
 
     /// <summary>
     /// Declares a named hook the kind's scenario vocabulary may call on a step: it completes the

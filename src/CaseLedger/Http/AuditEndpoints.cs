@@ -6,6 +6,7 @@ using Marten;
 using CaseLedger.Http.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace CaseLedger.Http;
@@ -17,13 +18,24 @@ namespace CaseLedger.Http;
 /// </summary>
 public static class AuditEndpoints
 {
+    private const string DistrictMissing = "audit.district_missing";
+    private const string QueryInvalid = "audit.query_invalid";
+    private const string OrderInvalid = "audit.order_invalid";
+    private const string PointInvalid = "audit.point_invalid";
+    private const string NothingToSeal = "audit.nothing_to_seal";
+
     /// <summary>
     /// The audit trail of one or more districts: <c>?district=a&amp;district=b</c>, filtered by
     /// <c>caseId</c>, <c>actor</c>, <c>eventType</c>, <c>kind</c>, <c>from</c>/<c>to</c> (ISO 8601), ordered
     /// <c>order=newest|oldest</c>, paged with <c>page</c> and <c>pageSize</c>.
     /// </summary>
-    [WolverineGet("/audit/entries", Name = "QueryAuditTrail")]
+    [WolverineGet("/audit/entries", OperationId = "QueryAuditTrail")]
     [Authorize(Roles = RoleNames.AuditTrail)]
+    [Tags("audit"), EndpointSummary("The audit trail of one or more districts, filtered, ordered and paged")]
+    [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
+    // Each district named is checked as a route's district is.
+    [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, OrderInvalid)]
+    [Problems(nameof(ApiProblems.DistrictInvalid), nameof(ApiProblems.DistrictNotGranted), nameof(ApiProblems.DistrictUnknown))]
     public static async Task<IResult> Entries(IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -32,7 +44,7 @@ public static class AuditEndpoints
         var districts = q["district"].OfType<string>().ToList();
         if (districts.Count == 0)
         {
-            return CaseHttp.Problem(400, "audit.district_missing", "Name at least one district: ?district=...");
+            return CaseHttp.Problem(400, DistrictMissing, "Name at least one district: ?district=...");
         }
 
         foreach (var district in districts)
@@ -46,14 +58,14 @@ public static class AuditEndpoints
         if (!TryGuid(q["caseId"], out var caseId) || !TryTime(q["from"], out var from) || !TryTime(q["to"], out var to)
             || !TryInt(q["page"], 1, out var page) || !TryInt(q["pageSize"], 50, out var pageSize))
         {
-            return CaseHttp.Problem(400, "audit.query_invalid",
+            return CaseHttp.Problem(400, QueryInvalid,
                 "caseId is a GUID, from and to are ISO 8601 times (e.g. 2024-04-08T00:00:00+08:00), page and pageSize are whole numbers.");
         }
 
         var order = q["order"].ToString();
         if (order is not ("" or "newest" or "oldest"))
         {
-            return CaseHttp.Problem(400, "audit.order_invalid", "order is 'newest' (default) or 'oldest'.");
+            return CaseHttp.Problem(400, OrderInvalid, "order is 'newest' (default) or 'oldest'.");
         }
 
         var result = await AuditTrail.QueryAsync(store, new AuditQuery(districts, caseId, Text(q["actor"]), Text(q["eventType"]), Text(q["kind"]),
@@ -62,8 +74,10 @@ public static class AuditEndpoints
     }
 
     /// <summary>The cases of a district, newest first, optionally of one kind or matching text in their opening summary.</summary>
-    [WolverineGet("/districts/{district}/cases", Name = "SearchCases")]
+    [WolverineGet("/districts/{district}/cases", OperationId = "SearchCases")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("The cases of a district, newest first, optionally of one kind or matching text in their opening summary")]
+    [ProducesResponseType<IReadOnlyList<CaseFound>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Cases(string district, string? kind, string? q, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -86,12 +100,15 @@ public static class AuditEndpoints
         }
 
         var found = await openings.OrderByDescending(e => e.Sequence).Take(200).ToListAsync(http.RequestAborted);
-        return Results.Ok(found.Select(e => new { e.CaseId, e.Kind, e.Summary, OpenedAt = e.Time, OpenedBy = e.Actor, e.Channel }));
+        return Results.Ok(found.Select(e => new CaseFound(e.CaseId, e.Kind, e.Summary, e.Time, e.Actor, e.Channel)).ToList());
     }
 
     /// <summary>The case as it looked at a version (<c>?version=</c>) or a time (<c>?at=</c>); the latest without either.</summary>
-    [WolverineGet("/districts/{district}/cases/{caseId}/state", Name = "GetCaseState")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/state", OperationId = "GetCaseState")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("A case as it looked at a version (?version=) or a time (?at=); the latest without either")]
+    [ProducesResponseType<CaseAt>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status400BadRequest, PointInvalid), Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> State(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -102,7 +119,7 @@ public static class AuditEndpoints
 
         if (ReadPoint(http, "version", "at") is not { } point)
         {
-            return CaseHttp.Problem(400, "audit.point_invalid", "Give ?version=N (a whole number from 1) or ?at=ISO-8601-time, not both.");
+            return CaseHttp.Problem(400, PointInvalid, "Give ?version=N (a whole number from 1) or ?at=ISO-8601-time, not both.");
         }
 
         var state = await PointInTime.AsOfAsync(store, kinds, district, caseId, point, http.RequestAborted);
@@ -110,8 +127,11 @@ public static class AuditEndpoints
     }
 
     /// <summary>What changed between two points: <c>?fromVersion=&amp;toVersion=</c> or <c>?fromAt=&amp;toAt=</c>.</summary>
-    [WolverineGet("/districts/{district}/cases/{caseId}/diff", Name = "GetCaseDiff")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/diff", OperationId = "GetCaseDiff")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("What changed in a case between two points (?fromVersion=&toVersion= or ?fromAt=&toAt=), and the events between them")]
+    [ProducesResponseType<CaseDiff>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status400BadRequest, PointInvalid), Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> Diff(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -122,15 +142,18 @@ public static class AuditEndpoints
 
         if (ReadPoint(http, "fromVersion", "fromAt") is not { } from || ReadPoint(http, "toVersion", "toAt") is not { } to)
         {
-            return CaseHttp.Problem(400, "audit.point_invalid", "Give each end as a version (fromVersion, toVersion) or a time (fromAt, toAt).");
+            return CaseHttp.Problem(400, PointInvalid, "Give each end as a version (fromVersion, toVersion) or a time (fromAt, toAt).");
         }
 
         var diff = await PointInTime.DiffAsync(store, kinds, district, caseId, from, to, http.RequestAborted);
         return diff is null ? CaseHttp.NotFound(caseId) : Results.Ok(diff);
     }
 
-    [WolverineGet("/districts/{district}/cases/{caseId}/verification", Name = "VerifyCase")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/verification", OperationId = "VerifyCase")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("Check a case's hash chain, and its head against the district's latest seal")]
+    [ProducesResponseType<CaseVerification>(StatusCodes.Status200OK)]
+    [Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> VerifyCase(string district, Guid caseId, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -143,8 +166,10 @@ public static class AuditEndpoints
         return result is null ? CaseHttp.NotFound(caseId) : Results.Ok(result);
     }
 
-    [WolverineGet("/districts/{district}/verification", Name = "VerifyDistrict")]
+    [WolverineGet("/districts/{district}/verification", OperationId = "VerifyDistrict")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("Check the hash chains of every case of a district, and the chain of its seals")]
+    [ProducesResponseType<DistrictVerification>(StatusCodes.Status200OK)]
     public static async Task<IResult> VerifyDistrict(string district, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -152,8 +177,11 @@ public static class AuditEndpoints
     }
 
     /// <summary>Seals the district's chain heads now (seals are also made periodically).</summary>
-    [WolverinePost("/districts/{district}/seals", Name = "SealDistrict")]
+    [WolverinePost("/districts/{district}/seals", OperationId = "SealDistrict")]
     [Authorize(Roles = RoleNames.Sealing)]
+    [Tags("audit"), EndpointSummary("Seal the district's chain heads now (seals are also made periodically)")]
+    [ProducesResponseType<DistrictSealed>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status422UnprocessableEntity, NothingToSeal)]
     public static async Task<IResult> Seal(string district, IDocumentStore store, TimeProvider clock, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(clock);
@@ -165,13 +193,18 @@ public static class AuditEndpoints
 
         var sealedNow = await DistrictSeals.SealAsync(store, district, clock.GetUtcNow(), http.RequestAborted);
         return sealedNow is null
-            ? CaseHttp.Problem(422, "audit.nothing_to_seal", "Nothing changed since the last seal (or the district has no case).")
+            ? CaseHttp.Problem(422, NothingToSeal, "Nothing changed since the last seal (or the district has no case).")
             : Results.Ok(sealedNow);
     }
 
     /// <summary>The case as a self-contained bundle for offline verification.</summary>
-    [WolverineGet("/districts/{district}/cases/{caseId}/bundle", Name = "ExportCaseBundle")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/bundle", OperationId = "ExportCaseBundle")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("A case as a self-contained bundle for offline verification")]
+    [EndpointDescription("The bundle has its own format, written for verifiers outside CaseLedger: docs/audit-bundle.md describes it.")]
+    // Its format is the bundle's own (AuditBundle.Json, docs/audit-bundle.md), not the API's conventions: described there, not here.
+    [ProducesResponseType<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK)]
+    [Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> Bundle(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -241,3 +274,6 @@ public static class AuditEndpoints
         return Text(value) is not { } text || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= 1);
     }
 }
+
+/// <summary>A case found in a district's search: what opened it, when, by whom and through which channel.</summary>
+public sealed record CaseFound(Guid CaseId, string Kind, string Summary, DateTimeOffset OpenedAt, string? OpenedBy, string? Channel);

@@ -23,11 +23,34 @@ public static class OpenApiLinter
 
     public static string Folder => Path.Combine(LedgerHost.RepositoryRoot(), "tools", "openapi-lint");
 
-    /// <summary>Lints a description file with the folder's <c>redocly.yaml</c> (the recommended rules).</summary>
-    public static async Task<Report> LintAsync(string descriptionFile)
+    /// <summary>
+    /// Lints a description with the folder's <c>redocly.yaml</c> (the recommended rules) and
+    /// <c>.redocly.lint-ignore.yaml</c> (the problems that do not apply, each with its reason): the
+    /// description is written as <c>openapi.json</c> beside copies of both in a folder of its own.
+    /// </summary>
+    public static async Task<Report> LintAsync(string description)
     {
         await EnsureInstalledAsync();
-        var run = await RunAsync("npx", ["--no", "redocly", "lint", descriptionFile, "--config", Path.Combine(Folder, "redocly.yaml"),
+        var work = Directory.CreateTempSubdirectory("caseledger-openapi-lint-");
+        try
+        {
+            foreach (var file in new[] { "redocly.yaml", ".redocly.lint-ignore.yaml" })
+            {
+                File.Copy(Path.Combine(Folder, file), Path.Combine(work.FullName, file));
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(work.FullName, "openapi.json"), description);
+            return await LintFolderAsync(work.FullName);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<Report> LintFolderAsync(string work)
+    {
+        var run = await RunAsync("npx", ["--no", "redocly", "lint", Path.Combine(work, "openapi.json"), "--config", Path.Combine(work, "redocly.yaml"),
             "--format", "json", "--max-problems", "10000"]);
         // Redocly exits non-zero when it finds errors; its report on standard output says what they are.
         var json = run.Output.IndexOf('{', StringComparison.Ordinal) is var start and >= 0 ? run.Output[start..] : "";
