@@ -67,6 +67,7 @@ internal static class ApiDescription
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema] = Problem(document);
+        AllowNullReferences(document);
 
         var described = kinds.All.ToDictionary(k => k.Name, k => k.Title, StringComparer.Ordinal);
         // The framework's default tag (the application's name) is listed though no operation keeps it.
@@ -259,6 +260,20 @@ internal static class ApiDescription
                 // Any JSON value, JSON null included; left out where there is none.
                 schema.Properties[property.Name] = new OpenApiSchema { Description = "Any JSON value; left out where there is none." };
             }
+            else if (inline.OneOf is not null)
+            {
+                // Already "null, or the named schema".
+            }
+            else if (inline.Type is { } objectType && (objectType.HasFlag(JsonSchemaType.Object) || inline.Enum is { Count: > 0 }))
+            {
+                // An object or an enum becomes a named schema of its own, never null itself: a member that may be
+                // null is "null, or that schema" once the named schemas are made (a computed member's
+                // nullability is otherwise lost).
+                if (nullable)
+                {
+                    NullableReferences[(info.Type.Name, property.Name)] = true;
+                }
+            }
             else if (inline.Type is { } types)
             {
                 inline.Type = nullable ? types | JsonSchemaType.Null : types & ~JsonSchemaType.Null;
@@ -266,6 +281,23 @@ internal static class ApiDescription
         }
 
         schema.Required = required;
+    }
+
+    /// <summary>Members (by their type's schema name) that may be null and refer to a named schema.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Schema, string Member), bool> NullableReferences = new();
+
+    /// <summary>Makes each member of <see cref="NullableReferences"/> "null, or the named schema".</summary>
+    private static void AllowNullReferences(OpenApiDocument document)
+    {
+        foreach (var ((name, member), _) in NullableReferences)
+        {
+            if (document.Components?.Schemas is { } schemas && schemas.TryGetValue(name, out var named)
+                && named is OpenApiSchema { Properties: { } properties }
+                && properties.TryGetValue(member, out var found) && found is OpenApiSchemaReference reference)
+            {
+                properties[member] = new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, reference] };
+            }
+        }
     }
 
     /// <summary>Whether a member may hold null: a nullable value type, or a reference its annotations let be null.</summary>
