@@ -68,6 +68,7 @@ internal static class ApiDescription
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema] = Problem(document);
         AllowNullReferences(document);
+        DescribeCaseStates(document, kinds);
 
         var described = kinds.All.ToDictionary(k => k.Name, k => k.Title, StringComparer.Ordinal);
         // The framework's default tag (the application's name) is listed though no operation keeps it.
@@ -281,6 +282,32 @@ internal static class ApiDescription
         }
 
         schema.Required = required;
+    }
+
+    /// <summary>
+    /// A case at a point of its history holds its kind's main read model (or none before its first
+    /// event): the member is typed <c>object</c> in code, so the kinds registered here say which.
+    /// </summary>
+    private static void DescribeCaseStates(OpenApiDocument document, CaseKinds kinds)
+    {
+        if (document.Components?.Schemas is not { } schemas || !schemas.TryGetValue(nameof(Audit.CaseAt), out var caseAt)
+            || caseAt is not OpenApiSchema { Properties: { } properties })
+        {
+            return;
+        }
+
+        var views = kinds.All.Select(k => k.MainView.Type.Name).Distinct(StringComparer.Ordinal).ToList();
+        var missing = views.Where(v => !schemas.ContainsKey(v)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"The API description has no schema for the read models {string.Join(", ", missing)}.");
+        }
+
+        properties["state"] = new OpenApiSchema
+        {
+            Description = "The case's main read model as it was at that point (its kind's), or null before its first event.",
+            OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, .. views.Select(v => (IOpenApiSchema)new OpenApiSchemaReference(v, document))],
+        };
     }
 
     /// <summary>Members (by their type's schema name) that may be null and refer to a named schema.</summary>
