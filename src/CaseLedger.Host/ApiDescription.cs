@@ -338,12 +338,12 @@ internal static class ApiDescription
         return property.Get is not null ? property.IsGetNullable : property.IsSetNullable;
     }
 
-    /// <summary>The types the API reads: request bodies, and every type they hold.</summary>
+    /// <summary>The types the API reads: request bodies, and every type they hold (per host: each serves its own kinds).</summary>
     private static class RequestTypes
     {
-        private static IReadOnlySet<Type>? _types;
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IServiceProvider, HashSet<Type>> Found = [];
 
-        public static IReadOnlySet<Type> Of(IServiceProvider services) => _types ??= Collect(services);
+        public static IReadOnlySet<Type> Of(IServiceProvider services) => Found.GetValue(services, Collect);
 
         private static HashSet<Type> Collect(IServiceProvider services)
         {
