@@ -2,16 +2,13 @@ using CaseLedger.Core;
 using CaseLedger.Http;
 using CaseLedger.Http.Identity;
 using CaseLedger.LocalPostgres;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
 
 namespace CaseLedger.Host;
 
 /// <summary>
 /// The host's identity: whose tokens it accepts (<see cref="TokenKeys"/>), its data folder (where the
 /// embedded default keeps its signing key), the development sign-in the auditor page uses on the
-/// embedded default, and the bearer scheme in the API description.
+/// embedded default (the bearer scheme in the API description is <see cref="ApiDescription"/>'s).
 /// </summary>
 internal static class HostIdentity
 {
@@ -28,38 +25,6 @@ internal static class HostIdentity
     {
         var keys = TokenKeys.From(builder.Configuration, DataFolder(builder.Configuration));
         builder.Services.AddCaseLedgerIdentity(keys);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = keys.IsEmbedded
-                    ? "A token from this host's own key: `dotnet run --project src/CaseLedger.Host -- token --role clerk --district yuelu --name you`."
-                    : $"A token from the identity provider {keys.Issuer}, for the audience {keys.Audience}.",
-            };
-            return Task.CompletedTask;
-        }).AddOperationTransformer((operation, context, _) =>
-        {
-            // Every operation that needs a signed-in caller says so, with the roles it is for.
-            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<IAllowAnonymous>().Any())
-            {
-                return Task.CompletedTask;
-            }
-
-            operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
-            var roles = metadata.OfType<IAuthorizeData>().SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-                .Distinct(StringComparer.Ordinal).ToList();
-            operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
-            operation.Extensions["x-caseledger-roles"] = new JsonNodeExtension(new System.Text.Json.Nodes.JsonArray(
-                (roles.Count == 0 ? Roles.Names : roles).Select(r => (System.Text.Json.Nodes.JsonNode)r!).ToArray()));
-            return Task.CompletedTask;
-        }));
         return builder;
     }
 
@@ -70,6 +35,8 @@ internal static class HostIdentity
     /// </summary>
     public static void MapDevelopmentSignIn(this WebApplication app)
     {
+        var roleUnknown = new ApiProblem(StatusCodes.Status400BadRequest, "auth.role_unknown");
+        var signInInvalid = new ApiProblem(StatusCodes.Status400BadRequest, "auth.sign_in_invalid");
         var keys = app.Services.GetRequiredService<TokenKeys>();
         if (!keys.IsEmbedded || !app.Configuration.GetValue("CaseLedger:Identity:DevelopmentSignIn", true))
         {
@@ -89,7 +56,7 @@ internal static class HostIdentity
                 {
                     if (!Roles.TryParse(name, out var role))
                     {
-                        return CaseHttp.Problem(StatusCodes.Status400BadRequest, "auth.role_unknown", $"'{name}' is not a role: one of {string.Join(", ", Roles.Names)}.");
+                        return CaseHttp.Problem(roleUnknown, $"'{name}' is not a role: one of {string.Join(", ", Roles.Names)}.");
                     }
 
                     roles.Add(role);
@@ -99,20 +66,26 @@ internal static class HostIdentity
                     || request.Districts.Any(d => CaseHttp.CheckDistrict(d) is not null)
                     || !Channels.TryParse(request.Channel, out var channel) || channel == Channel.System)
                 {
-                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "auth.sign_in_invalid",
+                    return CaseHttp.Problem(signInInvalid,
                         $"Say who signs in (subject), at least one role, district ids, and one channel of: {string.Join(", ", Channels.OfPeople)}.");
                 }
 
                 // A token's lifetime is checked against the wall clock, whatever clock the ledger decides by.
                 var token = keys.Mint(request.Subject.Trim(), roles, request.Districts, channel, TimeSpan.FromHours(8), DateTimeOffset.UtcNow);
-                return Results.Ok(new { token, expiresIn = 8 * 3600 });
+                return Results.Ok(new DevelopmentToken(token, 8 * 3600));
             })
             .AllowAnonymous()
             .WithName("DevelopmentSignIn")
             .WithSummary("Embedded default only: mint a development token for the roles and districts asked for")
-            .WithTags("ledger");
+            .WithTags("ledger")
+            .Accepts<DevelopmentSignIn>("application/json")
+            .Produces<DevelopmentToken>()
+            .WithMetadata(new ProblemsAttribute([roleUnknown, signInInvalid]));
     }
 
     /// <summary>What the development sign-in asks for.</summary>
     internal sealed record DevelopmentSignIn(string Subject, IReadOnlyList<string> Roles, IReadOnlyList<string> Districts, string Channel);
+
+    /// <summary>The development token, and its lifetime in seconds.</summary>
+    internal sealed record DevelopmentToken(string Token, int ExpiresIn);
 }

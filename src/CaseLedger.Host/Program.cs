@@ -32,6 +32,8 @@ builder.Services.AddProblemDetails();
 builder.AddHostIdentity();
 // Seals are signed with a key kept outside the database and published to a witness folder.
 builder.AddHostSealing();
+// The API description (/openapi/v1.json), exact about schemas, roles and problem codes.
+builder.Services.AddCaseLedgerApiDescription();
 builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
 builder.Services.AddHostedService<SeedLoader>();
 

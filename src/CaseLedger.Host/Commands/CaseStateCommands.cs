@@ -84,6 +84,16 @@ public sealed class CaseDiffCommand : JasperFxAsyncCommand<CaseDiffInput>
         return version is not null ? new HistoryPoint(version) : at is not null ? new HistoryPoint(At: CommandSupport.ParseTime(at, atFlag)) : HistoryPoint.Latest;
     }
 
+    /// <summary>Terminal output, not a web page: apostrophes and plus signs need no escaping.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Shown = new(CaseJson.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>A changed value as the JSON it is (a text in quotes, a number bare), or (absent).</summary>
+    private static string Show(System.Text.Json.JsonElement? value) =>
+        value is { } json ? System.Text.Json.JsonSerializer.Serialize(json, Shown) : "(absent)";
+
     public override Task<bool> Execute(CaseDiffInput input) => CommandSupport.RunAsync(input, async services =>
     {
         var from = Point(input.FromVersionFlag, input.FromAtFlag, "--from-version", "--from-at");
@@ -100,7 +110,7 @@ public sealed class CaseDiffCommand : JasperFxAsyncCommand<CaseDiffInput>
         Console.WriteLine($"Case {diff.CaseId}: version {diff.FromVersion} -> {diff.ToVersion}, {diff.Changes.Count} field(s) changed, {diff.EventsBetween.Count} event(s) between");
         foreach (var change in diff.Changes)
         {
-            Console.WriteLine($"  {change.Path}: {change.Before ?? "(absent)"} -> {change.After ?? "(absent)"}");
+            Console.WriteLine($"  {change.Path}: {Show(change.Before)} -> {Show(change.After)}");
         }
 
         foreach (var e in diff.EventsBetween)

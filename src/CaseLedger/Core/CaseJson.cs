@@ -26,6 +26,8 @@ public static class CaseJson
     {
         ArgumentNullException.ThrowIfNull(options);
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // Numbers are JSON numbers, never text: what CaseLedger writes, and all the API description admits.
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
         return options;
     }
@@ -33,7 +35,6 @@ public static class CaseJson
     private static JsonSerializerOptions ConfigureStrict(JsonSerializerOptions options)
     {
         Configure(options);
-        options.NumberHandling = JsonNumberHandling.Strict;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;

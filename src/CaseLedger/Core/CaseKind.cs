@@ -104,6 +104,22 @@ public abstract class CaseKind
     /// <summary>How scenario files say this kind's steps and facts (see docs/scenarios.md), embedded beside its code.</summary>
     public string ScenarioVocabulary => ReadResource(GetType().Assembly, $"{Name}.scenarios.yaml");
 
+    /// <summary>
+    /// The refusals the kind's decisions can give, collected from the static <see cref="Refusal"/>
+    /// fields of the types in the kind's own namespace (its folder), one per code: what its commands
+    /// can answer besides what every command can (the HTTP edge lists them in the API description).
+    /// </summary>
+    public IReadOnlyList<Refusal> Refusals => _refusals ??= GetType().Assembly.GetTypes()
+        .Where(t => t.Namespace == GetType().Namespace)
+        .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        .Where(f => f.FieldType == typeof(Refusal))
+        .Select(f => (Refusal)f.GetValue(null)!)
+        .DistinctBy(r => r.Code)
+        .OrderBy(r => r.Code, StringComparer.Ordinal)
+        .ToList();
+
+    private IReadOnlyList<Refusal>? _refusals;
+
     /// <summary>The stored name of an event of this kind.</summary>
     public string EventName(Type eventType) => _events.TryGetValue(eventType, out var e) ? e.Name : eventType.Name;
 
@@ -203,8 +219,12 @@ public abstract class CaseKind
         ResidentCase = isTheirs ?? throw new ArgumentNullException(nameof(isTheirs));
 
     /// <summary>Declares a read-only query of the district, served at <c>GET /districts/{d}/{path}</c>.</summary>
-    protected void Query(string path, string summary, Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> run) =>
-        _queries.Add(new QueryDeclaration(this, path, summary, run));
+    protected void Query<TResult>(string path, string summary, Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<TResult>> run)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, ct) => await run(session, values, ct)));
+    }
 
     /// <summary>
     /// Declares a named hook the kind's scenario vocabulary may call on a step: it completes the

@@ -19,6 +19,18 @@ public interface IRecordsClauses
 /// <param name="Kind">What sort of refusal it is; the HTTP edge maps it to a status code.</param>
 public sealed record Rejection(string Code, string Reason, RejectionKind Kind = RejectionKind.NotAllowed);
 
+/// <summary>
+/// A refusal a decision can give: its stable code and its sort, declared once as a static field of
+/// the decision class that gives it (<c>static readonly Refusal NotOwner = new("renovation_vote.not_owner");</c>)
+/// and given with a reason (<see cref="Because"/>), so the codes a kind can answer with are known
+/// without running it (<see cref="CaseKind.Refusals"/>).
+/// </summary>
+public sealed record Refusal(string Code, RejectionKind Kind = RejectionKind.NotAllowed)
+{
+    /// <summary>This refusal, with the sentence that says why in this case.</summary>
+    public Rejection Because(string reason) => new(Code, reason, Kind);
+}
+
 /// <summary>The sort of a rejection.</summary>
 public enum RejectionKind
 {
@@ -71,6 +83,13 @@ public sealed class Decision
         new([], new Rejection(code, reason, kind), null);
 
     public static Decision Reject(Rejection rejection) => new([], rejection, null);
+
+    /// <summary>A declared refusal, with the sentence that says why in this case.</summary>
+    public static Decision Reject(Refusal refusal, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new([], refusal.Because(reason), null);
+    }
 
     /// <summary>The same decision, saying which clauses it evaluated (a refusal's included).</summary>
     public Decision WithClauses(IEnumerable<CriterionResult> clauses) => new(Events, Rejection, clauses.ToList());

@@ -20,6 +20,9 @@ public abstract class ViewDeclaration
     /// <summary>The query-string filters the district's list of these views accepts.</summary>
     public abstract IReadOnlyList<string> Filters { get; }
 
+    /// <summary>Whether a filter's value can be refused (<c>query.filter_unknown_value</c>): one on an enum member takes only its names.</summary>
+    public abstract bool RefusesFilterValues { get; }
+
     public abstract object? Evolve(object? view, object e);
 
     /// <summary>A copy of the view carrying the case's version, as the store sets it.</summary>
@@ -55,6 +58,10 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
     public override Type Type => typeof(TView);
 
     public override IReadOnlyList<string> Filters => _filters.Select(f => f.Name).ToList();
+
+    public override bool RefusesFilterValues => _refusingFilters;
+
+    private bool _refusingFilters;
 
     public override object? Evolve(object? view, object e) => _evolve((TView?)view, e);
 
@@ -97,6 +104,7 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
     {
         ArgumentNullException.ThrowIfNull(member);
         var enumType = Nullable.GetUnderlyingType(typeof(TValue)) ?? typeof(TValue);
+        _refusingFilters |= enumType.IsEnum;
         _filters.Add((name, text =>
         {
             object? value;
@@ -190,11 +198,12 @@ public sealed class DocumentsDeclaration<TDoc>(Func<object, IEnumerable<TDoc>> f
         options.Projections.Add(new DocumentsProjection<TDoc>(fromEvent), ProjectionLifecycle.Inline, $"{typeof(TDoc).Name}Documents");
 }
 
-/// <summary>A kind's read-only query of a district, e.g. a summary across its cases.</summary>
+/// <summary>A kind's read-only query of a district, e.g. a summary across its cases, answering with a <paramref name="ResultType"/>.</summary>
 public sealed record QueryDeclaration(
     CaseKind Kind,
     string Path,
     string Summary,
+    Type ResultType,
     Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> Run);
 
 /// <summary>

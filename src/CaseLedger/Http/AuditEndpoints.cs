@@ -6,6 +6,7 @@ using Marten;
 using CaseLedger.Http.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace CaseLedger.Http;
@@ -17,13 +18,28 @@ namespace CaseLedger.Http;
 /// </summary>
 public static class AuditEndpoints
 {
+    private const string DistrictMissing = "audit.district_missing";
+    private const string QueryInvalid = "audit.query_invalid";
+    private const string OrderInvalid = "audit.order_invalid";
+    private const string PointInvalid = "audit.point_invalid";
+    private const string NothingToSeal = "audit.nothing_to_seal";
+    private const string SealsDiverged = "audit.seals_diverged";
+    private const string SealLogDamaged = "audit.seal_log_damaged";
+    private const string SealInvalid = "audit.seal_invalid";
+    private const string SealNotFoundCode = "audit.seal_not_found";
+
     /// <summary>
     /// The audit trail of one or more districts: <c>?district=a&amp;district=b</c>, filtered by
     /// <c>caseId</c>, <c>actor</c>, <c>eventType</c>, <c>kind</c>, <c>from</c>/<c>to</c> (ISO 8601), ordered
     /// <c>order=newest|oldest</c>, paged with <c>page</c> and <c>pageSize</c>.
     /// </summary>
-    [WolverineGet("/audit/entries", Name = "QueryAuditTrail")]
+    [WolverineGet("/audit/entries", OperationId = "QueryAuditTrail")]
     [Authorize(Roles = RoleNames.AuditTrail)]
+    [Tags("audit"), EndpointSummary("The audit trail of one or more districts, filtered, ordered and paged")]
+    [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
+    // Each district named is checked as a route's district is.
+    [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, OrderInvalid)]
+    [Problems(nameof(ApiProblems.DistrictInvalid), nameof(ApiProblems.DistrictNotGranted), nameof(ApiProblems.DistrictUnknown))]
     public static async Task<IResult> Entries(IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -32,7 +48,7 @@ public static class AuditEndpoints
         var districts = q["district"].OfType<string>().ToList();
         if (districts.Count == 0)
         {
-            return CaseHttp.Problem(400, "audit.district_missing", "Name at least one district: ?district=...");
+            return CaseHttp.Problem(400, DistrictMissing, "Name at least one district: ?district=...");
         }
 
         foreach (var district in districts)
@@ -46,14 +62,14 @@ public static class AuditEndpoints
         if (!TryGuid(q["caseId"], out var caseId) || !TryTime(q["from"], out var from) || !TryTime(q["to"], out var to)
             || !TryInt(q["page"], 1, out var page) || !TryInt(q["pageSize"], 50, out var pageSize))
         {
-            return CaseHttp.Problem(400, "audit.query_invalid",
+            return CaseHttp.Problem(400, QueryInvalid,
                 "caseId is a GUID, from and to are ISO 8601 times (e.g. 2024-04-08T00:00:00+08:00), page and pageSize are whole numbers.");
         }
 
         var order = q["order"].ToString();
         if (order is not ("" or "newest" or "oldest"))
         {
-            return CaseHttp.Problem(400, "audit.order_invalid", "order is 'newest' (default) or 'oldest'.");
+            return CaseHttp.Problem(400, OrderInvalid, "order is 'newest' (default) or 'oldest'.");
         }
 
         var result = await AuditTrail.QueryAsync(store, new AuditQuery(districts, caseId, Text(q["actor"]), Text(q["eventType"]), Text(q["kind"]),
@@ -62,8 +78,10 @@ public static class AuditEndpoints
     }
 
     /// <summary>The cases of a district, newest first, optionally of one kind or matching text in their opening summary.</summary>
-    [WolverineGet("/districts/{district}/cases", Name = "SearchCases")]
+    [WolverineGet("/districts/{district}/cases", OperationId = "SearchCases")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("The cases of a district, newest first, optionally of one kind or matching text in their opening summary")]
+    [ProducesResponseType<IReadOnlyList<CaseFound>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Cases(string district, string? kind, string? q, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -86,12 +104,15 @@ public static class AuditEndpoints
         }
 
         var found = await openings.OrderByDescending(e => e.Sequence).Take(200).ToListAsync(http.RequestAborted);
-        return Results.Ok(found.Select(e => new { e.CaseId, e.Kind, e.Summary, OpenedAt = e.Time, OpenedBy = e.Actor, e.Channel }));
+        return Results.Ok(found.Select(e => new CaseFound(e.CaseId, e.Kind, e.Summary, e.Time, e.Actor, e.Channel)).ToList());
     }
 
     /// <summary>The case as it looked at a version (<c>?version=</c>) or a time (<c>?at=</c>); the latest without either.</summary>
-    [WolverineGet("/districts/{district}/cases/{caseId}/state", Name = "GetCaseState")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/state", OperationId = "GetCaseState")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("A case as it looked at a version (?version=) or a time (?at=); the latest without either")]
+    [ProducesResponseType<CaseAt>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status400BadRequest, PointInvalid), Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> State(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -102,7 +123,7 @@ public static class AuditEndpoints
 
         if (ReadPoint(http, "version", "at") is not { } point)
         {
-            return CaseHttp.Problem(400, "audit.point_invalid", "Give ?version=N (a whole number from 1) or ?at=ISO-8601-time, not both.");
+            return CaseHttp.Problem(400, PointInvalid, "Give ?version=N (a whole number from 1) or ?at=ISO-8601-time, not both.");
         }
 
         var state = await PointInTime.AsOfAsync(store, kinds, district, caseId, point, http.RequestAborted);
@@ -110,8 +131,11 @@ public static class AuditEndpoints
     }
 
     /// <summary>What changed between two points: <c>?fromVersion=&amp;toVersion=</c> or <c>?fromAt=&amp;toAt=</c>.</summary>
-    [WolverineGet("/districts/{district}/cases/{caseId}/diff", Name = "GetCaseDiff")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/diff", OperationId = "GetCaseDiff")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("What changed in a case between two points (?fromVersion=&toVersion= or ?fromAt=&toAt=), and the events between them")]
+    [ProducesResponseType<CaseDiff>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status400BadRequest, PointInvalid), Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> Diff(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -122,15 +146,18 @@ public static class AuditEndpoints
 
         if (ReadPoint(http, "fromVersion", "fromAt") is not { } from || ReadPoint(http, "toVersion", "toAt") is not { } to)
         {
-            return CaseHttp.Problem(400, "audit.point_invalid", "Give each end as a version (fromVersion, toVersion) or a time (fromAt, toAt).");
+            return CaseHttp.Problem(400, PointInvalid, "Give each end as a version (fromVersion, toVersion) or a time (fromAt, toAt).");
         }
 
         var diff = await PointInTime.DiffAsync(store, kinds, district, caseId, from, to, http.RequestAborted);
         return diff is null ? CaseHttp.NotFound(caseId) : Results.Ok(diff);
     }
 
-    [WolverineGet("/districts/{district}/cases/{caseId}/verification", Name = "VerifyCase")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/verification", OperationId = "VerifyCase")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("Check a case's hash chain, and its head against the district's latest seal")]
+    [ProducesResponseType<CaseVerification>(StatusCodes.Status200OK)]
+    [Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> VerifyCase(string district, Guid caseId, IDocumentStore store, Sealing sealing, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -143,8 +170,10 @@ public static class AuditEndpoints
         return result is null ? CaseHttp.NotFound(caseId) : Results.Ok(result);
     }
 
-    [WolverineGet("/districts/{district}/verification", Name = "VerifyDistrict")]
+    [WolverineGet("/districts/{district}/verification", OperationId = "VerifyDistrict")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("Check the hash chains of every case of a district, and the chain of its seals")]
+    [ProducesResponseType<DistrictVerification>(StatusCodes.Status200OK)]
     public static async Task<IResult> VerifyDistrict(string district, IDocumentStore store, Sealing sealing, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -156,8 +185,12 @@ public static class AuditEndpoints
     /// periodically) and answers with the signed seal file. Seals of a district are made one at a
     /// time: a request that finds nothing new since the latest seal gets 422 <c>audit.nothing_to_seal</c>.
     /// </summary>
-    [WolverinePost("/districts/{district}/seals", Name = "SealDistrict")]
+    [WolverinePost("/districts/{district}/seals", OperationId = "SealDistrict")]
     [Authorize(Roles = RoleNames.Sealing)]
+    [Tags("audit"), EndpointSummary("Seal what the district appended since its latest seal, and publish the signed seal")]
+    [ProducesResponseType<SealFile>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status409Conflict, SealsDiverged, SealLogDamaged)]
+    [Problems(StatusCodes.Status422UnprocessableEntity, NothingToSeal)]
     public static async Task<IResult> Seal(string district, IDocumentStore store, Sealing sealing, TimeProvider clock, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(clock);
@@ -174,13 +207,13 @@ public static class AuditEndpoints
         }
         catch (SealsDivergedException)
         {
-            return CaseHttp.Problem(StatusCodes.Status409Conflict, "audit.seals_diverged",
+            return CaseHttp.Problem(StatusCodes.Status409Conflict, SealsDiverged,
                 "The database's seals no longer match the seals published outside it: sealed history was removed or replaced. " +
                 "Nothing was sealed; verify the district (GET /districts/{d}/verification) before sealing again.");
         }
         catch (MerkleNodeMissingException)
         {
-            return CaseHttp.Problem(StatusCodes.Status409Conflict, "audit.seal_log_damaged",
+            return CaseHttp.Problem(StatusCodes.Status409Conflict, SealLogDamaged,
                 "The district's seal log is incomplete: sealed links were removed from it. Nothing was sealed; verify the district.");
         }
 
@@ -190,15 +223,19 @@ public static class AuditEndpoints
         }
 
         var extensions = new Dictionary<string, object?> { ["latestSeal"] = outcome.Latest, ["withheld"] = outcome.Withheld };
-        return CaseHttp.Problem(StatusCodes.Status422UnprocessableEntity, "audit.nothing_to_seal",
+        return CaseHttp.Problem(StatusCodes.Status422UnprocessableEntity, NothingToSeal,
             (outcome.Latest is { } latest ? $"Nothing was appended since seal {latest}" : "The district has no chain link to seal yet") +
             (outcome.Withheld.Count == 0 ? "." : $"; {outcome.Withheld.Count} case(s) were left out because their chain no longer extends what was sealed."),
             extensions);
     }
 
     /// <summary>A signed seal of the district (<c>latest</c>, or its number), as published in the witness folder.</summary>
-    [WolverineGet("/districts/{district}/seals/{number}", Name = "GetSeal")]
+    [WolverineGet("/districts/{district}/seals/{number}", OperationId = "GetSeal")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("A signed seal of the district, by number or the latest, as published in the witness folder")]
+    [ProducesResponseType<SealFile>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status400BadRequest, SealInvalid)]
+    [Problems(StatusCodes.Status404NotFound, SealNotFoundCode)]
     public static async Task<IResult> GetSeal(string district, string number, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -220,8 +257,13 @@ public static class AuditEndpoints
     /// The proof that seal <c>from</c>'s log is a prefix of this seal's (RFC 6962 consistency proof),
     /// for an auditor who holds an older seal than the one before this.
     /// </summary>
-    [WolverineGet("/districts/{district}/seals/{number}/consistency", Name = "GetSealConsistency")]
+    [WolverineGet("/districts/{district}/seals/{number}/consistency", OperationId = "GetSealConsistency")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("The proof that a seal extends an earlier one (RFC 6962 consistency proof)")]
+    [ProducesResponseType<SealConsistency>(StatusCodes.Status200OK)]
+    [Problems(StatusCodes.Status400BadRequest, SealInvalid)]
+    [Problems(StatusCodes.Status404NotFound, SealNotFoundCode)]
+    [Problems(StatusCodes.Status409Conflict, SealLogDamaged)]
     public static async Task<IResult> Consistency(string district, string number, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -245,18 +287,18 @@ public static class AuditEndpoints
         var (from, fromRefused) = await FindSealAsync(session, http.Request.Query["from"].ToString(), http.RequestAborted);
         if (fromRefused is not null || from is null || from.Number > to.Number)
         {
-            return fromRefused ?? CaseHttp.Problem(StatusCodes.Status400BadRequest, "audit.seal_invalid",
+            return fromRefused ?? CaseHttp.Problem(StatusCodes.Status400BadRequest, SealInvalid,
                 $"Name an earlier seal of this district to prove seal {to.Number} extends: ?from=1 to {to.Number}.");
         }
 
         try
         {
             var proof = await DistrictSeals.ConsistencyProofAsync(session, district, from.File.Statement, to.File.Statement, http.RequestAborted);
-            return Results.Ok(new { From = from.File.Statement.Reference, To = to.File.Statement.Reference, Proof = proof });
+            return Results.Ok(new SealConsistency(from.File.Statement.Reference, to.File.Statement.Reference, proof));
         }
         catch (MerkleNodeMissingException)
         {
-            return CaseHttp.Problem(StatusCodes.Status409Conflict, "audit.seal_log_damaged",
+            return CaseHttp.Problem(StatusCodes.Status409Conflict, SealLogDamaged,
                 "The district's seal log is incomplete: sealed links were removed from it, so no proof can be drawn. Verify the district.");
         }
     }
@@ -266,8 +308,11 @@ public static class AuditEndpoints
     /// database still holds it, the history it covered is unchanged, and the latest seal extends it.
     /// A question, answered without writing anything.
     /// </summary>
-    [WolverinePost("/districts/{district}/seals/verification", Name = "VerifyAgainstHeldSeal")]
+    [WolverinePost("/districts/{district}/seals/verification", OperationId = "VerifyAgainstHeldSeal")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("Check the district against a seal file an auditor kept; writes nothing")]
+    [AcceptsJson(typeof(SealFile))]
+    [ProducesResponseType<HeldSealVerification>(StatusCodes.Status200OK)]
     public static async Task<IResult> VerifyHeldSeal(string district, IDocumentStore store, Sealing sealing, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -286,8 +331,10 @@ public static class AuditEndpoints
     }
 
     /// <summary>The public key seals are signed with (PEM), for checking seals, bundles and witness files offline.</summary>
-    [WolverineGet("/sealing/public-key", Name = "GetSealingPublicKey")]
+    [WolverineGet("/sealing/public-key", OperationId = "GetSealingPublicKey")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("The public key seals are signed with (PEM)")]
+    [Produces("application/x-pem-file", Type = typeof(string))]
     public static IResult PublicKey(Sealing sealing)
     {
         ArgumentNullException.ThrowIfNull(sealing);
@@ -295,8 +342,13 @@ public static class AuditEndpoints
     }
 
     /// <summary>The case as a self-contained bundle for offline verification.</summary>
-    [WolverineGet("/districts/{district}/cases/{caseId}/bundle", Name = "ExportCaseBundle")]
+    [WolverineGet("/districts/{district}/cases/{caseId}/bundle", OperationId = "ExportCaseBundle")]
     [Authorize(Roles = RoleNames.CaseRecords)]
+    [Tags("audit"), EndpointSummary("A case as a self-contained bundle for offline verification")]
+    [EndpointDescription("The bundle has its own format, written for verifiers outside CaseLedger: docs/audit-bundle.md describes it.")]
+    // Its format is the bundle's own (AuditBundle.Json, docs/audit-bundle.md), not the API's conventions: described there, not here.
+    [ProducesResponseType<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK)]
+    [Problems(nameof(ApiProblems.CaseNotFound))]
     public static async Task<IResult> Bundle(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -319,11 +371,11 @@ public static class AuditEndpoints
 
         return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
             ? (await DistrictSeals.GetAsync(session, n, ct), null)
-            : (null, CaseHttp.Problem(StatusCodes.Status400BadRequest, "audit.seal_invalid", "A seal is named by its number (1, 2, ...) or 'latest'."));
+            : (null, CaseHttp.Problem(StatusCodes.Status400BadRequest, SealInvalid, "A seal is named by its number (1, 2, ...) or 'latest'."));
     }
 
     private static IResult SealNotFound(string number) =>
-        CaseHttp.Problem(StatusCodes.Status404NotFound, "audit.seal_not_found", $"The district has no seal '{number}'.");
+        CaseHttp.Problem(StatusCodes.Status404NotFound, SealNotFoundCode, $"The district has no seal '{number}'.");
 
     private static HistoryPoint? ReadPoint(HttpContext http, string versionName, string atName)
     {
@@ -382,3 +434,9 @@ public static class AuditEndpoints
         return Text(value) is not { } text || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= 1);
     }
 }
+
+/// <summary>A case found in a district's search: what opened it, when, by whom and through which channel.</summary>
+public sealed record CaseFound(Guid CaseId, string Kind, string Summary, DateTimeOffset OpenedAt, string? OpenedBy, string? Channel);
+
+/// <summary>The proof that seal <paramref name="To"/>'s log extends seal <paramref name="From"/>'s: RFC 6962 consistency proof, hashes in hex.</summary>
+public sealed record SealConsistency(SealReference From, SealReference To, IReadOnlyList<string> Proof);

@@ -67,6 +67,13 @@ public static class CaseHttp
             extensions: members);
     }
 
+    /// <summary>An RFC 7807 problem of a kind the API description lists (<see cref="ApiProblems"/>).</summary>
+    public static IResult Problem(ApiProblem problem, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return Problem(problem.Status, problem.Code, detail, extensions);
+    }
+
     public static IResult Problem(Rejection rejection, IReadOnlyList<CriterionResult>? clauses = null)
     {
         ArgumentNullException.ThrowIfNull(rejection);

@@ -60,7 +60,8 @@ public static class CaseLedgerEndpoints
                         return Results.Ok(await query.Run(session, QueryValues(http), http.RequestAborted));
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
-                    .RequireAuthorization(IdentitySetup.For(QueryReaders));
+                    .RequireAuthorization(IdentitySetup.For(QueryReaders))
+                    .Produces(StatusCodes.Status200OK, query.ResultType);
             }
         }
 
@@ -76,34 +77,31 @@ public static class CaseLedgerEndpoints
         {
             builders.Add(app.MapPost(collection, (string district, HttpContext http, [FromServices] IMessageBus bus) =>
                     SendAsync<TCommand>(command, district, Guid.CreateVersion7(), http, bus))
-                .WithName(command.OperationId).WithSummary(command.Summary));
+                .WithName(command.OperationId).WithSummary(command.Summary)
+                .WithMetadata(new ProblemsAttribute(ApiProblems.OfCommand(command, caseIdInRoute: false))));
             // The client chooses the new case's id, so a retried opening can never make two cases.
             builders.Add(app.MapPut($"{collection}/{{caseId:guid}}", (string district, Guid caseId, HttpContext http, [FromServices] IMessageBus bus) =>
                     SendAsync<TCommand>(command, district, caseId, http, bus))
                 .WithName($"{command.OperationId}WithId").WithSummary($"{command.Summary} (under an id the client chose)")
-                .ProducesProblem(StatusCodes.Status409Conflict));
+                .WithMetadata(new ProblemsAttribute(ApiProblems.OfCommand(command, caseIdInRoute: true))));
         }
         else
         {
             builders.Add(app.MapPost($"{collection}/{{caseId:guid}}/{command.Segment}", (string district, Guid caseId, HttpContext http, [FromServices] IMessageBus bus) =>
                     SendAsync<TCommand>(command, district, caseId, http, bus))
                 .WithName(command.OperationId).WithSummary(command.Summary)
-                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed));
+                .WithMetadata(new ProblemsAttribute(ApiProblems.OfCommand(command, caseIdInRoute: true))));
         }
 
         foreach (var builder in builders)
         {
+            // The problems each answers with are derived from the declaration (ApiProblems), not listed here.
             builder.WithTags(kind.Name)
                 .RequireAuthorization(IdentitySetup.For([.. command.AllowedRoles]))
-                .Produces<CommandOutcome>(command.OpensCase ? StatusCodes.Status201Created : StatusCodes.Status200OK)
-                .ProducesProblem(StatusCodes.Status400BadRequest)
-                .ProducesProblem(StatusCodes.Status401Unauthorized)
-                .ProducesProblem(StatusCodes.Status403Forbidden)
-                .ProducesProblem(StatusCodes.Status409Conflict)
-                .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+                .Produces<CommandOutcome>(command.OpensCase ? StatusCodes.Status201Created : StatusCodes.Status200OK);
             if (command.HasBody)
             {
-                builder.Accepts<TCommand>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+                builder.Accepts<TCommand>("application/json");
             }
         }
     }
@@ -212,7 +210,8 @@ public static class CaseLedgerEndpoints
             })
             .WithName($"Get{view.Type.Name}").WithSummary($"One case's {view.Type.Name}, with its version as the ETag").WithTags(kind.Name)
             .RequireAuthorization(IdentitySetup.For(ViewReaders))
-            .Produces(StatusCodes.Status200OK, view.Type).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces(StatusCodes.Status200OK, view.Type)
+            .WithMetadata(new ProblemsAttribute([ApiProblems.CaseNotFound, ApiProblems.NotYourOwn]));
         app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
                 await using var session = store.QuerySession(district);
@@ -224,7 +223,8 @@ public static class CaseLedgerEndpoints
                 (view.Filters.Count > 0 ? $"; filtered by {string.Join(", ", view.Filters)}" : ""))
             .WithTags(kind.Name)
             .RequireAuthorization(IdentitySetup.For(ListReaders))
-            .Produces(StatusCodes.Status200OK, typeof(IReadOnlyList<>).MakeGenericType(view.Type));
+            .Produces(StatusCodes.Status200OK, typeof(IReadOnlyList<>).MakeGenericType(view.Type))
+            .WithMetadata(new ProblemsAttribute(view.RefusesFilterValues ? [ApiProblems.FilterUnknownValue] : []));
     }
 
     private static Dictionary<string, string> QueryValues(HttpContext http) =>

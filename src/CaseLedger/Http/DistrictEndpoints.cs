@@ -16,6 +16,9 @@ internal static class DistrictEndpoints
 {
     public const int MaxNameLength = 200;
 
+    private static readonly ApiProblem NameInvalid = new(StatusCodes.Status400BadRequest, "district.name_invalid");
+    private static readonly ApiProblem Exists = new(StatusCodes.Status409Conflict, "district.exists");
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/districts", async ([FromServices] DistrictRegistry registry, HttpContext http) =>
@@ -40,25 +43,23 @@ internal static class DistrictEndpoints
 
                 if (district.Name.Trim().Length is 0 or > MaxNameLength)
                 {
-                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "district.name_invalid", $"A district's name is 1 to {MaxNameLength} characters.");
+                    return CaseHttp.Problem(NameInvalid, $"A district's name is 1 to {MaxNameLength} characters.");
                 }
 
                 if (!CaseLedgerClaims.MayTouch(http.User, district.Id))
                 {
-                    return CaseHttp.Problem(StatusCodes.Status403Forbidden, "auth.district_not_granted",
+                    return CaseHttp.Problem(ApiProblems.DistrictNotGranted,
                         $"Your token does not grant district '{district.Id}': an administrator sets up the districts it administers.");
                 }
 
                 return await registry.RegisterAsync(district.Id, district.Name.Trim(), http.RequestAborted)
                     ? Results.Created($"/districts/{district.Id}", district)
-                    : CaseHttp.Problem(StatusCodes.Status409Conflict, "district.exists", $"District '{district.Id}' is set up already.");
+                    : CaseHttp.Problem(Exists, $"District '{district.Id}' is set up already.");
             })
             .WithName("SetUpDistrict").WithSummary("Set a district up, so cases may be opened in it").WithTags("ledger")
             .RequireAuthorization(IdentitySetup.For(Role.Administrator))
             .Accepts<SetUpDistrict>("application/json")
             .Produces<SetUpDistrict>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithMetadata(new ProblemsAttribute([ApiProblems.DistrictInvalid, NameInvalid, ApiProblems.DistrictNotGranted, Exists]));
     }
 }

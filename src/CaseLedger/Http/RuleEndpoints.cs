@@ -42,6 +42,13 @@ internal static class RuleEndpoints
     /// <summary>The largest scenario file or proposal accepted, in characters.</summary>
     public const int MaxTextLength = 1_000_000;
 
+    private static readonly ApiProblem ScenarioTooLong = new(StatusCodes.Status400BadRequest, "scenario.too_long");
+    private static readonly ApiProblem ScenarioFormat = new(StatusCodes.Status400BadRequest, "scenario.format");
+    private static readonly ApiProblem RuleUnknown = new(StatusCodes.Status400BadRequest, "rule.unknown");
+    private static readonly ApiProblem NotReplayable = new(StatusCodes.Status400BadRequest, "rule.not_replayable");
+    private static readonly ApiProblem ProposalTooLong = new(StatusCodes.Status400BadRequest, "rule.proposal_too_long");
+    private static readonly ApiProblem ProposalInvalid = new(StatusCodes.Status400BadRequest, "rule.proposal_invalid");
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/rules", ([FromServices] RuleBook rules) =>
@@ -62,7 +69,7 @@ internal static class RuleEndpoints
 
                 if (request!.File.Length > MaxTextLength)
                 {
-                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "scenario.too_long", $"A scenario file is at most {MaxTextLength} characters.");
+                    return CaseHttp.Problem(ScenarioTooLong, $"A scenario file is at most {MaxTextLength} characters.");
                 }
 
                 var (book, badProposal) = WithProposal(kinds, rules, request.Proposal);
@@ -87,7 +94,7 @@ internal static class RuleEndpoints
                 }
                 catch (ScenarioFormatException e)
                 {
-                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "scenario.format", e.Problem,
+                    return CaseHttp.Problem(ScenarioFormat, e.Problem,
                         new Dictionary<string, object?> { ["line"] = e.Line });
                 }
             })
@@ -96,7 +103,7 @@ internal static class RuleEndpoints
             .RequireAuthorization(IdentitySetup.For(Role.RuleAuthor, Role.Administrator))
             .Accepts<ScenarioRunRequest>("application/json")
             .Produces<ScenarioRunReport>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithMetadata(new ProblemsAttribute([ScenarioTooLong, ScenarioFormat, ProposalTooLong, ProposalInvalid]));
 
         app.MapPost("/rules/what-if", async ([FromServices] CaseKinds kinds, [FromServices] RuleBook rules, [FromServices] IDocumentStore store,
                 [FromServices] DistrictRegistry registry, HttpContext http) =>
@@ -115,7 +122,7 @@ internal static class RuleEndpoints
 
                 if (request.Rule.Split('@', 2) is not [var id, var version] || book!.All.FirstOrDefault(v => v.Id == id && v.Version == version) is not { } proposed)
                 {
-                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "rule.unknown",
+                    return CaseHttp.Problem(RuleUnknown,
                         $"'{request.Rule}' is not a version in the rule book or the proposal: write id@version, e.g. co-funding@2-proposed.");
                 }
 
@@ -136,7 +143,7 @@ internal static class RuleEndpoints
                 }
                 catch (ArgumentException e)
                 {
-                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "rule.not_replayable", e.Message);
+                    return CaseHttp.Problem(NotReplayable, e.Message);
                 }
             })
             .WithName("WhatIf").WithSummary("Replay the recorded cases of your districts under a proposed rule version, read-only, and say what would change")
@@ -144,8 +151,9 @@ internal static class RuleEndpoints
             .RequireAuthorization(IdentitySetup.For(Role.RuleAuthor, Role.Administrator))
             .Accepts<WhatIfRequest>("application/json")
             .Produces<WhatIfReport>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            // The districts asked about are checked as a route's district is.
+            .WithMetadata(new ProblemsAttribute([ProposalTooLong, ProposalInvalid, RuleUnknown, NotReplayable,
+                ApiProblems.DistrictInvalid, ApiProblems.DistrictNotGranted, ApiProblems.DistrictUnknown]));
     }
 
     /// <summary>The rule book with the versions of a proposal (a rule document) added; a problem when the proposal is not one.</summary>
@@ -159,7 +167,7 @@ internal static class RuleEndpoints
         var text = proposal.ToJsonString();
         if (text.Length > MaxTextLength)
         {
-            return (null, CaseHttp.Problem(StatusCodes.Status400BadRequest, "rule.proposal_too_long", $"A proposal is at most {MaxTextLength} characters."));
+            return (null, CaseHttp.Problem(ProposalTooLong, $"A proposal is at most {MaxTextLength} characters."));
         }
 
         try
@@ -174,7 +182,7 @@ internal static class RuleEndpoints
         }
         catch (RuleBookException e)
         {
-            return (null, CaseHttp.Problem(StatusCodes.Status400BadRequest, "rule.proposal_invalid", e.Message));
+            return (null, CaseHttp.Problem(ProposalInvalid, e.Message));
         }
     }
 }

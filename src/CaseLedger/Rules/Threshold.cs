@@ -38,6 +38,9 @@ public sealed record Threshold(ThresholdComparison Comparison, int Numerator, in
         return Comparison == ThresholdComparison.AtLeast ? left >= right : left > right;
     }
 
+    /// <summary>How a threshold is written (<see cref="ToString"/>), as a regular expression: "at least 2/3", "more than 1/2".</summary>
+    public const string TextPattern = "^(at least|more than) [0-9]+/[0-9]+$";
+
     public override string ToString() =>
         $"{(Comparison == ThresholdComparison.AtLeast ? "at least" : "more than")} {Numerator}/{Denominator}";
 

@@ -120,13 +120,57 @@ public sealed class when_auditing_cases(Ledger ledger) : IAsyncLifetime
         diff!.FromVersion.ShouldBe(1);
         diff.ToVersion.ShouldBe(3);
         diff.EventsBetween.Select(e => e.Version).ShouldBe([2, 3]);
-        diff.Changes.ShouldContain(c => c.Path == "count.yesMembers" && c.Before == "0" && c.After == "1");
-        diff.Changes.ShouldContain(c => c.Path == "count.noMembers" && c.After == "1");
+        var yes = diff.Changes.Single(c => c.Path == "count.yesMembers");
+        yes.Before!.Value.GetInt32().ShouldBe(0);
+        yes.After!.Value.GetInt32().ShouldBe(1);
+        diff.Changes.Single(c => c.Path == "count.noMembers").After!.Value.GetInt32().ShouldBe(1);
         diff.Changes.ShouldNotContain(c => c.Path == "compoundId");
     }
 
     /// <summary>The public key an auditor was given: the host's seal key, without its private half.</summary>
     private SealKey PublicKey => ledger.Sealing.Key.PublicOnly();
+
+    [Fact]
+    public async Task the_state_at_each_point_carries_the_number_of_events_applied_as_its_version()
+    {
+        await using var session = _store.QuerySession(_district);
+        var live = await session.LoadAsync<VoteTally>(_vote);
+        var trail = await QueryAsync(new AuditQuery([_district], CaseId: _vote, OldestFirst: true));
+
+        foreach (var version in new long[] { 1, 2, 5 })
+        {
+            var at = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, new HistoryPoint(version));
+            at!.Version.ShouldBe(version);
+            at.State.ShouldBeOfType<VoteTally>().Version.ShouldBe(version);
+        }
+
+        var latest = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, HistoryPoint.Latest);
+        latest!.State.ShouldBeOfType<VoteTally>().Version.ShouldBe(live!.Version);
+        latest.Version.ShouldBe(5);
+        var asOfFourth = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, new HistoryPoint(At: trail.Entries[3].Time));
+        asOfFourth!.State.ShouldBeOfType<VoteTally>().Version.ShouldBe(4);
+        var beforeTheFirst = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, new HistoryPoint(At: trail.Entries[0].Time.AddDays(-1)));
+        beforeTheFirst!.Version.ShouldBe(0);
+        beforeTheFirst.State.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task a_difference_carries_its_values_as_json_and_tells_absent_from_null()
+    {
+        var fromNothing = await PointInTime.DiffAsync(_store, _kinds, _district, _vote, new HistoryPoint(1), new HistoryPoint(5));
+        var fromOpening = PointInTime.Compare(null, new { name = "x", note = (string?)null });
+
+        var status = fromNothing!.Changes.Single(c => c.Path == "status");
+        status.Before!.Value.ValueKind.ShouldBe(JsonValueKind.String);
+        status.Before.Value.GetString().ShouldBe("Open");
+        status.After!.Value.GetString().ShouldBe("Decided");
+        var decidedAt = fromNothing.Changes.Single(c => c.Path == "decidedAt");
+        decidedAt.Before!.Value.ValueKind.ShouldBe(JsonValueKind.Null);
+        decidedAt.After!.Value.ValueKind.ShouldBe(JsonValueKind.String);
+        fromOpening.Single(c => c.Path == "name").Before.ShouldBeNull();
+        fromOpening.Single(c => c.Path == "note").After!.Value.ValueKind.ShouldBe(JsonValueKind.Null);
+        JsonSerializer.Serialize(fromOpening.Single(c => c.Path == "name"), CaseJson.Options).ShouldBe("""{"path":"name","after":"x"}""");
+    }
 
     [Fact]
     public async Task an_exported_bundle_verifies_offline_with_its_signed_seal_and_inclusion_proof()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CaseLedger.IntegrationTests.Infrastructure;
 
 namespace CaseLedger.IntegrationTests.Cli;
@@ -202,6 +203,22 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
         result.ExitCode.ShouldBe(0, result.Error);
         result.Output.ShouldContain("\"version\": 2");
         result.Output.ShouldContain("\"yesMembers\": 1");
+        var shown = JsonDocument.Parse(result.Output[result.Output.IndexOf('{', StringComparison.Ordinal)..]).RootElement;
+        shown.GetProperty("version").GetInt64().ShouldBe(2);
+        shown.GetProperty("state").GetProperty("version").GetInt64().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task a_difference_shows_each_value_as_the_json_it_is()
+    {
+        var result = await HostCli.RunAsync(_connection, "case-diff", _district, _vote.ToString(), "--from-version", "1", "--to-version", "5");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Output.ShouldContain("Case " + _vote + ": version 1 -> 5");
+        result.Output.ShouldContain("  status: \"Open\" -> \"Decided\"");
+        result.Output.ShouldContain("  count.yesMembers: 0 -> 2");
+        result.Output.ShouldContain("  decidedAt: null -> \"");
+        result.Output.ShouldContain("  version: 1 -> 5");
     }
 
     [Theory]

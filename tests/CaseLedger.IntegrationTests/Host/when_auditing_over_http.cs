@@ -70,11 +70,39 @@ public sealed class when_auditing_over_http(Ledger ledger) : IAsyncLifetime
         var diff = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/diff?fromVersion=1&toVersion=3"));
 
         state.GetProperty("version").GetInt64().ShouldBe(2);
+        state.GetProperty("state").GetProperty("version").GetInt64().ShouldBe(2);
         state.GetProperty("state").GetProperty("count").GetProperty("yesMembers").GetInt32().ShouldBe(1);
         diff.GetProperty("eventsBetween").GetArrayLength().ShouldBe(2);
-        diff.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("path").GetString()).ShouldContain("count.yesMembers");
+        var yes = diff.GetProperty("changes").EnumerateArray().Single(c => c.GetProperty("path").GetString() == "count.yesMembers");
+        yes.GetProperty("before").GetInt32().ShouldBe(0);
+        yes.GetProperty("after").GetInt32().ShouldBe(2);
         (await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/state?version=0")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await _host.Client.GetAsync($"/districts/{ledger.NewDistrict("other")}/cases/{_vote}/state")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task the_latest_state_has_the_version_the_live_read_model_has_in_its_etag()
+    {
+        var live = await _host.Client.GetAsync($"/districts/{_district}/renovation-votes/{_vote}");
+        var state = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/state"));
+
+        live.Headers.ETag!.Tag.ShouldBe("\"3\"");
+        (await ReadAsync<JsonElement>(live)).GetProperty("version").GetInt64().ShouldBe(3);
+        state.GetProperty("version").GetInt64().ShouldBe(3);
+        state.GetProperty("state").GetProperty("version").GetInt64().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task a_difference_sends_texts_as_texts_numbers_as_numbers_and_leaves_out_what_was_absent()
+    {
+        var diff = await ReadAsync<JsonElement>(await _host.Client.GetAsync($"/districts/{_district}/cases/{_vote}/diff?fromVersion=1&toVersion=2"));
+
+        var changes = diff.GetProperty("changes").EnumerateArray().ToDictionary(c => c.GetProperty("path").GetString()!);
+        changes["ballotEvents"].GetProperty("before").ValueKind.ShouldBe(JsonValueKind.Number);
+        changes["ballotEvents"].GetProperty("after").GetInt32().ShouldBe(1);
+        changes["count.yesArea"].GetProperty("after").ValueKind.ShouldBe(JsonValueKind.Number);
+        changes["criteriaSoFar[0].detail"].GetProperty("after").ValueKind.ShouldBe(JsonValueKind.String);
+        changes.Values.Where(c => c.EnumerateObject().Count() < 2).ShouldBeEmpty("a change has a value on at least one side");
     }
 
     [Fact]

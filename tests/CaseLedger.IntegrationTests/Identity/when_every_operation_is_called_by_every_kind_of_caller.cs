@@ -17,7 +17,12 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
     private readonly string _district = ledger.NewDistrict("matrix");
     private readonly string _other = ledger.NewDistrict("elsewhere");
 
-    private sealed record Operation(string Method, string Path, IReadOnlyList<Role> Roles);
+    /// <summary>An operation, the roles it is for, and the problem codes its description lists per status.</summary>
+    private sealed record Operation(string Method, string Path, IReadOnlyList<Role> Roles, IReadOnlyDictionary<string, IReadOnlyList<string>> Problems)
+    {
+        public bool Lists(int status, string? code) =>
+            code is not null && Problems.TryGetValue(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var codes) && codes.Contains(code);
+    }
 
     private async Task<IReadOnlyList<Operation>> OperationsAsync()
     {
@@ -27,14 +32,17 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
         {
             foreach (var operation in path.Value.EnumerateObject())
             {
-                if (!operation.Value.TryGetProperty("security", out _))
+                // An operation open to anyone says so with an empty list of security requirements.
+                if (operation.Value.GetProperty("security").GetArrayLength() == 0)
                 {
                     continue;
                 }
 
                 var roles = operation.Value.GetProperty("x-caseledger-roles").EnumerateArray()
                     .Select(r => Roles.TryParse(r.GetString(), out var role) ? role : throw new InvalidOperationException($"Unknown role {r}")).ToList();
-                operations.Add(new Operation(operation.Name.ToUpperInvariant(), path.Name, roles));
+                var problems = operation.Value.GetProperty("x-caseledger-problems").EnumerateObject()
+                    .ToDictionary(p => p.Name, p => (IReadOnlyList<string>)p.Value.EnumerateArray().Select(c => c.GetString()!).ToList());
+                operations.Add(new Operation(operation.Name.ToUpperInvariant(), path.Name, roles, problems));
             }
         }
 
@@ -96,6 +104,11 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
                 {
                     wrong.Add($"{operation.Method} {operation.Path} {who}: {(int)response.StatusCode} {actual}, expected {(int)status} {code}");
                 }
+
+                if (!operation.Lists((int)response.StatusCode, actual))
+                {
+                    wrong.Add($"{operation.Method} {operation.Path} {who}: {(int)response.StatusCode} {actual} is not in its description's x-caseledger-problems");
+                }
             }
 
             await Expect("without a token", null, _district, HttpStatusCode.Unauthorized, "auth.token_missing");
@@ -116,6 +129,13 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)response.StatusCode >= 500)
             {
                 wrong.Add($"{operation.Method} {operation.Path} as {Roles.NameOf(allowed)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            // Whatever else an allowed caller's call was refused for (an empty body, an unknown case) is listed too.
+            var refusal = (int)response.StatusCode >= 400 ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement : default;
+            if (refusal.ValueKind == JsonValueKind.Object && !operation.Lists((int)response.StatusCode, refusal.GetProperty("code").GetString()))
+            {
+                wrong.Add($"{operation.Method} {operation.Path} as {Roles.NameOf(allowed)}: {(int)response.StatusCode} {refusal.GetProperty("code")} is not in its description's x-caseledger-problems");
             }
         }
 
@@ -162,9 +182,10 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
         var document = await ReadAsync<JsonElement>(await ledger.Client.GetAsync("/openapi/v1.json"));
 
         document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString().ShouldBe("bearer");
-        var open = document.GetProperty("paths").EnumerateObject()
-            .SelectMany(p => p.Value.EnumerateObject().Where(o => !o.Value.TryGetProperty("security", out _)).Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}"))
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Security: o.Value.GetProperty("security"))))
             .ToList();
-        open.ShouldBe(["GET /health", "POST /dev/tokens"], ignoreOrder: true);
+        operations.Where(o => o.Security.GetArrayLength() == 0).Select(o => o.Name).ShouldBe(["GET /health", "POST /dev/tokens"], ignoreOrder: true);
+        operations.Where(o => o.Security.GetArrayLength() > 0).Select(o => o.Security[0].EnumerateObject().Single().Name).Distinct().ShouldBe(["Bearer"]);
     }
 }

@@ -589,15 +589,11 @@ async function loadPoint(version) {
 }
 
 /** A value of a field change as a reader wants it: strings without their JSON quotes and escapes. */
-function changeValue(json) {
-  // The host sends null both for a field that is absent and for one that is null.
-  if (json === null || json === undefined) return el("span", { className: "muted" }, "none");
-  try {
-    const value = JSON.parse(json);
-    return typeof value === "string" ? value : json;
-  } catch {
-    return json;
-  }
+function changeValue(value) {
+  // The host leaves out a value the field did not have at that point, and sends JSON null for a field that held null.
+  if (value === undefined) return el("span", { className: "muted" }, "absent");
+  if (value === null) return el("span", { className: "muted" }, "none");
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function renderChanges(diff, version) {

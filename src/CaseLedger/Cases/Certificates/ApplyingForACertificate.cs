@@ -26,6 +26,17 @@ public sealed record ApplyForCertificate(
 /// <summary>Taking an application and deciding, on its date and under the rule then in force, whether it goes fully online.</summary>
 public static class ApplyingForACertificate
 {
+    public static readonly Refusal ApplicantIdMissing = new("certificate.applicant_id_missing", RejectionKind.Invalid);
+    public static readonly Refusal ApplicantMissing = new("certificate.applicant_missing", RejectionKind.Invalid);
+    public static readonly Refusal ApplicantNameMissing = new("certificate.applicant_name_missing", RejectionKind.Invalid);
+    public static readonly Refusal DateOfBirthInFuture = new("certificate.date_of_birth_in_future", RejectionKind.Invalid);
+    public static readonly Refusal DateOfBirthMissing = new("certificate.date_of_birth_missing", RejectionKind.Invalid);
+    public static readonly Refusal DocumentTypeUnknown = new("certificate.document_type_unknown", RejectionKind.Invalid);
+    public static readonly Refusal ExistingDocumentMissing = new("certificate.existing_document_missing", RejectionKind.Invalid);
+    public static readonly Refusal FingerprintsUnknown = new("certificate.fingerprints_unknown", RejectionKind.Invalid);
+    public static readonly Refusal HouseholdCityMissing = new("certificate.household_city_missing", RejectionKind.Invalid);
+    public static readonly Refusal NoRuleInForce = new("certificate.no_rule_in_force");
+
     /// <summary>
     /// Takes the application and decides its eligibility in the same step, on its local
     /// <paramref name="applicationDate"/>, under the rule version given: the one in force then (what-if
@@ -38,8 +49,7 @@ public static class ApplyingForACertificate
         ArgumentNullException.ThrowIfNull(command);
         if (rules is null)
         {
-            return Decision.Reject("certificate.no_rule_in_force",
-                $"No version of the {CertificateRules.RuleId} rule is in force on {applicationDate:yyyy-MM-dd}.");
+            return Decision.Reject(NoRuleInForce, $"No version of the {CertificateRules.RuleId} rule is in force on {applicationDate:yyyy-MM-dd}.");
         }
 
         if (Validate(command, applicationDate) is { } invalid)
@@ -71,55 +81,50 @@ public static class ApplyingForACertificate
 
     private static Rejection? Validate(ApplyForCertificate command, DateOnly applicationDate)
     {
-        static Rejection Invalid(string code, string reason) => new($"certificate.{code}", reason, RejectionKind.Invalid);
-
         // The JSON reader takes document types by name only; this guards callers in the process.
         if (!Enum.IsDefined(command.DocumentType))
         {
-            return Invalid("document_type_unknown",
-                $"'{command.DocumentType}' is not a document issued online: use one of {string.Join(", ", Enum.GetNames<DocumentType>())}.");
+            return DocumentTypeUnknown.Because($"'{command.DocumentType}' is not a document issued online: use one of {string.Join(", ", Enum.GetNames<DocumentType>())}.");
         }
 
         if (command.Applicant is not { } applicant)
         {
-            return Invalid("applicant_missing", "State the applicant's facts: id, name, date of birth, household city and whether fingerprints are on file.");
+            return ApplicantMissing.Because("State the applicant's facts: id, name, date of birth, household city and whether fingerprints are on file.");
         }
 
         if (string.IsNullOrWhiteSpace(applicant.Id))
         {
-            return Invalid("applicant_id_missing", "Give the applicant's id.");
+            return ApplicantIdMissing.Because("Give the applicant's id.");
         }
 
         if (string.IsNullOrWhiteSpace(applicant.Name))
         {
-            return Invalid("applicant_name_missing", "Give the applicant's name.");
+            return ApplicantNameMissing.Because("Give the applicant's name.");
         }
 
         if (applicant.DateOfBirth is not { } born)
         {
-            return Invalid("date_of_birth_missing", "Give the applicant's date of birth; age is decided on it.");
+            return DateOfBirthMissing.Because("Give the applicant's date of birth; age is decided on it.");
         }
 
         if (born > applicationDate)
         {
-            return Invalid("date_of_birth_in_future",
-                $"A date of birth of {born:yyyy-MM-dd} is after the application date {applicationDate:yyyy-MM-dd}.");
+            return DateOfBirthInFuture.Because($"A date of birth of {born:yyyy-MM-dd} is after the application date {applicationDate:yyyy-MM-dd}.");
         }
 
         if (string.IsNullOrWhiteSpace(applicant.HouseholdCity))
         {
-            return Invalid("household_city_missing", "Give the city of the applicant's household registration (hukou).");
+            return HouseholdCityMissing.Because("Give the city of the applicant's household registration (hukou).");
         }
 
         if (applicant.FingerprintsOnFile is null)
         {
-            return Invalid("fingerprints_unknown", "Say whether the applicant's fingerprints are on file from an earlier application.");
+            return FingerprintsUnknown.Because("Say whether the applicant's fingerprints are on file from an earlier application.");
         }
 
         if (command.ExistingDocument is null)
         {
-            return Invalid("existing_document_missing",
-                "Describe the document being renewed or replaced: its expiry date and whether it is damaged, lost or stolen, or has its visa pages used up. A first document is applied for at a window.");
+            return ExistingDocumentMissing.Because("Describe the document being renewed or replaced: its expiry date and whether it is damaged, lost or stolen, or has its visa pages used up. A first document is applied for at a window.");
         }
 
         return null;

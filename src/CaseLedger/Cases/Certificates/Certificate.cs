@@ -215,6 +215,12 @@ public static class CertificateProjection
 /// </summary>
 public static class CertificateLifecycle
 {
+    public static readonly Refusal AlreadyDone = new("certificate.already_done");
+    public static readonly Refusal OutOfOrder = new("certificate.out_of_order");
+    public static readonly Refusal RejectedAtReview = new("certificate.rejected_at_review");
+    public static readonly Refusal RoutedToWindow = new("certificate.routed_to_window");
+    public static readonly Refusal StepBeforePrevious = new("certificate.step_before_previous");
+
     /// <summary>The status a step needs the application to be in.</summary>
     public static CertificateStatus Requires(CertificateStep step) => step switch
     {
@@ -233,29 +239,24 @@ public static class CertificateLifecycle
         var required = Requires(step);
         if (state.Status == CertificateStatus.RoutedToWindow)
         {
-            return new Rejection("certificate.routed_to_window",
-                $"This application was routed to an in-person window ({string.Join(", ", state.Unmet)} not met); it cannot be {Done(step)} online.");
+            return RoutedToWindow.Because($"This application was routed to an in-person window ({string.Join(", ", state.Unmet)} not met); it cannot be {Done(step)} online.");
         }
 
         if (state.Status == CertificateStatus.Rejected)
         {
-            return new Rejection("certificate.rejected_at_review",
-                $"This application was rejected at review ({state.RejectionReason}); it cannot be {Done(step)}.");
+            return RejectedAtReview.Because($"This application was rejected at review ({state.RejectionReason}); it cannot be {Done(step)}.");
         }
 
         if (state.Status != required)
         {
             return Progress(state.Status) < Progress(required)
-                ? new Rejection("certificate.out_of_order",
-                    $"The application cannot be {Done(step)} yet: it must first be {Describe(required)}; it is {Describe(state.Status)}.")
-                : new Rejection("certificate.already_done",
-                    $"The application is already {Describe(state.Status)}: it cannot be {Done(step)} now.");
+                ? OutOfOrder.Because($"The application cannot be {Done(step)} yet: it must first be {Describe(required)}; it is {Describe(state.Status)}.")
+                : AlreadyDone.Because($"The application is already {Describe(state.Status)}: it cannot be {Done(step)} now.");
         }
 
         if (now < state.LastStepAt)
         {
-            return new Rejection("certificate.step_before_previous",
-                $"A step at {now:u} would come before the previous step at {state.LastStepAt:u}.");
+            return StepBeforePrevious.Because($"A step at {now:u} would come before the previous step at {state.LastStepAt:u}.");
         }
 
         return null;

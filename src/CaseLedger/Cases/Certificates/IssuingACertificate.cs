@@ -14,6 +14,8 @@ public sealed record RecordCertificateDelivery;
 /// <summary>Producing an approved document, mailing it and recording its delivery.</summary>
 public static class IssuingACertificate
 {
+    public static readonly Refusal TrackingReferenceMissing = new("certificate.tracking_reference_missing", RejectionKind.Invalid);
+
     public static Decision Decide(ProduceCertificate command, Certificate application, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -34,8 +36,7 @@ public static class IssuingACertificate
 
         if (string.IsNullOrWhiteSpace(command.TrackingReference))
         {
-            return Decision.Reject("certificate.tracking_reference_missing",
-                "Give the carrier's tracking reference, so the applicant can follow the delivery.", RejectionKind.Invalid);
+            return Decision.Reject(TrackingReferenceMissing, "Give the carrier's tracking reference, so the applicant can follow the delivery.");
         }
 
         return Decision.Accept(new CertificateMailed(application.Id, command.TrackingReference.Trim(), now));

@@ -14,6 +14,8 @@ public sealed record RejectCertificateApplication(string Reason);
 /// <summary>Reviewing an eligible application, then approving or rejecting it.</summary>
 public static class ReviewingAnApplication
 {
+    public static readonly Refusal ReasonMissing = new("certificate.reason_missing", RejectionKind.Invalid);
+
     public static Decision Decide(ReviewCertificateApplication command, Certificate application, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -43,7 +45,7 @@ public static class ReviewingAnApplication
 
         if (string.IsNullOrWhiteSpace(command.Reason))
         {
-            return Decision.Reject("certificate.reason_missing", "Say why the application is rejected; the applicant is told.", RejectionKind.Invalid);
+            return Decision.Reject(ReasonMissing, "Say why the application is rejected; the applicant is told.");
         }
 
         return Decision.Accept(new CertificateApplicationRejected(application.Id, command.Reason.Trim(), now));

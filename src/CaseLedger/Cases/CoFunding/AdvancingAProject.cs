@@ -14,13 +14,22 @@ public sealed record AuditFinalCost(decimal AuditedCost, string AuditReference);
 /// <summary>The works and their cost: start, completion acceptance, and the audits of the final cost.</summary>
 public static class AdvancingAProject
 {
+    public static readonly Refusal AcceptanceMissing = new("co_funding.acceptance_missing", RejectionKind.Invalid);
+    public static readonly Refusal AlreadyCompleted = new("co_funding.already_completed");
+    public static readonly Refusal AlreadyStarted = new("co_funding.already_started");
+    public static readonly Refusal AuditReferenceMissing = new("co_funding.audit_reference_missing", RejectionKind.Invalid);
+    public static readonly Refusal AuditUnchanged = new("co_funding.audit_unchanged");
+    public static readonly Refusal AuditedCostInvalid = new("co_funding.audited_cost_invalid", RejectionKind.Invalid);
+    public static readonly Refusal NotCompleted = new("co_funding.not_completed");
+    public static readonly Refusal NotStarted = new("co_funding.not_started");
+
     public static Decision Decide(StartProject command, CoFundingProject project, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(project);
         return project.Stage == ProjectStage.Registered
             ? Decision.Accept(new ProjectStarted(project.Id, now))
-            : Decision.Reject("co_funding.already_started", $"The project is already {project.Stage.ToString().ToLowerInvariant()}.");
+            : Decision.Reject(AlreadyStarted, $"The project is already {project.Stage.ToString().ToLowerInvariant()}.");
     }
 
     public static Decision Decide(CompleteProject command, CoFundingProject project, DateTimeOffset now)
@@ -29,14 +38,14 @@ public static class AdvancingAProject
         ArgumentNullException.ThrowIfNull(project);
         if (string.IsNullOrWhiteSpace(command.AcceptanceReference))
         {
-            return Decision.Reject("co_funding.acceptance_missing", "Give the completion acceptance reference.", RejectionKind.Invalid);
+            return Decision.Reject(AcceptanceMissing, "Give the completion acceptance reference.");
         }
 
         return project.Stage switch
         {
             ProjectStage.Started => Decision.Accept(new ProjectCompleted(project.Id, command.AcceptanceReference.Trim(), now)),
-            ProjectStage.Registered => Decision.Reject("co_funding.not_started", "The works have not started, so they cannot be accepted as completed."),
-            _ => Decision.Reject("co_funding.already_completed", "The project has already passed completion acceptance."),
+            ProjectStage.Registered => Decision.Reject(NotStarted, "The works have not started, so they cannot be accepted as completed."),
+            _ => Decision.Reject(AlreadyCompleted, "The project has already passed completion acceptance."),
         };
     }
 
@@ -52,23 +61,23 @@ public static class AdvancingAProject
         ArgumentNullException.ThrowIfNull(project);
         if (command.AuditedCost <= 0 || decimal.Round(command.AuditedCost, 2) != command.AuditedCost)
         {
-            return Decision.Reject("co_funding.audited_cost_invalid", "The audited cost is a positive amount in yuan with at most two decimals.", RejectionKind.Invalid);
+            return Decision.Reject(AuditedCostInvalid, "The audited cost is a positive amount in yuan with at most two decimals.");
         }
 
         if (string.IsNullOrWhiteSpace(command.AuditReference))
         {
-            return Decision.Reject("co_funding.audit_reference_missing", "Give the audit report's reference.", RejectionKind.Invalid);
+            return Decision.Reject(AuditReferenceMissing, "Give the audit report's reference.");
         }
 
         var completed = Eligibility.OfCompletion(project.AcceptanceReference);
         if (project.Stage is ProjectStage.Registered or ProjectStage.Started)
         {
-            return Decision.Reject("co_funding.not_completed", "The final cost is audited after completion acceptance.").WithClauses([completed]);
+            return Decision.Reject(NotCompleted, "The final cost is audited after completion acceptance.").WithClauses([completed]);
         }
 
         if (project.AuditedCost == command.AuditedCost)
         {
-            return Decision.Reject("co_funding.audit_unchanged", $"The audited cost is already {Eligibility.Yuan(command.AuditedCost)}.").WithClauses([completed]);
+            return Decision.Reject(AuditUnchanged, $"The audited cost is already {Eligibility.Yuan(command.AuditedCost)}.").WithClauses([completed]);
         }
 
         var revision = project.AuditRevisions + 1;

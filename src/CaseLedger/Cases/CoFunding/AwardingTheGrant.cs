@@ -11,6 +11,13 @@ public sealed record SettleGrant(string PaymentReference);
 /// <summary>The grant: deciding it once on the audited cost, and settling what is due.</summary>
 public static class AwardingTheGrant
 {
+    public static readonly Refusal AlreadyAwarded = new("co_funding.already_awarded");
+    public static readonly Refusal Ineligible = new("co_funding.ineligible");
+    public static readonly Refusal NotReady = new("co_funding.not_ready");
+    public static readonly Refusal NotAwarded = new("co_funding.not_awarded");
+    public static readonly Refusal NothingDue = new("co_funding.nothing_due");
+    public static readonly Refusal PaymentReferenceMissing = new("co_funding.payment_reference_missing", RejectionKind.Invalid);
+
     /// <summary>
     /// Decides the grant under the rule version the project was registered with (a what-if replay
     /// registers it under a proposed one). A refusal carries the clauses that refused it.
@@ -23,7 +30,7 @@ public static class AwardingTheGrant
         var oneAward = Eligibility.OfOneAward(project.Grant);
         if (!oneAward.Met)
         {
-            return Decision.Reject("co_funding.already_awarded", "The grant has been decided; a revised audit adjusts it.").WithClauses([oneAward]);
+            return Decision.Reject(AlreadyAwarded, "The grant has been decided; a revised audit adjusts it.").WithClauses([oneAward]);
         }
 
         var criteria = Eligibility.OfCompound(project.Compound, rules)
@@ -34,10 +41,10 @@ public static class AwardingTheGrant
         var unmet = criteria.Where(c => !c.Met).ToList();
         if (unmet.Count > 0)
         {
-            var kind = unmet.Any(c => c.Clause is Eligibility.BuiltYearsClause or Eligibility.MaintenanceFundClause or Eligibility.VoteClause)
-                ? "co_funding.ineligible"
-                : "co_funding.not_ready";
-            return Decision.Reject(kind, "No grant: " + string.Join("; ", unmet.Select(c => $"{c.Requirement} ({c.Detail})")) + ".")
+            var refusal = unmet.Any(c => c.Clause is Eligibility.BuiltYearsClause or Eligibility.MaintenanceFundClause or Eligibility.VoteClause)
+                ? Ineligible
+                : NotReady;
+            return Decision.Reject(refusal, "No grant: " + string.Join("; ", unmet.Select(c => $"{c.Requirement} ({c.Detail})")) + ".")
                 .WithClauses([oneAward, .. criteria]);
         }
 
@@ -53,17 +60,17 @@ public static class AwardingTheGrant
         ArgumentNullException.ThrowIfNull(project);
         if (string.IsNullOrWhiteSpace(command.PaymentReference))
         {
-            return Decision.Reject("co_funding.payment_reference_missing", "Give the payment or recovery reference.", RejectionKind.Invalid);
+            return Decision.Reject(PaymentReferenceMissing, "Give the payment or recovery reference.");
         }
 
         if (project.Grant is not { } grant)
         {
-            return Decision.Reject("co_funding.not_awarded", "No grant has been decided, so nothing is due.");
+            return Decision.Reject(NotAwarded, "No grant has been decided, so nothing is due.");
         }
 
         var due = grant.Minus(project.Settled);
         return due.Total == 0
-            ? Decision.Reject("co_funding.nothing_due", "The grant is settled: nothing is due either way.")
+            ? Decision.Reject(NothingDue, "The grant is settled: nothing is due either way.")
             : Decision.Accept(new GrantSettled(project.Id, due, command.PaymentReference.Trim(), now));
     }
 }

@@ -38,6 +38,7 @@ public sealed record CoFundingEligibility
 
     public RuleRef Rule { get; init; } = new("", "");
 
+    [Fraction]
     public decimal Rate { get; init; }
 
     public bool Eligible { get; init; }

@@ -27,6 +27,13 @@ public sealed record VoteReference(Guid VoteId, string CompoundId, VotingRoute R
 /// <summary>The clauses of the co-funding rule, each evaluated with its reason.</summary>
 public static class Eligibility
 {
+    public static readonly Refusal VoteAmountExceeded = new("co_funding.vote_amount_exceeded");
+    public static readonly Refusal VoteFailed = new("co_funding.vote_failed");
+    public static readonly Refusal VoteMissing = new("co_funding.vote_missing");
+    public static readonly Refusal VoteNotDecided = new("co_funding.vote_not_decided");
+    public static readonly Refusal VoteNotFound = new("co_funding.vote_not_found");
+    public static readonly Refusal VoteOtherCompound = new("co_funding.vote_other_compound");
+
     public const string BuiltYearsClause = "co-funding.built-years";
     public const string MaintenanceFundClause = "co-funding.maintenance-fund";
     public const string VoteClause = "co-funding.renovation-vote";
@@ -70,15 +77,13 @@ public static class Eligibility
         string compoundId, decimal maintenanceFundSpend, Guid? voteId, VoteReference? vote)
     {
         const string requirement = "a project spending the maintenance fund references a renovation vote of its compound that passed";
-        Rejection Refuse(string code, string reason) => new($"co_funding.{code}", reason);
-
         if (maintenanceFundSpend <= 0)
         {
             // A vote that is referenced anyway must at least be a real vote of this compound.
             if (voteId is not null && (vote is null || vote.CompoundId != compoundId))
             {
                 return (new CriterionResult(VoteClause, requirement, false, $"vote {voteId} is not a vote of this compound"),
-                    Refuse("vote_not_found", $"No renovation vote {voteId} of compound '{compoundId}' exists in this district."));
+                    VoteNotFound.Because($"No renovation vote {voteId} of compound '{compoundId}' exists in this district."));
             }
 
             return (new CriterionResult(VoteClause, requirement, true, "no maintenance-fund money is spent, so no vote is needed"), null);
@@ -87,39 +92,38 @@ public static class Eligibility
         if (voteId is null)
         {
             return (new CriterionResult(VoteClause, requirement, false, "no vote referenced"),
-                Refuse("vote_missing", $"The project spends {Yuan(maintenanceFundSpend)} of the maintenance fund: reference the owners' renovation vote that approved it."));
+                VoteMissing.Because($"The project spends {Yuan(maintenanceFundSpend)} of the maintenance fund: reference the owners' renovation vote that approved it."));
         }
 
         if (vote is null)
         {
             return (new CriterionResult(VoteClause, requirement, false, $"vote {voteId} not found"),
-                Refuse("vote_not_found", $"No renovation vote {voteId} exists in this district."));
+                VoteNotFound.Because($"No renovation vote {voteId} exists in this district."));
         }
 
         if (vote.CompoundId != compoundId)
         {
             return (new CriterionResult(VoteClause, requirement, false, $"vote {vote.VoteId} was for compound {vote.CompoundId}"),
-                Refuse("vote_other_compound", $"Vote {vote.VoteId} was held in compound '{vote.CompoundId}', not '{compoundId}'."));
+                VoteOtherCompound.Because($"Vote {vote.VoteId} was held in compound '{vote.CompoundId}', not '{compoundId}'."));
         }
 
         if (vote.Status != VoteStatus.Decided)
         {
             return (new CriterionResult(VoteClause, requirement, false, $"vote {vote.VoteId} is still open"),
-                Refuse("vote_not_decided", $"Vote {vote.VoteId} has not been decided yet."));
+                VoteNotDecided.Because($"Vote {vote.VoteId} has not been decided yet."));
         }
 
         if (vote.Outcome != VoteOutcome.Passed)
         {
             return (new CriterionResult(VoteClause, requirement, false, $"vote {vote.VoteId} failed"),
-                Refuse("vote_failed", $"Vote {vote.VoteId} did not pass, so the maintenance fund cannot be spent on this project."));
+                VoteFailed.Because($"Vote {vote.VoteId} did not pass, so the maintenance fund cannot be spent on this project."));
         }
 
         if (vote.ApprovedAmount is { } approved && maintenanceFundSpend > approved)
         {
             return (new CriterionResult(VoteClause, requirement, false,
                     $"vote {vote.VoteId} approved {Yuan(approved)}, the project spends {Yuan(maintenanceFundSpend)} of the fund"),
-                Refuse("vote_amount_exceeded",
-                    $"Vote {vote.VoteId} approved a spend of {Yuan(approved)}; the project would spend {Yuan(maintenanceFundSpend)} of the maintenance fund."));
+                VoteAmountExceeded.Because($"Vote {vote.VoteId} approved a spend of {Yuan(approved)}; the project would spend {Yuan(maintenanceFundSpend)} of the maintenance fund."));
         }
 
         var how = vote.Route == VotingRoute.Simplified ? "approved by the owners' committee (simplified route)" : "passed by the owners";

@@ -17,6 +17,18 @@ public sealed record RegisterProject(
 /// <summary>Registering a project: the compound's eligibility and the vote behind a maintenance-fund spend.</summary>
 public static class RegisteringAProject
 {
+    public static readonly Refusal CompoundMissing = new("co_funding.compound_missing", RejectionKind.Invalid);
+    public static readonly Refusal DescriptionMissing = new("co_funding.description_missing", RejectionKind.Invalid);
+    public static readonly Refusal EstimateInvalid = new("co_funding.estimate_invalid", RejectionKind.Invalid);
+    public static readonly Refusal FundingAmountInvalid = new("co_funding.funding_amount_invalid", RejectionKind.Invalid);
+    public static readonly Refusal FundingMissing = new("co_funding.funding_missing", RejectionKind.Invalid);
+    public static readonly Refusal FundingSourceRepeated = new("co_funding.funding_source_repeated", RejectionKind.Invalid);
+    public static readonly Refusal FundingSourceUnknown = new("co_funding.funding_source_unknown", RejectionKind.Invalid);
+    public static readonly Refusal HouseholdsNotPositive = new("co_funding.households_not_positive", RejectionKind.Invalid);
+    public static readonly Refusal NoFundToSpend = new("co_funding.no_fund_to_spend", RejectionKind.Invalid);
+    public static readonly Refusal NoRuleInForce = new("co_funding.no_rule_in_force");
+    public static readonly Refusal YearBuiltInvalid = new("co_funding.year_built_invalid", RejectionKind.Invalid);
+
     /// <summary>
     /// Records the project with the compound's eligibility under the rule version given (the one in
     /// force on the day of registration; what-if replays pass a proposed one). A compound that does
@@ -29,7 +41,7 @@ public static class RegisteringAProject
         var inForce = Eligibility.OfRuleInForce(rules, now);
         if (rules is null)
         {
-            return Decision.Reject("co_funding.no_rule_in_force", $"No co-funding programme was in force on {now:yyyy-MM-dd}.")
+            return Decision.Reject(NoRuleInForce, $"No co-funding programme was in force on {now:yyyy-MM-dd}.")
                 .WithClauses([inForce]);
         }
 
@@ -43,7 +55,7 @@ public static class RegisteringAProject
         var fundSpend = command.Funding.Where(f => f.Source == FundingSource.MaintenanceFund).Sum(f => f.Amount);
         if (fundSpend > 0 && !compound.HasMaintenanceFund)
         {
-            return Decision.Reject("co_funding.no_fund_to_spend", "The compound has no maintenance fund, so no maintenance-fund money can be listed.", RejectionKind.Invalid)
+            return Decision.Reject(NoFundToSpend, "The compound has no maintenance fund, so no maintenance-fund money can be listed.")
                 .WithClauses([inForce, .. ofCompound]);
         }
 
@@ -62,54 +74,52 @@ public static class RegisteringAProject
 
     private static Rejection? Validate(RegisterProject command)
     {
-        static Rejection Invalid(string code, string reason) => new($"co_funding.{code}", reason, RejectionKind.Invalid);
-
         if (command.Compound is null || string.IsNullOrWhiteSpace(command.Compound.Id) || string.IsNullOrWhiteSpace(command.Compound.Name))
         {
-            return Invalid("compound_missing", "Name the compound: its id and its name.");
+            return CompoundMissing.Because("Name the compound: its id and its name.");
         }
 
         if (command.Compound.YearBuilt is < 1900 or > 2100)
         {
-            return Invalid("year_built_invalid", $"{command.Compound.YearBuilt} is not a plausible year of construction.");
+            return YearBuiltInvalid.Because($"{command.Compound.YearBuilt} is not a plausible year of construction.");
         }
 
         if (command.Compound.Households <= 0)
         {
-            return Invalid("households_not_positive", "A compound has at least one household.");
+            return HouseholdsNotPositive.Because("A compound has at least one household.");
         }
 
         if (string.IsNullOrWhiteSpace(command.Description))
         {
-            return Invalid("description_missing", "Describe the renovation.");
+            return DescriptionMissing.Because("Describe the renovation.");
         }
 
         if (command.EstimatedCost <= 0 || decimal.Round(command.EstimatedCost, 2) != command.EstimatedCost)
         {
-            return Invalid("estimate_invalid", "The estimated cost is a positive amount in yuan with at most two decimals.");
+            return EstimateInvalid.Because("The estimated cost is a positive amount in yuan with at most two decimals.");
         }
 
         if (command.Funding is null || command.Funding.Count == 0)
         {
-            return Invalid("funding_missing", "List where the money comes from.");
+            return FundingMissing.Because("List where the money comes from.");
         }
 
         foreach (var funding in command.Funding)
         {
             if (funding is null || !Enum.IsDefined(funding.Source))
             {
-                return Invalid("funding_source_unknown", "Every funding line names a known source.");
+                return FundingSourceUnknown.Because("Every funding line names a known source.");
             }
 
             if (funding.Amount <= 0 || decimal.Round(funding.Amount, 2) != funding.Amount)
             {
-                return Invalid("funding_amount_invalid", $"The {funding.Source} amount must be positive, in yuan with at most two decimals.");
+                return FundingAmountInvalid.Because($"The {funding.Source} amount must be positive, in yuan with at most two decimals.");
             }
         }
 
         if (command.Funding.GroupBy(f => f.Source).Any(g => g.Count() > 1))
         {
-            return Invalid("funding_source_repeated", "List each funding source once.");
+            return FundingSourceRepeated.Because("List each funding source once.");
         }
 
         return null;

@@ -20,6 +20,15 @@ public sealed record BallotFacts(VoteUnit? Unit, MemberBallot? Standing)
 
 public static class CastingABallot
 {
+    public static readonly Refusal ChoiceUnknown = new("renovation_vote.choice_unknown", RejectionKind.Invalid);
+    public static readonly Refusal Closed = new("renovation_vote.closed");
+    public static readonly Refusal NoBallot = new("renovation_vote.no_ballot");
+    public static readonly Refusal NotOwner = new("renovation_vote.not_owner");
+    public static readonly Refusal SimplifiedRoute = new("renovation_vote.simplified_route");
+    public static readonly Refusal UnknownUnit = new("renovation_vote.unknown_unit");
+    public static readonly Refusal WindowEnded = new("renovation_vote.window_ended");
+    public static readonly Refusal WindowNotOpen = new("renovation_vote.window_not_open");
+
     public static Decision Decide(CastBallot command, VoteTally vote, BallotFacts facts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -32,7 +41,7 @@ public static class CastingABallot
 
         if (!Enum.IsDefined(command.Choice))
         {
-            return Decision.Reject("renovation_vote.choice_unknown", "A ballot is yes, no or abstain.", RejectionKind.Invalid);
+            return Decision.Reject(ChoiceUnknown, "A ballot is yes, no or abstain.");
         }
 
         var (unit, standing) = (facts.Unit!, facts.Standing!);
@@ -59,7 +68,7 @@ public static class CastingABallot
         var (unit, standing) = (facts.Unit!, facts.Standing!);
         if (standing.Ballot is not { } current)
         {
-            return Decision.Reject("renovation_vote.no_ballot", $"No ballot has been cast for unit {command.UnitId}, so there is none to withdraw.");
+            return Decision.Reject(NoBallot, $"No ballot has been cast for unit {command.UnitId}, so there is none to withdraw.");
         }
 
         return Decision.Accept(new BallotWithdrawn(vote.Id, command.UnitId, command.VoterId, unit.MemberId, unit.MemberArea, current, now, unit.MemberUnits));
@@ -70,33 +79,32 @@ public static class CastingABallot
     {
         if (vote.Route == VotingRoute.Simplified)
         {
-            return new Rejection("renovation_vote.simplified_route",
-                "This spend takes the simplified route: the owners' committee decides and owners do not cast ballots.");
+            return SimplifiedRoute.Because("This spend takes the simplified route: the owners' committee decides and owners do not cast ballots.");
         }
 
         if (vote.Status != VoteStatus.Open)
         {
-            return new Rejection("renovation_vote.closed", "The vote is closed; ballots no longer change anything.");
+            return Closed.Because("The vote is closed; ballots no longer change anything.");
         }
 
         if (now < vote.OpensAt)
         {
-            return new Rejection("renovation_vote.window_not_open", $"Voting opens at {vote.OpensAt:u}.");
+            return WindowNotOpen.Because($"Voting opens at {vote.OpensAt:u}.");
         }
 
         if (now >= vote.ClosesAt)
         {
-            return new Rejection("renovation_vote.window_ended", $"Voting ended at {vote.ClosesAt:u}.");
+            return WindowEnded.Because($"Voting ended at {vote.ClosesAt:u}.");
         }
 
         if (facts.Unit is not { } unit || facts.Standing is null)
         {
-            return new Rejection("renovation_vote.unknown_unit", $"Unit '{unitId}' is not on this compound's roll.");
+            return UnknownUnit.Because($"Unit '{unitId}' is not on this compound's roll.");
         }
 
         if (string.IsNullOrWhiteSpace(voterId) || !unit.Owners.Contains(voterId))
         {
-            return new Rejection("renovation_vote.not_owner", $"'{voterId}' is not an owner of unit {unitId}; only its owners may vote for it.");
+            return NotOwner.Because($"'{voterId}' is not an owner of unit {unitId}; only its owners may vote for it.");
         }
 
         return null;

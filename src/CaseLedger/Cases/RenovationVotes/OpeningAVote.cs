@@ -14,6 +14,22 @@ public sealed record OpenVote(
 
 public static class OpeningAVote
 {
+    public static readonly Refusal AmountNotPositive = new("renovation_vote.amount_not_positive", RejectionKind.Invalid);
+    public static readonly Refusal AmountPrecision = new("renovation_vote.amount_precision", RejectionKind.Invalid);
+    public static readonly Refusal AreaNotPositive = new("renovation_vote.area_not_positive", RejectionKind.Invalid);
+    public static readonly Refusal AreaPrecision = new("renovation_vote.area_precision", RejectionKind.Invalid);
+    public static readonly Refusal CompoundMissing = new("renovation_vote.compound_missing", RejectionKind.Invalid);
+    public static readonly Refusal CompoundNameMissing = new("renovation_vote.compound_name_missing", RejectionKind.Invalid);
+    public static readonly Refusal DuplicateOwner = new("renovation_vote.duplicate_owner", RejectionKind.Invalid);
+    public static readonly Refusal DuplicateUnit = new("renovation_vote.duplicate_unit", RejectionKind.Invalid);
+    public static readonly Refusal NoRuleInForce = new("renovation_vote.no_rule_in_force");
+    public static readonly Refusal OwnerMissing = new("renovation_vote.owner_missing", RejectionKind.Invalid);
+    public static readonly Refusal ProposalMissing = new("renovation_vote.proposal_missing", RejectionKind.Invalid);
+    public static readonly Refusal RollEmpty = new("renovation_vote.roll_empty", RejectionKind.Invalid);
+    public static readonly Refusal UnitIdMissing = new("renovation_vote.unit_id_missing", RejectionKind.Invalid);
+    public static readonly Refusal WindowEmpty = new("renovation_vote.window_empty", RejectionKind.Invalid);
+    public static readonly Refusal WindowPast = new("renovation_vote.window_past", RejectionKind.Invalid);
+
     /// <summary>
     /// The route clause: met when the proposed spend is strictly below the rule's small-project limit,
     /// so the simplified route applies (the owners' committee decides); not met means a full vote.
@@ -30,7 +46,7 @@ public static class OpeningAVote
         ArgumentNullException.ThrowIfNull(command);
         if (rules is null)
         {
-            return Decision.Reject("renovation_vote.no_rule_in_force", $"No version of the renovation-vote rule is in force on {now:yyyy-MM-dd}.");
+            return Decision.Reject(NoRuleInForce, $"No version of the renovation-vote rule is in force on {now:yyyy-MM-dd}.");
         }
 
         if (Validate(command, now) is { } invalid)
@@ -65,46 +81,44 @@ public static class OpeningAVote
 
     private static Rejection? Validate(OpenVote command, DateTimeOffset now)
     {
-        static Rejection Invalid(string code, string reason) => new($"renovation_vote.{code}", reason, RejectionKind.Invalid);
-
         if (string.IsNullOrWhiteSpace(command.CompoundId))
         {
-            return Invalid("compound_missing", "Name the compound whose owners vote.");
+            return CompoundMissing.Because("Name the compound whose owners vote.");
         }
 
         if (string.IsNullOrWhiteSpace(command.CompoundName))
         {
-            return Invalid("compound_name_missing", "Give the compound's name as residents know it.");
+            return CompoundNameMissing.Because("Give the compound's name as residents know it.");
         }
 
         if (command.Proposal is null || string.IsNullOrWhiteSpace(command.Proposal.Description))
         {
-            return Invalid("proposal_missing", "Describe the proposed spend.");
+            return ProposalMissing.Because("Describe the proposed spend.");
         }
 
         if (command.Proposal.Amount <= 0)
         {
-            return Invalid("amount_not_positive", $"The proposed spend must be more than zero yuan, not {Yuan(command.Proposal.Amount)}.");
+            return AmountNotPositive.Because($"The proposed spend must be more than zero yuan, not {Yuan(command.Proposal.Amount)}.");
         }
 
         if (decimal.Round(command.Proposal.Amount, 2) != command.Proposal.Amount)
         {
-            return Invalid("amount_precision", "Amounts are in yuan with at most two decimals (fen).");
+            return AmountPrecision.Because("Amounts are in yuan with at most two decimals (fen).");
         }
 
         if (command.ClosesAt <= command.OpensAt)
         {
-            return Invalid("window_empty", $"The voting window must end after it starts ({command.OpensAt:u} to {command.ClosesAt:u}).");
+            return WindowEmpty.Because($"The voting window must end after it starts ({command.OpensAt:u} to {command.ClosesAt:u}).");
         }
 
         if (command.ClosesAt <= now)
         {
-            return Invalid("window_past", $"The voting window would already have ended at {command.ClosesAt:u}.");
+            return WindowPast.Because($"The voting window would already have ended at {command.ClosesAt:u}.");
         }
 
         if (command.Roll is null || command.Roll.Count == 0)
         {
-            return Invalid("roll_empty", "The roll of units is empty: list every exclusive unit with its owner and area.");
+            return RollEmpty.Because("The roll of units is empty: list every exclusive unit with its owner and area.");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -112,32 +126,32 @@ public static class OpeningAVote
         {
             if (unit is null || string.IsNullOrWhiteSpace(unit.UnitId))
             {
-                return Invalid("unit_id_missing", "Every roll entry needs a unit id.");
+                return UnitIdMissing.Because("Every roll entry needs a unit id.");
             }
 
             if (!seen.Add(unit.UnitId))
             {
-                return Invalid("duplicate_unit", $"Unit {unit.UnitId} is on the roll more than once; list co-owners on one entry.");
+                return DuplicateUnit.Because($"Unit {unit.UnitId} is on the roll more than once; list co-owners on one entry.");
             }
 
             if (string.IsNullOrWhiteSpace(unit.OwnerId) || (unit.CoOwnerIds?.Any(string.IsNullOrWhiteSpace) ?? false))
             {
-                return Invalid("owner_missing", $"Unit {unit.UnitId} needs an owner id for every owner.");
+                return OwnerMissing.Because($"Unit {unit.UnitId} needs an owner id for every owner.");
             }
 
             if (unit.Owners.Distinct(StringComparer.Ordinal).Count() != unit.Owners.Count())
             {
-                return Invalid("duplicate_owner", $"Unit {unit.UnitId} names the same owner twice.");
+                return DuplicateOwner.Because($"Unit {unit.UnitId} names the same owner twice.");
             }
 
             if (unit.Area <= 0)
             {
-                return Invalid("area_not_positive", $"Unit {unit.UnitId} has an exclusive area of {unit.Area} m²; it must be more than zero.");
+                return AreaNotPositive.Because($"Unit {unit.UnitId} has an exclusive area of {unit.Area} m²; it must be more than zero.");
             }
 
             if (decimal.Round(unit.Area, 2) != unit.Area)
             {
-                return Invalid("area_precision", $"Unit {unit.UnitId}: areas are in m² with at most two decimals.");
+                return AreaPrecision.Because($"Unit {unit.UnitId}: areas are in m² with at most two decimals.");
             }
         }
 

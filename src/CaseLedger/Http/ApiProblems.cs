@@ -1,0 +1,180 @@
+using CaseLedger.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace CaseLedger.Http;
+
+/// <summary>A problem an operation can answer with: its HTTP status and CaseLedger's stable code.</summary>
+public sealed record ApiProblem(int Status, string Code);
+
+/// <summary>
+/// Endpoint metadata naming problems an endpoint's own code answers with, beyond those
+/// <see cref="ApiProblems.Of"/> derives from its authorization, its route and its body. On a Wolverine
+/// endpoint it is an attribute (<c>[Problems(400, "audit.point_invalid")]</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ProblemsAttribute : Attribute
+{
+    public ProblemsAttribute(int status, params string[] codes)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        Problems = codes.Select(code => new ApiProblem(status, code)).ToList();
+    }
+
+    /// <summary>Problems named once in <see cref="ApiProblems"/>, by field name: <c>[Problems(nameof(ApiProblems.CaseNotFound))]</c>.</summary>
+    public ProblemsAttribute(params string[] known)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        Problems = known.Select(name => typeof(ApiProblems).GetField(name)?.GetValue(null) as ApiProblem
+            ?? throw new ArgumentException($"ApiProblems has no problem named {name}.", nameof(known))).ToList();
+    }
+
+    public ProblemsAttribute(IEnumerable<ApiProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        Problems = problems.ToList();
+    }
+
+    public IReadOnlyList<ApiProblem> Problems { get; }
+}
+
+/// <summary>
+/// Endpoint metadata for a Wolverine endpoint that reads its JSON body itself, with the strict reader
+/// (<see cref="CaseHttp.ReadBodyAsync{T}"/>): the API description shows the body, and the body's problems are derived.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AcceptsJsonAttribute(Type requestType) : Attribute, IAcceptsMetadata
+{
+    public IReadOnlyList<string> ContentTypes { get; } = ["application/json"];
+
+    public Type? RequestType { get; } = requestType;
+
+    public bool IsOptional => false;
+}
+
+/// <summary>
+/// The problems each operation can answer with, derived rather than listed by hand: from being
+/// signed in and the roles it is for, from a district in its route, from the JSON body it accepts,
+/// and, for a command, from what the edge and the command pipeline check and from its kind's
+/// refusals (<see cref="CaseKind.Refusals"/>). The API description lists them per operation.
+/// Each code here is one the edge, the identity set-up or the pipeline gives, named once.
+/// </summary>
+public static class ApiProblems
+{
+    // Signing in and roles (Identity/IdentitySetup, CaseHttp.ReadActing, CommandPipeline.Authorize, Acting.Validate).
+    public static readonly ApiProblem TokenMissing = new(StatusCodes.Status401Unauthorized, "auth.token_missing");
+    public static readonly ApiProblem TokenInvalid = new(StatusCodes.Status401Unauthorized, "auth.token_invalid");
+    public static readonly ApiProblem RoleNotAllowed = new(StatusCodes.Status403Forbidden, "auth.role_not_allowed");
+    public static readonly ApiProblem NotYourOwn = new(StatusCodes.Status403Forbidden, "auth.not_your_own");
+    public static readonly ApiProblem OnBehalfOfMismatch = new(StatusCodes.Status403Forbidden, "auth.on_behalf_of_mismatch");
+    public static readonly ApiProblem ResidentActsForSelf = new(StatusCodes.Status403Forbidden, "auth.resident_acts_for_self");
+    public static readonly ApiProblem OnBehalfOfInvalid = new(StatusCodes.Status400BadRequest, "acting.on_behalf_of_invalid");
+    public static readonly ApiProblem OnBehalfOfMissing = new(StatusCodes.Status400BadRequest, "acting.on_behalf_of_missing");
+
+    // The district (CaseHttp.CheckAccessAsync).
+    public static readonly ApiProblem DistrictInvalid = new(StatusCodes.Status400BadRequest, "case.district_invalid");
+    public static readonly ApiProblem DistrictNotGranted = new(StatusCodes.Status403Forbidden, "auth.district_not_granted");
+    public static readonly ApiProblem DistrictUnknown = new(StatusCodes.Status404NotFound, "district.unknown");
+
+    // The request (CaseHttp.ReadBodyAsync, CaseHttp.ExpectedVersion, IdempotentRequests).
+    public static readonly ApiProblem ContentType = new(StatusCodes.Status415UnsupportedMediaType, "request.content_type");
+    public static readonly ApiProblem BodyInvalid = new(StatusCodes.Status400BadRequest, "request.body_invalid");
+    public static readonly ApiProblem BodyMissing = new(StatusCodes.Status400BadRequest, "request.body_missing");
+    public static readonly ApiProblem IfMatchInvalid = new(StatusCodes.Status400BadRequest, "request.if_match_invalid");
+    public static readonly ApiProblem IdempotencyKeyInvalid = new(StatusCodes.Status400BadRequest, "idempotency.key_invalid");
+    public static readonly ApiProblem IdempotencyInFlight = new(StatusCodes.Status409Conflict, "idempotency.in_flight");
+    public static readonly ApiProblem IdempotencyKeyReused = new(StatusCodes.Status422UnprocessableEntity, "idempotency.key_reused");
+
+    // Cases (CommandPipeline, the read models).
+    public static readonly ApiProblem CaseNotFound = new(StatusCodes.Status404NotFound, "case.not_found");
+    public static readonly ApiProblem CaseIdMissing = new(StatusCodes.Status400BadRequest, "case.id_missing");
+    public static readonly ApiProblem CaseAlreadyExists = new(StatusCodes.Status409Conflict, "case.already_exists");
+    public static readonly ApiProblem ConcurrentWrite = new(StatusCodes.Status409Conflict, "case.concurrent_write");
+    public static readonly ApiProblem VersionMismatch = new(StatusCodes.Status412PreconditionFailed, "case.version_mismatch");
+    public static readonly ApiProblem FilterUnknownValue = new(StatusCodes.Status400BadRequest, "query.filter_unknown_value");
+
+    /// <summary>
+    /// Every problem an endpoint can answer with, ordered by status and code: those of signing in
+    /// (unless it is open to anyone) and of its roles, of the district in its route, of the JSON body
+    /// it accepts, and those its metadata names (<see cref="ProblemsAttribute"/>).
+    /// </summary>
+    public static IReadOnlyList<ApiProblem> Of(IReadOnlyList<object> metadata, string routePattern)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(routePattern);
+        var problems = new List<ApiProblem>();
+        var signedIn = !metadata.OfType<IAllowAnonymous>().Any();
+        if (signedIn)
+        {
+            problems.AddRange([TokenMissing, TokenInvalid]);
+            var roles = metadata.OfType<IAuthorizeData>().SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            if (roles.Count > 0)
+            {
+                problems.Add(RoleNotAllowed);
+            }
+
+            // The district of the route is checked for every signed-in caller (Identity/DistrictAccess).
+            if (routePattern.Contains("{district}", StringComparison.Ordinal))
+            {
+                problems.AddRange([DistrictInvalid, DistrictNotGranted, DistrictUnknown]);
+            }
+        }
+
+        if (metadata.OfType<IAcceptsMetadata>().Any(a => a.ContentTypes.Any(t => t.Contains("json", StringComparison.OrdinalIgnoreCase))))
+        {
+            problems.AddRange([ContentType, BodyInvalid, BodyMissing]);
+        }
+
+        problems.AddRange(metadata.OfType<ProblemsAttribute>().SelectMany(p => p.Problems));
+        return problems.Distinct().OrderBy(p => p.Status).ThenBy(p => p.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// What a command's endpoints answer with besides signing in, its district and its body: the edge's
+    /// checks of the acting context, If-Match and Idempotency-Key, the pipeline's checks of the case and
+    /// of who acts for whom, and the refusals of its kind's decisions.
+    /// </summary>
+    public static IReadOnlyList<ApiProblem> OfCommand(CommandDeclaration command, bool caseIdInRoute)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var problems = new List<ApiProblem>
+        {
+            OnBehalfOfInvalid, OnBehalfOfMissing, IfMatchInvalid, VersionMismatch,
+            IdempotencyKeyInvalid, IdempotencyInFlight, IdempotencyKeyReused,
+        };
+        if (command.OpensCase)
+        {
+            problems.Add(CaseAlreadyExists);
+        }
+        else
+        {
+            problems.AddRange([CaseNotFound, ConcurrentWrite]);
+        }
+
+        // The route's case id is a GUID; the empty one names no case.
+        if (caseIdInRoute)
+        {
+            problems.Add(CaseIdMissing);
+        }
+
+        var roles = command.AllowedRoles;
+        if (roles.Contains(Role.Resident))
+        {
+            problems.Add(ResidentActsForSelf);
+        }
+
+        if (command.NamesAPerson && roles.Contains(Role.Resident))
+        {
+            problems.Add(NotYourOwn);
+        }
+
+        if (command.NamesAPerson && roles.Any(r => r is Role.Proxy or Role.Clerk or Role.Administrator))
+        {
+            problems.Add(OnBehalfOfMismatch);
+        }
+
+        problems.AddRange(command.Kind.Refusals.Select(r => new ApiProblem(CaseHttp.StatusOf(r.Kind), r.Code)));
+        return problems;
+    }
+}
