@@ -59,9 +59,33 @@ internal sealed record PostmasterPidFile(int ProcessId, int? Port, string Identi
         try
         {
             using var process = Process.GetProcessById(ProcessId);
-            return !process.HasExited;
+            return !process.HasExited && !IsZombie(ProcessId);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the process has ended but not been reaped yet: a killed postmaster lingers so until its
+    /// parent (often init, in a container whatever runs as process 1) collects it, and must count as gone.
+    /// </summary>
+    private static bool IsZombie(int processId)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
+            // The state follows the command name, which is in parentheses and may itself hold any character.
+            var state = stat.LastIndexOf(')') + 2;
+            return state < stat.Length && stat[state] == 'Z';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }
