@@ -147,7 +147,7 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
     [Fact]
     public async Task the_health_check_the_api_description_and_the_auditors_page_stay_open()
     {
-        foreach (var url in new[] { "/health", "/openapi/v1.json", "/audit/" })
+        foreach (var url in new[] { "/health", "/health/live", "/health/ready", "/openapi/v1.json", "/audit/" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
             request.Options.Set(Anonymous, true);
@@ -164,6 +164,6 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
         var open = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Where(o => !o.Value.TryGetProperty("security", out _)).Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}"))
             .ToList();
-        open.ShouldBe(["GET /health", "POST /dev/tokens"], ignoreOrder: true);
+        open.ShouldBe(["GET /health", "GET /health/live", "GET /health/ready", "POST /dev/tokens"], ignoreOrder: true);
     }
 }
