@@ -503,7 +503,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     private static bool ServerRunsOn(string dataDirectory) =>
-        PostmasterPidFile.Read(dataDirectory) is { } pidFile && (pidFile.IsUnreadable || pidFile.ProcessExists());
+        PostmasterPidFile.Read(dataDirectory) is { } pidFile && (pidFile.IsUnreadable || pidFile.ProcessRuns());
 
     private static void DeleteFolders(string dataDirectory, ILogger logger)
     {

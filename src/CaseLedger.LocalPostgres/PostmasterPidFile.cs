@@ -53,13 +53,13 @@ internal sealed record PostmasterPidFile(int ProcessId, int? Port, string Identi
 
     public bool IsUnreadable => ProcessId == 0;
 
-    /// <summary>Whether any process with <see cref="ProcessId"/> exists at all.</summary>
+    /// <summary>Whether any process with <see cref="ProcessId"/> exists at all, one that has ended but not been reaped included.</summary>
     public bool ProcessExists()
     {
         try
         {
             using var process = Process.GetProcessById(ProcessId);
-            return !process.HasExited && !IsZombie(ProcessId);
+            return !process.HasExited;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -68,9 +68,13 @@ internal sealed record PostmasterPidFile(int ProcessId, int? Port, string Identi
     }
 
     /// <summary>
-    /// Whether the process has ended but not been reaped yet: a killed postmaster lingers so until its
-    /// parent (often init, in a container whatever runs as process 1) collects it, and must count as gone.
+    /// Whether the process with <see cref="ProcessId"/> still runs: a killed or stopped postmaster lingers
+    /// as a zombie until its parent (init, or in a container whatever runs as process 1) reaps it, and
+    /// serves nothing meanwhile. The server itself still takes a zombie for a running postmaster and
+    /// refuses to start until it is reaped.
     /// </summary>
+    public bool ProcessRuns() => ProcessExists() && !IsZombie(ProcessId);
+
     private static bool IsZombie(int processId)
     {
         if (!OperatingSystem.IsLinux())

@@ -17,7 +17,7 @@ public static class DatabaseFailures
     {
         null => false,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
-        PostgresException postgres => IsUnavailable(postgres.SqlState),
+        PostgresException postgres => CannotServeNow(postgres.SqlState),
         // A misuse of a connection by our own code, not the server's absence.
         NpgsqlOperationInProgressException => false,
         // Every other Npgsql failure is about the connection: refused, reset, timed out, or none free in the pool.
@@ -30,13 +30,10 @@ public static class DatabaseFailures
     /// shutdown or crash of the server (57P01, 57P02), a server still starting or recovering (57P03), or
     /// too many connections (53300).
     /// </summary>
-    public static bool IsUnavailable(string sqlState)
-    {
-        ArgumentNullException.ThrowIfNull(sqlState);
-        return sqlState.StartsWith("08", StringComparison.Ordinal)
+    private static bool CannotServeNow(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal)
             || sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 or PostgresErrorCodes.TooManyConnections;
-    }
 
     /// <summary>
     /// Whether the write met another one: a unique key taken first (23505), a serialisation failure
