@@ -9,13 +9,15 @@ using CaseLedger.IntegrationTests.Infrastructure;
 
 namespace CaseLedger.IntegrationTests.Host;
 
-// The host as it runs by default (its own log levels, its console), its output read after start-up
-// while people's data goes through it the ways that used to fill the log: concurrent openings of one
-// case (all but one lose the race), contended ballots, stale writes, refusals and malformed bodies,
-// each carrying an applicant's name and date of birth or owners' names.
-public sealed partial class what_the_host_logs(what_the_host_logs.Traffic traffic, Xunit.Abstractions.ITestOutputHelper output)
-    : IClassFixture<what_the_host_logs.Traffic>
+// The host as it runs by default (its own log levels, its console), its output read while people's
+// data goes through it the ways that used to fill the log: concurrent openings of one case (all but
+// one lose the race), contended ballots, stale writes, refusals and malformed bodies, each carrying an
+// applicant's name and date of birth or owners' names. Part of an embedded host's life (EmbeddedHostLife).
+[Collection(EmbeddedHostCollection.Name)]
+public sealed partial class what_the_host_logs(EmbeddedHostLife life, Xunit.Abstractions.ITestOutputHelper output)
 {
+    private readonly Traffic traffic = life.Traffic;
+
     [Fact]
     public void the_traffic_lost_races_met_stale_versions_and_was_refused()
     {
@@ -68,7 +70,7 @@ public sealed partial class what_the_host_logs(what_the_host_logs.Traffic traffi
     private static partial Regex ParameterLine();
 
     /// <summary>Sends the traffic once and keeps what the host logged meanwhile.</summary>
-    public sealed class Traffic : IAsyncLifetime
+    public sealed class Traffic
     {
         public const string District = "logged";
         private const int Contenders = 30;
@@ -78,7 +80,7 @@ public sealed partial class what_the_host_logs(what_the_host_logs.Traffic traffi
         public static readonly string[] PersonalData =
             [Applicant, "1991-07-19", "07/19/1991", "19/07/1991", Stranger, .. Owners().Select(o => o.OwnerId)];
 
-        private HostProcess? _host;
+        private HostProcess _host = null!;
 
         public List<string> Answers { get; } = [];
 
@@ -89,9 +91,9 @@ public sealed partial class what_the_host_logs(what_the_host_logs.Traffic traffi
         private static IEnumerable<RollEntry> Owners() =>
             Enumerable.Range(1, Contenders).Select(i => new RollEntry($"U{i}", $"Li Guoqiang {i:00}", 80m));
 
-        public async Task InitializeAsync()
+        public async Task RunAsync(HostProcess host)
         {
-            _host = await HostProcess.StartAsync([District]);
+            _host = host;
             var startedUp = _host.Output.Length;
 
             // Openings of one case under one id, all at once: one wins, the others lose the race.
@@ -147,7 +149,7 @@ public sealed partial class what_the_host_logs(what_the_host_logs.Traffic traffi
             {
                 using (request)
                 {
-                    using var response = await _host!.Client.SendAsync(request);
+                    using var response = await _host.Client.SendAsync(request);
                     if (response.IsSuccessStatusCode)
                     {
                         return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -160,14 +162,6 @@ public sealed partial class what_the_host_logs(what_the_host_logs.Traffic traffi
             lock (Answers)
             {
                 Answers.AddRange(answers);
-            }
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_host is not null)
-            {
-                await _host.DisposeAsync();
             }
         }
     }

@@ -7,10 +7,13 @@ namespace CaseLedger.IntegrationTests.Host;
 
 // A host on the embedded default is killed (its cluster keeps running, as after a crash); the next
 // host started on the same folder adopts that cluster, serves what the first one wrote, and stops
-// the cluster when it exits instead of leaving it running for good.
-public sealed class when_a_host_crashes_and_another_starts_on_its_cluster(when_a_host_crashes_and_another_starts_on_its_cluster.CrashAndRestart run)
-    : IClassFixture<when_a_host_crashes_and_another_starts_on_its_cluster.CrashAndRestart>
+// the cluster when it exits instead of leaving it running for good. The end of an embedded host's
+// life (EmbeddedHostLife).
+[Collection(EmbeddedHostCollection.Name)]
+public sealed class when_a_host_crashes_and_another_starts_on_its_cluster(EmbeddedHostLife life)
 {
+    private readonly CrashAndRestart run = life.Crash;
+
     [Fact]
     public void the_crash_leaves_the_cluster_running()
     {
@@ -39,12 +42,9 @@ public sealed class when_a_host_crashes_and_another_starts_on_its_cluster(when_a
     }
 
     /// <summary>Runs the whole story once; the facts above read what happened.</summary>
-    public sealed class CrashAndRestart : IAsyncLifetime
+    public sealed class CrashAndRestart
     {
-        private const string District = "crashed";
-        private HostProcess? _first;
-        private HostProcess? _second;
-        private string _dataDirectory = "";
+        public const string District = "crashed";
 
         public int PostmasterOfTheFirst { get; private set; }
 
@@ -60,41 +60,31 @@ public sealed class when_a_host_crashes_and_another_starts_on_its_cluster(when_a
 
         public string SecondOutput { get; private set; } = "";
 
-        public async Task InitializeAsync()
+        /// <summary>The host started after the crash, once there is one.</summary>
+        public HostProcess? Second { get; private set; }
+
+        /// <summary>Crashes <paramref name="first"/>, starts <see cref="Second"/> on its cluster, and stops it.</summary>
+        public async Task RunAsync(HostProcess first)
         {
-            _first = await HostProcess.StartAsync([District]);
-            _dataDirectory = _first.DataDirectory;
             using var open = HostProcess.Request(HttpMethod.Post, $"/districts/{District}/renovation-votes", District,
                 JsonContent.Create(Votes.Open(DateTimeOffset.UtcNow.AddMinutes(-1)), options: CaseJson.Options));
-            using var opened = await _first.Client.SendAsync(open);
+            using var opened = await first.Client.SendAsync(open);
             opened.StatusCode.ShouldBe(HttpStatusCode.Created, await opened.Content.ReadAsStringAsync());
             var vote = (await LedgerHost.ReadAsync<CommandOutcome>(opened)).CaseId;
-            PostmasterOfTheFirst = _first.PostmasterId ?? throw new InvalidOperationException("The first host's cluster has no postmaster.pid.");
+            PostmasterOfTheFirst = first.PostmasterId ?? throw new InvalidOperationException("The first host's cluster has no postmaster.pid.");
 
-            await _first.CrashAsync();
+            await first.CrashAsync();
             PostmasterRanAfterTheCrash = HostProcess.Runs(PostmasterOfTheFirst);
 
-            _second = await HostProcess.StartAsync([District], _dataDirectory);
-            PostmasterServingTheSecond = _second.PostmasterId;
-            using var read = await _second.Client.SendAsync(HostProcess.Request(HttpMethod.Get, $"/districts/{District}/renovation-votes/{vote}", District));
+            var second = Second = await HostProcess.StartAsync(EmbeddedHostLife.Districts, first.DataDirectory);
+            PostmasterServingTheSecond = second.PostmasterId;
+            using var read = await second.Client.SendAsync(HostProcess.Request(HttpMethod.Get, $"/districts/{District}/renovation-votes/{vote}", District));
             ReadThroughTheSecond = read.StatusCode;
 
-            await _second.StopAsync();
-            SecondExitCode = _second.ExitCode;
+            await second.StopAsync();
+            SecondExitCode = second.ExitCode;
             PostmasterRunsAfterTheSecondExited = HostProcess.Runs(PostmasterOfTheFirst);
-            SecondOutput = _second.Output;
-        }
-
-        public async Task DisposeAsync()
-        {
-            // The second stops the cluster and deletes its folders; the first, already gone, only lets go of its client.
-            foreach (var host in new[] { _second, _first })
-            {
-                if (host is not null)
-                {
-                    await host.DisposeAsync();
-                }
-            }
+            SecondOutput = second.Output;
         }
     }
 }

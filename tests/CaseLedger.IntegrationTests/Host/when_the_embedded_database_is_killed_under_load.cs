@@ -10,10 +10,12 @@ namespace CaseLedger.IntegrationTests.Host;
 // applying for certificates while the postmaster is killed (kill -9), and keep on until the host has
 // brought PostgreSQL back and acknowledged more writes: no write that got a 2xx may be missing, no
 // request may fail with anything but 503 database.unavailable, and the same host process serves on.
-public sealed class when_the_embedded_database_is_killed_under_load(
-    when_the_embedded_database_is_killed_under_load.KilledUnderLoad run, Xunit.Abstractions.ITestOutputHelper output)
-    : IClassFixture<when_the_embedded_database_is_killed_under_load.KilledUnderLoad>
+// Part of an embedded host's life (EmbeddedHostLife).
+[Collection(EmbeddedHostCollection.Name)]
+public sealed class when_the_embedded_database_is_killed_under_load(EmbeddedHostLife life, Xunit.Abstractions.ITestOutputHelper output)
 {
+    private readonly KilledUnderLoad run = life.Kill;
+
     [Fact]
     public void writes_were_acknowledged_before_the_kill_and_after_the_recovery()
     {
@@ -55,17 +57,17 @@ public sealed class when_the_embedded_database_is_killed_under_load(
     }
 
     /// <summary>Runs the whole story once; the facts above read what happened.</summary>
-    public sealed class KilledUnderLoad : IAsyncLifetime
+    public sealed class KilledUnderLoad
     {
         public const int Batch = 20;
         public const string ApplicantName = "Ouyang Xiaoling";
-        private const string District = "killed";
+        public const string District = "killed";
         private const int Writers = 4;
         private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
         private readonly ConcurrentQueue<(Guid Id, DateTimeOffset At)> _acknowledged = new();
         private readonly ConcurrentQueue<string> _failures = new();
-        private HostProcess? _host;
+        private HostProcess _host = null!;
 
         public IReadOnlyList<Guid> Acknowledged => _acknowledged.Select(a => a.Id).ToList();
 
@@ -85,9 +87,10 @@ public sealed class when_the_embedded_database_is_killed_under_load(
 
         public string Output { get; private set; } = "";
 
-        public async Task InitializeAsync()
+        public async Task RunAsync(HostProcess host)
         {
-            _host = await HostProcess.StartAsync([District]);
+            _host = host;
+            var startedAt = _host.Output.Length;
             var hostId = _host.ProcessId;
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(() => WriteUntilAsync(stop.Token))).ToList();
@@ -123,7 +126,7 @@ public sealed class when_the_embedded_database_is_killed_under_load(
                 }
 
                 MissingAfterRecovery = missing;
-                Output = _host.Output;
+                Output = _host.Output[startedAt..];
             }
             finally
             {
@@ -147,7 +150,7 @@ public sealed class when_the_embedded_database_is_killed_under_load(
                 HttpResponseMessage response;
                 try
                 {
-                    response = await _host!.Client.SendAsync(request, CancellationToken.None);
+                    response = await _host.Client.SendAsync(request, CancellationToken.None);
                 }
                 catch (HttpRequestException e)
                 {
@@ -167,14 +170,6 @@ public sealed class when_the_embedded_database_is_killed_under_load(
                     var code = text.StartsWith('{') && JsonDocument.Parse(text).RootElement.TryGetProperty("code", out var c) ? c.GetString() : text;
                     _failures.Enqueue($"{(int)response.StatusCode} {code}");
                 }
-            }
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_host is not null)
-            {
-                await _host.DisposeAsync();
             }
         }
     }

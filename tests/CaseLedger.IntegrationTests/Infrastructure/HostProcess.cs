@@ -22,6 +22,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private HostProcess(Process process, Uri address, string dataDirectory)
     {
@@ -235,6 +236,11 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Stops the host if it still runs (which stops the cluster it looks after), then deletes the cluster's folders.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Client.Dispose();
         if (!_process.HasExited)
         {
