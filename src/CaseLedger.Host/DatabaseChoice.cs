@@ -5,8 +5,9 @@ namespace CaseLedger.Host;
 /// <summary>
 /// Which PostgreSQL the host talks to: the configured connection string
 /// (<c>ConnectionStrings:CaseLedger</c>, e.g. the environment variable <c>ConnectionStrings__CaseLedger</c>),
-/// or else an embedded local cluster in a data folder the host owns, started on first use and stopped
-/// when the host exits.
+/// or else an embedded local cluster in a data folder the host owns, started on first use (or adopted,
+/// when a host that crashed left it running) and stopped when the host exits. While the host runs,
+/// <see cref="DatabaseWatchdog"/> starts the embedded cluster again if it dies.
 /// </summary>
 internal sealed class DatabaseChoice : IAsyncDisposable
 {
@@ -23,6 +24,16 @@ internal sealed class DatabaseChoice : IAsyncDisposable
     }
 
     public string ConnectionString => _connectionString.Value;
+
+    /// <summary>The embedded cluster, or <see langword="null"/> when a connection string names the server.</summary>
+    public LocalPostgresCluster? EmbeddedCluster
+    {
+        get
+        {
+            _ = ConnectionString;
+            return _cluster;
+        }
+    }
 
     private string Resolve()
     {
@@ -42,9 +53,16 @@ internal sealed class DatabaseChoice : IAsyncDisposable
             .GetAwaiter().GetResult();
         Console.WriteLine(
             $"CaseLedger: no connection string configured; PostgreSQL data lives in {_cluster.DataDirectory} " +
-            $"(127.0.0.1:{_cluster.Port}, {(_cluster.StartedByUs ? "started now, stopped when the host exits" : "already running, reused")}).");
+            $"(127.0.0.1:{_cluster.Port}, {Situation(_cluster)}).");
         return _cluster.ConnectionString;
     }
+
+    private static string Situation(LocalPostgresCluster cluster) => cluster switch
+    {
+        { StartedByUs: true } => "started now, stopped when the host exits",
+        { OwnsServer: true } => "left running by a host that is gone; adopted, stopped when the host exits",
+        _ => "already running for another process, which stops it",
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -36,6 +36,8 @@ builder.AddHostSealing();
 builder.Services.AddCaseLedgerApiDescription();
 builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
 builder.Services.AddHostedService<SeedLoader>();
+// /health/live and /health/ready; 503 database.unavailable while PostgreSQL is down; the embedded cluster restarted when it dies.
+builder.AddHostHealth();
 
 var app = builder.Build();
 
@@ -59,7 +61,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseCaseLedgerDistrictAccess();
 app.MapOpenApi().AllowAnonymous();
-app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).WithName("Health").WithSummary("Whether the host is up").AllowAnonymous();
+app.MapHostHealth();
 app.MapDevelopmentSignIn();
 app.MapCaseLedger();
 app.MapWolverineEndpoints();

@@ -11,6 +11,10 @@ namespace CaseLedger.LocalPostgres;
 /// runs on the data folder, so the host and the tests need no separately managed database server.
 /// </summary>
 /// <remarks>
+/// One process at a time looks after a data folder's server (<see cref="OwnsServer"/>): the one that
+/// started it, or one that found it running after the process that started it had gone, as a host that
+/// crashed leaves it. That instance starts the server again when it dies (<see cref="EnsureRunningAsync"/>)
+/// and stops it on dispose; any other instance only uses it.
 /// The server listens on 127.0.0.1 only and trusts every connection from there as the superuser
 /// <c>postgres</c>: fine for development and tests, not for shared machines or production data.
 /// </remarks>
@@ -28,15 +32,22 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     private readonly LocalPostgresOptions options;
-    private readonly ServerControl? control;
     private readonly ILogger logger;
+
+    // What looks after the server: set when this instance started or adopted it, or took it over later.
+    private ServerControl? control;
+    private ClusterOwnership? ownership;
     private int disposed;
 
-    private LocalPostgresCluster(LocalPostgresOptions options, string dataDirectory, int port, ServerControl? control, ILogger logger)
+    private LocalPostgresCluster(
+        LocalPostgresOptions options, string dataDirectory, int port, ServerControl? control, ClusterOwnership? ownership, bool startedByUs,
+        ILogger logger)
     {
         this.options = options;
         this.control = control;
+        this.ownership = ownership;
         this.logger = logger;
+        StartedByUs = startedByUs;
         DataDirectory = dataDirectory;
         Port = port;
         ConnectionString = BuildConnectionString(port, options.Database);
@@ -53,9 +64,17 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     /// <summary>
     /// Whether this instance started the server. <see langword="false"/> when a server already running on the
-    /// data folder was reused; such a server is never stopped by this instance.
+    /// data folder was reused, whether adopted (<see cref="OwnsServer"/>) or only used.
     /// </summary>
-    public bool StartedByUs => control is not null;
+    public bool StartedByUs { get; }
+
+    /// <summary>
+    /// Whether this instance looks after the server: it started it, or it found it running with no live
+    /// process looking after it (left behind by a host that crashed) and adopted it. Such a server is
+    /// started again by <see cref="EnsureRunningAsync"/> when it dies, and stopped on dispose. A server
+    /// another live process looks after is only used, never stopped, by this instance.
+    /// </summary>
+    public bool OwnsServer => control is not null;
 
     /// <summary>
     /// Starts a server on <see cref="LocalPostgresOptions.DataDirectory"/> (initialising the folder first if it
@@ -85,27 +104,36 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         var dataDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory));
         var gate = GateFor(dataDirectory);
         await gate.WaitAsync(ct);
+        // Null when a live process (or another instance here) looks after the folder's server.
+        var ownership = ClusterOwnership.TryTake(dataDirectory);
         try
         {
             if (await FindRunningServerAsync(dataDirectory, logger, ct) is { } runningPort)
             {
-                return await ReuseAsync(options, dataDirectory, runningPort, logger, ct);
+                return await ReuseAsync(options, dataDirectory, runningPort, ownership, logger, ct);
             }
 
             try
             {
-                return await StartServerAsync(options, dataDirectory, logger, ct);
+                return await StartServerAsync(options, dataDirectory, ownership, logger, ct);
             }
             catch
             {
                 // A throwaway folder is of no use to anyone once its cluster failed to come up.
                 if (options.DeleteOnDispose && !ServerRunsOn(dataDirectory))
                 {
+                    ownership?.Dispose();
+                    ownership = null;
                     DeleteFolders(dataDirectory, logger);
                 }
 
                 throw;
             }
+        }
+        catch
+        {
+            ownership?.Dispose();
+            throw;
         }
         finally
         {
@@ -114,7 +142,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     private static async Task<LocalPostgresCluster> StartServerAsync(
-        LocalPostgresOptions options, string dataDirectory, ILogger logger, CancellationToken ct)
+        LocalPostgresOptions options, string dataDirectory, ClusterOwnership? ownership, ILogger logger, CancellationToken ct)
     {
         var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, logger, ct);
         int port;
@@ -138,7 +166,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
             if (startedElsewhere is { } runningPort)
             {
-                return await ReuseAsync(options, dataDirectory, runningPort, logger, ct);
+                return await ReuseAsync(options, dataDirectory, runningPort, ownership, logger, ct);
             }
 
             throw;
@@ -155,24 +183,90 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             throw;
         }
 
-        return new LocalPostgresCluster(options, dataDirectory, port, control, logger);
+        return new LocalPostgresCluster(options, dataDirectory, port, control, ownership, startedByUs: true, logger);
     }
 
+    /// <summary>
+    /// Uses the server already running on the folder. With <paramref name="ownership"/> in hand, no live
+    /// process looks after that server (the host that started it crashed), so this instance adopts it.
+    /// </summary>
     private static async Task<LocalPostgresCluster> ReuseAsync(
-        LocalPostgresOptions options, string dataDirectory, int port, ILogger logger, CancellationToken ct)
+        LocalPostgresOptions options, string dataDirectory, int port, ClusterOwnership? ownership, ILogger logger, CancellationToken ct)
     {
-        logger.Reusing(port, dataDirectory);
+        if (ownership is null)
+        {
+            logger.Reusing(port, dataDirectory);
+        }
+        else
+        {
+            logger.Adopting(port, dataDirectory);
+        }
+
         if (options.Port is { } requested && requested != port)
         {
             logger.ReusingOnOtherPort(requested, dataDirectory, port);
         }
 
         await EnsureDatabaseAsync(port, options.Database, logger, ct);
-        return new LocalPostgresCluster(options, dataDirectory, port, control: null, logger);
+        var control = ownership is null ? null : await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, logger, ct);
+        return new LocalPostgresCluster(options, dataDirectory, port, control, ownership, startedByUs: false, logger);
     }
 
     /// <summary>
-    /// Stops the server if this instance started it and <see cref="LocalPostgresOptions.StopOnDispose"/> is set,
+    /// Starts the server again, on the same port so connection strings already handed out stay valid,
+    /// when its postmaster is gone (killed, crashed, or stopped behind our back) and this instance looks
+    /// after it; an instance that only used it takes it over when the process that looked after it has
+    /// gone too. Returns whether it started the server. Meant to be polled (a watchdog): a start that
+    /// fails, for instance while the dead server's last backends still hold its shared memory, throws,
+    /// and the next call tries again.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server is gone and did not start; the message says why.</exception>
+    public async Task<bool> EnsureRunningAsync(CancellationToken ct = default)
+    {
+        if (Volatile.Read(ref disposed) != 0 || ServerRunsOn(DataDirectory))
+        {
+            return false;
+        }
+
+        var gate = GateFor(DataDirectory);
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (Volatile.Read(ref disposed) != 0 || ServerRunsOn(DataDirectory))
+            {
+                return false;
+            }
+
+            if (control is null)
+            {
+                if ((ownership ??= ClusterOwnership.TryTake(DataDirectory)) is null)
+                {
+                    // Whoever looks after it starts it again.
+                    return false;
+                }
+
+                control = await ServerControl.PrepareAsync(DataDirectory, options.DeleteOnDispose, logger, ct);
+                logger.TakingOver(DataDirectory);
+            }
+
+            logger.Restarting(Port, DataDirectory);
+            await control.StartAsync(Port, ct);
+            // Pooled connections to the server that died would each fail once on their next use.
+            using (var connection = new NpgsqlConnection(ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(connection);
+            }
+
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops the server if this instance looks after it (<see cref="OwnsServer"/>) and <see cref="LocalPostgresOptions.StopOnDispose"/> is set,
     /// then deletes the data folder if <see cref="LocalPostgresOptions.DeleteOnDispose"/> is set and no server
     /// runs on it any more.
     /// </summary>
@@ -202,9 +296,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             }
             else
             {
-                logger.LeftRunning(Port, DataDirectory, StartedByUs ? "StopOnDispose is off" : "this instance did not start it");
+                logger.LeftRunning(Port, DataDirectory, OwnsServer ? "StopOnDispose is off" : "another process looks after it");
             }
 
+            ownership?.Dispose();
+            ownership = null;
             if (options.DeleteOnDispose)
             {
                 if (!stopped && ServerRunsOn(DataDirectory))
@@ -407,12 +503,13 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     private static bool ServerRunsOn(string dataDirectory) =>
-        PostmasterPidFile.Read(dataDirectory) is { } pidFile && (pidFile.IsUnreadable || pidFile.ProcessExists());
+        PostmasterPidFile.Read(dataDirectory) is { } pidFile && (pidFile.IsUnreadable || pidFile.ProcessRuns());
 
     private static void DeleteFolders(string dataDirectory, ILogger logger)
     {
         Delete(dataDirectory, logger);
         Delete(ServerControl.SocketDirectoryFor(dataDirectory), logger);
+        TryDelete(ClusterOwnership.LockFileFor(dataDirectory));
     }
 
     private static void Delete(string folder, ILogger logger)

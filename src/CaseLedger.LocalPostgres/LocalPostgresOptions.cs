@@ -20,8 +20,9 @@ public sealed record LocalPostgresOptions
     public int? Port { get; init; }
 
     /// <summary>
-    /// Stop the server on dispose. Applies only when this instance started it: a server that was
-    /// already running belongs to whoever started it, and stopping it would pull it from under them.
+    /// Stop the server on dispose. Applies only when this instance looks after it (started it, or adopted
+    /// it from a process that is gone): a server another live process looks after is theirs, and
+    /// stopping it would pull it from under them.
     /// </summary>
     public bool StopOnDispose { get; init; } = true;
 

@@ -52,4 +52,13 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Warning, "Could not stop the server on {DataDirectory} while cleaning up after a failed start")]
     public static partial void StopAfterFailureFailed(this ILogger logger, Exception exception, string dataDirectory);
+
+    [LoggerMessage(17, LogLevel.Information, "Adopting the PostgreSQL server already running on 127.0.0.1:{Port} (data in {DataDirectory}): the process that started it is gone, so this one stops it when it exits")]
+    public static partial void Adopting(this ILogger logger, int port, string dataDirectory);
+
+    [LoggerMessage(18, LogLevel.Information, "The process that looked after the PostgreSQL server on {DataDirectory} is gone; this one takes it over")]
+    public static partial void TakingOver(this ILogger logger, string dataDirectory);
+
+    [LoggerMessage(19, LogLevel.Warning, "PostgreSQL on 127.0.0.1:{Port} is no longer running (data in {DataDirectory}); starting it again")]
+    public static partial void Restarting(this ILogger logger, int port, string dataDirectory);
 }

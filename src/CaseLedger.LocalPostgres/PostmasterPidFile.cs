@@ -53,7 +53,7 @@ internal sealed record PostmasterPidFile(int ProcessId, int? Port, string Identi
 
     public bool IsUnreadable => ProcessId == 0;
 
-    /// <summary>Whether any process with <see cref="ProcessId"/> exists at all.</summary>
+    /// <summary>Whether any process with <see cref="ProcessId"/> exists at all, one that has ended but not been reaped included.</summary>
     public bool ProcessExists()
     {
         try
@@ -62,6 +62,34 @@ internal sealed record PostmasterPidFile(int ProcessId, int? Port, string Identi
             return !process.HasExited;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the process with <see cref="ProcessId"/> still runs: a killed or stopped postmaster lingers
+    /// as a zombie until its parent (init, or in a container whatever runs as process 1) reaps it, and
+    /// serves nothing meanwhile. The server itself still takes a zombie for a running postmaster and
+    /// refuses to start until it is reaped.
+    /// </summary>
+    public bool ProcessRuns() => ProcessExists() && !IsZombie(ProcessId);
+
+    private static bool IsZombie(int processId)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
+            // The state follows the command name, which is in parentheses and may itself hold any character.
+            var state = stat.LastIndexOf(')') + 2;
+            return state < stat.Length && stat[state] == 'Z';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }

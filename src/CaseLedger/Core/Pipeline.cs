@@ -40,6 +40,13 @@ public sealed record CommandOutcome(
 
     public static CommandOutcome Rejected(Guid caseId, Rejection rejection, IReadOnlyList<CriterionResult>? clauses = null) =>
         new(caseId, 0, [], rejection, clauses ?? []);
+
+    /// <summary>
+    /// The case, its version and the outcome's code only: an outcome travels as a Wolverine reply and
+    /// may be logged, and a refusal's reason may name people.
+    /// </summary>
+    public override string ToString() =>
+        $"CommandOutcome for case {CaseId} at version {Version}: {(Rejection is { } refused ? refused.Code : $"{Appended.Count} event(s) appended")}";
 }
 
 /// <summary>A case's stream opened for writing: its state, its version, and how to append to it.</summary>

@@ -7,6 +7,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Weasel.Core;
 using Wolverine;
 
@@ -62,9 +63,9 @@ public static class CaseLedgerSetup
     /// The one call a Wolverine application makes to host CaseLedger: the kinds (CaseLedger's standard
     /// ones unless given), a Wolverine handler for each of their commands, the command pipeline, the
     /// rule book (the kinds' rules, then configuration), a clock, sealing (its key, witness folder and
-    /// period) and the periodic sealer, and the Marten
-    /// configuration. The application still chooses its own connection with
-    /// <c>AddMarten(...).IntegrateWithWolverine()</c>.
+    /// period) and the periodic sealer, and the Marten configuration, whose log (category
+    /// <c>CaseLedger.Store</c>) never holds SQL parameters or events. The application still chooses its
+    /// own connection with <c>AddMarten(...).IntegrateWithWolverine()</c>.
     /// </summary>
     public static WolverineOptions UseCaseLedger(this WolverineOptions options, CaseKinds? kinds = null)
     {
@@ -89,11 +90,16 @@ public static class CaseLedgerSetup
             var configuration = sp.GetRequiredService<IConfiguration>();
             return Sealing.From(configuration, configuration["CaseLedger:DataFolder"]);
         });
+        // Marten's own logger would write failed commands with their parameters: whole events, people's names.
+        options.Services.ConfigureMarten((services, store) =>
+            store.Logger(new StoreLogger(services.GetRequiredService<ILoggerFactory>().CreateLogger(StoreLogger.Category))));
         options.Services.AddHostedService<PeriodicSealing>();
         foreach (var command in kinds.All.SelectMany(k => k.Commands))
         {
             CaseCommandHandlers.Register(options, command);
         }
+
+        CaseCommandHandlers.QuietenInlineFailures(options.Services);
 
         return options;
     }

@@ -40,6 +40,13 @@ public sealed class ProblemsAttribute : Attribute
 }
 
 /// <summary>
+/// Marks a health probe: it reports an unreachable database in its own answer (503 with its checks),
+/// so it is not described as answering <see cref="ApiProblems.DatabaseUnavailable"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class HealthProbeAttribute : Attribute;
+
+/// <summary>
 /// Endpoint metadata for a Wolverine endpoint that reads its JSON body itself, with the strict reader
 /// (<see cref="CaseHttp.ReadBodyAsync{T}"/>): the API description shows the body, and the body's problems are derived.
 /// </summary>
@@ -94,6 +101,9 @@ public static class ApiProblems
     public static readonly ApiProblem VersionMismatch = new(StatusCodes.Status412PreconditionFailed, "case.version_mismatch");
     public static readonly ApiProblem FilterUnknownValue = new(StatusCodes.Status400BadRequest, "query.filter_unknown_value");
 
+    // The database (DatabaseUnavailableHandler): any operation but a health probe, while PostgreSQL cannot be reached.
+    public static readonly ApiProblem DatabaseUnavailable = new(StatusCodes.Status503ServiceUnavailable, "database.unavailable");
+
     /// <summary>
     /// Every problem an endpoint can answer with, ordered by status and code: those of signing in
     /// (unless it is open to anyone) and of its roles, of the district in its route, of the JSON body
@@ -127,6 +137,11 @@ public static class ApiProblems
         }
 
         problems.AddRange(metadata.OfType<ProblemsAttribute>().SelectMany(p => p.Problems));
+        if (!metadata.OfType<HealthProbeAttribute>().Any())
+        {
+            problems.Add(DatabaseUnavailable);
+        }
+
         return problems.Distinct().OrderBy(p => p.Status).ThenBy(p => p.Code, StringComparer.Ordinal).ToList();
     }
 

@@ -210,6 +210,7 @@ public static class CaseHttp
         StatusCodes.Status412PreconditionFailed => "The case has changed",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported content type",
         StatusCodes.Status422UnprocessableEntity => "The rules do not allow this",
+        StatusCodes.Status503ServiceUnavailable => "Temporarily unavailable",
         _ => "Request failed",
     };
 }

@@ -269,7 +269,10 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         foreach (var (path, method, operation) in Operations())
         {
             var problems = Problems(path, method);
-            var statuses = operation.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('4')).ToList();
+            // Every 4xx, and a 503 the database's absence gives, is a problem; a health probe's own 503 is its answer.
+            var statuses = operation.GetProperty("responses").EnumerateObject()
+                .Where(r => r.Name.StartsWith('4') || (r.Value.TryGetProperty("content", out var content) && content.TryGetProperty("application/problem+json", out _)))
+                .ToList();
 
             statuses.Select(s => s.Name).ShouldBe(problems.Keys, ignoreOrder: true, $"{method} {path}");
             foreach (var status in statuses)
@@ -316,9 +319,11 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
     [Fact]
     public void reads_list_what_signing_in_their_route_and_their_own_checks_can_refuse()
     {
-        Problems("/kinds", "get").Keys.ShouldBe(["401"]);
+        Problems("/kinds", "get").Keys.ShouldBe(["401", "503"], ignoreOrder: true);
         Problems("/kinds", "get")["401"].ShouldBe(["auth.token_invalid", "auth.token_missing"]);
+        Problems("/kinds", "get")["503"].ShouldBe(["database.unavailable"]);
         Problems("/health", "get").ShouldBeEmpty();
+        Problems("/health/ready", "get").ShouldBeEmpty();
         Problems("/districts/{district}/cases/{caseId}/state", "get")["400"].ShouldBe(["audit.point_invalid", "case.district_invalid"]);
         Problems("/districts/{district}/renovation-votes/{caseId}", "get")["403"].ShouldContain("auth.not_your_own");
         Problems("/districts/{district}/certificates", "get")["400"].ShouldContain("query.filter_unknown_value");

@@ -168,7 +168,7 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
     [Fact]
     public async Task the_health_check_the_api_description_and_the_auditors_page_stay_open()
     {
-        foreach (var url in new[] { "/health", "/openapi/v1.json", "/audit/" })
+        foreach (var url in new[] { "/health", "/health/live", "/health/ready", "/openapi/v1.json", "/audit/" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
             request.Options.Set(Anonymous, true);
@@ -185,7 +185,7 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Security: o.Value.GetProperty("security"))))
             .ToList();
-        operations.Where(o => o.Security.GetArrayLength() == 0).Select(o => o.Name).ShouldBe(["GET /health", "POST /dev/tokens"], ignoreOrder: true);
+        operations.Where(o => o.Security.GetArrayLength() == 0).Select(o => o.Name).ShouldBe(["GET /health", "GET /health/live", "GET /health/ready", "POST /dev/tokens"], ignoreOrder: true);
         operations.Where(o => o.Security.GetArrayLength() > 0).Select(o => o.Security[0].EnumerateObject().Single().Name).Distinct().ShouldBe(["Bearer"]);
     }
 }

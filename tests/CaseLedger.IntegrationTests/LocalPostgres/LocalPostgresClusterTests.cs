@@ -186,6 +186,68 @@ public sealed class when_the_folder_holds_a_postmaster_pid_left_by_a_server_that
     }
 }
 
+public sealed class when_the_server_dies_under_the_cluster_that_looks_after_it(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private LocalPostgresCluster owner = null!;
+    private LocalPostgresCluster user = null!;
+    private int killed;
+
+    // Not a throwaway cluster: those skip durability, and the row written before the kill must survive it.
+    public async Task InitializeAsync()
+    {
+        owner = await LocalPostgresCluster.StartAsync(
+            new LocalPostgresOptions { DataDirectory = LocalPostgresCluster.CreateThrowawayDirectory() }, new TestOutputLogger(output));
+        user = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { DataDirectory = owner.DataDirectory }, new TestOutputLogger(output));
+        await Execute(owner, "create table kept (id int); insert into kept values (1)");
+        killed = Infrastructure.HostProcess.PostmasterIdIn(owner.DataDirectory)!.Value;
+        Infrastructure.HostProcess.Kill(killed);
+        (await Infrastructure.HostProcess.EventuallyAsync(() => Task.FromResult(!Infrastructure.HostProcess.Runs(killed)), Patience)).ShouldBeTrue();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await user.DisposeAsync();
+        await owner.DisposeAsync();
+        await Infrastructure.HostProcess.DeleteClusterAsync(owner.DataDirectory);
+    }
+
+    [Fact]
+    public async Task the_one_that_started_it_starts_it_again_on_the_same_port_with_its_data()
+    {
+        owner.OwnsServer.ShouldBeTrue();
+        user.OwnsServer.ShouldBeFalse();
+        (await user.EnsureRunningAsync()).ShouldBeFalse("only the instance that looks after the server starts it again");
+
+        (await Infrastructure.HostProcess.EventuallyAsync(RestartedAsync, Patience)).ShouldBeTrue();
+
+        Infrastructure.HostProcess.PostmasterIdIn(owner.DataDirectory).ShouldNotBe(killed);
+        (await Execute(user, "select count(*) from kept")).ShouldBe(1L);
+        (await owner.EnsureRunningAsync()).ShouldBeFalse("a running server is left alone");
+    }
+
+    private async Task<bool> RestartedAsync()
+    {
+        try
+        {
+            return await owner.EnsureRunningAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // The killed server's last backends may hold its shared memory for a moment; the next call tries again.
+            return false;
+        }
+    }
+
+    private static async Task<object?> Execute(LocalPostgresCluster cluster, string sql)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}
+
 public sealed class when_no_server_binaries_can_be_found
 {
     [Fact]
