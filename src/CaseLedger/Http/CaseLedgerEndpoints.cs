@@ -125,9 +125,11 @@ public static class CaseLedgerEndpoints
 
         TCommand command;
         ReadOnlyMemory<byte> body = default;
-        if (declaration.HasBody)
+        // A command without fields takes no body; one sent anyway is read as strictly as any other
+        // ({} passes, a member it does not have is refused), so nothing a client sends is silently dropped.
+        if (declaration.HasBody || CaseHttp.HasBody(http.Request))
         {
-            var (value, bytes, badBody) = await CaseHttp.ReadBodyAsync<TCommand>(http);
+            var (value, bytes, badBody) = await CaseHttp.ReadBodyAsync<TCommand>(http, declaration.MaxBodyBytes);
             if (badBody is not null)
             {
                 return badBody;
@@ -215,6 +217,15 @@ public static class CaseLedgerEndpoints
             .Produces(StatusCodes.Status200OK, view.Type).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
+                // A misspelt or repeated filter would silently widen or blur the list: it is refused instead.
+                if (http.Request.Query.FirstOrDefault(q => !view.Filters.Contains(q.Key, StringComparer.Ordinal) || q.Value.Count > 1) is { Key: { } wrong })
+                {
+                    return CaseHttp.Problem(StatusCodes.Status400BadRequest, "query.filter_unknown",
+                        view.Filters.Contains(wrong, StringComparer.Ordinal)
+                            ? $"Give the filter {wrong} once."
+                            : $"This list has no filter '{wrong}'{(view.Filters.Count > 0 ? $": use {string.Join(", ", view.Filters)}" : "")}.");
+                }
+
                 await using var session = store.QuerySession(district);
                 var (views, refused) = await view.ListAsync(session, QueryValues(http), ListLimit, http.RequestAborted);
                 return refused is null ? Results.Ok(views) : CaseHttp.Problem(refused);
