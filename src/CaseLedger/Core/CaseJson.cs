@@ -167,7 +167,9 @@ public static class CaseJson
     /// <summary>
     /// Holds each member to the limit its <see cref="MaxLengthAttribute"/> declares: text to that many
     /// characters (read by its own converter, so a refusal names the member's path), a list to that many
-    /// entries (counted once its object is read, so a refusal names the object and the member).
+    /// entries; and refuses a null entry in a list whose entries may not be null (which the framework's
+    /// nullable annotations do not reach). Lists are checked once their object is read, so a refusal
+    /// names the object and the member.
     /// </summary>
     private static void ApplyDeclaredLimits(JsonTypeInfo type)
     {
@@ -176,21 +178,23 @@ public static class CaseJson
             return;
         }
 
-        var lists = new List<(JsonPropertyInfo Member, int Max)>();
+        var lists = new List<(JsonPropertyInfo Member, int? Max, bool NoNulls)>();
         foreach (var member in type.Properties)
         {
-            if (member.AttributeProvider?.GetCustomAttributes(typeof(MaxLengthAttribute), inherit: true) is not [MaxLengthAttribute limit, ..])
-            {
-                continue;
-            }
-
+            var limit = member.AttributeProvider?.GetCustomAttributes(typeof(MaxLengthAttribute), inherit: true) is [MaxLengthAttribute declared, ..]
+                ? declared
+                : null;
             if (member.PropertyType == typeof(string))
             {
-                member.CustomConverter = new PlainTextConverter(limit.Length);
+                if (limit is not null)
+                {
+                    member.CustomConverter = new PlainTextConverter(limit.Length);
+                }
             }
-            else if (typeof(IEnumerable).IsAssignableFrom(member.PropertyType) && member.Get is not null)
+            else if (typeof(IEnumerable).IsAssignableFrom(member.PropertyType) && member.Get is not null
+                     && (limit is not null || EntriesMayNotBeNull(member)))
             {
-                lists.Add((member, limit.Length));
+                lists.Add((member, limit?.Length, EntriesMayNotBeNull(member)));
             }
         }
 
@@ -202,16 +206,40 @@ public static class CaseJson
         var before = type.OnDeserialized;
         type.OnDeserialized = value =>
         {
-            foreach (var (member, max) in lists)
+            foreach (var (member, max, noNulls) in lists)
             {
-                if (member.Get!(value) is IEnumerable entries && entries.Cast<object?>().Count() is var count && count > max)
+                if (member.Get!(value) is not IEnumerable list)
                 {
-                    throw new JsonException($"{member.Name} holds at most {max} entries, not {count}");
+                    continue;
+                }
+
+                var entries = list.Cast<object?>().ToList();
+                if (entries.Count > max)
+                {
+                    throw new JsonException($"{member.Name} holds at most {max} entries, not {entries.Count}");
+                }
+
+                if (noNulls && entries.Contains(null))
+                {
+                    throw new JsonException($"{member.Name} may not hold null entries");
                 }
             }
 
             before?.Invoke(value);
         };
+    }
+
+    /// <summary>Whether a list member's entries are declared not null (<c>IReadOnlyList&lt;string&gt;</c>, not <c>IReadOnlyList&lt;string?&gt;</c>).</summary>
+    private static bool EntriesMayNotBeNull(JsonPropertyInfo member)
+    {
+        if (member.AttributeProvider is not System.Reflection.PropertyInfo property)
+        {
+            return false;
+        }
+
+        var nullability = new System.Reflection.NullabilityInfoContext().Create(property);
+        var entry = nullability.ElementType ?? (nullability.GenericTypeArguments is [var only] ? only : null);
+        return entry is { ReadState: System.Reflection.NullabilityState.NotNull } && !entry.Type.IsValueType;
     }
 
     /// <summary>

@@ -22,6 +22,8 @@ public sealed class when_reading_json_strictly
 
     private sealed record Dated(DateTimeOffset At, DateOnly On);
 
+    private sealed record Lists(IReadOnlyList<string> Names, IReadOnlyList<Inner> Inners, IReadOnlyList<string?> Maybe);
+
     private static string LimitedRefusal(string json)
     {
         var error = Should.Throw<JsonException>(() => JsonSerializer.Deserialize<Limited>(json, CaseJson.Strict));
@@ -120,7 +122,19 @@ public sealed class when_reading_json_strictly
     [Fact]
     public void a_list_longer_than_its_member_allows_is_refused_by_name() =>
         LimitedRefusal("""{ "code": "a", "items": [{ "name": "a" }, { "name": "b" }, { "name": "c" }], "free": "x" }""")
-            .ShouldContain("items holds at most 2 entries, not 3");
+            .ShouldBe("the body: items holds at most 2 entries, not 3");
+
+    [Fact]
+    public void a_null_entry_in_a_list_of_values_that_may_not_be_null_is_refused()
+    {
+        CaseJson.Describe(Should.Throw<JsonException>(() =>
+                JsonSerializer.Deserialize<Lists>("""{ "names": ["a", null], "inners": [], "maybe": [] }""", CaseJson.Strict)))
+            .ShouldBe("the body: names may not hold null entries");
+        CaseJson.Describe(Should.Throw<JsonException>(() =>
+                JsonSerializer.Deserialize<Lists>("""{ "names": [], "inners": [{ "name": "n" }, null], "maybe": [] }""", CaseJson.Strict)))
+            .ShouldBe("the body: inners may not hold null entries");
+        JsonSerializer.Deserialize<Lists>("""{ "names": ["a"], "inners": [], "maybe": [null, "b"] }""", CaseJson.Strict)!.Maybe.ShouldBe([null, "b"]);
+    }
 
     [Theory]
     [InlineData("1e400")]
