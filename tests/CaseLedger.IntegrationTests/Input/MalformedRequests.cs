@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using CaseLedger.Core;
 using CaseLedger.Http;
 using CaseLedger.Http.Identity;
-using CaseLedger.IntegrationTests.Infrastructure;
 
 namespace CaseLedger.IntegrationTests.Input;
 
@@ -29,11 +28,7 @@ public sealed record MalformedRequest(ApiOperation Operation, string Mutation, H
             }
         }
 
-        if (Authorization is null)
-        {
-            message.Options.Set(LedgerHost.Anonymous, true);
-        }
-        else
+        if (Authorization is not null)
         {
             message.Headers.TryAddWithoutValidation("Authorization", Authorization);
         }
@@ -66,6 +61,7 @@ public sealed class MalformedRequests
     private const string Raw = "@@RAW@@";
 
     private readonly ApiDescription _api;
+    private readonly TokenKeys _keys;
     private readonly string _district;
     private readonly string _otherDistrict;
     private readonly IReadOnlyDictionary<string, Guid> _cases;
@@ -76,15 +72,17 @@ public sealed class MalformedRequests
     private int _unknownDistricts;
 
     /// <param name="api">The API description.</param>
+    /// <param name="keys">The host's signing key: the run's callers sign in with tokens it signed.</param>
     /// <param name="district">The district the run works in (set up, holding <paramref name="cases"/>).</param>
     /// <param name="otherDistrict">A district set up too, whose tokens do not grant <paramref name="district"/>.</param>
     /// <param name="cases">A case of each kind, by the route its operations start with (<c>renovation-votes</c>), in <paramref name="district"/>.</param>
     /// <param name="commandPaths">The path templates of the kinds' commands (<c>GET /kinds</c>).</param>
     /// <param name="seed">The seed every choice is drawn from.</param>
-    public MalformedRequests(ApiDescription api, string district, string otherDistrict, IReadOnlyDictionary<string, Guid> cases,
+    public MalformedRequests(ApiDescription api, TokenKeys keys, string district, string otherDistrict, IReadOnlyDictionary<string, Guid> cases,
         IReadOnlySet<string> commandPaths, int seed)
     {
         _api = api;
+        _keys = keys;
         _district = district;
         _otherDistrict = otherDistrict;
         _cases = cases;
@@ -99,8 +97,8 @@ public sealed class MalformedRequests
             "Bearer",
             "Basic dXNlcjpwYXNz",
             "Bearer " + TokenKeys.InMemory().Mint("intruder", [Role.Clerk, Role.Administrator], [district], Channel.ServiceWindow, TimeSpan.FromHours(1), now),
-            "Bearer " + LedgerHost.Keys.Mint("late-clerk", [Role.Clerk, Role.Administrator], [district], Channel.ServiceWindow, TimeSpan.FromHours(1), now.AddHours(-3)),
-            "Bearer " + LedgerHost.Keys.Mint("early-clerk", [Role.Clerk, Role.Administrator], [district], Channel.ServiceWindow, TimeSpan.FromHours(1), now.AddHours(3)),
+            "Bearer " + keys.Mint("late-clerk", [Role.Clerk, Role.Administrator], [district], Channel.ServiceWindow, TimeSpan.FromHours(1), now.AddHours(-3)),
+            "Bearer " + keys.Mint("early-clerk", [Role.Clerk, Role.Administrator], [district], Channel.ServiceWindow, TimeSpan.FromHours(1), now.AddHours(3)),
         ];
     }
 
@@ -183,8 +181,9 @@ public sealed class MalformedRequests
 
     private string Token(Role role, string district) =>
         _tokens.GetOrAdd($"{role}|{district}", _ =>
-            "Bearer " + LedgerHost.Token($"fuzz-{Roles.NameOf(role)}", [role], [district],
-                role switch { Role.Resident => Channel.OnlinePlatform, Role.Proxy => Channel.Proxy, _ => Channel.ServiceWindow }));
+            "Bearer " + _keys.Mint($"fuzz-{Roles.NameOf(role)}", [role], [district],
+                role switch { Role.Resident => Channel.OnlinePlatform, Role.Proxy => Channel.Proxy, _ => Channel.ServiceWindow },
+                TimeSpan.FromHours(2), DateTimeOffset.UtcNow));
 
     /// <summary>The role a caller the operation allows signs in with: staff first, so nobody has to name whom they serve.</summary>
     private static Role AllowedRole(ApiOperation operation) =>
