@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 using CaseLedger.Http;
 using CaseLedger.Http.Identity;
@@ -84,7 +85,11 @@ internal static class HostIdentity
     }
 
     /// <summary>What the development sign-in asks for.</summary>
-    internal sealed record DevelopmentSignIn(string Subject, IReadOnlyList<string> Roles, IReadOnlyList<string> Districts, string Channel);
+    internal sealed record DevelopmentSignIn(
+        [property: MaxLength(CaseHttp.MaxActorLength)] string Subject,
+        [property: MaxLength(10)] IReadOnlyList<string> Roles,
+        [property: MaxLength(InputLimits.Districts)] IReadOnlyList<string> Districts,
+        [property: MaxLength(InputLimits.Name)] string Channel);
 
     /// <summary>The development token, and its lifetime in seconds.</summary>
     internal sealed record DevelopmentToken(string Token, int ExpiresIn);

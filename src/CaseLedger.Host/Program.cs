@@ -27,7 +27,11 @@ builder.Services
 builder.Host.UseWolverine(opts => opts.UseCaseLedger());
 
 builder.Services.AddWolverineHttp();
-builder.Services.AddProblemDetails();
+// Problems the framework answers by itself (no route, a wrong media type, an unreadable body) carry CaseLedger's codes too.
+builder.Services.AddCaseLedgerProblemDetails();
+// No request is larger than the largest body an operation takes (an opening vote's roll); each
+// operation holds its own body to its own, smaller limit.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = InputLimits.LargeBodyBytes);
 // Bearer tokens from the configured identity provider, or from the host's own key (the `token` verb).
 builder.AddHostIdentity();
 // Seals are signed with a key kept outside the database and published to a witness folder.
@@ -43,6 +47,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCaseLedgerRequestChecks();
 // The auditor's pages: plain files under wwwroot/audit, no build step. UseDefaultFiles serves
 // /audit/ as /audit/index.html and redirects /audit there (a mapped /audit would also match /audit/).
 // Started from another folder (dotnet .../CaseLedger.Host.dll), the content root has no wwwroot:

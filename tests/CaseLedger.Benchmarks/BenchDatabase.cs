@@ -1,4 +1,5 @@
 using CaseLedger.LocalPostgres;
+using Npgsql;
 
 namespace CaseLedger.Benchmarks;
 
@@ -34,6 +35,20 @@ internal sealed class BenchDatabase : IAsyncDisposable
             DeleteOnDispose = true,
         });
         return new BenchDatabase(cluster.ConnectionString, cluster);
+    }
+
+    /// <summary>A new, empty database on the suite's server, for a host of its own; its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 17, 63)];
+        await using (var admin = new NpgsqlConnection(ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
     public ValueTask DisposeAsync() => _cluster?.DisposeAsync() ?? ValueTask.CompletedTask;

@@ -9,11 +9,13 @@ using CaseLedger.Benchmarks;
 //               HTTP, without If-Match, beside one client alone.
 //   audit       verifying the seeded 702-household vote and its whole district, its audit trail, its offline bundle.
 //   scenarios   every scenario file in seeds/scenarios, run in memory again and again (no database).
+//   memory      the host process's working set and GC heap after --requests N (default 10240) malformed requests (the fuzz
+//               suite's mix, oversized bodies included), beside a fresh host after as many valid small ones.
 // Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
 // With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios] [--households N] [--window N] [--rounds N] [--clients N]";
-string[] suites = ["ballots", "concurrent", "audit", "scenarios"];
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory] [--households N] [--window N] [--rounds N] [--clients N] [--requests N]";
+string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
 if (suite is not null && !suites.Contains(suite))
@@ -21,7 +23,7 @@ if (suite is not null && !suites.Contains(suite))
     return UsageError($"Unknown suite '{suite}'.");
 }
 
-var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32 };
+var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240 };
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
     var name = args[i];
@@ -55,6 +57,9 @@ foreach (var run in suite is null ? suites : [suite])
             break;
         case "audit":
             await AuditBenchmark.RunAsync();
+            break;
+        case "memory":
+            await MemoryBenchmark.RunAsync(options["--requests"]);
             break;
         default:
             await ScenarioBenchmark.RunAsync();

@@ -1,3 +1,4 @@
+using CaseLedger.Core;
 using Marten;
 using Marten.Pagination;
 
@@ -17,6 +18,9 @@ public sealed record AuditQuery(
     int PageSize = 50)
 {
     public const int MaxPageSize = 500;
+
+    /// <summary>The last page that may be asked for (with the largest pages, the first fifty million entries), so no offset overflows.</summary>
+    public const int MaxPage = InputLimits.Page;
 }
 
 /// <summary>One page of audit entries and how many match in all.</summary>
@@ -38,7 +42,7 @@ public static class AuditTrail
         }
 
         var pageSize = Math.Clamp(query.PageSize, 1, AuditQuery.MaxPageSize);
-        var page = Math.Max(query.Page, 1);
+        var page = Math.Clamp(query.Page, 1, AuditQuery.MaxPage);
         await using var session = store.QuerySession();
         var entries = session.Query<AuditEntry>().Where(e => e.TenantIsOneOf(query.Districts.ToArray()));
         if (query.CaseId is { } caseId)

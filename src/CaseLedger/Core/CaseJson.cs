@@ -1,5 +1,9 @@
+using System.Collections;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CaseLedger.Core;
 
@@ -16,8 +20,11 @@ public static class CaseJson
     /// <summary>
     /// How CaseLedger reads JSON it is given: required members must be present (no silent default),
     /// a null is refused where the type does not allow one, unknown members are refused, enums are read
-    /// by name only (one name, never a number), numbers must be JSON numbers, and text may not hold
-    /// control characters.
+    /// by name only (one name, never a number), numbers must be JSON numbers no larger than
+    /// <see cref="InputLimits.Number"/>, dates and times are ISO 8601 within
+    /// <see cref="InputLimits.EarliestYear"/> to <see cref="InputLimits.LatestYear"/>, and text may not
+    /// hold control characters. Text is at most as long as its member's <see cref="MaxLengthAttribute"/>
+    /// says, else <see cref="InputLimits.Text"/>; a list at most as many entries as its member's says.
     /// </summary>
     public static JsonSerializerOptions Strict { get; } = Freeze(ConfigureStrict(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
@@ -41,7 +48,11 @@ public static class CaseJson
         options.AllowDuplicateProperties = false;
         options.MaxDepth = 16;
         options.Converters.Insert(0, new OneNameEnumConverter());
-        options.Converters.Add(new PlainTextConverter());
+        options.Converters.Add(new PlainTextConverter(InputLimits.Text));
+        options.Converters.Add(new BoundedDecimalConverter());
+        options.Converters.Add(new PlausibleTimeConverter());
+        options.Converters.Add(new PlausibleDateConverter());
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ApplyDeclaredLimits } };
         return options;
     }
 
@@ -154,8 +165,89 @@ public static class CaseJson
         }
     }
 
-    /// <summary>Reads strings, refusing control characters (a NUL cannot even be stored by PostgreSQL).</summary>
-    private sealed class PlainTextConverter : JsonConverter<string>
+    /// <summary>
+    /// Holds each member to the limit its <see cref="MaxLengthAttribute"/> declares: text to that many
+    /// characters (read by its own converter, so a refusal names the member's path), a list to that many
+    /// entries; and refuses a null entry in a list whose entries may not be null (which the framework's
+    /// nullable annotations do not reach). Lists are checked once their object is read, so a refusal
+    /// names the object and the member.
+    /// </summary>
+    private static void ApplyDeclaredLimits(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        var lists = new List<(JsonPropertyInfo Member, int? Max, bool NoNulls)>();
+        foreach (var member in type.Properties)
+        {
+            var limit = member.AttributeProvider?.GetCustomAttributes(typeof(MaxLengthAttribute), inherit: true) is [MaxLengthAttribute declared, ..]
+                ? declared
+                : null;
+            if (member.PropertyType == typeof(string))
+            {
+                if (limit is not null)
+                {
+                    member.CustomConverter = new PlainTextConverter(limit.Length);
+                }
+            }
+            else if (typeof(IEnumerable).IsAssignableFrom(member.PropertyType) && member.Get is not null
+                     && (limit is not null || EntriesMayNotBeNull(member)))
+            {
+                lists.Add((member, limit?.Length, EntriesMayNotBeNull(member)));
+            }
+        }
+
+        if (lists.Count == 0)
+        {
+            return;
+        }
+
+        var before = type.OnDeserialized;
+        type.OnDeserialized = value =>
+        {
+            foreach (var (member, max, noNulls) in lists)
+            {
+                if (member.Get!(value) is not IEnumerable list)
+                {
+                    continue;
+                }
+
+                var entries = list.Cast<object?>().ToList();
+                if (entries.Count > max)
+                {
+                    throw new JsonException($"{member.Name} holds at most {max} entries, not {entries.Count}");
+                }
+
+                if (noNulls && entries.Contains(null))
+                {
+                    throw new JsonException($"{member.Name} may not hold null entries");
+                }
+            }
+
+            before?.Invoke(value);
+        };
+    }
+
+    /// <summary>Whether a list member's entries are declared not null (<c>IReadOnlyList&lt;string&gt;</c>, not <c>IReadOnlyList&lt;string?&gt;</c>).</summary>
+    private static bool EntriesMayNotBeNull(JsonPropertyInfo member)
+    {
+        if (member.AttributeProvider is not System.Reflection.PropertyInfo property)
+        {
+            return false;
+        }
+
+        var nullability = new System.Reflection.NullabilityInfoContext().Create(property);
+        var entry = nullability.ElementType ?? (nullability.GenericTypeArguments is [var only] ? only : null);
+        return entry is { ReadState: System.Reflection.NullabilityState.NotNull } && !entry.Type.IsValueType;
+    }
+
+    /// <summary>
+    /// Reads strings, refusing control characters (a NUL cannot even be stored by PostgreSQL) and text
+    /// longer than the member allows. Text far over the limit is refused before it is decoded.
+    /// </summary>
+    private sealed class PlainTextConverter(int maxLength) : JsonConverter<string>
     {
         public override bool HandleNull => false;
 
@@ -166,9 +258,23 @@ public static class CaseJson
                 throw new JsonException($"expected text, found {Describe(reader.TokenType)}");
             }
 
+            // An escape (\uXXXX) takes at most six bytes per character, so more bytes than that cannot be short enough.
+            var bytes = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+            if (bytes > 6L * maxLength)
+            {
+                throw TooLong();
+            }
+
             var text = reader.GetString()!;
+            if (text.Length > maxLength)
+            {
+                throw TooLong();
+            }
+
             return IsPlainText(text) ? text : throw new JsonException("text may not contain control characters");
         }
+
+        private JsonException TooLong() => new($"text is at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters long");
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
@@ -181,4 +287,77 @@ public static class CaseJson
             _ => token.ToString(),
         };
     }
+
+    /// <summary>Reads decimals (amounts, areas) as JSON numbers no larger, either sign, than <see cref="InputLimits.Number"/>.</summary>
+    private sealed class BoundedDecimalConverter : JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var value) || Math.Abs(value) > InputLimits.Number)
+            {
+                throw new JsonException($"expected a number, no larger than {InputLimits.Number.ToString("#,0", CultureInfo.InvariantCulture)} either way");
+            }
+
+            return value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
+    }
+
+    /// <summary>Reads times as ISO 8601 with an offset (2024-04-08T09:00:00+08:00), in a plausible year.</summary>
+    private sealed class PlausibleTimeConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text || !TryReadTime(text, out var time))
+            {
+                throw new JsonException(
+                    $"expected a time in ISO 8601 with its offset (e.g. 2024-04-08T09:00:00+08:00), from {InputLimits.EarliestYear} to {InputLimits.LatestYear}");
+            }
+
+            return time;
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+
+    /// <summary>Reads dates as ISO 8601 calendar dates (2024-04-08), in a plausible year.</summary>
+    private sealed class PlausibleDateConverter : JsonConverter<DateOnly>
+    {
+        public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text
+                || !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                || date.Year is < InputLimits.EarliestYear or > InputLimits.LatestYear)
+            {
+                throw new JsonException($"expected a date in ISO 8601 (e.g. 2024-04-08), from {InputLimits.EarliestYear} to {InputLimits.LatestYear}");
+            }
+
+            return date;
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// A time as CaseLedger takes it from outside (bodies, query strings): ISO 8601 with a date, a time
+    /// of day and an offset (<c>Z</c> or <c>+08:00</c>), seconds and fractions optional, in a year from
+    /// <see cref="InputLimits.EarliestYear"/> to <see cref="InputLimits.LatestYear"/>. A time without
+    /// an offset is refused rather than taken to be in some zone.
+    /// </summary>
+    public static bool TryReadTime(string text, out DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return DateTimeOffset.TryParseExact(text, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time)
+               && time.Year is >= InputLimits.EarliestYear and <= InputLimits.LatestYear
+               && time.UtcDateTime.Year is >= InputLimits.EarliestYear and <= InputLimits.LatestYear;
+    }
+
+    // Every format names its offset; AssumeUniversal only reads the literal Z as UTC (not as the machine's zone).
+    private static readonly string[] TimeFormats =
+    [
+        "yyyy-MM-dd'T'HH:mmzzz", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
+        "yyyy-MM-dd'T'HH:mm'Z'", "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
+    ];
 }

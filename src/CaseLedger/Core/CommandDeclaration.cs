@@ -42,6 +42,12 @@ public abstract partial class CommandDeclaration
     /// <summary>Whether the command carries fields (and so an HTTP request body).</summary>
     public bool HasBody => CommandType.GetProperties().Length > 0;
 
+    /// <summary>
+    /// The largest request body this command takes, in bytes: <see cref="InputLimits.CommandBodyBytes"/>
+    /// unless the declaration allows more (<c>AcceptsBodiesUpTo</c>), as an opening vote's roll needs.
+    /// </summary>
+    public long MaxBodyBytes { get; private protected set; } = InputLimits.CommandBodyBytes;
+
     /// <summary>The recorded events from which a past decision of this command can be rebuilt, for what-if replays.</summary>
     public abstract IReadOnlyList<Type> ReplayedFrom { get; }
 
@@ -121,6 +127,18 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
         }
 
         AllowRoles(roles);
+        return this;
+    }
+
+    /// <summary>
+    /// Lets this command's request body be up to <paramref name="bytes"/> long (at most
+    /// <see cref="InputLimits.LargeBodyBytes"/>), for a command that carries a long list.
+    /// </summary>
+    public CommandDeclaration<TState, TCommand> AcceptsBodiesUpTo(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, InputLimits.LargeBodyBytes);
+        MaxBodyBytes = bytes;
         return this;
     }
 

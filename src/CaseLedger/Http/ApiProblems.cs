@@ -88,6 +88,10 @@ public static class ApiProblems
     public static readonly ApiProblem ContentType = new(StatusCodes.Status415UnsupportedMediaType, "request.content_type");
     public static readonly ApiProblem BodyInvalid = new(StatusCodes.Status400BadRequest, "request.body_invalid");
     public static readonly ApiProblem BodyMissing = new(StatusCodes.Status400BadRequest, "request.body_missing");
+    public static readonly ApiProblem BodyTooLarge = new(StatusCodes.Status413PayloadTooLarge, "request.too_large");
+    public static readonly ApiProblem BodyUnreadable = new(StatusCodes.Status400BadRequest, "request.body_unreadable");
+    public static readonly ApiProblem QueryInvalid = new(StatusCodes.Status400BadRequest, "request.query_invalid");
+    public static readonly ApiProblem CorrelationIdInvalid = new(StatusCodes.Status400BadRequest, "request.correlation_id_invalid");
     public static readonly ApiProblem IfMatchInvalid = new(StatusCodes.Status400BadRequest, "request.if_match_invalid");
     public static readonly ApiProblem IdempotencyKeyInvalid = new(StatusCodes.Status400BadRequest, "idempotency.key_invalid");
     public static readonly ApiProblem IdempotencyInFlight = new(StatusCodes.Status409Conflict, "idempotency.in_flight");
@@ -99,6 +103,7 @@ public static class ApiProblems
     public static readonly ApiProblem CaseAlreadyExists = new(StatusCodes.Status409Conflict, "case.already_exists");
     public static readonly ApiProblem ConcurrentWrite = new(StatusCodes.Status409Conflict, "case.concurrent_write");
     public static readonly ApiProblem VersionMismatch = new(StatusCodes.Status412PreconditionFailed, "case.version_mismatch");
+    public static readonly ApiProblem FilterUnknown = new(StatusCodes.Status400BadRequest, "query.filter_unknown");
     public static readonly ApiProblem FilterUnknownValue = new(StatusCodes.Status400BadRequest, "query.filter_unknown_value");
 
     // The database (DatabaseUnavailableHandler): any operation but a health probe, while PostgreSQL cannot be reached.
@@ -113,7 +118,8 @@ public static class ApiProblems
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(routePattern);
-        var problems = new List<ApiProblem>();
+        // Every request's query string is checked before any endpoint sees it (RequestChecks).
+        var problems = new List<ApiProblem> { QueryInvalid };
         var signedIn = !metadata.OfType<IAllowAnonymous>().Any();
         if (signedIn)
         {
@@ -133,7 +139,7 @@ public static class ApiProblems
 
         if (metadata.OfType<IAcceptsMetadata>().Any(a => a.ContentTypes.Any(t => t.Contains("json", StringComparison.OrdinalIgnoreCase))))
         {
-            problems.AddRange([ContentType, BodyInvalid, BodyMissing]);
+            problems.AddRange([ContentType, BodyInvalid, BodyMissing, BodyTooLarge, BodyUnreadable]);
         }
 
         problems.AddRange(metadata.OfType<ProblemsAttribute>().SelectMany(p => p.Problems));
@@ -155,7 +161,7 @@ public static class ApiProblems
         ArgumentNullException.ThrowIfNull(command);
         var problems = new List<ApiProblem>
         {
-            OnBehalfOfInvalid, OnBehalfOfMissing, IfMatchInvalid, VersionMismatch,
+            OnBehalfOfInvalid, OnBehalfOfMissing, CorrelationIdInvalid, IfMatchInvalid, VersionMismatch,
             IdempotencyKeyInvalid, IdempotencyInFlight, IdempotencyKeyReused,
         };
         if (command.OpensCase)

@@ -27,6 +27,10 @@ public static class AuditEndpoints
     private const string SealLogDamaged = "audit.seal_log_damaged";
     private const string SealInvalid = "audit.seal_invalid";
     private const string SealNotFoundCode = "audit.seal_not_found";
+    private const string PageInvalid = "audit.page_invalid";
+
+    /// <summary>The audit trail's query parameters; any other is a mistake (a misspelt filter would otherwise widen the answer).</summary>
+    private static readonly string[] AuditQueryParameters = ["district", "caseId", "actor", "eventType", "kind", "from", "to", "order", "page", "pageSize"];
 
     /// <summary>
     /// The audit trail of one or more districts: <c>?district=a&amp;district=b</c>, filtered by
@@ -38,13 +42,24 @@ public static class AuditEndpoints
     [Tags("audit"), EndpointSummary("The audit trail of one or more districts, filtered, ordered and paged")]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
     // Each district named is checked as a route's district is.
-    [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, OrderInvalid)]
+    [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, PageInvalid, OrderInvalid)]
     [Problems(nameof(ApiProblems.DistrictInvalid), nameof(ApiProblems.DistrictNotGranted), nameof(ApiProblems.DistrictUnknown))]
     public static async Task<IResult> Entries(IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(http);
         var q = http.Request.Query;
+        if (q.Keys.FirstOrDefault(name => !AuditQueryParameters.Contains(name)) is { } unknown)
+        {
+            return CaseHttp.Problem(400, "audit.query_invalid",
+                $"The audit trail has no filter '{unknown}': use {string.Join(", ", AuditQueryParameters)}.");
+        }
+
+        if (q.FirstOrDefault(p => p.Key != "district" && p.Value.Count > 1) is { Key: { } repeated })
+        {
+            return CaseHttp.Problem(400, "audit.query_invalid", $"Give {repeated} once (only district may be named several times).");
+        }
+
         var districts = q["district"].OfType<string>().ToList();
         if (districts.Count == 0)
         {
@@ -59,11 +74,16 @@ public static class AuditEndpoints
             }
         }
 
-        if (!TryGuid(q["caseId"], out var caseId) || !TryTime(q["from"], out var from) || !TryTime(q["to"], out var to)
-            || !TryInt(q["page"], 1, out var page) || !TryInt(q["pageSize"], 50, out var pageSize))
+        if (!TryGuid(q["caseId"], out var caseId) || !TryTime(q["from"], out var from) || !TryTime(q["to"], out var to))
         {
             return CaseHttp.Problem(400, QueryInvalid,
-                "caseId is a GUID, from and to are ISO 8601 times (e.g. 2024-04-08T00:00:00+08:00), page and pageSize are whole numbers.");
+                "caseId is a GUID, from and to are ISO 8601 times with their offset (e.g. 2024-04-08T00:00:00+08:00).");
+        }
+
+        if (!TryInt(q["page"], 1, AuditQuery.MaxPage, out var page) || !TryInt(q["pageSize"], 50, AuditQuery.MaxPageSize, out var pageSize))
+        {
+            return CaseHttp.Problem(400, PageInvalid,
+                $"page is a whole number from 1 to {AuditQuery.MaxPage}, pageSize one from 1 to {AuditQuery.MaxPageSize}.");
         }
 
         var order = q["order"].ToString();
@@ -389,12 +409,14 @@ public static class AuditEndpoints
 
         if (hasVersion)
         {
-            return long.TryParse(q[versionName], NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 ? new HistoryPoint(v) : null;
+            return q[versionName].Count == 1 && long.TryParse(q[versionName], NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1
+                ? new HistoryPoint(v)
+                : null;
         }
 
         if (hasAt)
         {
-            return DateTimeOffset.TryParse(q[atName], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? new HistoryPoint(At: at) : null;
+            return q[atName].Count == 1 && CaseJson.TryReadTime(q[atName].ToString(), out var at) ? new HistoryPoint(At: at) : null;
         }
 
         return HistoryPoint.Latest;
@@ -402,6 +424,7 @@ public static class AuditEndpoints
 
     private static string? Text(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || string.IsNullOrWhiteSpace(value) ? null : value.ToString();
 
+    // Each of these parameters is named at most once: a second value is a mistake, not a choice between the two.
     private static bool TryGuid(Microsoft.Extensions.Primitives.StringValues value, out Guid? result)
     {
         result = null;
@@ -410,9 +433,13 @@ public static class AuditEndpoints
             return true;
         }
 
-        var ok = Guid.TryParse(text, out var g);
-        result = ok ? g : null;
-        return ok;
+        if (value.Count != 1 || !Guid.TryParse(text, out var g))
+        {
+            return false;
+        }
+
+        result = g;
+        return true;
     }
 
     private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, out DateTimeOffset? result)
@@ -423,15 +450,20 @@ public static class AuditEndpoints
             return true;
         }
 
-        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t);
-        result = ok ? t : null;
-        return ok;
+        if (value.Count != 1 || !CaseJson.TryReadTime(text, out var t))
+        {
+            return false;
+        }
+
+        result = t;
+        return true;
     }
 
-    private static bool TryInt(Microsoft.Extensions.Primitives.StringValues value, int fallback, out int result)
+    private static bool TryInt(Microsoft.Extensions.Primitives.StringValues value, int fallback, int max, out int result)
     {
         result = fallback;
-        return Text(value) is not { } text || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= 1);
+        return Text(value) is not { } text
+               || (value.Count == 1 && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= 1 && result <= max);
     }
 }
 

@@ -4,6 +4,7 @@ using CaseLedger.Core;
 using CaseLedger.Hosting;
 using CaseLedger.Http.Identity;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
@@ -37,21 +38,35 @@ public static class CaseHttp
     public static (long? Version, IResult? Refused) ExpectedVersion(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var values = http.Request.Headers.IfMatch;
+        return TryReadVersionTag(http.Request.Headers.IfMatch, out var version)
+            ? (version, null)
+            : (null, Problem(StatusCodes.Status400BadRequest, "request.if_match_invalid",
+                "If-Match must be one entity tag of the case's version, as the ETag header gives it, e.g. \"7\"; " +
+                "not a weak tag (W/\"7\"), not *, not a list."));
+    }
+
+    /// <summary>
+    /// Reads <c>If-Match</c> values as one strong entity tag of a version: <c>"7"</c>, digits only,
+    /// within a 64-bit number. No header reads as no version; a weak tag, <c>*</c>, a list of tags, a
+    /// header sent twice, or anything else does not read at all.
+    /// </summary>
+    public static bool TryReadVersionTag(Microsoft.Extensions.Primitives.StringValues values, out long? version)
+    {
+        version = null;
         if (values.Count == 0)
         {
-            return (null, null);
+            return true;
         }
 
-        var text = values.Count == 1 ? values[0]?.Trim() ?? "" : "";
-        if (text.Length >= 3 && text[0] == '"' && text[^1] == '"'
-            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        var text = values.Count == 1 ? values[0]?.Trim(' ', '\t') ?? "" : "";
+        if (text.Length is >= 3 and <= 21 && text[0] == '"' && text[^1] == '"'
+            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var read))
         {
-            return (version, null);
+            version = read;
+            return true;
         }
 
-        return (null, Problem(StatusCodes.Status400BadRequest, "request.if_match_invalid",
-            "If-Match must be one entity tag of the case's version, as the ETag header gives it, e.g. \"7\"."));
+        return false;
     }
 
     /// <summary>An RFC 7807 problem with CaseLedger's stable code as an extension member.</summary>
@@ -84,22 +99,31 @@ public static class CaseHttp
     public static IResult NotFound(Guid caseId) => Problem(CommandPipeline.NotFound(caseId));
 
     /// <summary>
-    /// Reads a JSON request body strictly (<see cref="CaseJson.Strict"/>): it must say it is JSON, be
-    /// one complete value of the expected shape, and carry every required member. Returns the bytes
-    /// read too (an idempotency key is bound to them).
+    /// Reads a JSON request body strictly (<see cref="CaseJson.Strict"/>): it must say it is JSON (in
+    /// UTF-8), be at most <paramref name="maxBytes"/> long, be one complete value of the expected shape,
+    /// and carry every required member. Returns the bytes read too (an idempotency key is bound to them).
     /// </summary>
-    public static async Task<(T? Value, ReadOnlyMemory<byte> Bytes, IResult? Refused)> ReadBodyAsync<T>(HttpContext http) where T : class
+    public static async Task<(T? Value, ReadOnlyMemory<byte> Bytes, IResult? Refused)> ReadBodyAsync<T>(HttpContext http,
+        long maxBytes = InputLimits.CommandBodyBytes) where T : class
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (!http.Request.HasJsonContentType())
+        if (!IsJsonContent(http.Request))
         {
             return (null, default, Problem(StatusCodes.Status415UnsupportedMediaType, "request.content_type",
-                "Send the body as JSON, with Content-Type: application/json."));
+                "Send the body as JSON, with Content-Type: application/json (UTF-8)."));
         }
 
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        var bytes = buffer.ToArray();
+        var (bytes, tooLarge) = await ReadBytesAsync(http, maxBytes);
+        if (tooLarge is not null)
+        {
+            return (null, default, tooLarge);
+        }
+
+        if (bytes.Length == 0)
+        {
+            return (null, bytes, Problem(StatusCodes.Status400BadRequest, "request.body_missing", "The request needs a JSON object as its body."));
+        }
+
         try
         {
             var value = JsonSerializer.Deserialize<T>(bytes, CaseJson.Strict);
@@ -114,6 +138,69 @@ public static class CaseHttp
         }
     }
 
+    /// <summary>Whether the request carries a body at all (a length above zero, or one sent in chunks).</summary>
+    public static bool HasBody(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+    }
+
+    /// <summary>JSON by its media type (<c>application/json</c> or <c>application/*+json</c>), in UTF-8 if it names a charset.</summary>
+    private static bool IsJsonContent(HttpRequest request)
+    {
+        if (!request.HasJsonContentType() || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type))
+        {
+            return false;
+        }
+
+        var charset = type.Charset.ToString();
+        return charset.Length == 0 || string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The body's bytes, up to <paramref name="maxBytes"/>: a body that says or turns out to be longer is
+    /// refused (413) without being kept, and one the server cannot read (a broken chunk) is a 400.
+    /// </summary>
+    private static async Task<(byte[] Bytes, IResult? Refused)> ReadBytesAsync(HttpContext http, long maxBytes)
+    {
+        IResult TooLarge() => Problem(ApiProblems.BodyTooLarge.Status, ApiProblems.BodyTooLarge.Code,
+            $"This request's body is at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes.");
+
+        if (http.Request.ContentLength > maxBytes)
+        {
+            return ([], TooLarge());
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit && (limit.MaxRequestBodySize ?? long.MaxValue) > maxBytes)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return ([], TooLarge());
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            return ([], e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge()
+                : Problem(ApiProblems.BodyUnreadable.Status, ApiProblems.BodyUnreadable.Code, "The request's body could not be read as sent."));
+        }
+
+        return (buffer.ToArray(), null);
+    }
+
     /// <summary>
     /// The acting context of a command, from the caller's token: the subject is the actor (vouched for
     /// by the issuer), the channel is the one the token says the person signed in through, and the role
@@ -125,7 +212,7 @@ public static class CaseHttp
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(declaration);
         var user = http.User;
-        if (CaseLedgerClaims.SubjectOf(user) is not { Length: > 0 and <= MaxActorLength } subject || !CaseJson.IsPlainText(subject))
+        if (CaseLedgerClaims.SubjectOf(user) is not { Length: > 0 and <= MaxActorLength } subject || !InputLimits.IsOneLine(subject))
         {
             return (null, Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid", "The token names no subject (sub) to act as."));
         }
@@ -151,16 +238,25 @@ public static class CaseHttp
         if (headers[OnBehalfOfHeader].Count > 0)
         {
             onBehalfOf = headers[OnBehalfOfHeader].Count == 1 ? headers[OnBehalfOfHeader].ToString().Trim() : "";
-            if (onBehalfOf.Length is 0 or > MaxActorLength || !CaseJson.IsPlainText(onBehalfOf))
+            if (onBehalfOf.Length is 0 or > MaxActorLength || !InputLimits.IsOneLine(onBehalfOf))
             {
                 return (null, Problem(StatusCodes.Status400BadRequest, "acting.on_behalf_of_invalid",
                     $"{OnBehalfOfHeader} names one person, in at most {MaxActorLength} characters."));
             }
         }
 
-        var correlation = headers[CorrelationHeader].ToString();
-        return (new Acting(subject, channel, role, onBehalfOf,
-            correlation.Length is > 0 and <= MaxActorLength && CaseJson.IsPlainText(correlation) ? correlation : http.TraceIdentifier)
+        string? correlation = null;
+        if (headers[CorrelationHeader].Count > 0)
+        {
+            correlation = headers[CorrelationHeader].Count == 1 ? headers[CorrelationHeader].ToString().Trim() : "";
+            if (correlation.Length is 0 or > MaxActorLength || !InputLimits.IsOneLine(correlation))
+            {
+                return (null, Problem(ApiProblems.CorrelationIdInvalid.Status, ApiProblems.CorrelationIdInvalid.Code,
+                    $"{CorrelationHeader} is one value of 1 to {MaxActorLength} printable characters."));
+            }
+        }
+
+        return (new Acting(subject, channel, role, onBehalfOf, correlation ?? http.TraceIdentifier)
         {
             Issuer = user.FindFirst(CaseLedgerClaims.Issuer)?.Value,
         }, null);
@@ -208,6 +304,7 @@ public static class CaseHttp
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "Conflicting write",
         StatusCodes.Status412PreconditionFailed => "The case has changed",
+        StatusCodes.Status413PayloadTooLarge => "The request is too large",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported content type",
         StatusCodes.Status422UnprocessableEntity => "The rules do not allow this",
         StatusCodes.Status503ServiceUnavailable => "Temporarily unavailable",

@@ -123,9 +123,11 @@ public static class CaseLedgerEndpoints
 
         TCommand command;
         ReadOnlyMemory<byte> body = default;
-        if (declaration.HasBody)
+        // A command without fields takes no body; one sent anyway is read as strictly as any other
+        // ({} passes, a member it does not have is refused), so nothing a client sends is silently dropped.
+        if (declaration.HasBody || CaseHttp.HasBody(http.Request))
         {
-            var (value, bytes, badBody) = await CaseHttp.ReadBodyAsync<TCommand>(http);
+            var (value, bytes, badBody) = await CaseHttp.ReadBodyAsync<TCommand>(http, declaration.MaxBodyBytes);
             if (badBody is not null)
             {
                 return badBody;
@@ -214,6 +216,15 @@ public static class CaseLedgerEndpoints
             .WithMetadata(new ProblemsAttribute([ApiProblems.CaseNotFound, ApiProblems.NotYourOwn]));
         app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
+                // A misspelt or repeated filter would silently widen or blur the list: it is refused instead.
+                if (http.Request.Query.FirstOrDefault(q => !view.Filters.Contains(q.Key, StringComparer.Ordinal) || q.Value.Count > 1) is { Key: { } wrong })
+                {
+                    return CaseHttp.Problem(ApiProblems.FilterUnknown.Status, ApiProblems.FilterUnknown.Code,
+                        view.Filters.Contains(wrong, StringComparer.Ordinal)
+                            ? $"Give the filter {wrong} once."
+                            : $"This list has no filter '{wrong}'{(view.Filters.Count > 0 ? $": use {string.Join(", ", view.Filters)}" : "")}.");
+                }
+
                 await using var session = store.QuerySession(district);
                 var (views, refused) = await view.ListAsync(session, QueryValues(http), ListLimit, http.RequestAborted);
                 return refused is null ? Results.Ok(views) : CaseHttp.Problem(refused);
@@ -224,7 +235,7 @@ public static class CaseLedgerEndpoints
             .WithTags(kind.Name)
             .RequireAuthorization(IdentitySetup.For(ListReaders))
             .Produces(StatusCodes.Status200OK, typeof(IReadOnlyList<>).MakeGenericType(view.Type))
-            .WithMetadata(new ProblemsAttribute(view.RefusesFilterValues ? [ApiProblems.FilterUnknownValue] : []));
+            .WithMetadata(new ProblemsAttribute(view.RefusesFilterValues ? [ApiProblems.FilterUnknown, ApiProblems.FilterUnknownValue] : [ApiProblems.FilterUnknown]));
     }
 
     private static Dictionary<string, string> QueryValues(HttpContext http) =>

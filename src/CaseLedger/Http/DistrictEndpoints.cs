@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 using CaseLedger.Hosting;
 using CaseLedger.Http.Identity;
@@ -9,12 +10,12 @@ using Microsoft.AspNetCore.Routing;
 namespace CaseLedger.Http;
 
 /// <summary>A district to set up: its id (lower-case letters, digits and dashes) and its name.</summary>
-public sealed record SetUpDistrict(string Id, string Name);
+public sealed record SetUpDistrict([property: MaxLength(63)] string Id, [property: MaxLength(InputLimits.Name)] string Name);
 
 /// <summary>The districts this deployment serves: listed for anyone signed in (those their token grants), set up by an administrator.</summary>
 internal static class DistrictEndpoints
 {
-    public const int MaxNameLength = 200;
+    public const int MaxNameLength = InputLimits.Name;
 
     private static readonly ApiProblem NameInvalid = new(StatusCodes.Status400BadRequest, "district.name_invalid");
     private static readonly ApiProblem Exists = new(StatusCodes.Status409Conflict, "district.exists");

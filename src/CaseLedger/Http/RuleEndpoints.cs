@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using CaseLedger.Core;
 using CaseLedger.Hosting;
@@ -18,13 +19,14 @@ public sealed record RuleInfo(string Id, IReadOnlyList<RuleVersion> Versions, IR
 /// <summary>
 /// A what-if question: the proposed version (<c>id@version</c>), the rule document that holds it when
 /// it is not in the rule book yet (the format of a rule file), the districts to replay (all the
-/// caller's, when none is named) and the time range the cases were opened in.
+/// caller's, when none is named) and the time range the cases were opened in. Each but the rule may be
+/// left out, and then means all: all the caller's districts, all times.
 /// </summary>
-public sealed record WhatIfRequest(string Rule, JsonObject? Proposal = null, IReadOnlyList<string>? Districts = null,
-    DateTimeOffset? From = null, DateTimeOffset? To = null);
+public sealed record WhatIfRequest([property: MaxLength(InputLimits.Name)] string Rule, JsonObject? Proposal = null,
+    [property: MaxLength(InputLimits.Districts)] IReadOnlyList<string>? Districts = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
 /// <summary>A scenario file to run in memory (its YAML text), with a rule document of proposed versions it may name.</summary>
-public sealed record ScenarioRunRequest(string File, JsonObject? Proposal = null);
+public sealed record ScenarioRunRequest([property: MaxLength(RuleEndpoints.MaxTextLength)] string File, JsonObject? Proposal = null);
 
 /// <summary>One scenario's result: where it stands in the file, whether it passed, and how it differed.</summary>
 public sealed record ScenarioRunResult(string Name, int Line, bool Passed, IReadOnlyList<string> Differences);
@@ -42,7 +44,6 @@ internal static class RuleEndpoints
     /// <summary>The largest scenario file or proposal accepted, in characters.</summary>
     public const int MaxTextLength = 1_000_000;
 
-    private static readonly ApiProblem ScenarioTooLong = new(StatusCodes.Status400BadRequest, "scenario.too_long");
     private static readonly ApiProblem ScenarioFormat = new(StatusCodes.Status400BadRequest, "scenario.format");
     private static readonly ApiProblem RuleUnknown = new(StatusCodes.Status400BadRequest, "rule.unknown");
     private static readonly ApiProblem NotReplayable = new(StatusCodes.Status400BadRequest, "rule.not_replayable");
@@ -61,18 +62,14 @@ internal static class RuleEndpoints
 
         app.MapPost("/scenarios/runs", async ([FromServices] CaseKinds kinds, [FromServices] RuleBook rules, HttpContext http) =>
             {
-                var (request, _, refused) = await CaseHttp.ReadBodyAsync<ScenarioRunRequest>(http);
+                // The file's length is held to MaxTextLength as it is read (its member's limit).
+                var (request, _, refused) = await CaseHttp.ReadBodyAsync<ScenarioRunRequest>(http, InputLimits.LargeBodyBytes);
                 if (refused is not null)
                 {
                     return refused;
                 }
 
-                if (request!.File.Length > MaxTextLength)
-                {
-                    return CaseHttp.Problem(ScenarioTooLong, $"A scenario file is at most {MaxTextLength} characters.");
-                }
-
-                var (book, badProposal) = WithProposal(kinds, rules, request.Proposal);
+                var (book, badProposal) = WithProposal(kinds, rules, request!.Proposal);
                 if (badProposal is not null)
                 {
                     return badProposal;
@@ -103,12 +100,12 @@ internal static class RuleEndpoints
             .RequireAuthorization(IdentitySetup.For(Role.RuleAuthor, Role.Administrator))
             .Accepts<ScenarioRunRequest>("application/json")
             .Produces<ScenarioRunReport>()
-            .WithMetadata(new ProblemsAttribute([ScenarioTooLong, ScenarioFormat, ProposalTooLong, ProposalInvalid]));
+            .WithMetadata(new ProblemsAttribute([ScenarioFormat, ProposalTooLong, ProposalInvalid]));
 
         app.MapPost("/rules/what-if", async ([FromServices] CaseKinds kinds, [FromServices] RuleBook rules, [FromServices] IDocumentStore store,
                 [FromServices] DistrictRegistry registry, HttpContext http) =>
             {
-                var (request, _, refused) = await CaseHttp.ReadBodyAsync<WhatIfRequest>(http);
+                var (request, _, refused) = await CaseHttp.ReadBodyAsync<WhatIfRequest>(http, InputLimits.LargeBodyBytes);
                 if (refused is not null)
                 {
                     return refused;

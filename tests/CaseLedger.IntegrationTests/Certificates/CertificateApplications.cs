@@ -12,7 +12,7 @@ public static class CertificateApplications
     public static ApplicantFacts EligibleApplicant(string id = "applicant-0001") =>
         new(id, "Liu Wenjing", new DateOnly(1986, 4, 17), "Changsha", FingerprintsOnFile: true);
 
-    public static ExistingDocument ExpiringSoon { get; } = new(new DateOnly(2026, 2, 10));
+    public static ExistingDocument ExpiringSoon { get; } = new(new DateOnly(2026, 2, 10), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false);
 
     public static ApplyForCertificate Eligible(DocumentType type = DocumentType.OrdinaryPassport, string applicantId = "applicant-0001") =>
         new(type, EligibleApplicant(applicantId), ExpiringSoon);
@@ -33,6 +33,6 @@ public static class CertificateApplications
             householdCity = "Changsha",
             fingerprintsOnFile,
         },
-        existingDocument = new { expiresOn = "2026-02-10" },
+        existingDocument = new { expiresOn = "2026-02-10", damaged = false, lostOrStolen = false, visaPagesUsedUp = false },
     };
 }

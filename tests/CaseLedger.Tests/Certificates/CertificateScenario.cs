@@ -74,7 +74,7 @@ internal sealed class CertificateScenario
     public ApplicantFacts Applicant { get; private set; } =
         new("applicant-0001", "Liu Wenjing", new DateOnly(1986, 4, 17), "Changsha", FingerprintsOnFile: true);
 
-    public ExistingDocument Document { get; private set; } = new(ExpiresOn: new DateOnly(2026, 2, 10));
+    public ExistingDocument Document { get; private set; } = new(new DateOnly(2026, 2, 10), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false);
 
     public Channel Channel { get; private set; } = Channel.WeChatMiniProgram;
 

@@ -67,10 +67,10 @@ public class when_measuring_the_applicants_age
         var seventeen = CertificateRuleBook.PilotWith("minimumAge", 17);
         var onTheEve = CertificateScenario.AnEligibleApplicant().Born(2008, 2, 29)
             .ApplyingAt(new DateTimeOffset(2025, 2, 28, 12, 0, 0, CertificateRuleBook.Cst))
-            .Holding(new ExistingDocument(new DateOnly(2025, 6, 1)));
+            .Holding(new ExistingDocument(new DateOnly(2025, 6, 1), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false));
         var onTheDay = CertificateScenario.AnEligibleApplicant().Born(2008, 2, 29)
             .ApplyingAt(new DateTimeOffset(2025, 3, 1, 12, 0, 0, CertificateRuleBook.Cst))
-            .Holding(new ExistingDocument(new DateOnly(2025, 6, 1)));
+            .Holding(new ExistingDocument(new DateOnly(2025, 6, 1), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false));
 
         var eve = onTheEve.ApplyUnder(seventeen).ShouldBeTaken().Clause(AgeClause);
         var day = onTheDay.ApplyUnder(seventeen).ShouldBeTaken().Clause(AgeClause);
@@ -92,7 +92,7 @@ public class when_judging_the_existing_document
     [Fact]
     public void exactly_six_months_of_validity_left_does_not_qualify()
     {
-        var decided = Decide(new ExistingDocument(new DateOnly(2026, 6, 1)));
+        var decided = Decide(new ExistingDocument(new DateOnly(2026, 6, 1), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false));
 
         var situation = decided.Clause(DocumentSituationClause);
         situation.Met.ShouldBeFalse();
@@ -106,7 +106,7 @@ public class when_judging_the_existing_document
     [Fact]
     public void a_day_less_than_six_months_qualifies()
     {
-        var decided = Decide(new ExistingDocument(new DateOnly(2026, 5, 31)));
+        var decided = Decide(new ExistingDocument(new DateOnly(2026, 5, 31), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false));
 
         var situation = decided.Clause(DocumentSituationClause);
         situation.Met.ShouldBeTrue();
@@ -118,7 +118,7 @@ public class when_judging_the_existing_document
     [Fact]
     public void an_expired_document_qualifies()
     {
-        var decided = Decide(new ExistingDocument(new DateOnly(2025, 10, 1)));
+        var decided = Decide(new ExistingDocument(new DateOnly(2025, 10, 1), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false));
 
         decided.Clause(DocumentSituationClause).Met.ShouldBeTrue();
         decided.Clause(DocumentSituationClause).Detail.ShouldBe("expired on 2025-10-01");
@@ -128,15 +128,15 @@ public class when_judging_the_existing_document
     [Fact]
     public void a_document_expiring_on_the_application_date_qualifies()
     {
-        Decide(new ExistingDocument(new DateOnly(2025, 12, 1))).Situations.ShouldBe([DocumentSituation.ValidityRunningOut]);
+        Decide(new ExistingDocument(new DateOnly(2025, 12, 1), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false)).Situations.ShouldBe([DocumentSituation.ValidityRunningOut]);
     }
 
     public static TheoryData<ExistingDocument, DocumentSituation, string> EachSituationAlone => new()
     {
-        { new ExistingDocument(new DateOnly(2030, 1, 1), Damaged: true), DocumentSituation.Damaged, "damaged" },
-        { new ExistingDocument(new DateOnly(2030, 1, 1), LostOrStolen: true), DocumentSituation.LostOrStolen, "lost or stolen" },
-        { new ExistingDocument(new DateOnly(2030, 1, 1), VisaPagesUsedUp: true), DocumentSituation.VisaPagesUsedUp, "visa pages used up" },
-        { new ExistingDocument(null, LostOrStolen: true), DocumentSituation.LostOrStolen, "lost or stolen" },
+        { new ExistingDocument(new DateOnly(2030, 1, 1), Damaged: true, LostOrStolen: false, VisaPagesUsedUp: false), DocumentSituation.Damaged, "damaged" },
+        { new ExistingDocument(new DateOnly(2030, 1, 1), Damaged: false, LostOrStolen: true, VisaPagesUsedUp: false), DocumentSituation.LostOrStolen, "lost or stolen" },
+        { new ExistingDocument(new DateOnly(2030, 1, 1), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: true), DocumentSituation.VisaPagesUsedUp, "visa pages used up" },
+        { new ExistingDocument(null, Damaged: false, LostOrStolen: true, VisaPagesUsedUp: false), DocumentSituation.LostOrStolen, "lost or stolen" },
     };
 
     [Theory]
@@ -154,7 +154,7 @@ public class when_judging_the_existing_document
     [Fact]
     public void the_detail_names_every_situation_that_holds()
     {
-        var decided = Decide(new ExistingDocument(new DateOnly(2026, 1, 15), Damaged: true, VisaPagesUsedUp: true));
+        var decided = Decide(new ExistingDocument(new DateOnly(2026, 1, 15), Damaged: true, LostOrStolen: false, VisaPagesUsedUp: true));
 
         decided.Situations.ShouldBe([DocumentSituation.ValidityRunningOut, DocumentSituation.Damaged, DocumentSituation.VisaPagesUsedUp]);
         decided.Clause(DocumentSituationClause).Detail.ShouldBe(
@@ -164,7 +164,7 @@ public class when_judging_the_existing_document
     [Fact]
     public void a_document_without_an_expiry_date_and_nothing_wrong_does_not_qualify()
     {
-        var decided = Decide(new ExistingDocument(null));
+        var decided = Decide(new ExistingDocument(null, Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false));
 
         decided.Clause(DocumentSituationClause).Met.ShouldBeFalse();
         decided.Clause(DocumentSituationClause).Detail.ShouldContain("expiry date not given");
@@ -177,8 +177,8 @@ public class when_judging_the_existing_document
         var rules = CertificateRuleBook.Pilot;
         var date = new DateOnly(2025, 8, 31);
 
-        Situations(new ExistingDocument(new DateOnly(2026, 2, 28)), date, rules).ShouldBeEmpty();
-        Situations(new ExistingDocument(new DateOnly(2026, 2, 27)), date, rules).ShouldBe([DocumentSituation.ValidityRunningOut]);
+        Situations(new ExistingDocument(new DateOnly(2026, 2, 28), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false), date, rules).ShouldBeEmpty();
+        Situations(new ExistingDocument(new DateOnly(2026, 2, 27), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false), date, rules).ShouldBe([DocumentSituation.ValidityRunningOut]);
     }
 }
 
@@ -344,7 +344,7 @@ public class when_one_criterion_fails
             "through a proxy" => application.Through(Channel.Proxy),
             "registered in Zhuzhou" => application.RegisteredIn("Zhuzhou"),
             "aged 15" => application.Born(2009, 12, 2),
-            "exactly six months left" => application.Holding(new ExistingDocument(new DateOnly(2026, 6, 1))),
+            "exactly six months left" => application.Holding(new ExistingDocument(new DateOnly(2026, 6, 1), Damaged: false, LostOrStolen: false, VisaPagesUsedUp: false)),
             "no fingerprints" => application.FingerprintsOnFile(false),
             _ => throw new ArgumentOutOfRangeException(nameof(given), given, null),
         };

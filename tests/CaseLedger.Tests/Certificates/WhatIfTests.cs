@@ -209,7 +209,7 @@ public class when_reading_an_eligibility_decision_stored_before_the_situation_cl
     [Fact]
     public void a_decision_without_situation_criteria_deserializes_with_none_and_keeps_its_situations()
     {
-        var decided = CertificateScenario.AnEligibleApplicant().Holding(new ExistingDocument(new DateOnly(2026, 2, 10), Damaged: true)).Applied().Eligibility;
+        var decided = CertificateScenario.AnEligibleApplicant().Holding(new ExistingDocument(new DateOnly(2026, 2, 10), Damaged: true, LostOrStolen: false, VisaPagesUsedUp: false)).Applied().Eligibility;
         var stored = JsonNode.Parse(JsonSerializer.Serialize(decided, CaseJson.Options))!.AsObject();
         stored.Remove("situationCriteria").ShouldBeTrue();
 

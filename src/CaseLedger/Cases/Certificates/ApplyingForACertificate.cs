@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.Certificates;
@@ -7,10 +8,10 @@ namespace CaseLedger.Cases.Certificates;
 /// decision then refuses the application by naming the missing fact, rather than assuming one.
 /// </summary>
 public sealed record ApplicantFacts(
-    string? Id = null,
-    string? Name = null,
+    [property: MaxLength(InputLimits.Id)] string? Id = null,
+    [property: MaxLength(InputLimits.Name)] string? Name = null,
     DateOnly? DateOfBirth = null,
-    string? HouseholdCity = null,
+    [property: MaxLength(InputLimits.Name)] string? HouseholdCity = null,
     bool? FingerprintsOnFile = null);
 
 /// <summary>

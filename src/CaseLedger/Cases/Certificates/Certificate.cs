@@ -76,9 +76,10 @@ public sealed record Applicant(string Id, string Name, DateOnly DateOfBirth, str
 
 /// <summary>
 /// The state of the document being renewed or replaced: its expiry date when known (a lost document's
-/// may not be), and whether it is damaged, lost or stolen, or has its visa pages used up.
+/// may not be: then null, but always stated), and whether it is damaged, lost or stolen, or has its visa
+/// pages used up. Each situation decides eligibility, so each must be stated: left out is not "no".
 /// </summary>
-public sealed record ExistingDocument(DateOnly? ExpiresOn, bool Damaged = false, bool LostOrStolen = false, bool VisaPagesUsedUp = false);
+public sealed record ExistingDocument(DateOnly? ExpiresOn, bool Damaged, bool LostOrStolen, bool VisaPagesUsedUp);
 
 // ---- Events -----------------------------------------------------------------------------------
 

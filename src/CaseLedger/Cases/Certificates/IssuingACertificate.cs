@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.Certificates;
@@ -6,7 +7,7 @@ namespace CaseLedger.Cases.Certificates;
 public sealed record ProduceCertificate;
 
 /// <summary>Record that the produced document has been posted, with the carrier's tracking reference.</summary>
-public sealed record MailCertificate(string TrackingReference);
+public sealed record MailCertificate([property: MaxLength(InputLimits.Reference)] string TrackingReference);
 
 /// <summary>Record that the mailed document reached the applicant; the case ends.</summary>
 public sealed record RecordCertificateDelivery;

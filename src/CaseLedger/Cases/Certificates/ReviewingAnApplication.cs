@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.Certificates;
@@ -9,7 +10,7 @@ public sealed record ReviewCertificateApplication;
 public sealed record ApproveCertificate;
 
 /// <summary>Turn down a reviewed application, saying why; the case ends.</summary>
-public sealed record RejectCertificateApplication(string Reason);
+public sealed record RejectCertificateApplication([property: MaxLength(InputLimits.Reason)] string Reason);
 
 /// <summary>Reviewing an eligible application, then approving or rejecting it.</summary>
 public static class ReviewingAnApplication

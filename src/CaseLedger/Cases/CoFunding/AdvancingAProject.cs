@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.CoFunding;
@@ -6,10 +7,10 @@ namespace CaseLedger.Cases.CoFunding;
 public sealed record StartProject;
 
 /// <summary>Record completion acceptance of the works.</summary>
-public sealed record CompleteProject(string AcceptanceReference);
+public sealed record CompleteProject([property: MaxLength(InputLimits.Reference)] string AcceptanceReference);
 
 /// <summary>Record the audited final cost; a second audit revises it (and adjusts a decided grant).</summary>
-public sealed record AuditFinalCost(decimal AuditedCost, string AuditReference);
+public sealed record AuditFinalCost(decimal AuditedCost, [property: MaxLength(InputLimits.Reference)] string AuditReference);
 
 /// <summary>The works and their cost: start, completion acceptance, and the audits of the final cost.</summary>
 public static class AdvancingAProject

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.CoFunding;
@@ -6,7 +7,7 @@ namespace CaseLedger.Cases.CoFunding;
 public sealed record DecideAward;
 
 /// <summary>Pay what is due, or record the recovery of what was overpaid after a claw-back.</summary>
-public sealed record SettleGrant(string PaymentReference);
+public sealed record SettleGrant([property: MaxLength(InputLimits.Reference)] string PaymentReference);
 
 /// <summary>The grant: deciding it once on the audited cost, and settling what is due.</summary>
 public static class AwardingTheGrant

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using CaseLedger.Core;
 using CaseLedger.Rules;
@@ -22,7 +23,12 @@ public enum FundingSource
 public sealed record Funding(FundingSource Source, decimal Amount);
 
 /// <summary>The facts of the compound a project renovates, as registered.</summary>
-public sealed record Compound(string Id, string Name, int YearBuilt, bool HasMaintenanceFund, int Households);
+public sealed record Compound(
+    [property: MaxLength(InputLimits.Id)] string Id,
+    [property: MaxLength(InputLimits.Name)] string Name,
+    int YearBuilt,
+    bool HasMaintenanceFund,
+    int Households);
 
 public enum ProjectStage
 {

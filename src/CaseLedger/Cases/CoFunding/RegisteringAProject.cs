@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.CoFunding;
@@ -9,9 +10,9 @@ namespace CaseLedger.Cases.CoFunding;
 /// </summary>
 public sealed record RegisterProject(
     Compound Compound,
-    string Description,
+    [property: MaxLength(InputLimits.Description)] string Description,
     decimal EstimatedCost,
-    IReadOnlyList<Funding> Funding,
+    [property: MaxLength(InputLimits.FundingLines)] IReadOnlyList<Funding> Funding,
     Guid? RenovationVoteId = null);
 
 /// <summary>Registering a project: the compound's eligibility and the vote behind a maintenance-fund spend.</summary>

@@ -1,12 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.RenovationVotes;
 
 /// <summary>Cast a ballot for a unit, or change it; the last ballot of a member counts.</summary>
-public sealed record CastBallot(string UnitId, string VoterId, BallotChoice Choice);
+public sealed record CastBallot([property: MaxLength(InputLimits.Id)] string UnitId, [property: MaxLength(InputLimits.Id)] string VoterId, BallotChoice Choice);
 
 /// <summary>Take a ballot back before the vote closes; the member then has not taken part.</summary>
-public sealed record WithdrawBallot(string UnitId, string VoterId);
+public sealed record WithdrawBallot([property: MaxLength(InputLimits.Id)] string UnitId, [property: MaxLength(InputLimits.Id)] string VoterId);
 
 /// <summary>
 /// What a ballot needs of the roll: its unit's document and the standing ballot of the unit's member,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 
 namespace CaseLedger.Cases.RenovationVotes;
@@ -6,7 +7,7 @@ namespace CaseLedger.Cases.RenovationVotes;
 public sealed record CloseVote;
 
 /// <summary>On the simplified route, record what the owners' committee decided.</summary>
-public sealed record RecordCommitteeDecision(bool Approved, string Note);
+public sealed record RecordCommitteeDecision(bool Approved, [property: MaxLength(InputLimits.Reason)] string Note);
 
 public static class ClosingAVote
 {

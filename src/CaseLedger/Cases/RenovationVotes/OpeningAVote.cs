@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CaseLedger.Core;
 
@@ -5,10 +6,10 @@ namespace CaseLedger.Cases.RenovationVotes;
 
 /// <summary>Open a vote of a compound's owners on spending the maintenance fund.</summary>
 public sealed record OpenVote(
-    string CompoundId,
-    string CompoundName,
+    [property: MaxLength(InputLimits.Id)] string CompoundId,
+    [property: MaxLength(InputLimits.Name)] string CompoundName,
     Proposal Proposal,
-    IReadOnlyList<RollEntry> Roll,
+    [property: MaxLength(InputLimits.RollUnits)] IReadOnlyList<RollEntry> Roll,
     DateTimeOffset OpensAt,
     DateTimeOffset ClosesAt);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using CaseLedger.Core;
 using CaseLedger.Rules;
@@ -40,14 +41,18 @@ public enum VoteOutcome
 /// One exclusive unit on the roll: its owner (and co-owners, who together count as one), and its
 /// exclusive floor area in m² with two decimals.
 /// </summary>
-public sealed record RollEntry(string UnitId, string OwnerId, decimal Area, IReadOnlyList<string>? CoOwnerIds = null)
+public sealed record RollEntry(
+    [property: MaxLength(InputLimits.Id)] string UnitId,
+    [property: MaxLength(InputLimits.Id)] string OwnerId,
+    decimal Area,
+    [property: MaxLength(InputLimits.CoOwners)] IReadOnlyList<string>? CoOwnerIds = null)
 {
     [JsonIgnore]
     public IEnumerable<string> Owners => CoOwnerIds is null ? [OwnerId] : [OwnerId, .. CoOwnerIds];
 }
 
 /// <summary>What the fund would be spent on, and how much (yuan).</summary>
-public sealed record Proposal(string Description, decimal Amount);
+public sealed record Proposal([property: MaxLength(InputLimits.Description)] string Description, decimal Amount);
 
 // ---- Events -----------------------------------------------------------------------------------
 

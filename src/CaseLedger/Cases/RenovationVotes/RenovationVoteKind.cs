@@ -39,6 +39,8 @@ public sealed class RenovationVoteKind : CaseKind<VoteTally>
 
         Opens<OpenVote>("Open a vote: the compound, the proposed spend, the roll of units and the voting window; the route is decided at once")
             .AllowedFor(Role.Clerk)
+            // A roll of the largest compounds (InputLimits.RollUnits units) is a few megabytes of JSON.
+            .AcceptsBodiesUpTo(InputLimits.LargeBodyBytes)
             .Decides((command, context) => OpeningAVote.Decide(command, context.CaseId, context.Acting.Channel, context.Now,
                 context.Rules.TryInForce<RenovationVoteRules>(RuleId, context.Now)))
             .Replays<RenovationVoteOpened>(e => new OpenVote(e.CompoundId, e.CompoundName, e.Proposal, e.Roll, e.OpensAt, e.ClosesAt), e => e.OpenedAt);
