@@ -129,7 +129,7 @@ public sealed partial class what_the_host_logs(EmbeddedHostLife life, Xunit.Abst
         private static StringContent Application(string expiresOn, string dateOfBirth = "\"1991-07-19\"") => new(
             $$$"""
             {"documentType":"OrdinaryPassport","applicant":{"id":"{{{Applicant}}}","name":"{{{Applicant}}}","dateOfBirth":{{{dateOfBirth}}},
-             "householdCity":"Changsha","fingerprintsOnFile":true},"existingDocument":{"expiresOn":{{{expiresOn}}}}}
+             "householdCity":"Changsha","fingerprintsOnFile":true},"existingDocument":{"expiresOn":{{{expiresOn}}},"damaged":false,"lostOrStolen":false,"visaPagesUsedUp":false}}
             """, Encoding.UTF8, "application/json");
 
         private static JsonContent Json<T>(T body) => JsonContent.Create(body, options: CaseJson.Options);

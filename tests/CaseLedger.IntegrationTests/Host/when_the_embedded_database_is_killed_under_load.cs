@@ -143,7 +143,7 @@ public sealed class when_the_embedded_database_is_killed_under_load(EmbeddedHost
                 var id = Guid.NewGuid();
                 var body = $$$"""
                     {"documentType":"OrdinaryPassport","applicant":{"id":"A-{{{id:N}}}","name":"{{{ApplicantName}}}","dateOfBirth":"1979-02-28",
-                     "householdCity":"Changsha","fingerprintsOnFile":true},"existingDocument":{"expiresOn":"2025-05-01"}}
+                     "householdCity":"Changsha","fingerprintsOnFile":true},"existingDocument":{"expiresOn":"2025-05-01","damaged":false,"lostOrStolen":false,"visaPagesUsedUp":false}}
                     """;
                 using var request = HostProcess.Request(HttpMethod.Put, $"/districts/{District}/certificates/{id}", District,
                     new StringContent(body, Encoding.UTF8, "application/json"));
