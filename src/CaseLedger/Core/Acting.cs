@@ -23,6 +23,9 @@ public sealed record Acting(
     string? CorrelationId = null,
     string? CausationId = null)
 {
+    /// <summary>CaseLedger itself, in the system's role and channel: what it records that no person did (a breach).</summary>
+    public static Acting ByCaseLedger { get; } = new("caseledger", Channel.System, Role.System);
+
     /// <summary>Who vouched for the actor: the issuer of the token the actor signed in with, when there was one.</summary>
     public string? Issuer { get; init; }
 

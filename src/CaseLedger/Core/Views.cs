@@ -198,13 +198,17 @@ public sealed class DocumentsDeclaration<TDoc>(Func<object, IEnumerable<TDoc>> f
         options.Projections.Add(new DocumentsProjection<TDoc>(fromEvent), ProjectionLifecycle.Inline, $"{typeof(TDoc).Name}Documents");
 }
 
-/// <summary>A kind's read-only query of a district, e.g. a summary across its cases, answering with a <paramref name="ResultType"/>.</summary>
+/// <summary>
+/// A kind's read-only query of a district, e.g. a summary across its cases, answering with a
+/// <paramref name="ResultType"/>; it is given the query string's values and the moment it is read at
+/// (what is worked out from the clock, such as a deadline's time left, is never stored).
+/// </summary>
 public sealed record QueryDeclaration(
     CaseKind Kind,
     string Path,
     string Summary,
     Type ResultType,
-    Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> Run);
+    Func<IQuerySession, IReadOnlyDictionary<string, string>, DateTimeOffset, CancellationToken, Task<object>> Run);
 
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the

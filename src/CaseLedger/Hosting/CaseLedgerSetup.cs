@@ -47,6 +47,7 @@ public static class CaseLedgerSetup
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
         DistrictSeals.Register(options);
+        Core.Deadlines.CaseDeadlines.Register(options);
         options.Schema.For<DistrictRecord>().SingleTenanted();
         options.Schema.For<IdempotencyRecord>().Index(r => r.ClaimedAt);
         options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);
@@ -94,6 +95,9 @@ public static class CaseLedgerSetup
         {
             CaseCommandHandlers.Register(options, command);
         }
+
+        // Deadlines: each check scheduled for its due time in the command's transaction, and the sweep.
+        DeadlineHosting.Register(options);
 
         return options;
     }

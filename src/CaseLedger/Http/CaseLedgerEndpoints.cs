@@ -54,10 +54,11 @@ public static class CaseLedgerEndpoints
             MapViews(app, kind);
             foreach (var query in kind.Queries)
             {
-                app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
+                app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store,
+                        [FromServices] TimeProvider clock, HttpContext http) =>
                     {
                         await using var session = store.QuerySession(district);
-                        return Results.Ok(await query.Run(session, QueryValues(http), http.RequestAborted));
+                        return Results.Ok(await query.Run(session, QueryValues(http), clock.GetUtcNow(), http.RequestAborted));
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
                     .RequireAuthorization(IdentitySetup.For(QueryReaders))
