@@ -9,11 +9,15 @@ using CaseLedger.Benchmarks;
 //               HTTP, without If-Match, beside one client alone.
 //   audit       verifying the seeded 702-household vote and its whole district, its audit trail, its offline bundle.
 //   scenarios   every scenario file in seeds/scenarios, run in memory again and again (no database).
+//   deadlines   --orders N (default 500) metering orders over HTTP to the host, their deadlines scheduled as durable messages,
+//               then fired and recorded as breaches --promise-seconds N (default 30) later, beside orders without deadlines
+//               and raw two-row inserts in the same run.
 // Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
 // With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios] [--households N] [--window N] [--rounds N] [--clients N]";
-string[] suites = ["ballots", "concurrent", "audit", "scenarios"];
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|deadlines] [--households N] [--window N] [--rounds N] [--clients N] " +
+    "[--orders N] [--promise-seconds N]";
+string[] suites = ["ballots", "concurrent", "audit", "scenarios", "deadlines"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
 if (suite is not null && !suites.Contains(suite))
@@ -21,7 +25,7 @@ if (suite is not null && !suites.Contains(suite))
     return UsageError($"Unknown suite '{suite}'.");
 }
 
-var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32 };
+var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--orders"] = 500, ["--promise-seconds"] = 30 };
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
     var name = args[i];
@@ -55,6 +59,9 @@ foreach (var run in suite is null ? suites : [suite])
             break;
         case "audit":
             await AuditBenchmark.RunAsync();
+            break;
+        case "deadlines":
+            await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"]);
             break;
         default:
             await ScenarioBenchmark.RunAsync();
