@@ -145,4 +145,6 @@ public static class CaseHeaders
     public const string Role = "role";
     /// <summary>The issuer of the token the actor signed in with.</summary>
     public const string Issuer = "issuer";
+    /// <summary>The kind whose case an event is in, on the events of kinds that record the core's shared (deadline) events.</summary>
+    public const string Kind = "kind";
 }

@@ -247,9 +247,12 @@ public abstract class CaseKind
         _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, _, ct) => await run(session, values, ct)));
     }
 
-    /// <summary>Declares a read-only query of the district that reads the clock (a deadline's time left), served at <c>GET /districts/{d}/{path}</c>.</summary>
+    /// <summary>
+    /// Declares a read-only query of the district that reads the clock (a deadline's time left) or the
+    /// rule book's civil time (months), served at <c>GET /districts/{d}/{path}</c>.
+    /// </summary>
     protected void Query<TResult>(string path, string summary,
-        Func<IQuerySession, IReadOnlyDictionary<string, string>, DateTimeOffset, CancellationToken, Task<TResult>> run)
+        Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<TResult>> run)
         where TResult : class
     {
         ArgumentNullException.ThrowIfNull(run);

@@ -151,7 +151,7 @@ public sealed class InMemoryLedger
 
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => _pending = (kind, caseId, 0, events);
 
-        public void Stamp(Acting acting, RuleRef? rule)
+        public void Stamp(Acting acting, RuleRef? rule, CaseKind kind)
         {
             _acting = acting;
             _rule = rule;

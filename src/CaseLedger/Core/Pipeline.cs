@@ -62,8 +62,11 @@ internal interface ICaseWriteSession : IFactReader
 
     void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events);
 
-    /// <summary>Stamps every event of this command with who acted and the rule version the case is decided under.</summary>
-    void Stamp(Acting acting, RuleRef? rule);
+    /// <summary>
+    /// Stamps every event of this command with who acted and the rule version the case is decided
+    /// under, and, for a kind that records the core's shared events (deadlines), the kind's name.
+    /// </summary>
+    void Stamp(Acting acting, RuleRef? rule, CaseKind kind);
 
     /// <summary>
     /// Schedules, in the command's transaction, a check of each deadline at its due time (a durable
@@ -134,7 +137,7 @@ public static partial class CommandPipeline
                 return CommandOutcome.Rejected(caseId, rejection, opening.Clauses);
             }
 
-            session.Stamp(acting, opening.Events.OfType<IOpensCase>().Select(e => e.Rule).FirstOrDefault());
+            session.Stamp(acting, opening.Events.OfType<IOpensCase>().Select(e => e.Rule).FirstOrDefault(), kind);
             session.Start(kind, caseId, opening.Events);
             return await SaveAsync(session, kind, request, 0, opening, now, ct);
         }
@@ -164,7 +167,7 @@ public static partial class CommandPipeline
             return new CommandOutcome(caseId, stream.Version, [], null, decision.Clauses);
         }
 
-        session.Stamp(acting, (stream.State as ICaseState)?.Rule);
+        session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
         stream.Append(decision.Events);
         return await SaveAsync(session, kind, request, stream.Version, decision, now, ct);
     }
@@ -239,7 +242,7 @@ public static partial class CommandPipeline
             }
         }
 
-        session.Stamp(acting, (stream.State as ICaseState)?.Rule);
+        session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
         stream.Append(events);
         var request = new CommandRequest(district, caseId, new object(), acting);
         return await SaveAsync(session, kind, request, stream.Version, Decision.Accept([.. events]), now, ct);

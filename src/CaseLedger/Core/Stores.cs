@@ -107,7 +107,7 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => throw new InvalidOperationException();
 
-        public void Stamp(Acting acting, RuleRef? rule) => throw new InvalidOperationException();
+        public void Stamp(Acting acting, RuleRef? rule, CaseKind kind) => throw new InvalidOperationException();
 
         public void Store<T>(T document) where T : class => throw new InvalidOperationException();
 
@@ -131,7 +131,16 @@ internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind,
 
     public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => kind.StartStream(session, caseId, events);
 
-    public void Stamp(Acting acting, RuleRef? rule) => acting.ApplyTo(session, rule);
+    public void Stamp(Acting acting, RuleRef? rule, CaseKind kind)
+    {
+        acting.ApplyTo(session, rule);
+        if (kind.KeepsDeadlines)
+        {
+            // The deadline events are the core's, shared by every kind that keeps deadlines: the
+            // header says whose case they are in, for the audit trail (and survives a rebuild).
+            session.SetHeader(CaseHeaders.Kind, kind.Name);
+        }
+    }
 
     public void Store<T>(T document) where T : class => session.Store(document);
 

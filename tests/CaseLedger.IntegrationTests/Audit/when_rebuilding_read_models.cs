@@ -89,7 +89,7 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
     private async Task<OnTimeReport> OnTimeRateAsync()
     {
         await using var session = _store.QuerySession(Ledger.SeededDistrict);
-        return await WorkOrderReadings.OnTimeAsync(session, TimeSpan.FromHours(8), default);
+        return await WorkOrderReadings.OnTimeAsync(session, ledger.Host.Services.GetRequiredService<CaseLedger.Rules.RuleBook>().UtcOffset, default);
     }
 
     [Fact]

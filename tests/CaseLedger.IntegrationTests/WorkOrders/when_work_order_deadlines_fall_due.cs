@@ -93,6 +93,14 @@ public sealed class when_work_order_deadlines_fall_due
         recorded.UserName.ShouldBe("caseledger");
         recorded.Headers!["role"].ToString().ShouldBe("system");
         recorded.Headers!["channel"].ToString().ShouldBe("System");
+        recorded.Headers!["kind"].ToString().ShouldBe("work-order", "the core's deadline events say whose case they are in");
+        await using (var session = Host.Store.QuerySession(_district))
+        {
+            var entry = await session.Query<CaseLedger.Audit.AuditEntry>().SingleAsync(a => a.Id == recorded.Id);
+            entry.Kind.ShouldBe("work-order");
+            entry.Role.ShouldBe("system");
+            entry.Summary.ShouldBe("Deadline contact breached: Contact the user was due 2025-03-04 09:30 +08:00, noticed 2025-03-04 09:31 +08:00");
+        }
 
         var read = await DeadlinesAsync(id);
         read.EscalatedTo.ShouldBe("team leader");

@@ -84,13 +84,10 @@ public sealed class WorkOrderKind : CaseKind<WorkOrder>
         ResidentsRead(async (session, order, person, ct) => (await session.LoadAsync<WorkOrder>(order, ct))?.Reporter == person);
 
         Query("work-orders/deadlines", "Each order's deadlines: due, at risk, breached or met, and the time left now",
-            async (session, _, now, ct) => await WorkOrderReadings.DeadlinesAsync(session, now, ct));
+            async (session, _, context, ct) => await WorkOrderReadings.DeadlinesAsync(session, context.Now, ct));
         Query("work-orders/on-time-rate", "The district's on-time rate, by team, category and the month deadlines fell due",
-            async (session, _, ct) => await WorkOrderReadings.OnTimeAsync(session, CivilOffset, ct));
+            async (session, _, context, ct) => await WorkOrderReadings.OnTimeAsync(session, context.Rules.UtcOffset, ct));
     }
-
-    /// <summary>China's civil time, in which months are counted (the rule book's time zone).</summary>
-    private static readonly TimeSpan CivilOffset = TimeSpan.FromHours(8);
 
     private static string Words(WorkOrderCategory category) => category switch
     {
