@@ -25,13 +25,13 @@ public sealed record OnTimeReport(int Settled, int OnTime, decimal? Rate, IReadO
 /// </summary>
 public static class WorkOrderReadings
 {
-    /// <summary>The most orders one listing returns, those with the earliest deadlines first.</summary>
+    /// <summary>The most orders one listing reads (the newest); those with the earliest running deadlines come first.</summary>
     private const int Limit = 500;
 
     public static async Task<IReadOnlyList<WorkOrderDeadlines>> DeadlinesAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var orders = await session.Query<WorkOrder>().OrderBy(o => o.ReportedAt).Take(Limit).ToListAsync(ct);
+        var orders = await session.Query<WorkOrder>().OrderByDescending(o => o.ReportedAt).Take(Limit).ToListAsync(ct);
         return orders.Where(o => o.Deadlines.All.Count > 0)
             .Select(o => Read(o, now))
             .OrderBy(o => o.Deadlines.Where(d => d.TimeLeft is not null).Select(d => (DateTimeOffset?)d.DueAt).Min() ?? DateTimeOffset.MaxValue)
