@@ -185,6 +185,30 @@ public sealed class when_work_order_deadlines_fall_due
     }
 
     [Fact]
+    public async Task the_districts_on_time_rate_covers_every_kind_that_keeps_deadlines()
+    {
+        var order = await ReportAsync();
+        Host.Clock.Set(Nine.AddMinutes(20));
+        await StepAsync(order, "arrival");
+        // A certificate under certificate-online@2 (2026), promised within 7 days and not delivered.
+        var applied = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.FromHours(8));
+        var certificate = Guid.NewGuid();
+        var pipeline = Host.Services.GetRequiredService<CasePipeline>();
+        (await pipeline.ExecuteAsync(new CommandRequest(_district, certificate, CaseLedger.IntegrationTests.Certificates.CertificateApplications.Eligible(),
+            new Acting("applicant-0001", Channel.OnlinePlatform, Role.Resident)) { At = applied })).Rejection.ShouldBeNull();
+        await Sweep.SweepAsync(applied.AddDays(8), _district);
+
+        var response = await Host.Client.GetAsync($"/districts/{_district}/on-time-rate");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var rate = await ReadAsync<DistrictOnTimeRate>(response);
+
+        rate.Rows.Select(r => (r.Kind, r.Month, r.Settled, r.OnTime)).ShouldBe([("work-order", "2025-03", 2, 2), ("certificate-issuance", "2026-01", 1, 0)]);
+        rate.Settled.ShouldBe(3);
+        rate.OnTime.ShouldBe(2);
+        rate.Rate.ShouldBe(0.6667m);
+    }
+
+    [Fact]
     public async Task the_seeded_month_shows_an_on_time_rate_with_late_and_escalated_orders()
     {
         var response = await Host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/work-orders/on-time-rate");

@@ -1,4 +1,6 @@
+using JasperFx.Events;
 using Marten;
+using Marten.Events.Aggregation;
 
 namespace CaseLedger.Core.Deadlines;
 
@@ -11,6 +13,9 @@ public sealed record CaseDeadlines
 {
     /// <summary>The case's id.</summary>
     public Guid Id { get; init; }
+
+    /// <summary>The kind of the case, from the events' <c>kind</c> header.</summary>
+    public string Kind { get; init; } = "";
 
     public DeadlineBook Book { get; init; } = DeadlineBook.Empty;
 
@@ -25,14 +30,33 @@ public sealed record CaseDeadlines
         }
 
         var book = (current?.Book ?? DeadlineBook.Empty).Apply(e);
-        return new CaseDeadlines { Id = deadline.CaseId, Book = book, NextDue = book.NextDue };
+        return new CaseDeadlines { Id = deadline.CaseId, Kind = current?.Kind ?? "", Book = book, NextDue = book.NextDue };
     }
 
     /// <summary>Keeps these documents with an inline projection of the core deadline events, indexed by the next due time.</summary>
     internal static void Register(StoreOptions options)
     {
-        options.Projections.Add(new CaseProjection<CaseDeadlines>(Fold, DeadlineEvents.All.Select(e => e.Type)),
-            JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        options.Projections.Add(new CaseDeadlinesProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         options.Schema.For<CaseDeadlines>().Index(d => d.NextDue);
+    }
+}
+
+/// <summary>Keeps <see cref="CaseDeadlines"/> from the core deadline events, with the kind their header names.</summary>
+public sealed class CaseDeadlinesProjection : SingleStreamProjection<CaseDeadlines, Guid>
+{
+    public CaseDeadlinesProjection()
+    {
+        foreach (var (type, _, _) in DeadlineEvents.All)
+        {
+            IncludeType(type);
+        }
+    }
+
+    public override CaseDeadlines? Evolve(CaseDeadlines? snapshot, Guid id, IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return CaseDeadlines.Fold(snapshot, e.Data) is { } folded
+            ? folded with { Kind = EventMetadata.Header(e, CaseHeaders.Kind) ?? folded.Kind }
+            : null;
     }
 }
