@@ -36,7 +36,8 @@ internal sealed class SeedLoader(
             await districts.RegisterAsync(district, district, cancellationToken);
         }
 
-        var counts = await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, root, cancellationToken);
+        var counts = await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, root,
+            async (district, caseId, until, ct) => await pipeline.PassTimeAsync(district, until, [caseId], ct), cancellationToken);
         foreach (var (kind, count) in counts)
         {
             logger.LogInformation("Seeded {Count} {Kind} case(s) from {Root}", count, kind, root);

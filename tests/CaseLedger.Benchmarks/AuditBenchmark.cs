@@ -51,7 +51,8 @@ internal static class AuditBenchmark
         var seeds = Path.Combine(RepositoryRoot(), "seeds");
         var seeding = Stopwatch.StartNew();
         var pipeline = new CasePipeline(store, kinds, rules, TimeProvider.System);
-        var seeded = (await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, seeds)).Select(c => $"{c.Value} {c.Key}").ToList();
+        var seeded = (await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, seeds,
+            async (district, caseId, until, ct) => await pipeline.PassTimeAsync(district, until, [caseId], ct))).Select(c => $"{c.Value} {c.Key}").ToList();
 
         var seedTime = seeding.Elapsed;
         var districtEvents = (await ChainVerifier.ReadEventsAsync(store, District, null)).Count;

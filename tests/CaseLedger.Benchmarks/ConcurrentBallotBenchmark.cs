@@ -126,7 +126,8 @@ internal static class ConcurrentBallotBenchmark
                && tally.Count.YesMembers == households - (households + 9) / 10 && tally.Version == households + 1;
     }
 
-    private static async Task<string> FreshDatabaseAsync(string server)
+    /// <summary>A new, empty database on the server, for one run of a suite.</summary>
+    internal static async Task<string> FreshDatabaseAsync(string server)
     {
         var name = $"concurrent_{Guid.NewGuid():N}"[..24];
         await using (var admin = new NpgsqlConnection(server))

@@ -24,7 +24,8 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>The host's own data folder, where it keeps its signing key; deleted with the host.</summary>
     public string DataFolder { get; }
 
-    public static async Task<HostProcess> StartAsync(string connection, string district)
+    /// <summary>Starts the host on <paramref name="connection"/> with <paramref name="district"/> set up, and any further settings as environment variables.</summary>
+    public static async Task<HostProcess> StartAsync(string connection, string district, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
@@ -36,6 +37,11 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["CaseLedger__Sealing__Interval"] = "00:00:00";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["CaseLedger__Districts__0"] = district;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var dataFolder = Path.Combine(Path.GetTempPath(), $"caseledger-bench-{Guid.NewGuid():N}");
         start.Environment["CaseLedger__DataFolder"] = dataFolder;
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");

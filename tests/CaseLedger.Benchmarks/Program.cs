@@ -11,11 +11,15 @@ using CaseLedger.Benchmarks;
 //   scenarios   every scenario file in seeds/scenarios, run in memory again and again (no database).
 //   memory      the host process's working set and GC heap after --requests N (default 10240) malformed requests (the fuzz
 //               suite's mix, oversized bodies included), beside a fresh host after as many valid small ones.
+//   deadlines   --orders N (default 500) metering orders over HTTP to the host, their deadlines scheduled as durable messages,
+//               then fired and recorded as breaches --promise-seconds N (default 30) later, beside orders without deadlines
+//               and raw two-row inserts in the same run.
 // Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
 // With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory] [--households N] [--window N] [--rounds N] [--clients N] [--requests N]";
-string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory"];
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory|deadlines] [--households N] [--window N] [--rounds N] " +
+    "[--clients N] [--requests N] [--orders N] [--promise-seconds N]";
+string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory", "deadlines"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
 if (suite is not null && !suites.Contains(suite))
@@ -23,7 +27,10 @@ if (suite is not null && !suites.Contains(suite))
     return UsageError($"Unknown suite '{suite}'.");
 }
 
-var options = new Dictionary<string, int> { ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240 };
+var options = new Dictionary<string, int>
+{
+    ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240, ["--orders"] = 500, ["--promise-seconds"] = 30,
+};
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
     var name = args[i];
@@ -60,6 +67,9 @@ foreach (var run in suite is null ? suites : [suite])
             break;
         case "memory":
             await MemoryBenchmark.RunAsync(options["--requests"]);
+            break;
+        case "deadlines":
+            await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"]);
             break;
         default:
             await ScenarioBenchmark.RunAsync();

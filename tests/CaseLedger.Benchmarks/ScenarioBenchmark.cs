@@ -102,4 +102,7 @@ internal sealed class Recording(InMemoryLedger ledger) : IScenarioLedger
     }
 
     public Task<object?> MainViewAsync(CaseKind kind, string district, Guid caseId, CancellationToken ct) => _inner.MainViewAsync(kind, district, caseId, ct);
+
+    public Task<IReadOnlyList<CommandOutcome>> PassTimeAsync(string district, IReadOnlyCollection<Guid> cases, DateTimeOffset until, CancellationToken ct) =>
+        _inner.PassTimeAsync(district, cases, until, ct);
 }

@@ -47,7 +47,8 @@ public sealed record AuditEntry
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(kinds);
-        var kind = kinds.ForEventType(e.EventType);
+        // A core event (a deadline's) is shared by kinds: its header names the kind of its case.
+        var kind = EventMetadata.Header(e, CaseHeaders.Kind) is { } named && kinds.Named(named) is { } stamped ? stamped : kinds.ForEventType(e.EventType);
         var description = kind?.Describe(e.Data) ?? DistrictSeals.Describe(e);
         return new AuditEntry
         {

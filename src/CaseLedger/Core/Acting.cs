@@ -23,6 +23,9 @@ public sealed record Acting(
     string? CorrelationId = null,
     string? CausationId = null)
 {
+    /// <summary>CaseLedger itself, in the system's role and channel: what it records that no person did (a breach).</summary>
+    public static Acting ByCaseLedger { get; } = new("caseledger", Channel.System, Role.System);
+
     /// <summary>Who vouched for the actor: the issuer of the token the actor signed in with, when there was one.</summary>
     public string? Issuer { get; init; }
 
@@ -142,4 +145,6 @@ public static class CaseHeaders
     public const string Role = "role";
     /// <summary>The issuer of the token the actor signed in with.</summary>
     public const string Issuer = "issuer";
+    /// <summary>The kind whose case an event is in, on the events of kinds that record the core's shared (deadline) events.</summary>
+    public const string Kind = "kind";
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using CaseLedger.Core.Deadlines;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -155,6 +156,26 @@ public abstract class CaseKind
 
     public CommandDeclaration? CommandNamed(string name) => _commands.FirstOrDefault(c => c.Name == name);
 
+    /// <summary>Whether the kind's cases keep deadlines (<see cref="CaseKind{TState}.KeepsDeadlinesWith"/>).</summary>
+    public bool KeepsDeadlines { get; private set; }
+
+    /// <summary>
+    /// The kind's decision when one of its deadlines was breached (an escalation, say), given the
+    /// state with the breach folded in; no events when the kind declares none.
+    /// </summary>
+    internal virtual IReadOnlyList<object> OnBreach(object state, DeadlineBreached breach, CommandContext context) => [];
+
+    /// <summary>Declares the core deadline events (<see cref="DeadlineEvents"/>) as this kind's too.</summary>
+    private protected void DeclareDeadlineEvents()
+    {
+        foreach (var (type, name, describe) in DeadlineEvents.All)
+        {
+            _events[type] = (name, describe);
+        }
+
+        KeepsDeadlines = true;
+    }
+
     /// <summary>Maps the kind's events under their stable names and registers its projections.</summary>
     public virtual void Configure(StoreOptions options)
     {
@@ -223,7 +244,19 @@ public abstract class CaseKind
         where TResult : class
     {
         ArgumentNullException.ThrowIfNull(run);
-        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, ct) => await run(session, values, ct)));
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, _, ct) => await run(session, values, ct)));
+    }
+
+    /// <summary>
+    /// Declares a read-only query of the district that reads the clock (a deadline's time left) or the
+    /// rule book's civil time (months), served at <c>GET /districts/{d}/{path}</c>.
+    /// </summary>
+    protected void Query<TResult>(string path, string summary,
+        Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<TResult>> run)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, now, ct) => await run(session, values, now, ct)));
     }
 
     /// <summary>
@@ -284,6 +317,30 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
         Add(command);
         return command;
     }
+
+    /// <summary>
+    /// Declares that the kind's cases keep deadlines: its state (an <see cref="IHoldsDeadlines"/>)
+    /// folds the core deadline events with <see cref="DeadlineBook.Apply"/>, which are declared as
+    /// this kind's events under their stable names (<c>deadline.set.v1</c>, ...). The optional
+    /// <paramref name="onBreach"/> is the kind's decision when one of its deadlines is breached
+    /// (an escalation): a pure function of the state (the breach folded in), the breach and the
+    /// context, run in the same transaction as the breach.
+    /// </summary>
+    protected void KeepsDeadlinesWith(Func<TState, DeadlineBreached, CommandContext, IEnumerable<object>>? onBreach = null)
+    {
+        if (!typeof(IHoldsDeadlines).IsAssignableFrom(typeof(TState)))
+        {
+            throw new InvalidOperationException($"{Name}: a kind that keeps deadlines holds them in its state ({typeof(TState).Name} is no {nameof(IHoldsDeadlines)}).");
+        }
+
+        DeclareDeadlineEvents();
+        _onBreach = onBreach;
+    }
+
+    private Func<TState, DeadlineBreached, CommandContext, IEnumerable<object>>? _onBreach;
+
+    internal override IReadOnlyList<object> OnBreach(object state, DeadlineBreached breach, CommandContext context) =>
+        _onBreach is null ? [] : _onBreach((TState)state, breach, context).ToList();
 
     private protected override void RegisterState(StoreOptions options) =>
         options.Projections.Add(new CaseProjection<TState>(_evolve, EventTypes), ProjectionLifecycle.Inline);

@@ -9,6 +9,8 @@ public enum Channel
     AlipayMiniProgram,
     /// <summary>"Help-and-handle" staff acting for someone who cannot come; the acting context then names both.</summary>
     Proxy,
+    /// <summary>A telephone line staffed around the clock (the water company's 24-hour hotline): the operator enters the caller's request.</summary>
+    Hotline,
     /// <summary>CaseLedger itself, e.g. the periodic sealing of districts; never a person's channel.</summary>
     System,
 }

@@ -126,6 +126,11 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
             throw new InvalidOperationException($"{Kind.Name}: {Name} may not be issued by the read-only role {Roles.NameOf(reader)}.");
         }
 
+        if (roles.Contains(Role.System))
+        {
+            throw new InvalidOperationException($"{Kind.Name}: {Name} may not be issued in the system's role; CaseLedger acts in it only to record breaches.");
+        }
+
         AllowRoles(roles);
         return this;
     }

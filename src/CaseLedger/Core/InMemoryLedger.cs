@@ -58,6 +58,35 @@ public sealed class InMemoryLedger
         return ExecuteAsync(request, request.At ?? throw new ArgumentException("An in-memory command needs its time (At).", nameof(request)), ct);
     }
 
+    /// <summary>
+    /// Lets time pass in a district up to <paramref name="until"/>: every deadline that falls due on
+    /// the way is recorded as breached at its own due time, earliest first (as its scheduled check
+    /// would record it), with the kind's escalation; a deadline an escalation sets is fired too if it
+    /// falls due by then. Only <paramref name="cases"/> when given. Returns the outcomes, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandOutcome>> PassTimeAsync(string district, DateTimeOffset until, IReadOnlyCollection<Guid>? cases = null,
+        CancellationToken ct = default)
+    {
+        var outcomes = new List<CommandOutcome>();
+        while (_streams
+            .Where(s => s.Key.District == district && s.Value.State is Deadlines.IHoldsDeadlines && (cases is null || cases.Contains(s.Key.CaseId)))
+            .Select(s => (s.Key.CaseId, s.Value.Kind, Due: ((Deadlines.IHoldsDeadlines)s.Value.State!).Deadlines.NextDue))
+            .Where(s => s.Due <= until)
+            .OrderBy(s => s.Due)
+            .FirstOrDefault() is { Due: { } due } next)
+        {
+            var outcome = await CommandPipeline.RecordBreachesAsync(new Session(this, district, due), next.Kind, Rules, district, next.CaseId, due, ct);
+            if (outcome.Events.Count == 0)
+            {
+                break;
+            }
+
+            outcomes.Add(outcome);
+        }
+
+        return outcomes;
+    }
+
     /// <summary>The case's events, oldest first; empty when the district has no such case.</summary>
     public IReadOnlyList<RecordedEvent> Events(string district, Guid caseId) =>
         _streams.TryGetValue((district, caseId), out var stream) ? stream.Events : [];
@@ -122,11 +151,14 @@ public sealed class InMemoryLedger
 
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => _pending = (kind, caseId, 0, events);
 
-        public void Stamp(Acting acting, RuleRef? rule)
+        public void Stamp(Acting acting, RuleRef? rule, CaseKind kind)
         {
             _acting = acting;
             _rule = rule;
         }
+
+        /// <summary>In memory nothing is scheduled: <see cref="InMemoryLedger.PassTimeAsync"/> fires what falls due.</summary>
+        public Task ScheduleAsync(IReadOnlyList<Deadlines.DeadlineFallsDue> due, CancellationToken ct) => Task.CompletedTask;
 
         /// <summary>Documents outside the kinds' projections (idempotency records) have no reader in memory: nothing keeps them.</summary>
         public void Store<T>(T document) where T : class

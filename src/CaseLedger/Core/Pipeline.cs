@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
 
 namespace CaseLedger.Core;
@@ -68,8 +69,17 @@ internal interface ICaseWriteSession : IFactReader
 
     void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events);
 
-    /// <summary>Stamps every event of this command with who acted and the rule version the case is decided under.</summary>
-    void Stamp(Acting acting, RuleRef? rule);
+    /// <summary>
+    /// Stamps every event of this command with who acted and the rule version the case is decided
+    /// under, and, for a kind that records the core's shared events (deadlines), the kind's name.
+    /// </summary>
+    void Stamp(Acting acting, RuleRef? rule, CaseKind kind);
+
+    /// <summary>
+    /// Schedules, in the command's transaction, a check of each deadline at its due time (a durable
+    /// scheduled message on the store; nothing in memory, where passing time fires what falls due).
+    /// </summary>
+    Task ScheduleAsync(IReadOnlyList<DeadlineFallsDue> due, CancellationToken ct);
 
     /// <summary>Stores a document in the command's transaction (an idempotency key's completed record).</summary>
     void Store<T>(T document) where T : class;
@@ -134,7 +144,7 @@ public static partial class CommandPipeline
                 return CommandOutcome.Rejected(caseId, rejection, opening.Clauses);
             }
 
-            session.Stamp(acting, opening.Events.OfType<IOpensCase>().Select(e => e.Rule).FirstOrDefault());
+            session.Stamp(acting, opening.Events.OfType<IOpensCase>().Select(e => e.Rule).FirstOrDefault(), kind);
             session.Start(kind, caseId, opening.Events);
             return await SaveAsync(session, kind, request, 0, opening, now, ct);
         }
@@ -164,7 +174,7 @@ public static partial class CommandPipeline
             return new CommandOutcome(caseId, stream.Version, [], null, decision.Clauses);
         }
 
-        session.Stamp(acting, (stream.State as ICaseState)?.Rule);
+        session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
         stream.Append(decision.Events);
         return await SaveAsync(session, kind, request, stream.Version, decision, now, ct);
     }
@@ -191,7 +201,58 @@ public static partial class CommandPipeline
             });
         }
 
+        await session.ScheduleAsync(Scheduled(kind, request.CaseId, decision.Events), ct);
         return await session.SaveAsync(ct) is { } lost ? CommandOutcome.Rejected(request.CaseId, lost, decision.Clauses) : outcome;
+    }
+
+    /// <summary>The checks to schedule for the deadlines these events set or resume, at their due times.</summary>
+    private static List<DeadlineFallsDue> Scheduled(CaseKind kind, Guid caseId, IEnumerable<object> events) =>
+        events.Select(e => e switch
+        {
+            DeadlineSet s => new DeadlineFallsDue(kind.Name, caseId, s.Key, s.DueAt),
+            DeadlineResumed r => new DeadlineFallsDue(kind.Name, caseId, r.Key, r.DueAt),
+            _ => null,
+        }).OfType<DeadlineFallsDue>().ToList();
+
+    /// <summary>
+    /// Records, as CaseLedger itself (<see cref="Acting.ByCaseLedger"/>), every open deadline of the case
+    /// that is due at <paramref name="now"/> and not yet recorded as breached, each followed by the
+    /// kind's decision on it (<see cref="CaseKind.OnBreach"/>); the case is held as for any command, so
+    /// a deadline met a moment earlier is not breached. Nothing due: nothing appended.
+    /// </summary>
+    internal static async Task<CommandOutcome> RecordBreachesAsync(
+        ICaseWriteSession session, CaseKind kind, RuleBook rules, string district, Guid caseId, DateTimeOffset now, CancellationToken ct)
+    {
+        var acting = Acting.ByCaseLedger;
+        var context = new CommandContext(district, caseId, now, acting, rules);
+        var stream = await session.FetchForWritingAsync(kind, caseId, [], context, ct);
+        if (stream.State is null)
+        {
+            return CommandOutcome.Rejected(caseId, NotFound(caseId));
+        }
+
+        if (stream.State is not IHoldsDeadlines held || held.Deadlines.BreachesBy(caseId, now) is not { Count: > 0 } breaches)
+        {
+            return new CommandOutcome(caseId, stream.Version, [], null, []);
+        }
+
+        var events = new List<object>();
+        var state = stream.State;
+        foreach (var breach in breaches)
+        {
+            events.Add(breach);
+            state = kind.Evolve(state, breach)!;
+            foreach (var decided in kind.OnBreach(state, breach, context))
+            {
+                events.Add(decided);
+                state = kind.Evolve(state, decided)!;
+            }
+        }
+
+        session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
+        stream.Append(events);
+        var request = new CommandRequest(district, caseId, new object(), acting);
+        return await SaveAsync(session, kind, request, stream.Version, Decision.Accept([.. events]), now, ct);
     }
 
     private static Rejection? Precheck(CaseKinds kinds, CommandRequest request)

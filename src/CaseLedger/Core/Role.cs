@@ -16,19 +16,27 @@ public enum Role
     RuleAuthor,
     /// <summary>Seals districts, rebuilds read models, sets districts up.</summary>
     Administrator,
+    /// <summary>
+    /// CaseLedger itself, recording what no person did (a deadline's breach when it falls due). No
+    /// token, header or scenario can claim it: it has no written name that parses (<see cref="Roles.TryParse"/>).
+    /// </summary>
+    System,
 }
 
 /// <summary>Role names as tokens, seeds and scenario files write them: kebab-case (<c>rule-author</c>).</summary>
 public static class Roles
 {
+    /// <summary>The roles a person can be given (all but <see cref="Role.System"/>).</summary>
+    public static IReadOnlyList<Role> OfPeople { get; } = Enum.GetValues<Role>().Where(r => r != Role.System).ToList();
+
     private static readonly Dictionary<string, Role> ByName =
-        Enum.GetValues<Role>().ToDictionary(NameOf, r => r, StringComparer.Ordinal);
+        OfPeople.ToDictionary(NameOf, r => r, StringComparer.Ordinal);
 
     /// <summary>The role's written name: <c>resident</c>, <c>clerk</c>, <c>proxy</c>, <c>auditor</c>, <c>rule-author</c>, <c>administrator</c>.</summary>
     public static string NameOf(Role role) => CommandDeclaration.Kebab(role.ToString());
 
-    /// <summary>The role written exactly by its name (lower case); anything else is not a role.</summary>
+    /// <summary>The role written exactly by its name (lower case); anything else, and the system's role, is not a role.</summary>
     public static bool TryParse(string? name, out Role role) => ByName.TryGetValue(name ?? "", out role);
 
-    public static IReadOnlyList<string> Names { get; } = Enum.GetValues<Role>().Select(NameOf).ToList();
+    public static IReadOnlyList<string> Names { get; } = OfPeople.Select(NameOf).ToList();
 }

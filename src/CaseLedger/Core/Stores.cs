@@ -1,3 +1,4 @@
+using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
 using JasperFx;
 using Marten;
@@ -10,7 +11,7 @@ namespace CaseLedger.Core;
 /// The command pipeline on a Marten store: one lightweight session per command in the command's
 /// district, the case's stream row locked until the append commits.
 /// </summary>
-public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook rules, TimeProvider clock)
+public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook rules, TimeProvider clock, IDeadlineScheduler? scheduler = null)
 {
     public CaseKinds Kinds => kinds;
 
@@ -30,7 +31,67 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
     /// <summary>Runs the command in a session the caller opened for the district (e.g. one enrolled in Wolverine's outbox).</summary>
     public Task<CommandOutcome> ExecuteAsync(IDocumentSession session, CommandRequest request, CancellationToken ct = default) =>
-        CommandPipeline.RunAsync(new MartenCaseSession(session, kinds.PreloadsFor), kinds, rules, request, clock.GetUtcNow(), ct);
+        CommandPipeline.RunAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, request.District), kinds, rules, request, clock.GetUtcNow(), ct);
+
+    /// <summary>
+    /// Records the case's deadlines that are due at <paramref name="at"/> (now by the pipeline's clock
+    /// when not given) as breached, with the kind's escalation, as CaseLedger itself; see
+    /// <see cref="CommandPipeline.RecordBreachesAsync"/>. An unknown kind or case is a rejection.
+    /// </summary>
+    public async Task<CommandOutcome> RecordBreachesAsync(string district, string kind, Guid caseId, DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        if (!CommandPipeline.IsDistrictId(district) || kinds.Named(kind) is not { KeepsDeadlines: true } declared)
+        {
+            return CommandOutcome.Rejected(caseId, CommandPipeline.NotFound(caseId));
+        }
+
+        await using var session = store.LightweightSession(district);
+        return await CommandPipeline.RecordBreachesAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, district), declared, rules, district,
+            caseId, at ?? clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>
+    /// Lets time pass in a district up to <paramref name="until"/> (for scenarios and seeds through the
+    /// store): each deadline that falls due on the way is recorded as breached at its own due time,
+    /// earliest first, as its scheduled check would have; only <paramref name="cases"/> when given.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandOutcome>> PassTimeAsync(string district, DateTimeOffset until, IReadOnlyCollection<Guid>? cases = null,
+        CancellationToken ct = default)
+    {
+        var outcomes = new List<CommandOutcome>();
+        while (true)
+        {
+            CaseDeadlines? next;
+            string? kind = null;
+            await using (var session = store.QuerySession(district))
+            {
+                var due = session.Query<CaseDeadlines>().Where(d => d.NextDue != null && d.NextDue <= until);
+                if (cases is not null)
+                {
+                    due = due.Where(d => d.Id.IsOneOf(cases.ToArray()));
+                }
+
+                next = await due.OrderBy(d => d.NextDue).FirstOrDefaultAsync(ct);
+                if (next is not null)
+                {
+                    kind = kinds.ForStateType((await session.Events.FetchStreamStateAsync(next.Id, ct))?.AggregateType)?.Name;
+                }
+            }
+
+            if (next is not { NextDue: { } at } || kind is null)
+            {
+                return outcomes;
+            }
+
+            var outcome = await RecordBreachesAsync(district, kind, next.Id, at, ct);
+            if (outcome.Events.Count == 0)
+            {
+                return outcomes;
+            }
+
+            outcomes.Add(outcome);
+        }
+    }
 
     /// <summary>Never reached: the pipeline refuses the request before it touches a session.</summary>
     private sealed class RefusingSession : ICaseWriteSession
@@ -46,15 +107,18 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => throw new InvalidOperationException();
 
-        public void Stamp(Acting acting, RuleRef? rule) => throw new InvalidOperationException();
+        public void Stamp(Acting acting, RuleRef? rule, CaseKind kind) => throw new InvalidOperationException();
 
         public void Store<T>(T document) where T : class => throw new InvalidOperationException();
+
+        public Task ScheduleAsync(IReadOnlyList<DeadlineFallsDue> due, CancellationToken ct) => throw new InvalidOperationException();
 
         public Task<Rejection?> SaveAsync(CancellationToken ct) => throw new InvalidOperationException();
     }
 }
 
-internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind, IReadOnlyList<Preload>> preloads) : ICaseWriteSession
+internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind, IReadOnlyList<Preload>> preloads, IDeadlineScheduler? scheduler,
+    string district) : ICaseWriteSession
 {
     public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => await session.LoadAsync<T>(id, ct);
 
@@ -67,9 +131,21 @@ internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind,
 
     public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => kind.StartStream(session, caseId, events);
 
-    public void Stamp(Acting acting, RuleRef? rule) => acting.ApplyTo(session, rule);
+    public void Stamp(Acting acting, RuleRef? rule, CaseKind kind)
+    {
+        acting.ApplyTo(session, rule);
+        if (kind.KeepsDeadlines)
+        {
+            // The deadline events are the core's, shared by every kind that keeps deadlines: the
+            // header says whose case they are in, for the audit trail (and survives a rebuild).
+            session.SetHeader(CaseHeaders.Kind, kind.Name);
+        }
+    }
 
     public void Store<T>(T document) where T : class => session.Store(document);
+
+    public Task ScheduleAsync(IReadOnlyList<DeadlineFallsDue> due, CancellationToken ct) =>
+        due.Count == 0 || scheduler is null ? Task.CompletedTask : scheduler.ScheduleAsync(session, district, due, ct);
 
     public async Task<Rejection?> SaveAsync(CancellationToken ct)
     {

@@ -198,13 +198,20 @@ public sealed class DocumentsDeclaration<TDoc>(Func<object, IEnumerable<TDoc>> f
         options.Projections.Add(new DocumentsProjection<TDoc>(fromEvent), ProjectionLifecycle.Inline, $"{typeof(TDoc).Name}Documents");
 }
 
-/// <summary>A kind's read-only query of a district, e.g. a summary across its cases, answering with a <paramref name="ResultType"/>.</summary>
+/// <summary>
+/// A kind's read-only query of a district, e.g. a summary across its cases, answering with a
+/// <paramref name="ResultType"/>; it is given the query string's values and the moment it is read at
+/// with the rule book (what is worked out from the clock, such as a deadline's time left, is never stored).
+/// </summary>
 public sealed record QueryDeclaration(
     CaseKind Kind,
     string Path,
     string Summary,
     Type ResultType,
-    Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<object>> Run);
+    Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<object>> Run);
+
+/// <summary>What a query may know besides the district's documents: the moment it is read at, and the rule book (its civil time).</summary>
+public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules);
 
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the

@@ -48,6 +48,7 @@ public static class CaseLedgerSetup
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
         DistrictSeals.Register(options);
+        Core.Deadlines.CaseDeadlines.Register(options);
         options.Schema.For<DistrictRecord>().SingleTenanted();
         options.Schema.For<IdempotencyRecord>().Index(r => r.ClaimedAt);
         options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);
@@ -100,6 +101,8 @@ public static class CaseLedgerSetup
         }
 
         CaseCommandHandlers.QuietenInlineFailures(options.Services);
+        // Deadlines: each check scheduled for its due time in the command's transaction, and the sweep.
+        DeadlineHosting.Register(options);
 
         return options;
     }

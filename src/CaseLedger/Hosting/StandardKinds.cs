@@ -1,6 +1,7 @@
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.RenovationVotes;
+using CaseLedger.Cases.WorkOrders;
 using CaseLedger.Core;
 
 namespace CaseLedger.Hosting;
@@ -16,5 +17,6 @@ public static class StandardKinds
         new RenovationVoteKind(),
         new CoFundingKind(),
         new CertificateKind(),
+        new WorkOrderKind(),
     ]);
 }

@@ -1,6 +1,7 @@
 using CaseLedger.Core;
 using CaseLedger.Hosting;
 using CaseLedger.Http.Identity;
+using CaseLedger.Rules;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -54,10 +55,11 @@ public static class CaseLedgerEndpoints
             MapViews(app, kind);
             foreach (var query in kind.Queries)
             {
-                app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
+                app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store,
+                        [FromServices] TimeProvider clock, [FromServices] RuleBook rules, HttpContext http) =>
                     {
                         await using var session = store.QuerySession(district);
-                        return Results.Ok(await query.Run(session, QueryValues(http), http.RequestAborted));
+                        return Results.Ok(await query.Run(session, QueryValues(http), new QueryContext(clock.GetUtcNow(), rules), http.RequestAborted));
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
                     .RequireAuthorization(IdentitySetup.For(QueryReaders))

@@ -1,7 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
+using CaseLedger.Core.Deadlines;
 using CaseLedger.Hosting;
 using CaseLedger.Http.Identity;
+using CaseLedger.Rules;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +15,10 @@ namespace CaseLedger.Http;
 /// <summary>A district to set up: its id (lower-case letters, digits and dashes) and its name.</summary>
 public sealed record SetUpDistrict([property: MaxLength(63)] string Id, [property: MaxLength(InputLimits.Name)] string Name);
 
-/// <summary>The districts this deployment serves: listed for anyone signed in (those their token grants), set up by an administrator.</summary>
+/// <summary>
+/// The districts this deployment serves: listed for anyone signed in (those their token grants), set
+/// up by an administrator; and a district's on-time rate over every kind, for its staff and readers.
+/// </summary>
 internal static class DistrictEndpoints
 {
     public const int MaxNameLength = InputLimits.Name;
@@ -62,5 +68,16 @@ internal static class DistrictEndpoints
             .Accepts<SetUpDistrict>("application/json")
             .Produces<SetUpDistrict>(StatusCodes.Status201Created)
             .WithMetadata(new ProblemsAttribute([ApiProblems.DistrictInvalid, NameInvalid, ApiProblems.DistrictNotGranted, Exists]));
+        app.MapGet("/districts/{district}/on-time-rate", async (string district, [FromServices] IDocumentStore store, [FromServices] RuleBook rules,
+                HttpContext http) =>
+            {
+                await using var session = store.QuerySession(district);
+                return Results.Ok(await OnTimeRate.OfDistrictAsync(session, rules.UtcOffset, http.RequestAborted));
+            })
+            .WithName("DistrictOnTimeRate")
+            .WithSummary("The district's on-time rate over every kind's deadlines, and by kind and the month they fell due")
+            .WithTags("ledger")
+            .RequireAuthorization(IdentitySetup.For(Role.Clerk, Role.Auditor, Role.Administrator, Role.RuleAuthor))
+            .Produces<DistrictOnTimeRate>();
     }
 }

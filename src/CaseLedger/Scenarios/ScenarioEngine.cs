@@ -25,6 +25,12 @@ public interface IScenarioLedger
     Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken ct);
 
     Task<object?> MainViewAsync(CaseKind kind, string district, Guid caseId, CancellationToken ct);
+
+    /// <summary>
+    /// Lets time pass for the given cases up to <paramref name="until"/>: each deadline that falls due on
+    /// the way is recorded as breached at its due time, with the kind's escalation (a "time passes" step).
+    /// </summary>
+    Task<IReadOnlyList<CommandOutcome>> PassTimeAsync(string district, IReadOnlyCollection<Guid> cases, DateTimeOffset until, CancellationToken ct);
 }
 
 /// <summary>The in-memory ledger as a scenario's ledger.</summary>
@@ -36,6 +42,9 @@ public sealed class InMemoryScenarioLedger(InMemoryLedger ledger) : IScenarioLed
 
     public Task<object?> MainViewAsync(CaseKind kind, string district, Guid caseId, CancellationToken ct) =>
         Task.FromResult(ledger.MainView(district, caseId));
+
+    public Task<IReadOnlyList<CommandOutcome>> PassTimeAsync(string district, IReadOnlyCollection<Guid> cases, DateTimeOffset until, CancellationToken ct) =>
+        ledger.PassTimeAsync(district, until, cases, ct);
 }
 
 /// <summary>The real store as a scenario's ledger: every step is a command through the pipeline.</summary>
@@ -49,6 +58,9 @@ public sealed class StoreScenarioLedger(IDocumentStore store, CasePipeline pipel
         await using var session = store.QuerySession(district);
         return await kind.MainView.LoadAsync(session, caseId, ct);
     }
+
+    public Task<IReadOnlyList<CommandOutcome>> PassTimeAsync(string district, IReadOnlyCollection<Guid> cases, DateTimeOffset until, CancellationToken ct) =>
+        pipeline.PassTimeAsync(district, until, cases, ct);
 }
 
 /// <summary>
@@ -257,8 +269,14 @@ public sealed class ScenarioEngine
             if (step == TimePasses)
             {
                 var span = Durations.Read(value ?? node);
-                _last = (_last ?? start) + span;
-                return null;
+                var until = (_last ?? start) + span;
+                var fired = await ledger.PassTimeAsync(district, _cases.Values.Where(c => c.Opened).Select(c => c.Id).ToList(), until, ct);
+                _last = until;
+                // What fell due on the way, as one outcome: a "when" of passing time observes the breaches and escalations.
+                return new CommandOutcome(Guid.Empty, 0, [.. fired.SelectMany(o => o.Appended)], null, [.. fired.SelectMany(o => o.Clauses)])
+                {
+                    Events = [.. fired.SelectMany(o => o.Events)],
+                };
             }
 
             if (words.Macros.TryGetValue(step, out var macro))
@@ -531,11 +549,11 @@ public sealed class ScenarioEngine
             var where = node.IsMapping && node.Get("as") is { } asWritten ? asWritten : node;
             var channelText = Fill(template.Channel) ?? throw where.Error("say the channel the step came through (acting: { channel: ... })");
             var channel = ChannelOf(channelText, words)
-                ?? throw where.Error($"'{channelText}' is not a channel; write one of: website, wechat, alipay, window, proxy");
+                ?? throw where.Error($"'{channelText}' is not a channel; write one of: website, wechat, alipay, window, hotline, proxy");
             // A step said to come through the proxy channel is done by help-and-handle staff, unless it names another role.
             var roleText = stated?.Role ?? (stated?.Channel is not null && channel == Channel.Proxy ? Roles.NameOf(Role.Proxy) : template.Role)
                 ?? throw where.Error($"say the role the actor acts in (acting: {{ role: ... }}): one of {string.Join(", ", Roles.Names)}");
-            if (Enum.GetValues<Role>().Where(r => Words.Normalize(Roles.NameOf(r)) == Words.Normalize(roleText)).ToList() is not [var role])
+            if (Roles.OfPeople.Where(r => Words.Normalize(Roles.NameOf(r)) == Words.Normalize(roleText)).ToList() is not [var role])
             {
                 throw where.Error($"'{roleText}' is not a role; write one of: {string.Join(", ", Roles.Names)}");
             }
@@ -559,6 +577,7 @@ public sealed class ScenarioEngine
                 "alipay" or "alipayminiprogram" => Channel.AlipayMiniProgram,
                 "window" or "servicewindow" => Channel.ServiceWindow,
                 "proxy" => Channel.Proxy,
+                "hotline" or "phone" => Channel.Hotline,
                 _ => null,
             };
         }

@@ -31,7 +31,7 @@ public static class Seeds
 {
     /// <summary>Runs every seed file of the registered kinds under <paramref name="root"/>; returns the cases created per kind.</summary>
     public static async Task<IReadOnlyDictionary<string, int>> LoadAsync(Func<CommandRequest, CancellationToken, Task<CommandOutcome>> execute,
-        CaseKinds kinds, string root, CancellationToken ct = default)
+        CaseKinds kinds, string root, PassTime? passTime = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(execute);
         ArgumentNullException.ThrowIfNull(kinds);
@@ -50,7 +50,7 @@ public static class Seeds
                 var file = await ReadAsync(path, ct);
                 foreach (var seeded in file.Cases)
                 {
-                    await LoadCaseAsync(execute, kinds, file.District, seeded, path, ct);
+                    await LoadCaseAsync(execute, passTime, kinds, file.District, seeded, path, ct);
                     counts[kind.Name]++;
                 }
             }
@@ -122,13 +122,25 @@ public static class Seeds
         }
     }
 
-    private static async Task LoadCaseAsync(Func<CommandRequest, CancellationToken, Task<CommandOutcome>> execute, CaseKinds kinds, string district,
-        SeedCase seeded, string source, CancellationToken ct)
+    /// <summary>
+    /// Lets time pass for one case up to a moment, recording the breaches of its deadlines that fall
+    /// due on the way at their due times (<see cref="CasePipeline.PassTimeAsync"/>).
+    /// </summary>
+    public delegate Task PassTime(string district, Guid caseId, DateTimeOffset until, CancellationToken ct);
+
+    private static async Task LoadCaseAsync(Func<CommandRequest, CancellationToken, Task<CommandOutcome>> execute, PassTime? passTime, CaseKinds kinds,
+        string district, SeedCase seeded, string source, CancellationToken ct)
     {
         var number = 0;
         foreach (var request in Requests(kinds, district, seeded, source))
         {
             number++;
+            // A deadline that fell due between two steps was breached then, as its scheduled check would have recorded it.
+            if (passTime is not null && number > 1)
+            {
+                await passTime(district, seeded.Id, request.At!.Value, ct);
+            }
+
             if ((await execute(request, ct)).Rejection is { } refused)
             {
                 throw new InvalidDataException($"{source}: case {seeded.Id}, step {number} ({request.Command.GetType().Name}) was refused: {refused.Code}: {refused.Reason}");

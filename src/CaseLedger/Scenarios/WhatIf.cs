@@ -110,12 +110,20 @@ public static class WhatIf
                     $"Event {e.Version} of case {caseId} does not record its channel and role ('{e.Channel}', '{e.Role}'), so it cannot be replayed as it was made.");
             }
 
+            // Time passes up to the command as it did: a deadline the proposal makes fall due earlier is breached on the way.
+            clauses.AddRange((await ledger.PassTimeAsync(district, at, [caseId], ct)).SelectMany(o => o.Clauses));
             var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, role, e.OnBehalfOf)) { At = at }, ct);
             clauses.AddRange(outcome.Clauses);
             if (outcome.Rejection is { } refused)
             {
                 refusals.Add(refused.Code);
             }
+        }
+
+        // And up to the last recorded event: a breach recorded in the history happens in the replay too.
+        if (recorded.Count > 0)
+        {
+            clauses.AddRange((await ledger.PassTimeAsync(district, recorded[^1].Timestamp, [caseId], ct)).SelectMany(o => o.Clauses));
         }
 
         return (ledger, clauses, refusals);

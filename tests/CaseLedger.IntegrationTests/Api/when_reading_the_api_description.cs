@@ -224,6 +224,7 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
             {
                 "renovation-vote" => "renovation-votes",
                 "co-funding-award" => "co-funding-projects",
+                "work-order" => "work-orders",
                 var kind => kind == "certificate-issuance" ? "certificates" : throw new InvalidOperationException(kind),
             };
             async Task Check(string path, string url)

@@ -1,5 +1,7 @@
 using CaseLedger.Audit;
+using CaseLedger.Cases.WorkOrders;
 using CaseLedger.Core;
+using CaseLedger.Core.Deadlines;
 using CaseLedger.IntegrationTests.Infrastructure;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,13 +20,14 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
 {
     private IDocumentStore _store => ledger.Store;
 
-    /// <summary>The tables of every document a kind keeps (state, read models, documents), and the audit trail.</summary>
+    /// <summary>The tables of every document a kind keeps (state, read models, documents), the audit trail, and every case's deadlines.</summary>
     private List<string> Tables()
     {
         var kinds = ledger.Host.Services.GetRequiredService<CaseKinds>();
         var types = kinds.All
             .SelectMany(k => new[] { k.StateType }.Concat(k.Views.Select(v => v.Type)).Concat(k.Documents.Select(d => d.Type)))
-            .Append(typeof(AuditEntry));
+            .Append(typeof(AuditEntry))
+            .Append(typeof(CaseDeadlines));
         // Marten names a document table mt_doc_ and the type name, lower case, in the store's schema.
         return types.Select(t => $"{_store.Options.DatabaseSchemaName}.mt_doc_{t.Name.ToLowerInvariant()}").ToList();
     }
@@ -51,6 +54,7 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
     public async Task every_rebuilt_read_model_equals_the_live_one()
     {
         var tables = Tables();
+        var rateLive = await OnTimeRateAsync();
         var live = new Dictionary<string, IReadOnlyList<string>>();
         foreach (var table in tables)
         {
@@ -76,6 +80,16 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
         }
 
         reported.ShouldContain(p => p.Replayed == p.Total && p.Total > 0);
+        var rateRebuilt = await OnTimeRateAsync();
+        rateRebuilt.Settled.ShouldBeGreaterThan(0);
+        rateRebuilt.ShouldBeEquivalentTo(rateLive);
+    }
+
+    /// <summary>The seeded district's on-time rate of work orders, as the query serves it.</summary>
+    private async Task<OnTimeReport> OnTimeRateAsync()
+    {
+        await using var session = _store.QuerySession(Ledger.SeededDistrict);
+        return await WorkOrderReadings.OnTimeAsync(session, ledger.Host.Services.GetRequiredService<CaseLedger.Rules.RuleBook>().UtcOffset, default);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class AuditTab : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(roles);
         await Expect(Page.GetByTestId("dev-form")).ToBeVisibleAsync();
         await Page.GetByTestId("dev-subject").FillAsync(subject);
-        foreach (var role in Enum.GetValues<Role>())
+        foreach (var role in Roles.OfPeople)
         {
             await Page.GetByTestId($"dev-role-{Roles.NameOf(role)}").SetCheckedAsync(roles.Contains(role));
         }

@@ -60,7 +60,12 @@ public sealed class LedgerHost : IAsyncDisposable
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
-    public static async Task<LedgerHost> StartAsync(string connectionString, bool seeds = true, DateTimeOffset? now = null)
+    /// <param name="connectionString">The database the host keeps its store in.</param>
+    /// <param name="seeds">Whether the demo seeds are loaded into an empty store on start.</param>
+    /// <param name="now">Where the host's clock starts.</param>
+    /// <param name="settings">Further configuration, e.g. a rule file of promised times short enough to wait for.</param>
+    public static async Task<LedgerHost> StartAsync(string connectionString, bool seeds = true, DateTimeOffset? now = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         var clock = new TestClock(now ?? Votes.Start);
@@ -72,6 +77,13 @@ public sealed class LedgerHost : IAsyncDisposable
             // Tests seal when they mean to; a background seal would add events they do not expect.
             web.UseSetting("CaseLedger:Sealing:Interval", "00:00:00");
             web.UseSetting("CaseLedger:Idempotency:PurgeInterval", "00:00:00");
+            // Tests sweep for deadlines past due when they mean to (DeadlineSweep), with the clock they moved.
+            web.UseSetting("CaseLedger:Deadlines:SweepInterval", "00:00:00");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                web.UseSetting(key, value);
+            }
+
             web.UseSetting("CaseLedger:Seeds:Path", Path.Combine(RepositoryRoot(), "seeds"));
             web.UseSetting("CaseLedger:DataFolder", DataFolder);
             web.ConfigureServices(services =>

@@ -62,7 +62,7 @@ public class when_running_the_certificate_scenario_files
             .ToList();
 
         coverage.Select(c => c.Clause).ShouldBe(CertificateScenarioFiles.Clauses.Select(c => c.Id));
-        coverage.Count.ShouldBe(10);
+        coverage.Count.ShouldBe(11);
         coverage.Where(c => !c.BothSides).Select(c => $"{c.Clause}: met {c.Met}, not met {c.NotMet}").ShouldBeEmpty();
     }
 
@@ -97,6 +97,7 @@ public class when_running_the_certificate_scenario_files
         rules.MinimumAge.ShouldBe(14);
         rules.ValidityLeftBelowMonths.ShouldBe(9);
         (rules with { MinimumAge = 16, ValidityLeftBelowMonths = 6, Rule = CertificateRuleBook.Pilot.Rule }).ShouldBe(CertificateRuleBook.Pilot);
-        CertificateScenarioFiles.Rules.InForce(CertificateRules.RuleId, new DateOnly(2030, 1, 1)).Version.ShouldBe("1");
+        // Proposed, it is never in force: the latest adopted version (2, with its promised completion) is.
+        CertificateScenarioFiles.Rules.InForce(CertificateRules.RuleId, new DateOnly(2030, 1, 1)).Version.ShouldBe("2");
     }
 }

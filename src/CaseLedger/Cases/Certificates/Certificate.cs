@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CaseLedger.Core;
+using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
 
 namespace CaseLedger.Cases.Certificates;
@@ -151,7 +152,7 @@ public sealed record CertificateDelivered(Guid ApplicationId, DateTimeOffset Del
 // ---- State ------------------------------------------------------------------------------------
 
 /// <summary>The write-side state of an application, kept as an inline snapshot.</summary>
-public sealed record Certificate : ICaseState
+public sealed record Certificate : ICaseState, IHoldsDeadlines
 {
     public Guid Id { get; init; }
 
@@ -173,6 +174,9 @@ public sealed record Certificate : ICaseState
 
     /// <summary>When the last step happened; no later step may be dated before it.</summary>
     public DateTimeOffset LastStepAt { get; init; }
+
+    /// <summary>The promised completion, under a rule version that promises one.</summary>
+    public DeadlineBook Deadlines { get; init; } = DeadlineBook.Empty;
 }
 
 /// <summary>Folds an application's events into its write-side state (the inline snapshot).</summary>
@@ -206,6 +210,7 @@ public static class CertificateProjection
         (not null, CertificateProduced e) => state with { Status = CertificateStatus.Produced, LastStepAt = e.ProducedAt },
         (not null, CertificateMailed e) => state with { Status = CertificateStatus.Mailed, LastStepAt = e.MailedAt },
         (not null, CertificateDelivered e) => state with { Status = CertificateStatus.Delivered, LastStepAt = e.DeliveredAt },
+        (not null, IDeadlineEvent) => state with { Deadlines = state.Deadlines.Apply(@event) },
         _ => state,
     };
 }

@@ -85,6 +85,12 @@ public sealed record CertificateEligibility
     /// </summary>
     public decimal? ElapsedDays { get; init; }
 
+    /// <summary>When the document is promised by, under a rule version that promises one (moved by nothing: no pause here).</summary>
+    public DateTimeOffset? CompletionDueAt { get; init; }
+
+    /// <summary>The promised completion as recorded: <c>running</c>, <c>met</c>, <c>met-late</c>, <c>breached</c> or <c>cancelled</c>; null when none was promised.</summary>
+    public string? Completion { get; init; }
+
     public long Version { get; init; }
 }
 
@@ -158,6 +164,10 @@ public static class CertificateEligibilityProjection
             DeliveredAt = e.DeliveredAt,
             ElapsedDays = ElapsedDays(view.AppliedAt, e.DeliveredAt),
         },
+        (not null, Core.Deadlines.DeadlineSet e) => view with { CompletionDueAt = e.DueAt, Completion = "running" },
+        (not null, Core.Deadlines.DeadlineMet e) => view with { Completion = e.OnTime ? "met" : "met-late" },
+        (not null, Core.Deadlines.DeadlineBreached) => view with { Completion = "breached" },
+        (not null, Core.Deadlines.DeadlineCancelled) => view with { Completion = "cancelled" },
         _ => view,
     };
 

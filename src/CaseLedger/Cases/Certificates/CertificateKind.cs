@@ -28,6 +28,9 @@ public sealed class CertificateKind : CaseKind<Certificate>
         Event<CertificateMailed>("certificate.mailed.v1", e => new($"Document mailed, tracking {e.TrackingReference}"));
         Event<CertificateDelivered>("certificate.delivered.v1", _ => new("Document delivered"));
 
+        // From rule version 2, a fully online application is promised to be delivered in time (PromisingCompletion).
+        KeepsDeadlinesWith();
+
         View<CertificateEligibility>(CertificateEligibilityProjection.Evolve)
             .NewestFirstBy(e => e.AppliedAt)
             .FilteredBy("route", e => e.Route)
@@ -39,8 +42,9 @@ public sealed class CertificateKind : CaseKind<Certificate>
                 "and an applicant who is not eligible is routed to a window, not refused")
             .AllowedFor(Role.Resident, Role.Clerk, Role.Proxy)
             .ForPerson(application => application.Applicant?.Id)
-            .Decides((command, context) => ApplyingForACertificate.Decide(command, context.CaseId, context.Acting.Channel, context.Now,
-                context.Rules.LocalDate(context.Now), context.Rules.TryInForce<CertificateRules>(RuleId, context.Now)))
+            .Decides((command, context) => PromisingCompletion.Applied(ApplyingForACertificate.Decide(command, context.CaseId, context.Acting.Channel,
+                    context.Now, context.Rules.LocalDate(context.Now), context.Rules.TryInForce<CertificateRules>(RuleId, context.Now)),
+                context.CaseId, context.Now, context.Rules.TryInForce<CertificateRules>(RuleId, context.Now), context.Rules))
             .Replays<CertificateApplied>(ApplyingForACertificate.Replayed, e => e.AppliedAt);
         On<ReviewCertificateApplication>("review", "Record that an eligible application has been reviewed")
             .AllowedFor(Role.Clerk)
@@ -52,7 +56,8 @@ public sealed class CertificateKind : CaseKind<Certificate>
             .Replays<CertificateApproved>(_ => new ApproveCertificate(), e => e.ApprovedAt);
         On<RejectCertificateApplication>("reject", "Turn down a reviewed application with the reason the applicant is told; the case ends")
             .AllowedFor(Role.Clerk)
-            .Decides((command, application, context) => ReviewingAnApplication.Decide(command, application, context.Now))
+            .Decides((command, application, context) =>
+                PromisingCompletion.Rejected(ReviewingAnApplication.Decide(command, application, context.Now), application, context.Now))
             .Replays<CertificateApplicationRejected>(e => new RejectCertificateApplication(e.Reason), e => e.RejectedAt);
         On<ProduceCertificate>("produce", "Record that the approved document has been produced")
             .AllowedFor(Role.Clerk)
@@ -64,7 +69,8 @@ public sealed class CertificateKind : CaseKind<Certificate>
             .Replays<CertificateMailed>(e => new MailCertificate(e.TrackingReference), e => e.MailedAt);
         On<RecordCertificateDelivery>("deliver", "Record that the mailed document reached the applicant; the case ends")
             .AllowedFor(Role.Clerk)
-            .Decides((command, application, context) => IssuingACertificate.Decide(command, application, context.Now))
+            .Decides((command, application, context) =>
+                PromisingCompletion.Delivered(IssuingACertificate.Decide(command, application, context.Now), application, context.Now))
             .Replays<CertificateDelivered>(_ => new RecordCertificateDelivery(), e => e.DeliveredAt);
 
         // An applicant reads their own applications.

@@ -24,4 +24,10 @@ public sealed record CertificateRules : RuleParameters
 
     /// <summary>Whether fingerprints from an earlier application must be on file.</summary>
     public required bool FingerprintsRequired { get; init; }
+
+    /// <summary>
+    /// The promised time from application to delivery on the fully online route, a deadline of the
+    /// case (docs/deadlines.md); none promised when left out (versions before 2).
+    /// </summary>
+    public PromisedTime? PromisedCompletion { get; init; }
 }
