@@ -88,8 +88,16 @@ public sealed class WhatIfCommand : JasperFxAsyncCommand<WhatIfInput>
         {
             Console.WriteLine($"  totals: recorded {Money(report.AmountRecorded)}, proposed {Money(report.AmountProposed)}, difference {Money(report.AmountDifference)}");
         }
+
+        if (report.HasDeadlines)
+        {
+            Console.WriteLine($"  on-time rate: recorded {Rate(report.OnTimeRecorded)}, proposed {Rate(report.OnTimeProposed)}");
+        }
         return true;
     });
+
+    private static string Rate(Core.Deadlines.PromisesKept kept) =>
+        kept.Rate is { } rate ? $"{rate:P2} ({kept.OnTime} of {kept.Settled} promises kept)" : "none settled";
 
     private static string Money(decimal? amount) => amount is { } a ? a.ToString("#,0.00", CultureInfo.InvariantCulture) : "-";
 }

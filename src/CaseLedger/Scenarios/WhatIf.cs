@@ -1,5 +1,6 @@
 using CaseLedger.Audit;
 using CaseLedger.Core;
+using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
 using JasperFx.Events;
 using Marten;
@@ -19,6 +20,12 @@ public sealed record WhatIfCase(
     IReadOnlyList<string> Refusals)
 {
     public bool Changed => Outcome != ProposedOutcome || Amount != ProposedAmount || ChangedClauses.Count > 0;
+
+    /// <summary>The case's deadlines as recorded: how many were settled, how many on time.</summary>
+    public PromisesKept Promises { get; init; } = PromisesKept.None;
+
+    /// <summary>The same, had the proposed version been in force.</summary>
+    public PromisesKept ProposedPromises { get; init; } = PromisesKept.None;
 }
 
 /// <summary>The cases a proposed rule version would have decided differently, with totals (when the kind has an amount).</summary>
@@ -33,6 +40,15 @@ public sealed record WhatIfReport(
     bool HasAmounts)
 {
     public decimal AmountDifference => AmountProposed - AmountRecorded;
+
+    /// <summary>The examined cases' deadlines as recorded: the on-time rate they make (<see cref="PromisesKept.Rate"/>).</summary>
+    public PromisesKept OnTimeRecorded { get; init; } = PromisesKept.None;
+
+    /// <summary>What the on-time rate would have been under the proposed version.</summary>
+    public PromisesKept OnTimeProposed { get; init; } = PromisesKept.None;
+
+    /// <summary>Whether the examined cases keep deadlines at all (else the on-time figures say nothing).</summary>
+    public bool HasDeadlines => OnTimeRecorded.Settled > 0 || OnTimeProposed.Settled > 0;
 }
 
 /// <summary>
@@ -86,7 +102,11 @@ public static class WhatIf
                 : null;
         var summary = kind.Describe(recorded[0].Data)?.Summary ?? recorded[0].Type;
         return new WhatIfCase(caseId, district, $"{summary}: {outcomeWas} under {recordedRule ?? "the recorded rule"}, {outcomeNow} under {proposed.Ref}",
-            outcomeWas, outcomeNow, Amount(recordedFacts), Amount(proposedFacts), Changed(recordedClauses, replayedClauses), refusals);
+            outcomeWas, outcomeNow, Amount(recordedFacts), Amount(proposedFacts), Changed(recordedClauses, replayedClauses), refusals)
+        {
+            Promises = PromisesKept.Of(recorded.Select(e => e.Data)),
+            ProposedPromises = PromisesKept.Of(ledger.Events(district, caseId).Select(e => e.Data)),
+        };
     }
 
     /// <summary>Runs every recorded command of the case again, at its time and by its actor, through the pipeline on an in-memory ledger.</summary>
@@ -179,7 +199,11 @@ public static class WhatIf
         }
 
         return new WhatIfReport(proposed.Ref, chosen.ToList(), examined, results.Count, results.Where(r => r.Changed).ToList(),
-            results.Sum(r => r.Amount ?? 0), results.Sum(r => r.ProposedAmount ?? 0), vocabularies.Any(v => v.WhatIfAmount is not null));
+            results.Sum(r => r.Amount ?? 0), results.Sum(r => r.ProposedAmount ?? 0), vocabularies.Any(v => v.WhatIfAmount is not null))
+        {
+            OnTimeRecorded = results.Aggregate(PromisesKept.None, (sum, r) => sum + r.Promises),
+            OnTimeProposed = results.Aggregate(PromisesKept.None, (sum, r) => sum + r.ProposedPromises),
+        };
     }
 
     /// <summary>A stored event with the metadata a replay needs.</summary>

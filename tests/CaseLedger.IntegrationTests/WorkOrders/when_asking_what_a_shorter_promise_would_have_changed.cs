@@ -1,5 +1,6 @@
 using CaseLedger.Cases.WorkOrders;
 using CaseLedger.Core;
+using CaseLedger.Core.Deadlines;
 using CaseLedger.IntegrationTests.Infrastructure;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
@@ -36,5 +37,21 @@ public sealed class when_asking_what_a_shorter_promise_would_have_changed(Ledger
         expected.ShouldNotBeEmpty("the seeded month has visits between 90 minutes and 2 hours");
         report.Changed.Where(c => c.Outcome == "kept" && c.ProposedOutcome == "broken").Select(c => c.CaseId).ShouldBe(expected, ignoreOrder: true);
         report.Changed.ShouldAllBe(c => c.ChangedClauses.Contains("work-order.metering.on-site"));
+
+        // And what the on-time rate would have been: every on-site visit made on time but after 90 minutes a
+        // promise broken instead of kept, in orders kept and in orders already broken for another reason alike.
+        var flipped = orders.Count(o => o.Deadlines["on-site"] is { MetAt: { } met, OnTime: true } onSite && onSite.DueAt - met < TimeSpan.FromMinutes(30));
+        var recorded = PromisesKept.None;
+        foreach (var order in orders)
+        {
+            recorded += PromisesKept.Of((await session.Events.FetchStreamAsync(order.Id)).Select(e => e.Data));
+        }
+
+        report.HasDeadlines.ShouldBeTrue();
+        report.OnTimeRecorded.ShouldBe(recorded);
+        report.OnTimeProposed.Settled.ShouldBe(recorded.Settled);
+        flipped.ShouldBeGreaterThanOrEqualTo(expected.Count);
+        report.OnTimeProposed.OnTime.ShouldBe(recorded.OnTime - flipped);
+        report.OnTimeProposed.Rate!.Value.ShouldBeLessThan(report.OnTimeRecorded.Rate!.Value);
     }
 }

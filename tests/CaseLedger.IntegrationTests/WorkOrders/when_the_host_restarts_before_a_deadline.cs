@@ -58,7 +58,7 @@ public sealed class when_the_host_restarts_before_a_deadline(Ledger ledger)
         await using (var first = await StartAsync(connection, seeds: false, now: reportedAt, settings))
         {
             var response = await first.Client.SendAsync(Request(HttpMethod.Post, "/districts/restart/work-orders",
-                new { reporter = "user-1", category = "MeteringProblem", address = "12 Baoqing Road", description = "The meter runs" },
+                new { reporter = "user-1", category = "MeteringProblem", address = "12 Baoqing Road", description = "The meter runs", residentialCompound = false },
                 actor: "hotline-operator-1", channel: "Hotline", role: Role.Clerk));
             response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             id = (await ReadAsync<CommandOutcome>(response)).CaseId;

@@ -124,4 +124,24 @@ public sealed class when_keeping_deadlines
 
         book.All.ShouldHaveSingleItem().DueAt.ShouldBe(At(3, 4, 10, 30));
     }
+
+    [Fact]
+    public void the_promises_kept_count_each_settled_deadline_once_and_leave_out_the_cancelled_and_the_running()
+    {
+        var contact = DeadlineBook.Set(Case, "contact", "Contact the user", HalfAnHour, Rule, At(3, 4, 9), Rules);
+        var onSite = DeadlineBook.Set(Case, "on-site", "Be on site", HalfAnHour, Rule, At(3, 4, 9), Rules);
+        var reply = DeadlineBook.Set(Case, "reply", "Reply in writing", TwoWorkingDays, Rule, At(3, 4, 9), Rules);
+        var later = DeadlineBook.Set(Case, "later", "Something later", TwoWorkingDays, Rule, At(3, 4, 9), Rules);
+        var metOnTime = Book(contact).Meet(Case, "contact", At(3, 4, 9, 10))!;
+        var breached = Book(contact, onSite).BreachesBy(Case, At(3, 4, 9, 31)).Single(b => b.Key == "on-site");
+        var metLate = Book(onSite, breached).Meet(Case, "on-site", At(3, 4, 10))!;
+        var cancelled = Book(reply).Cancel(Case, "reply", "withdrawn", At(3, 4, 9, 5))!;
+
+        var kept = PromisesKept.Of([contact, onSite, reply, later, metOnTime, breached, metLate, cancelled]);
+
+        kept.ShouldBe(new PromisesKept(Settled: 2, OnTime: 1));
+        kept.Rate.ShouldBe(0.5m);
+        PromisesKept.Of([later]).Rate.ShouldBeNull();
+        (kept + new PromisesKept(2, 2)).ShouldBe(new PromisesKept(4, 3));
+    }
 }

@@ -28,6 +28,7 @@ public sealed class when_a_command_is_read_from_outside
         ["ApplicantFacts.DateOfBirth"] = "refused by the decision, by name (certificate.date_of_birth_missing)",
         ["ApplicantFacts.HouseholdCity"] = "refused by the decision, by name (certificate.household_city_missing)",
         ["ApplicantFacts.FingerprintsOnFile"] = "refused by the decision, by name (certificate.fingerprints_unknown)",
+        ["RecordContact.Note"] = "a contact needs no note; the event records none",
         ["WhatIfRequest.Proposal"] = "a version already in the rule book needs no proposal",
         ["WhatIfRequest.Districts"] = "none named: every district the caller's token grants",
         ["WhatIfRequest.From"] = "no start: cases opened at any time",

@@ -45,11 +45,11 @@ public sealed class when_deciding_work_orders
     [Fact]
     public void an_order_through_a_channel_the_company_does_not_serve_is_refused()
     {
-        TakingAnOrder.Decide(new ReportWorkOrder("user-1", WorkOrderCategory.MeteringProblem, "12 Baoqing Road", "x"), Order, Channel.Proxy, Nine, Rules, Book)
+        TakingAnOrder.Decide(new ReportWorkOrder("user-1", WorkOrderCategory.MeteringProblem, "12 Baoqing Road", "x", false), Order, Channel.Proxy, Nine, Rules, Book)
             .Rejection!.Code.ShouldBe("work_order.channel_not_taken");
-        TakingAnOrder.Decide(new ReportWorkOrder("user-1", (WorkOrderCategory)99, "12 Baoqing Road", "x"), Order, Channel.Hotline, Nine, Rules, Book)
+        TakingAnOrder.Decide(new ReportWorkOrder("user-1", (WorkOrderCategory)99, "12 Baoqing Road", "x", false), Order, Channel.Hotline, Nine, Rules, Book)
             .Rejection!.Code.ShouldBe("work_order.details_missing");
-        TakingAnOrder.Decide(new ReportWorkOrder("user-1", WorkOrderCategory.MeteringProblem, "a", "x"), Order, Channel.Hotline, Nine, null, Book)
+        TakingAnOrder.Decide(new ReportWorkOrder("user-1", WorkOrderCategory.MeteringProblem, "a", "x", false), Order, Channel.Hotline, Nine, null, Book)
             .Rejection!.Code.ShouldBe("work_order.no_rule_in_force");
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
@@ -5,10 +6,10 @@ using CaseLedger.Rules;
 namespace CaseLedger.Cases.WorkOrders;
 
 /// <summary>A property manager who cannot solve the problem alone raises it with the street office.</summary>
-public sealed record BlowTheWhistle(string PropertyManager, string Problem);
+public sealed record BlowTheWhistle([property: MaxLength(InputLimits.Name)] string PropertyManager, [property: MaxLength(InputLimits.Reason)] string Problem);
 
 /// <summary>The street office acknowledges a whistle blown on the order.</summary>
-public sealed record AcknowledgeWhistle(string Note);
+public sealed record AcknowledgeWhistle([property: MaxLength(InputLimits.Reason)] string Note);
 
 /// <summary>Escalation: a breach goes one level up; a whistle goes to the street office, which must acknowledge it.</summary>
 public static class Escalating

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
@@ -5,10 +6,10 @@ using CaseLedger.Rules;
 namespace CaseLedger.Cases.WorkOrders;
 
 /// <summary>Record what was done; an installation then gets its follow-up visit.</summary>
-public sealed record ResolveWorkOrder(string Resolution);
+public sealed record ResolveWorkOrder([property: MaxLength(InputLimits.Reason)] string Resolution);
 
 /// <summary>Record the follow-up visit after an installation: how the user found it.</summary>
-public sealed record RecordFollowUp(string Feedback);
+public sealed record RecordFollowUp([property: MaxLength(InputLimits.Reason)] string Feedback);
 
 /// <summary>Resolving an order, and the follow-up visit after an installation.</summary>
 public static class ResolvingAnOrder

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
@@ -8,10 +9,15 @@ namespace CaseLedger.Cases.WorkOrders;
 /// Take a work order: who reported it, what it is about (its category decides the team), where, and
 /// whether the address is in a residential compound (where a property manager may blow the whistle).
 /// </summary>
-public sealed record ReportWorkOrder(string Reporter, WorkOrderCategory Category, string Address, string Description, bool ResidentialCompound = false);
+public sealed record ReportWorkOrder(
+    [property: MaxLength(InputLimits.Id)] string Reporter,
+    WorkOrderCategory Category,
+    [property: MaxLength(InputLimits.Text)] string Address,
+    [property: MaxLength(InputLimits.Description)] string Description,
+    bool ResidentialCompound);
 
 /// <summary>Send the order to the team of another category, saying why.</summary>
-public sealed record RedispatchWorkOrder(WorkOrderCategory Category, string Reason);
+public sealed record RedispatchWorkOrder(WorkOrderCategory Category, [property: MaxLength(InputLimits.Reason)] string Reason);
 
 /// <summary>Taking an order, dispatching it by category, and re-dispatching it.</summary>
 public static class TakingAnOrder

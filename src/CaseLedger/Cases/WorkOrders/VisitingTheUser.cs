@@ -1,16 +1,17 @@
+using System.ComponentModel.DataAnnotations;
 using CaseLedger.Core;
 using CaseLedger.Rules;
 
 namespace CaseLedger.Cases.WorkOrders;
 
 /// <summary>Record that the team contacted the user.</summary>
-public sealed record RecordContact(string? Note = null);
+public sealed record RecordContact([property: MaxLength(InputLimits.Reason)] string? Note = null);
 
 /// <summary>Record that the team arrived on site.</summary>
 public sealed record RecordArrival;
 
 /// <summary>The user asked for a later visit: the order's clocks stop, with the reason.</summary>
-public sealed record PostponeVisit(string Reason);
+public sealed record PostponeVisit([property: MaxLength(InputLimits.Reason)] string Reason);
 
 /// <summary>The visit the user asked for is due now: the order's clocks run again.</summary>
 public sealed record ResumeVisit;

@@ -147,3 +147,33 @@ public interface IHoldsDeadlines
 {
     DeadlineBook Deadlines { get; }
 }
+
+/// <summary>
+/// How many of some deadlines were settled (met, or breached) and how many of those were met on
+/// time: what an on-time rate is made of. A cancelled deadline, or one still running unbreached, is
+/// not counted; a deadline breached and then met late counts once, as not on time.
+/// </summary>
+public sealed record PromisesKept(int Settled, int OnTime)
+{
+    public static readonly PromisesKept None = new(0, 0);
+
+    /// <summary>The share met on time, to four places; null when none was settled.</summary>
+    [Fraction]
+    public decimal? Rate => Settled == 0 ? null : Math.Round((decimal)OnTime / Settled, 4);
+
+    public static PromisesKept operator +(PromisesKept a, PromisesKept b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new(a.Settled + b.Settled, a.OnTime + b.OnTime);
+    }
+
+    /// <summary>Folds a case's events into its deadline book and counts its settled deadlines.</summary>
+    public static PromisesKept Of(IEnumerable<object> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var book = events.Aggregate(DeadlineBook.Empty, (b, e) => b.Apply(e));
+        var settled = book.All.Where(d => d.Status != DeadlineStatus.Cancelled && (d.MetAt is not null || d.BreachedAt is not null)).ToList();
+        return new(settled.Count, settled.Count(d => d.OnTime == true));
+    }
+}
