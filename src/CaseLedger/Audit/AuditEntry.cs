@@ -47,8 +47,9 @@ public sealed record AuditEntry
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(kinds);
-        var kind = kinds.ForEventType(e.EventType);
-        var description = kind?.Describe(e.Data) ?? DistrictSeals.Describe(e);
+        // A case-wide event of the core (a hand-over, a complaint) names the kind of its case itself.
+        var kind = e.Data is Core.Service.ICaseWideEvent wide ? kinds.Named(wide.Kind) : kinds.ForEventType(e.EventType);
+        var description = Core.Service.ServiceEvents.Describe(e.Data) ?? kind?.Describe(e.Data) ?? DistrictSeals.Describe(e);
         return new AuditEntry
         {
             Id = e.Id,

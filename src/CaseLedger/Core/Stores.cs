@@ -51,6 +51,36 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
     }
 
     /// <summary>
+    /// Runs a case-wide operation of the core (a hand-over, a complaint) on a case of whatever kind it
+    /// is, through the pipeline (<see cref="CommandPipeline.RunCaseWideAsync"/>); the kind is the one
+    /// whose state the case's stream holds. No such case in the district is a rejection.
+    /// </summary>
+    public async Task<CommandOutcome> RunCaseWideAsync(CaseWideRequest request, Func<Service.CaseService?, string, CommandContext, Decision> decide,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!CommandPipeline.IsDistrictId(request.District) || request.CaseId == Guid.Empty)
+        {
+            return await CommandPipeline.RunCaseWideAsync(new RefusingSession(), kinds.All[0], rules, request, decide, clock.GetUtcNow(), ct);
+        }
+
+        CaseKind? kind;
+        await using (var query = store.QuerySession(request.District))
+        {
+            kind = kinds.ForStateType((await query.Events.FetchStreamStateAsync(request.CaseId, ct))?.AggregateType);
+        }
+
+        if (kind is null)
+        {
+            return CommandOutcome.Rejected(request.CaseId, CommandPipeline.NotFound(request.CaseId));
+        }
+
+        await using var session = store.LightweightSession(request.District);
+        return await CommandPipeline.RunCaseWideAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, request.District), kind, rules,
+            request, decide, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>
     /// Lets time pass in a district up to <paramref name="until"/> (for scenarios and seeds through the
     /// store): each deadline that falls due on the way is recorded as breached at its own due time,
     /// earliest first, as its scheduled check would have; only <paramref name="cases"/> when given.
