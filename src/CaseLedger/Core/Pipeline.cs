@@ -26,14 +26,16 @@ public sealed record CommandRequest(string District, Guid CaseId, object Command
 }
 
 /// <summary>
-/// A case-wide operation of the core (<see cref="CommandPipeline.RunCaseWideAsync"/>) as the pipeline
-/// runs it: on which case, named how for refusals, for which roles, about which person (recorded as
-/// on whose behalf a clerk acts), and acted by whom.
+/// A case-wide command of the core (<see cref="Service.CaseWideCommands"/>: a hand-over, a complaint) as
+/// the pipeline runs it (<see cref="CommandPipeline.RunCaseWideAsync"/>): on which case, acted by whom.
 /// </summary>
-public sealed record CaseWideRequest(string District, Guid CaseId, string Name, IReadOnlyList<Role> AllowedRoles, string? Person, Acting Acting)
+public sealed record CaseWideRequest(string District, Guid CaseId, object Command, Acting Acting)
 {
     /// <summary>Write only if the case is still at this version (<c>If-Match</c>).</summary>
     public long? ExpectedVersion { get; init; }
+
+    /// <summary>The moment it is decided at, for trusted callers replaying dated history (seeds); null means now.</summary>
+    public DateTimeOffset? At { get; init; }
 
     /// <summary>The idempotency key the request was claimed under; completed in the operation's own transaction.</summary>
     public IdempotencyClaim? Idempotency { get; init; }
@@ -267,10 +269,16 @@ public static partial class CommandPipeline
     /// completed in the same transaction. No kind declares it, so no kind writes a line for it.
     /// </summary>
     internal static async Task<CommandOutcome> RunCaseWideAsync(ICaseWriteSession session, CaseKind kind, RuleBook rules, CaseWideRequest request,
-        Func<Service.CaseService?, string, CommandContext, Decision> decide, DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var caseId = request.CaseId;
+        if (request.Command is null || Service.CaseWideCommands.For(request.Command.GetType()) is not { } declaration)
+        {
+            return CommandOutcome.Rejected(caseId, new Rejection("case.command_unknown",
+                $"{request.Command?.GetType().Name ?? "Nothing"} is not a case-wide command of the core.", RejectionKind.Invalid));
+        }
+
         if (!IsDistrictId(request.District))
         {
             return CommandOutcome.Rejected(caseId, new Rejection("case.district_invalid",
@@ -287,13 +295,13 @@ public static partial class CommandPipeline
             return CommandOutcome.Rejected(caseId, badActing);
         }
 
-        var (acting, forbidden) = Authorize(request.Name, request.AllowedRoles, request.Person, request.Acting);
+        var (acting, forbidden) = Authorize(declaration.Action, declaration.AllowedRoles, declaration.PersonOf(request.Command), request.Acting);
         if (forbidden is not null)
         {
             return CommandOutcome.Rejected(caseId, forbidden);
         }
 
-        var context = new CommandContext(request.District, caseId, now, acting, rules);
+        var context = new CommandContext(request.District, caseId, request.At ?? now, acting, rules);
         var stream = await session.FetchForWritingAsync(kind, caseId, [], context, ct);
         if (stream.State is null)
         {
@@ -305,7 +313,7 @@ public static partial class CommandPipeline
             return CommandOutcome.Rejected(caseId, Stale(version, stream.Version));
         }
 
-        var decision = decide(await session.LoadAsync<Service.CaseService>(caseId, ct), kind.Name, context);
+        var decision = declaration.Decide(request.Command, await session.LoadAsync<Service.CaseService>(caseId, ct), kind.Name, context);
         if (decision.Rejection is { } refusal)
         {
             return CommandOutcome.Rejected(caseId, refusal, decision.Clauses);

@@ -20,6 +20,15 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
     public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Command is not null && Service.CaseWideCommands.For(request.Command.GetType()) is not null)
+        {
+            // A case-wide command of the core (a seeded hand-over, say): the same pipeline, on the case's own kind.
+            return await RunCaseWideAsync(new CaseWideRequest(request.District, request.CaseId, request.Command, request.Acting)
+            {
+                ExpectedVersion = request.ExpectedVersion, At = request.At, Idempotency = request.Idempotency,
+            }, ct);
+        }
+
         if (!CommandPipeline.IsDistrictId(request.District))
         {
             return await CommandPipeline.RunAsync(new RefusingSession(), kinds, rules, request, clock.GetUtcNow(), ct);
@@ -55,13 +64,12 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
     /// is, through the pipeline (<see cref="CommandPipeline.RunCaseWideAsync"/>); the kind is the one
     /// whose state the case's stream holds. No such case in the district is a rejection.
     /// </summary>
-    public async Task<CommandOutcome> RunCaseWideAsync(CaseWideRequest request, Func<Service.CaseService?, string, CommandContext, Decision> decide,
-        CancellationToken ct = default)
+    public async Task<CommandOutcome> RunCaseWideAsync(CaseWideRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!CommandPipeline.IsDistrictId(request.District) || request.CaseId == Guid.Empty)
         {
-            return await CommandPipeline.RunCaseWideAsync(new RefusingSession(), kinds.All[0], rules, request, decide, clock.GetUtcNow(), ct);
+            return await CommandPipeline.RunCaseWideAsync(new RefusingSession(), kinds.All[0], rules, request, clock.GetUtcNow(), ct);
         }
 
         CaseKind? kind;
@@ -77,7 +85,7 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
         await using var session = store.LightweightSession(request.District);
         return await CommandPipeline.RunCaseWideAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, request.District), kind, rules,
-            request, decide, clock.GetUtcNow(), ct);
+            request, clock.GetUtcNow(), ct);
     }
 
     /// <summary>

@@ -112,8 +112,7 @@ public static class ServiceEndpoints
         nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid), nameof(ApiProblems.IdempotencyInFlight),
         nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound), nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing))]
     public static Task<IResult> HandOver(string district, Guid caseId, CasePipeline pipeline, HttpContext http) =>
-        RunAsync<HandOverCase>(district, caseId, "hand over a case", HandingOver.AllowedRoles, _ => null, pipeline, http,
-            (command, service, kind, context) => HandingOver.Decide(command, service, context.CaseId, kind, context.Now));
+        RunAsync<HandOverCase>(district, caseId, CaseWideCommands.HandOver, pipeline, http);
 
     /// <summary>Records a complaint about the case, by a clerk on behalf of the complainant; an event in the case's own stream.</summary>
     [WolverinePost("/districts/{district}/cases/{caseId}/complaints", OperationId = "RecordComplaint")]
@@ -127,15 +126,13 @@ public static class ServiceEndpoints
         nameof(ApiProblems.IdempotencyInFlight), nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound),
         nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing))]
     public static Task<IResult> Complain(string district, Guid caseId, CasePipeline pipeline, HttpContext http) =>
-        RunAsync<RecordComplaint>(district, caseId, "record a complaint", RecordingAComplaint.AllowedRoles, c => c.Complainant, pipeline, http,
-            (command, _, kind, context) => RecordingAComplaint.Decide(command, context.CaseId, kind, context.Now));
+        RunAsync<RecordComplaint>(district, caseId, CaseWideCommands.Complaint, pipeline, http);
 
     /// <summary>
     /// The edge of a case-wide operation, as for a declared command: the acting context from the token,
     /// If-Match, the body read strictly, the Idempotency-Key claimed, then the pipeline.
     /// </summary>
-    private static async Task<IResult> RunAsync<TCommand>(string district, Guid caseId, string name, IReadOnlyList<Role> allowedRoles,
-        Func<TCommand, string?> person, CasePipeline pipeline, HttpContext http, Func<TCommand, CaseService?, string, CommandContext, Decision> decide)
+    private static async Task<IResult> RunAsync<TCommand>(string district, Guid caseId, CaseWideCommand declaration, CasePipeline pipeline, HttpContext http)
         where TCommand : class
     {
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -145,7 +142,7 @@ public static class ServiceEndpoints
             return badDistrict;
         }
 
-        var (acting, badActing) = CaseHttp.ReadActing(http, name, allowedRoles);
+        var (acting, badActing) = CaseHttp.ReadActing(http, declaration.Action, declaration.AllowedRoles);
         if (badActing is not null)
         {
             return badActing;
@@ -175,8 +172,7 @@ public static class ServiceEndpoints
         try
         {
             outcome = await pipeline.RunCaseWideAsync(
-                new CaseWideRequest(district, caseId, name, allowedRoles, person(command!), acting!) { ExpectedVersion = expected, Idempotency = claim },
-                (service, kind, context) => decide(command!, service, kind, context), http.RequestAborted);
+                new CaseWideRequest(district, caseId, command!, acting!) { ExpectedVersion = expected, Idempotency = claim }, http.RequestAborted);
         }
         catch when (claim is not null)
         {

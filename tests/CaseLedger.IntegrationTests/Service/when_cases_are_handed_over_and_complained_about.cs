@@ -236,6 +236,21 @@ public sealed class when_cases_are_handed_over_and_complained_about
         read.Escalations.Select(e => e.To).ShouldBe(["team leader", "service supervisor"]);
     }
 
+    [Fact]
+    public async Task the_seeded_work_orders_were_accepted_at_every_level_and_drew_complaints()
+    {
+        var response = await Host.Client.SendAsync(Request(HttpMethod.Get, $"/districts/{Ledger.SeededDistrict}/on-time-rate?kind=work-order",
+            role: Role.Auditor, actor: "auditor-1"));
+        var rate = await ReadAsync<DistrictOnTimeRate>(response);
+        rate.ByLevel.Select(l => l.Key).ShouldBe(["VillageStation", "TownshipCentre", "DistrictCentre"]);
+        rate.ByLevel.Sum(l => l.Settled).ShouldBe(rate.All.Settled);
+
+        var complaints = await ReadAsync<DistrictComplaints>(await Host.Client.SendAsync(Request(HttpMethod.Get,
+            $"/districts/{Ledger.SeededDistrict}/complaints", role: Role.Auditor, actor: "auditor-1")));
+        complaints.Total.ShouldBe(4);
+        complaints.ByKind.ShouldBe([new ComplaintCount("work-order", 4, 4)]);
+    }
+
     [Theory]
     [InlineData("from=2025-13", "service.month_invalid")]
     [InlineData("to=March", "service.month_invalid")]
