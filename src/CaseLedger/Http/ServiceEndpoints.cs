@@ -18,10 +18,10 @@ namespace CaseLedger.Http;
 /// </summary>
 public static class ServiceEndpoints
 {
-    private const string MonthInvalid = "service.month_invalid";
-    private const string PeriodInvalid = "service.period_invalid";
-    private const string KindUnknown = "service.kind_unknown";
-    private const string LevelUnknown = "service.level_unknown";
+    private const string MonthInvalid = ServicePeriod.MonthInvalidCode;
+    private const string PeriodInvalid = ServicePeriod.PeriodInvalidCode;
+    private const string KindUnknown = ServicePeriod.KindUnknownCode;
+    private const string LevelUnknown = ServicePeriod.LevelUnknownCode;
 
     /// <summary>
     /// The district's on-time rate over every settled deadline of every kind (met on time, met late,
@@ -105,9 +105,9 @@ public static class ServiceEndpoints
     [Tags("service"), EndpointSummary("Hand a case of any kind from a village station or township centre up to a higher level, naming the offices and the reason")]
     [ProducesResponseType<CommandOutcome>(StatusCodes.Status200OK)]
     [AcceptsJson(typeof(HandOverCase))]
-    [Problems(StatusCodes.Status400BadRequest, "hand_over.text_invalid")]
-    [Problems(StatusCodes.Status409Conflict, "hand_over.not_at_level")]
-    [Problems(StatusCodes.Status422UnprocessableEntity, "hand_over.not_upward")]
+    [Problems(StatusCodes.Status400BadRequest, HandingOver.TextInvalidCode)]
+    [Problems(StatusCodes.Status409Conflict, HandingOver.NotAtLevelCode)]
+    [Problems(StatusCodes.Status422UnprocessableEntity, HandingOver.NotUpwardCode)]
     [Problems(nameof(ApiProblems.OnBehalfOfInvalid), nameof(ApiProblems.OnBehalfOfMissing), nameof(ApiProblems.IfMatchInvalid),
         nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid), nameof(ApiProblems.IdempotencyInFlight),
         nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound), nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing))]
@@ -120,7 +120,7 @@ public static class ServiceEndpoints
     [Tags("service"), EndpointSummary("Record a complaint about a case that could not be done, on behalf of the complainant")]
     [ProducesResponseType<CommandOutcome>(StatusCodes.Status200OK)]
     [AcceptsJson(typeof(RecordComplaint))]
-    [Problems(StatusCodes.Status400BadRequest, "complaint.text_invalid")]
+    [Problems(StatusCodes.Status400BadRequest, RecordingAComplaint.ComplaintInvalidCode)]
     [Problems(nameof(ApiProblems.OnBehalfOfInvalid), nameof(ApiProblems.OnBehalfOfMissing), nameof(ApiProblems.OnBehalfOfMismatch),
         nameof(ApiProblems.IfMatchInvalid), nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid),
         nameof(ApiProblems.IdempotencyInFlight), nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound),

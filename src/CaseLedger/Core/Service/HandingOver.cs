@@ -12,9 +12,14 @@ public static class HandingOver
     /// <summary>The longest office name or reason accepted: a name and a sentence or two, not a document.</summary>
     public const int MaxTextLength = 500;
 
-    public static readonly Refusal TextMissing = new("hand_over.text_invalid", RejectionKind.Invalid);
-    public static readonly Refusal NotUpward = new("hand_over.not_upward");
-    public static readonly Refusal NotAtLevel = new("hand_over.not_at_level", RejectionKind.Conflict);
+    // The codes, as constants the HTTP edge's problem lists name too.
+    public const string TextInvalidCode = "hand_over.text_invalid";
+    public const string NotUpwardCode = "hand_over.not_upward";
+    public const string NotAtLevelCode = "hand_over.not_at_level";
+
+    public static readonly Refusal TextMissing = new(TextInvalidCode, RejectionKind.Invalid);
+    public static readonly Refusal NotUpward = new(NotUpwardCode);
+    public static readonly Refusal NotAtLevel = new(NotAtLevelCode, RejectionKind.Conflict);
 
     /// <summary>Who may record a hand-over: the clerks who pass the case on, and administrators.</summary>
     public static readonly IReadOnlyList<Role> AllowedRoles = [Role.Clerk, Role.Administrator];

@@ -15,7 +15,10 @@ public static class RecordingAComplaint
     /// <summary>The longest complainant's name accepted (as long as an actor's).</summary>
     public const int MaxComplainantLength = 200;
 
-    public static readonly Refusal ComplaintInvalid = new("complaint.text_invalid", RejectionKind.Invalid);
+    /// <summary>The code, as a constant the HTTP edge's problem list names too.</summary>
+    public const string ComplaintInvalidCode = "complaint.text_invalid";
+
+    public static readonly Refusal ComplaintInvalid = new(ComplaintInvalidCode, RejectionKind.Invalid);
 
     /// <summary>Who may record a complaint: the clerks at the window, and administrators.</summary>
     public static readonly IReadOnlyList<Role> AllowedRoles = [Role.Clerk, Role.Administrator];

@@ -48,10 +48,16 @@ public sealed record CaseServiceReading(
 /// </summary>
 public sealed record ServicePeriod(string? From, string? To, string? Kind, ServiceLevel? Level)
 {
-    public static readonly Refusal MonthInvalid = new("service.month_invalid", RejectionKind.Invalid);
-    public static readonly Refusal PeriodInvalid = new("service.period_invalid", RejectionKind.Invalid);
-    public static readonly Refusal KindUnknown = new("service.kind_unknown", RejectionKind.Invalid);
-    public static readonly Refusal LevelUnknown = new("service.level_unknown", RejectionKind.Invalid);
+    // The codes, as constants the HTTP edge's problem lists name too.
+    public const string MonthInvalidCode = "service.month_invalid";
+    public const string PeriodInvalidCode = "service.period_invalid";
+    public const string KindUnknownCode = "service.kind_unknown";
+    public const string LevelUnknownCode = "service.level_unknown";
+
+    public static readonly Refusal MonthInvalid = new(MonthInvalidCode, RejectionKind.Invalid);
+    public static readonly Refusal PeriodInvalid = new(PeriodInvalidCode, RejectionKind.Invalid);
+    public static readonly Refusal KindUnknown = new(KindUnknownCode, RejectionKind.Invalid);
+    public static readonly Refusal LevelUnknown = new(LevelUnknownCode, RejectionKind.Invalid);
 
     /// <summary>Reads the query's values strictly: each given value must be well formed, or the whole read is refused.</summary>
     public static (ServicePeriod? Period, Rejection? Refused) Read(IReadOnlyDictionary<string, string> values, CaseKinds kinds)
