@@ -113,6 +113,11 @@ public sealed class when_an_auditor_reads_promised_times_on_the_page(Ledger ledg
         await Expect(bar).ToHaveCountAsync(1);
         await Expect(bar).ToHaveAttributeAsync("height", "80");
         await Expect(Page.GetByTestId("rate-status")).ToContainTextAsync("50.0% on time over 2 settled deadlines");
+        await Expect(Page.Locator("[data-testid=rate-levels] [data-key=VillageStation]"))
+            .ToHaveTextAsync("village or community station: 0.0% on time (0 of 1; 0 met late, 1 breached)");
+        await Expect(Page.Locator("[data-testid=rate-levels] [data-key=DistrictCentre]"))
+            .ToHaveTextAsync("district centre: 100.0% on time (1 of 1; 0 met late, 0 breached)");
+        await Expect(Page.Locator("[data-testid=rate-kinds] [data-key=work-order]")).ToContainTextAsync("Service work order: 50.0% on time");
         _tab.ScriptErrors.ShouldBeEmpty();
     }
 }

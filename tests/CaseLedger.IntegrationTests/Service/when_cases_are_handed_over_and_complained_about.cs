@@ -123,6 +123,29 @@ public sealed class when_cases_are_handed_over_and_complained_about
     }
 
     [Fact]
+    public async Task a_case_of_a_kind_that_keeps_no_deadlines_is_handed_over_and_complained_about_the_same_way()
+    {
+        _ledger.Clock.Set(Certificates.CertificateApplications.Start);
+        var applied = await Host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/certificates", Certificates.CertificateApplications.Body(),
+            actor: "applicant-0001", channel: "OnlinePlatform"));
+        applied.StatusCode.ShouldBe(HttpStatusCode.Created, await applied.Content.ReadAsStringAsync());
+        var id = (await ReadAsync<CommandOutcome>(applied)).CaseId;
+
+        (await PostAsync(id, "hand-overs", HandOver("TownshipCentre"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(id, "complaints", new { complainant = "applicant-0001", complaint = "The certificate never came" })).StatusCode
+            .ShouldBe(HttpStatusCode.OK);
+
+        var events = await EventsAsync(id);
+        events[^2].Data.ShouldBeOfType<CaseHandedOver>().Kind.ShouldBe("certificate-issuance");
+        events[^1].Data.ShouldBeOfType<ComplaintRecorded>().Kind.ShouldBe("certificate-issuance");
+        var read = await GetAsync<CaseServiceReading>($"cases/{id}/deadlines");
+        read.Kind.ShouldBe("certificate-issuance");
+        read.Deadlines.ShouldBeEmpty();
+        read.AcceptedAt.ShouldBe(ServiceLevel.TownshipCentre);
+        (await GetAsync<DistrictComplaints>("complaints?kind=certificate-issuance")).Total.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task a_hand_over_from_a_level_the_case_is_not_at_or_downwards_is_refused_and_appends_nothing()
     {
         var id = await ReportAsync();

@@ -244,6 +244,8 @@ async function loadRate(district) {
   status.textContent = "Loading the on-time rate\u2026";
   $("rate-chart").replaceChildren();
   $("rate-table").tBodies[0].replaceChildren();
+  $("rate-levels").replaceChildren();
+  $("rate-kinds").replaceChildren();
   try {
     const rate = await getJson(`/districts/${enc(district)}/on-time-rate`, rateController.signal);
     drawRate(rate);
@@ -284,6 +286,10 @@ function drawRate(rate) {
       svg("text", { x: x + RATE_BAR_WIDTH / 2, y: base - barHeight - 6, "text-anchor": "middle", class: "value" }, percent(m.rate)),
       svg("text", { x: x + RATE_BAR_WIDTH / 2, y: base + 18, "text-anchor": "middle", class: "month" }, m.key));
   });
+  const line = (label, c) => el("li", { "data-testid": "rate-group", "data-key": c.key },
+    `${label}: ${percent(c.rate)} on time (${c.onTime} of ${c.settled}; ${c.metLate} met late, ${c.breached} breached)`);
+  $("rate-levels").replaceChildren(...rate.byLevel.map((c) => line(levelWords(c.key), c)));
+  $("rate-kinds").replaceChildren(...rate.byKind.map((c) => line(kindLabel(c.key), c)));
   $("rate-table").tBodies[0].replaceChildren(...months.map((m) =>
     el("tr", { "data-testid": "rate-row", "data-month": m.key },
       el("th", { scope: "row" }, m.key), el("td", {}, String(m.settled)), el("td", {}, String(m.onTime)),
