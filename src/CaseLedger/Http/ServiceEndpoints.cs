@@ -111,8 +111,8 @@ public static class ServiceEndpoints
     [Problems(nameof(ApiProblems.OnBehalfOfInvalid), nameof(ApiProblems.OnBehalfOfMissing), nameof(ApiProblems.IfMatchInvalid),
         nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid), nameof(ApiProblems.IdempotencyInFlight),
         nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound), nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing))]
-    public static Task<IResult> HandOver(string district, Guid caseId, CasePipeline pipeline, HttpContext http) =>
-        RunAsync<HandOverCase>(district, caseId, CaseWideCommands.HandOver, pipeline, http);
+    public static Task<IResult> HandOver(string district, Guid caseId, CasePipeline pipeline, IDocumentStore store, TimeProvider clock, HttpContext http) =>
+        RunAsync<HandOverCase>(district, caseId, CaseWideCommands.HandOver, pipeline, store, clock, http);
 
     /// <summary>Records a complaint about the case, by a clerk on behalf of the complainant; an event in the case's own stream.</summary>
     [WolverinePost("/districts/{district}/cases/{caseId}/complaints", OperationId = "RecordComplaint")]
@@ -125,17 +125,20 @@ public static class ServiceEndpoints
         nameof(ApiProblems.IfMatchInvalid), nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid),
         nameof(ApiProblems.IdempotencyInFlight), nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound),
         nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing))]
-    public static Task<IResult> Complain(string district, Guid caseId, CasePipeline pipeline, HttpContext http) =>
-        RunAsync<RecordComplaint>(district, caseId, CaseWideCommands.Complaint, pipeline, http);
+    public static Task<IResult> Complain(string district, Guid caseId, CasePipeline pipeline, IDocumentStore store, TimeProvider clock, HttpContext http) =>
+        RunAsync<RecordComplaint>(district, caseId, CaseWideCommands.Complaint, pipeline, store, clock, http);
 
     /// <summary>
     /// The edge of a case-wide operation, as for a declared command: the acting context from the token,
     /// If-Match, the body read strictly, the Idempotency-Key claimed, then the pipeline.
     /// </summary>
-    private static async Task<IResult> RunAsync<TCommand>(string district, Guid caseId, CaseWideCommand declaration, CasePipeline pipeline, HttpContext http)
+    private static async Task<IResult> RunAsync<TCommand>(string district, Guid caseId, CaseWideCommand declaration, CasePipeline pipeline,
+        IDocumentStore store, TimeProvider clock, HttpContext http)
         where TCommand : class
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(http);
         if (CaseHttp.CheckDistrict(district) is { } badDistrict)
         {
@@ -160,8 +163,6 @@ public static class ServiceEndpoints
             return badBody;
         }
 
-        var store = (IDocumentStore)http.RequestServices.GetService(typeof(IDocumentStore))!;
-        var clock = (TimeProvider)http.RequestServices.GetService(typeof(TimeProvider))!;
         var (claim, answered) = await IdempotentRequests.ClaimAsync(http, store, district, body, caseId, clock, o => Respond(o, http));
         if (answered is not null)
         {
