@@ -171,6 +171,19 @@ public sealed class when_cases_are_handed_over_and_complained_about
     }
 
     [Fact]
+    public async Task two_clerks_handing_over_the_same_case_at_once_are_taken_one_after_the_other_and_only_one_hand_over_is_recorded()
+    {
+        var id = await ReportAsync();
+
+        var answers = await Task.WhenAll(PostAsync(id, "hand-overs", HandOver(), actor: "clerk-a"), PostAsync(id, "hand-overs", HandOver(), actor: "clerk-b"));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        var refused = answers.Single(a => a.StatusCode != HttpStatusCode.OK);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict, await refused.Content.ReadAsStringAsync());
+        (await EventsAsync(id)).Count(e => e.Data is CaseHandedOver).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task a_hand_over_sent_twice_with_one_idempotency_key_is_recorded_once()
     {
         var id = await ReportAsync();
