@@ -102,6 +102,27 @@ def simple(n, at, category):
     return [report(n, at, category), step("resolve-work-order", at + timedelta(hours=rng.randint(2, 30)), TEAM, {"resolution": "Done"})]
 
 
+def with_service(n, roll, steps):
+    """Every fourth order was taken at a village station or a township centre and handed to the district
+    centre at once; every other order whose metering times were missed drew a complaint the day after it
+    was resolved. Neither draws on the random sequence, so the orders themselves stay as they were."""
+    if n % 4 == 1:
+        station = n % 8 == 1
+        steps = [steps[0], step("hand-over", datetime.fromisoformat(steps[0]["at"]), HALL, {
+            "from": "VillageStation" if station else "TownshipCentre",
+            "fromOffice": "Wangyue village station" if station else "Juzizhou street centre",
+            "to": "DistrictCentre",
+            "toOffice": "Yuelu district service centre",
+            "reason": "The order needs the water company's district team",
+        })] + steps[1:]
+    if 0.45 <= roll < 0.63 and n % 2 == 0:
+        steps = steps + [step("record-complaint", datetime.fromisoformat(steps[-1]["at"]) + timedelta(days=1), HALL, {
+            "complainant": f"yuelu-water-user-{n:04d}",
+            "complaint": "Nobody came in the time promised",
+        })]
+    return steps
+
+
 cases = []
 n = 0
 for day in range(3, 29):
@@ -124,7 +145,7 @@ for day in range(3, 29):
             steps = whistle(n, at, late=rng.random() < 0.4)
         else:
             steps = simple(n, at, rng.choice(["EmergencyRepair", "WaterQuality", "WaterBusinessProxy"]))
-        cases.append({"kind": "work-order", "id": order_id(n), "steps": steps})
+        cases.append({"kind": "work-order", "id": order_id(n), "steps": with_service(n, roll, steps)})
 
 with open("seeds/work-orders/yuelu.json", "w", encoding="utf-8") as f:
     json.dump({"district": "yuelu", "cases": cases}, f, indent=2, ensure_ascii=False)

@@ -30,6 +30,7 @@ internal static class ApiDescription
         ["ledger"] = "What this ledger serves: its case kinds, the districts set up here, and (on the embedded default) a development sign-in",
         ["rules"] = "For rule authors: the rule book, scenario files run in memory, and what-if replays of recorded cases",
         ["audit"] = "For auditors: the audit trail, case histories, a case at any point and what changed, hash-chain verification, seals and offline bundles",
+        ["service"] = "How a district serves across every kind: the on-time rate by month, kind and level, complaints, a case's deadlines read now, hand-overs between levels",
         [HostTag] = "The host itself: whether it is up (live) and can serve (ready: PostgreSQL answers)",
     };
 

@@ -47,9 +47,12 @@ public sealed record AuditEntry
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(kinds);
-        // A core event (a deadline's) is shared by kinds: its header names the kind of its case.
-        var kind = EventMetadata.Header(e, CaseHeaders.Kind) is { } named && kinds.Named(named) is { } stamped ? stamped : kinds.ForEventType(e.EventType);
-        var description = kind?.Describe(e.Data) ?? DistrictSeals.Describe(e);
+        // A core event is shared by kinds: a case-wide event (a hand-over, a complaint) names the kind of its case
+        // itself, a deadline's event in its header.
+        var kind = e.Data is Core.Service.ICaseWideEvent wide ? kinds.Named(wide.Kind)
+            : EventMetadata.Header(e, CaseHeaders.Kind) is { } named && kinds.Named(named) is { } stamped ? stamped
+            : kinds.ForEventType(e.EventType);
+        var description = Core.Service.ServiceEvents.Describe(e.Data) ?? kind?.Describe(e.Data) ?? DistrictSeals.Describe(e);
         return new AuditEntry
         {
             Id = e.Id,

@@ -122,7 +122,8 @@ public abstract class CaseKind
     private IReadOnlyList<Refusal>? _refusals;
 
     /// <summary>The stored name of an event of this kind.</summary>
-    public string EventName(Type eventType) => _events.TryGetValue(eventType, out var e) ? e.Name : eventType.Name;
+    public string EventName(Type eventType) =>
+        _events.TryGetValue(eventType, out var e) ? e.Name : Service.ServiceEvents.NameOf(eventType) ?? eventType.Name;
 
     /// <summary>
     /// One readable line about an event of this kind, computed from the event alone (never from the

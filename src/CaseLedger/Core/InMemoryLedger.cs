@@ -48,6 +48,16 @@ public sealed class InMemoryLedger
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Command is not null && Service.CaseWideCommands.For(request.Command.GetType()) is not null)
+        {
+            // A case-wide command of the core (a hand-over, a complaint): the same pipeline, on the case's own kind.
+            return KindOf(request.District, request.CaseId) is { } kind
+                ? CommandPipeline.RunCaseWideAsync(new Session(this, request.District, request.At ?? now), kind, Rules,
+                    new CaseWideRequest(request.District, request.CaseId, request.Command, request.Acting) { ExpectedVersion = request.ExpectedVersion, At = request.At },
+                    now, ct)
+                : Task.FromResult(CommandOutcome.Rejected(request.CaseId, CommandPipeline.NotFound(request.CaseId)));
+        }
+
         return CommandPipeline.RunAsync(new Session(this, request.District, request.At ?? now), Kinds, Rules, request, now, ct);
     }
 
@@ -210,6 +220,15 @@ public sealed class InMemoryLedger
                     {
                         ledger._documents[(district, declaration.Type, id)] = doc;
                     }
+                }
+
+                // The case's service record, as the store keeps it for every kind (Service.CaseService.Register).
+                var serviceKey = (district, typeof(Service.CaseService), caseId.ToString());
+                ledger._documents.TryGetValue(serviceKey, out var service);
+                if (Service.CaseService.Fold((Service.CaseService?)service, caseId, e,
+                        t => typeof(IOpensCase).IsAssignableFrom(t) && kind.EventNames.ContainsKey(t) ? kind.Name : null) is { } record)
+                {
+                    ledger._documents[serviceKey] = record;
                 }
             }
 

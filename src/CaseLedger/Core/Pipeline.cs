@@ -25,6 +25,22 @@ public sealed record CommandRequest(string District, Guid CaseId, object Command
     public IdempotencyClaim? Idempotency { get; init; }
 }
 
+/// <summary>
+/// A case-wide command of the core (<see cref="Service.CaseWideCommands"/>: a hand-over, a complaint) as
+/// the pipeline runs it (<see cref="CommandPipeline.RunCaseWideAsync"/>): on which case, acted by whom.
+/// </summary>
+public sealed record CaseWideRequest(string District, Guid CaseId, object Command, Acting Acting)
+{
+    /// <summary>Write only if the case is still at this version (<c>If-Match</c>).</summary>
+    public long? ExpectedVersion { get; init; }
+
+    /// <summary>The moment it is decided at, for trusted callers replaying dated history (seeds); null means now.</summary>
+    public DateTimeOffset? At { get; init; }
+
+    /// <summary>The idempotency key the request was claimed under; completed in the operation's own transaction.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
+}
+
 /// <summary>What became of a command: the case's version after it, the events appended, the clauses evaluated, or the rejection.</summary>
 public sealed record CommandOutcome(
     Guid CaseId,
@@ -255,6 +271,70 @@ public static partial class CommandPipeline
         return await SaveAsync(session, kind, request, stream.Version, Decision.Accept([.. events]), now, ct);
     }
 
+    /// <summary>
+    /// Runs a case-wide operation of the core (a hand-over, a complaint) on a case of any kind, the
+    /// way a declared command runs: the acting context and its role checked, the case held with its
+    /// row lock and its expected version compared, the decision taken on the case's service record
+    /// read inside the lock, then the events appended with the acting metadata, the idempotency key
+    /// completed in the same transaction. No kind declares it, so no kind writes a line for it.
+    /// </summary>
+    internal static async Task<CommandOutcome> RunCaseWideAsync(ICaseWriteSession session, CaseKind kind, RuleBook rules, CaseWideRequest request,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var caseId = request.CaseId;
+        if (request.Command is null || Service.CaseWideCommands.For(request.Command.GetType()) is not { } declaration)
+        {
+            return CommandOutcome.Rejected(caseId, new Rejection("case.command_unknown",
+                $"{request.Command?.GetType().Name ?? "Nothing"} is not a case-wide command of the core.", RejectionKind.Invalid));
+        }
+
+        if (!IsDistrictId(request.District))
+        {
+            return CommandOutcome.Rejected(caseId, new Rejection("case.district_invalid",
+                $"'{request.District}' is not a district id: use lower-case letters, digits and dashes.", RejectionKind.Invalid));
+        }
+
+        if (caseId == Guid.Empty)
+        {
+            return CommandOutcome.Rejected(caseId, new Rejection("case.id_missing", "A case id is required.", RejectionKind.Invalid));
+        }
+
+        if (request.Acting.Validate() is { } badActing)
+        {
+            return CommandOutcome.Rejected(caseId, badActing);
+        }
+
+        var (acting, forbidden) = Authorize(declaration.Action, declaration.AllowedRoles, declaration.PersonOf(request.Command), request.Acting);
+        if (forbidden is not null)
+        {
+            return CommandOutcome.Rejected(caseId, forbidden);
+        }
+
+        var context = new CommandContext(request.District, caseId, request.At ?? now, acting, rules);
+        var stream = await session.FetchForWritingAsync(kind, caseId, [], context, ct);
+        if (stream.State is null)
+        {
+            return CommandOutcome.Rejected(caseId, NotFound(caseId));
+        }
+
+        if (request.ExpectedVersion is { } version && version != stream.Version)
+        {
+            return CommandOutcome.Rejected(caseId, Stale(version, stream.Version));
+        }
+
+        var decision = declaration.Decide(request.Command, await session.LoadAsync<Service.CaseService>(caseId, ct), kind.Name, context);
+        if (decision.Rejection is { } refusal)
+        {
+            return CommandOutcome.Rejected(caseId, refusal, decision.Clauses);
+        }
+
+        session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
+        stream.Append(decision.Events);
+        var recorded = new CommandRequest(request.District, caseId, new object(), acting) { Idempotency = request.Idempotency };
+        return await SaveAsync(session, kind, recorded, stream.Version, decision, now, ct);
+    }
+
     private static Rejection? Precheck(CaseKinds kinds, CommandRequest request)
     {
         if (!IsDistrictId(request.District))
@@ -286,16 +366,26 @@ public static partial class CommandPipeline
     public static (Acting Acting, Rejection? Refused) Authorize(CommandDeclaration declaration, object command, Acting acting)
     {
         ArgumentNullException.ThrowIfNull(declaration);
+        return Authorize(declaration.Name, declaration.AllowedRoles, declaration.PersonOf(command), acting);
+    }
+
+    /// <summary>
+    /// Who may do <paramref name="name"/>, and for whom (see the overload for declared commands): the
+    /// same checks for a case-wide operation of the core, which no kind declares.
+    /// </summary>
+    public static (Acting Acting, Rejection? Refused) Authorize(string name, IReadOnlyList<Role> allowedRoles, string? personNamed, Acting acting)
+    {
+        ArgumentNullException.ThrowIfNull(allowedRoles);
         ArgumentNullException.ThrowIfNull(acting);
-        if (!declaration.AllowedRoles.Contains(acting.Role))
+        if (!allowedRoles.Contains(acting.Role))
         {
             return (acting, new Rejection("auth.role_not_allowed",
-                $"A {Roles.NameOf(acting.Role)} may not {declaration.Name}; it is for: {string.Join(", ", declaration.AllowedRoles.Select(Roles.NameOf))}.",
+                $"A {Roles.NameOf(acting.Role)} may not {name}; it is for: {string.Join(", ", allowedRoles.Select(Roles.NameOf))}.",
                 RejectionKind.Forbidden));
         }
 
         // A command that names nobody (or leaves the person out, which its decision refuses) is anyone's in the roles allowed.
-        if (declaration.PersonOf(command)?.Trim() is not { Length: > 0 } person)
+        if (personNamed?.Trim() is not { Length: > 0 } person)
         {
             return (acting, null);
         }

@@ -20,6 +20,15 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
     public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Command is not null && Service.CaseWideCommands.For(request.Command.GetType()) is not null)
+        {
+            // A case-wide command of the core (a seeded hand-over, say): the same pipeline, on the case's own kind.
+            return await RunCaseWideAsync(new CaseWideRequest(request.District, request.CaseId, request.Command, request.Acting)
+            {
+                ExpectedVersion = request.ExpectedVersion, At = request.At, Idempotency = request.Idempotency,
+            }, ct);
+        }
+
         if (!CommandPipeline.IsDistrictId(request.District))
         {
             return await CommandPipeline.RunAsync(new RefusingSession(), kinds, rules, request, clock.GetUtcNow(), ct);
@@ -48,6 +57,35 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
         await using var session = store.LightweightSession(district);
         return await CommandPipeline.RecordBreachesAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, district), declared, rules, district,
             caseId, at ?? clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>
+    /// Runs a case-wide operation of the core (a hand-over, a complaint) on a case of whatever kind it
+    /// is, through the pipeline (<see cref="CommandPipeline.RunCaseWideAsync"/>); the kind is the one
+    /// whose state the case's stream holds. No such case in the district is a rejection.
+    /// </summary>
+    public async Task<CommandOutcome> RunCaseWideAsync(CaseWideRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!CommandPipeline.IsDistrictId(request.District) || request.CaseId == Guid.Empty)
+        {
+            return await CommandPipeline.RunCaseWideAsync(new RefusingSession(), kinds.All[0], rules, request, clock.GetUtcNow(), ct);
+        }
+
+        CaseKind? kind;
+        await using (var query = store.QuerySession(request.District))
+        {
+            kind = kinds.ForStateType((await query.Events.FetchStreamStateAsync(request.CaseId, ct))?.AggregateType);
+        }
+
+        if (kind is null)
+        {
+            return CommandOutcome.Rejected(request.CaseId, CommandPipeline.NotFound(request.CaseId));
+        }
+
+        await using var session = store.LightweightSession(request.District);
+        return await CommandPipeline.RunCaseWideAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, request.District), kind, rules,
+            request, clock.GetUtcNow(), ct);
     }
 
     /// <summary>

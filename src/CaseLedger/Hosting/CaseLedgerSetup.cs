@@ -49,6 +49,8 @@ public static class CaseLedgerSetup
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
         DistrictSeals.Register(options);
         Core.Deadlines.CaseDeadlines.Register(options);
+        Core.Service.ServiceEvents.Register(options);
+        Core.Service.CaseService.Register(options, kinds);
         options.Schema.For<DistrictRecord>().SingleTenanted();
         options.Schema.For<IdempotencyRecord>().Index(r => r.ClaimedAt);
         options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);

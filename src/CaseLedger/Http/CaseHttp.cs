@@ -209,8 +209,15 @@ public static class CaseHttp
     /// </summary>
     public static (Acting? Acting, IResult? Refused) ReadActing(HttpContext http, CommandDeclaration declaration)
     {
-        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(declaration);
+        return ReadActing(http, declaration.Name, declaration.AllowedRoles);
+    }
+
+    /// <summary>The acting context of an operation named <paramref name="name"/> for <paramref name="allowedRoles"/> (a case-wide operation of the core).</summary>
+    public static (Acting? Acting, IResult? Refused) ReadActing(HttpContext http, string name, IReadOnlyList<Role> allowedRoles)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(allowedRoles);
         var user = http.User;
         if (CaseLedgerClaims.SubjectOf(user) is not { Length: > 0 and <= MaxActorLength } subject || !InputLimits.IsOneLine(subject))
         {
@@ -226,11 +233,11 @@ public static class CaseHttp
         }
 
         var held = CaseLedgerClaims.RolesOf(user);
-        if (held.Where(declaration.AllowedRoles.Contains).ToList() is not [var role, ..])
+        if (held.Where(allowedRoles.Contains).ToList() is not [var role, ..])
         {
             return (null, Problem(StatusCodes.Status403Forbidden, "auth.role_not_allowed",
-                $"Signed in as {(held.Count == 0 ? "no role" : string.Join(", ", held.Select(Roles.NameOf)))}; {declaration.Name} is for: " +
-                $"{string.Join(", ", declaration.AllowedRoles.Select(Roles.NameOf))}."));
+                $"Signed in as {(held.Count == 0 ? "no role" : string.Join(", ", held.Select(Roles.NameOf)))}; {name} is for: " +
+                $"{string.Join(", ", allowedRoles.Select(Roles.NameOf))}."));
         }
 
         var headers = http.Request.Headers;

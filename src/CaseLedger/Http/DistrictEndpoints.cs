@@ -68,16 +68,5 @@ internal static class DistrictEndpoints
             .Accepts<SetUpDistrict>("application/json")
             .Produces<SetUpDistrict>(StatusCodes.Status201Created)
             .WithMetadata(new ProblemsAttribute([ApiProblems.DistrictInvalid, NameInvalid, ApiProblems.DistrictNotGranted, Exists]));
-        app.MapGet("/districts/{district}/on-time-rate", async (string district, [FromServices] IDocumentStore store, [FromServices] RuleBook rules,
-                HttpContext http) =>
-            {
-                await using var session = store.QuerySession(district);
-                return Results.Ok(await OnTimeRate.OfDistrictAsync(session, rules.UtcOffset, http.RequestAborted));
-            })
-            .WithName("DistrictOnTimeRate")
-            .WithSummary("The district's on-time rate over every kind's deadlines, and by kind and the month they fell due")
-            .WithTags("ledger")
-            .RequireAuthorization(IdentitySetup.For(Role.Clerk, Role.Auditor, Role.Administrator, Role.RuleAuthor))
-            .Produces<DistrictOnTimeRate>();
     }
 }

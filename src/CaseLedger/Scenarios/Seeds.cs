@@ -103,15 +103,17 @@ public static class Seeds
                     $"before step {i} ({seeded.Steps[i - 1].At:u}): a case's steps are recorded in the order they happened.");
             }
 
-            var declaration = kind.CommandNamed(step.Command)
+            // A kind's own command, or one of the core's case-wide commands (a hand-over, a complaint), which always take a body.
+            var declaration = kind.CommandNamed(step.Command);
+            var commandType = declaration?.CommandType ?? Core.Service.CaseWideCommands.Named(step.Command)?.CommandType
                 ?? throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1}: {kind.Name} has no command '{step.Command}'.");
             object command;
             try
             {
-                command = declaration.HasBody
-                    ? step.Body?.Deserialize(declaration.CommandType, CaseJson.Strict)
+                command = declaration is null || declaration.HasBody
+                    ? step.Body?.Deserialize(commandType, CaseJson.Strict)
                         ?? throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}) needs a body.")
-                    : Activator.CreateInstance(declaration.CommandType)!;
+                    : Activator.CreateInstance(commandType)!;
             }
             catch (JsonException e)
             {

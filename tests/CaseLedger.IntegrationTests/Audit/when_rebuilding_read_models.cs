@@ -2,6 +2,7 @@ using CaseLedger.Audit;
 using CaseLedger.Cases.WorkOrders;
 using CaseLedger.Core;
 using CaseLedger.Core.Deadlines;
+using CaseLedger.Core.Service;
 using CaseLedger.IntegrationTests.Infrastructure;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,8 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
         var types = kinds.All
             .SelectMany(k => new[] { k.StateType }.Concat(k.Views.Select(v => v.Type)).Concat(k.Documents.Select(d => d.Type)))
             .Append(typeof(AuditEntry))
-            .Append(typeof(CaseDeadlines));
+            .Append(typeof(CaseDeadlines))
+            .Append(typeof(CaseService));
         // Marten names a document table mt_doc_ and the type name, lower case, in the store's schema.
         return types.Select(t => $"{_store.Options.DatabaseSchemaName}.mt_doc_{t.Name.ToLowerInvariant()}").ToList();
     }
@@ -55,6 +57,7 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
     {
         var tables = Tables();
         var rateLive = await OnTimeRateAsync();
+        var districtRateLive = await DistrictOnTimeRateAsync();
         var live = new Dictionary<string, IReadOnlyList<string>>();
         foreach (var table in tables)
         {
@@ -83,6 +86,17 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
         var rateRebuilt = await OnTimeRateAsync();
         rateRebuilt.Settled.ShouldBeGreaterThan(0);
         rateRebuilt.ShouldBeEquivalentTo(rateLive);
+        var districtRateRebuilt = await DistrictOnTimeRateAsync();
+        districtRateRebuilt.All.Settled.ShouldBeGreaterThan(0);
+        districtRateRebuilt.ShouldBeEquivalentTo(districtRateLive);
+    }
+
+    /// <summary>The seeded district's on-time rate across every kind, as the district's query serves it.</summary>
+    private async Task<DistrictOnTimeRate> DistrictOnTimeRateAsync()
+    {
+        await using var session = _store.QuerySession(Ledger.SeededDistrict);
+        return await ServiceReadings.OnTimeRateAsync(session, new ServicePeriod(null, null, null, null),
+            ledger.Host.Services.GetRequiredService<CaseLedger.Rules.RuleBook>(), default);
     }
 
     /// <summary>The seeded district's on-time rate of work orders, as the query serves it.</summary>

@@ -200,12 +200,13 @@ public sealed class when_work_order_deadlines_fall_due
 
         var response = await Host.Client.GetAsync($"/districts/{_district}/on-time-rate");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var rate = await ReadAsync<DistrictOnTimeRate>(response);
+        var rate = await ReadAsync<Core.Service.DistrictOnTimeRate>(response);
 
-        rate.Rows.Select(r => (r.Kind, r.Month, r.Settled, r.OnTime)).ShouldBe([("work-order", "2025-03", 2, 2), ("certificate-issuance", "2026-01", 1, 0)]);
-        rate.Settled.ShouldBe(3);
-        rate.OnTime.ShouldBe(2);
-        rate.Rate.ShouldBe(0.6667m);
+        rate.Cells.Select(c => (c.Kind, c.Month, c.Settled, c.OnTime)).ShouldBe([("work-order", "2025-03", 2, 2), ("certificate-issuance", "2026-01", 1, 0)]);
+        rate.ByKind.Select(k => (k.Key, k.Settled, k.OnTime, k.Breached)).ShouldBe([("certificate-issuance", 1, 0, 1), ("work-order", 2, 2, 0)]);
+        rate.All.Settled.ShouldBe(3);
+        rate.All.OnTime.ShouldBe(2);
+        rate.All.Rate.ShouldBe(0.6667m);
     }
 
     [Fact]

@@ -32,6 +32,23 @@ public sealed class when_reading_a_seed_file
     }
 
     [Fact]
+    public void a_hand_over_or_a_complaint_is_a_step_of_any_kind_read_as_the_core_s_case_wide_command()
+    {
+        var seeded = Vote(("open-vote", "2024-05-06T08:00:00+08:00", Open),
+            ("hand-over", "2024-05-06T08:00:00+08:00",
+                """{ "from": "VillageStation", "fromOffice": "Station", "to": "DistrictCentre", "toOffice": "Centre", "reason": "Needs the centre" }"""),
+            ("record-complaint", "2024-05-07T08:00:00+08:00", """{ "complainant": "alice", "complaint": "Too slow" }"""));
+
+        var requests = Seeds.Requests(Kinds, "yuelu", seeded, "test.json").ToList();
+
+        requests[1].Command.ShouldBe(new Core.Service.HandOverCase(Core.Service.ServiceLevel.VillageStation, "Station", Core.Service.ServiceLevel.DistrictCentre,
+            "Centre", "Needs the centre"));
+        requests[2].Command.ShouldBe(new Core.Service.RecordComplaint("alice", "Too slow"));
+        Should.Throw<InvalidDataException>(() => Seeds.Requests(Kinds, "yuelu", Vote(("open-vote", "2024-05-06T08:00:00+08:00", Open),
+            ("hand-over", "2024-05-06T09:00:00+08:00", null)), "test.json").ToList()).Message.ShouldContain("needs a body");
+    }
+
+    [Fact]
     public void a_step_dated_before_the_one_above_it_is_refused_naming_both()
     {
         var seeded = Vote(("open-vote", "2024-05-06T08:00:00+08:00", Open), ("close-vote", "2024-05-06T07:00:00+08:00", null));

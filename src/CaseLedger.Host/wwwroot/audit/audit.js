@@ -127,6 +127,176 @@ function clearError() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Promised times: the case's deadlines (a countdown that ticks on the page), escalations, hand-overs
+// and complaints; and the district's on-time rate by month, drawn as SVG with its numbers as a table.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const COUNTDOWN_TICK_MS = 1000;
+const RATE_BAR_WIDTH = 44;
+const RATE_BAR_GAP = 16;
+const RATE_CHART_HEIGHT = 160;
+const RATE_CHART_MARGIN = 28;
+
+const LEVEL_WORDS = {
+  VillageStation: "village or community station",
+  TownshipCentre: "township or street centre",
+  DistrictCentre: "district centre",
+};
+const levelWords = (level) => LEVEL_WORDS[level] ?? level;
+
+/**
+ * The case's promised times as the host read them: its clock's reading (readAt) is the page's "now",
+ * moved on by the time since it answered, so the countdown follows the host's clock, not the reader's.
+ */
+const promised = { controller: null, timer: 0, readAt: 0, answeredAt: 0, running: [] };
+
+function resetPromised() {
+  promised.controller?.abort();
+  clearInterval(promised.timer);
+  Object.assign(promised, { controller: new AbortController(), timer: 0, readAt: 0, answeredAt: 0, running: [] });
+  $("promised-status").textContent = "Loading the promised times\u2026";
+  $("promised-level").textContent = "";
+  $("deadlines").tBodies[0].replaceChildren();
+  for (const id of ["escalations", "hand-overs", "complaints"]) $(id).replaceChildren();
+}
+
+async function loadPromised(district, caseId) {
+  resetPromised();
+  try {
+    const reading = await getJson(caseUrl(district, caseId, "deadlines"), promised.controller.signal);
+    renderPromised(reading);
+  } catch (error) {
+    if (isSettled(error)) return;
+    $("promised-status").textContent = error.status === 404
+      ? "No promised times, hand-overs or complaints are recorded for this case."
+      : `The promised times could not be loaded: ${error.message}`;
+  }
+}
+
+/** "1 h 05 min 09 s"; negative spans are said as overdue by the caller. */
+function span(ms) {
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(total / 86400);
+  const hours = Math.floor((total % 86400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  return (days > 0 ? `${days} d ` : "") + (days > 0 || hours > 0 ? `${hours} h ${two(minutes)} min ` : `${minutes} min `) + `${two(seconds)} s`;
+}
+
+const STATE_WORDS = {
+  due: "due", "at-risk": "at risk", breached: "breached", met: "met on time", "met-late": "met late", paused: "paused", cancelled: "cancelled",
+};
+
+function renderPromised(reading) {
+  promised.readAt = Date.parse(reading.readAt);
+  promised.answeredAt = performance.now();
+  $("promised-level").textContent = reading.handOvers.length === 0
+    ? `Accepted and handled at the ${levelWords(reading.acceptedAt)}.`
+    : `Accepted at the ${levelWords(reading.acceptedAt)}; now at the ${levelWords(reading.level)}.`;
+  const rows = reading.deadlines.map((d) => {
+    const left = el("td", { "data-testid": "deadline-left" });
+    const row = el("tr", { "data-testid": "deadline", "data-key": d.key, "data-state": d.state },
+      el("th", { scope: "row" }, d.what, el("span", { className: "muted" }, ` (${d.key}, ${d.clause})`)),
+      el("td", {}, timeElement(d.dueAt)),
+      el("td", { "data-testid": "deadline-state" }, el("span", { className: `deadline-state ${d.state}` }, STATE_WORDS[d.state] ?? d.state),
+        d.breachedAt ? el("span", { className: "muted" }, " \u2014 breach recorded ", timeElement(d.breachedAt)) : null,
+        d.metAt ? el("span", { className: "muted" }, " \u2014 done ", timeElement(d.metAt)) : null),
+      left);
+    if (d.timeLeft !== null && d.timeLeft !== undefined) promised.running.push({ dueAt: Date.parse(d.dueAt), cell: left });
+    else left.append(el("span", { className: "muted" }, "\u2014"));
+    return row;
+  });
+  $("deadlines").tBodies[0].replaceChildren(...rows);
+  $("escalations").replaceChildren(...reading.escalations.map((x) =>
+    el("li", { "data-testid": "escalation" }, `Level ${x.level}: escalated to ${x.to} `, timeElement(x.at), ` \u2014 ${x.reason}`)));
+  $("hand-overs").replaceChildren(...reading.handOvers.map((h) =>
+    el("li", { "data-testid": "hand-over" }, `From ${h.fromOffice} (${levelWords(h.from)}) to ${h.toOffice} (${levelWords(h.to)}) `,
+      timeElement(h.at), ` \u2014 ${h.reason}`)));
+  $("complaints").replaceChildren(...reading.complaints.map((c) =>
+    el("li", { "data-testid": "complaint" }, `${c.complainant}, `, timeElement(c.at), `: ${c.text}`)));
+  for (const [id, none] of [["escalations", "No escalation."], ["hand-overs", "Never handed over."], ["complaints", "No complaint."]]) {
+    if ($(id).children.length === 0) $(id).append(el("li", { className: "muted" }, none));
+  }
+  $("promised-status").textContent = reading.deadlines.length === 0
+    ? "This case has no deadline."
+    : `${reading.deadlines.length} deadline${reading.deadlines.length === 1 ? "" : "s"}, read at ${formatTime(reading.readAt)} (UTC); the time left counts down here.`;
+  tickPromised();
+  if (promised.running.length > 0) promised.timer = setInterval(tickPromised, COUNTDOWN_TICK_MS);
+}
+
+function tickPromised() {
+  const now = promised.readAt + (performance.now() - promised.answeredAt);
+  for (const { dueAt, cell } of promised.running) {
+    const left = dueAt - now;
+    cell.textContent = left >= 0 ? `${span(left)} left` : `overdue by ${span(left)}`;
+    cell.classList.toggle("overdue", left < 0);
+  }
+}
+
+let rateController = null;
+
+/** The district's on-time rate by month: bars drawn as SVG, and the same numbers in a table for every reader. */
+async function loadRate(district) {
+  rateController?.abort();
+  rateController = new AbortController();
+  const status = $("rate-status");
+  status.textContent = "Loading the on-time rate\u2026";
+  $("rate-chart").replaceChildren();
+  $("rate-table").tBodies[0].replaceChildren();
+  $("rate-levels").replaceChildren();
+  $("rate-kinds").replaceChildren();
+  try {
+    const rate = await getJson(`/districts/${enc(district)}/on-time-rate`, rateController.signal);
+    drawRate(rate);
+    status.textContent = rate.all.settled === 0
+      ? `No deadline in ${district} is settled yet.`
+      : `${district}: ${percent(rate.all.rate)} on time over ${rate.all.settled} settled deadline${rate.all.settled === 1 ? "" : "s"} of every kind.`;
+  } catch (error) {
+    if (isSettled(error)) return;
+    status.textContent = `The on-time rate could not be loaded: ${error.message}`;
+  }
+}
+
+const percent = (rate) => (rate === null || rate === undefined ? "\u2014" : `${(rate * 100).toFixed(1)}%`);
+
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function drawRate(rate) {
+  const months = rate.byMonth;
+  const chart = $("rate-chart");
+  const width = Math.max(1, months.length) * (RATE_BAR_WIDTH + RATE_BAR_GAP) + RATE_BAR_GAP;
+  const height = RATE_CHART_HEIGHT + 2 * RATE_CHART_MARGIN;
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  chart.setAttribute("width", String(width));
+  chart.setAttribute("height", String(height));
+  const base = RATE_CHART_MARGIN + RATE_CHART_HEIGHT;
+  chart.append(svg("line", { x1: 0, y1: base, x2: width, y2: base, class: "axis" }));
+  months.forEach((m, i) => {
+    const x = RATE_BAR_GAP + i * (RATE_BAR_WIDTH + RATE_BAR_GAP);
+    const barHeight = Math.round((m.rate ?? 0) * RATE_CHART_HEIGHT);
+    const bar = svg("rect", { x, y: base - barHeight, width: RATE_BAR_WIDTH, height: barHeight, class: "bar", "data-testid": "rate-bar", "data-month": m.key });
+    bar.append(svg("title", {}, `${m.key}: ${percent(m.rate)} on time (${m.onTime} of ${m.settled})`));
+    chart.append(bar,
+      svg("text", { x: x + RATE_BAR_WIDTH / 2, y: base - barHeight - 6, "text-anchor": "middle", class: "value" }, percent(m.rate)),
+      svg("text", { x: x + RATE_BAR_WIDTH / 2, y: base + 18, "text-anchor": "middle", class: "month" }, m.key));
+  });
+  const line = (label, c) => el("li", { "data-testid": "rate-group", "data-key": c.key },
+    `${label}: ${percent(c.rate)} on time (${c.onTime} of ${c.settled}; ${c.metLate} met late, ${c.breached} breached)`);
+  $("rate-levels").replaceChildren(...rate.byLevel.map((c) => line(levelWords(c.key), c)));
+  $("rate-kinds").replaceChildren(...rate.byKind.map((c) => line(kindLabel(c.key), c)));
+  $("rate-table").tBodies[0].replaceChildren(...months.map((m) =>
+    el("tr", { "data-testid": "rate-row", "data-month": m.key },
+      el("th", { scope: "row" }, m.key), el("td", {}, String(m.settled)), el("td", {}, String(m.onTime)),
+      el("td", {}, String(m.metLate)), el("td", {}, String(m.breached)), el("td", {}, percent(m.rate)))));
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Routing
 
 /** The district a search starts in: the first one the token grants that is set up here ("" when none is). */
@@ -213,6 +383,7 @@ async function showSearch({ district, kind, q }) {
     return;
   }
 
+  loadRate(district);
   searchController = new AbortController();
   status.textContent = "Searching\u2026";
   const params = new URLSearchParams();
@@ -301,6 +472,7 @@ async function showCase({ district, caseId, version }) {
 
   const signal = current.loadController.signal;
   verify(signal);
+  loadPromised(district, caseId);
   try {
     await loadTimeline(signal);
   } catch (error) {
@@ -769,6 +941,9 @@ function signOut(reason, kind) {
 }
 
 function forgetCase() {
+  promised.controller?.abort();
+  clearInterval(promised.timer);
+  rateController?.abort();
   current.loadController?.abort();
   current.pointController?.abort();
   clearTimeout(current.sliderTimer);

@@ -12,6 +12,9 @@ public static class RoleNames
     /// <summary>A case's history, its state at a moment, its bundle, searches and verification: the district's clerks, auditors and administrators.</summary>
     public const string CaseRecords = "clerk,auditor,administrator";
 
+    /// <summary>Hand-overs and complaints, recorded on a case of any kind: the district's clerks and administrators.</summary>
+    public const string CaseWork = "clerk,administrator";
+
     /// <summary>Sealing a district: administrators.</summary>
     public const string Sealing = "administrator";
 }
