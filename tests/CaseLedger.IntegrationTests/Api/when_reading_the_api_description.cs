@@ -93,7 +93,8 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         amount.GetProperty("format").GetString().ShouldBe("decimal");
         amount.GetProperty("multipleOf").GetDecimal().ShouldBe(0.01m);
         decimals.Count.ShouldBeGreaterThan(20);
-        decimals.Where(s => !s.Schema.TryGetProperty("multipleOf", out _)).Select(s => s.At).ShouldBe(["CoFundingEligibility.rate"]);
+        decimals.Where(s => !s.Schema.TryGetProperty("multipleOf", out _)).Select(s => s.At)
+            .ShouldBe(["CoFundingEligibility.rate", "OnTimeCell.rate", "OnTimeCount.rate", "OnTimeReport.rate", "OnTimeRow.rate", "PromisesKept.rate"]);
         decimals.ShouldAllBe(s => TypesOf(s.Schema).Contains("number"));
         Schemas().Where(s => TypesOf(s.Schema).Contains("string") && (TypesOf(s.Schema).Contains("number") || TypesOf(s.Schema).Contains("integer")))
             .Select(s => s.At).ShouldBeEmpty();

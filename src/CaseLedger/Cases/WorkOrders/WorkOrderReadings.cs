@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaseLedger.Core;
 using CaseLedger.Core.Deadlines;
 using Marten;
 
@@ -14,10 +15,10 @@ public sealed record WorkOrderDeadlines(
     IReadOnlyList<DeadlineReading> Deadlines);
 
 /// <summary>How many settled deadlines (met, or breached) were met on time, for one team, category and month (civil time, <c>yyyy-MM</c>).</summary>
-public sealed record OnTimeRow(WorkOrderCategory Team, WorkOrderCategory Category, string Month, int Settled, int OnTime, decimal Rate);
+public sealed record OnTimeRow(WorkOrderCategory Team, WorkOrderCategory Category, string Month, int Settled, int OnTime, [property: Fraction] decimal Rate);
 
 /// <summary>The district's on-time rate: over all its settled deadlines, and by team, category and the month they fell due.</summary>
-public sealed record OnTimeReport(int Settled, int OnTime, decimal? Rate, IReadOnlyList<OnTimeRow> Rows);
+public sealed record OnTimeReport(int Settled, int OnTime, [property: Fraction] decimal? Rate, IReadOnlyList<OnTimeRow> Rows);
 
 /// <summary>
 /// The work-order queries: each order's deadlines read at the moment asked, and the on-time rate,

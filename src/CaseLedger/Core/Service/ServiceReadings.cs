@@ -7,10 +7,10 @@ using Marten;
 namespace CaseLedger.Core.Service;
 
 /// <summary>Deadlines settled in one group (a month, a kind, a level): met on time, met late, or breached and not met since.</summary>
-public sealed record OnTimeCount(string Key, int Settled, int OnTime, int MetLate, int Breached, decimal? Rate);
+public sealed record OnTimeCount(string Key, int Settled, int OnTime, int MetLate, int Breached, [property: Fraction] decimal? Rate);
 
 /// <summary>One cell of the district's on-time rate: the deadlines of one kind, accepted at one level, that fell due in one month.</summary>
-public sealed record OnTimeCell(string Month, string Kind, ServiceLevel Level, int Settled, int OnTime, decimal? Rate);
+public sealed record OnTimeCell(string Month, string Kind, ServiceLevel Level, int Settled, int OnTime, [property: Fraction] decimal? Rate);
 
 /// <summary>
 /// The district's on-time rate across every kind: over all deadlines settled in the period, and by
