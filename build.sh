@@ -20,7 +20,7 @@ targets:
   build          build the solution (Debug)
   test           build everything, run every test project, print "tests: N passed, M failed"
   run [args]     run the host (src/CaseLedger.Host); args go to the host
-  bench [args]   run the benchmarks in Release: [ballots|concurrent|audit|scenarios|deadlines], all if none named (e.g. ballots --households 702 --window 100)
+  bench [args]   run the benchmarks in Release: [ballots|concurrent|audit|scenarios|memory|deadlines|visas], all if none named (e.g. ballots --households 702 --window 100)
   clean          remove build output, test results and benchmark artifacts
 EOF
 }

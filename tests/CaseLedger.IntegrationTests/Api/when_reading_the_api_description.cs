@@ -221,13 +221,8 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         foreach (var found in cases.EnumerateArray())
         {
             var id = found.GetProperty("caseId").GetGuid();
-            var route = found.GetProperty("kind").GetString() switch
-            {
-                "renovation-vote" => "renovation-votes",
-                "co-funding-award" => "co-funding-projects",
-                "work-order" => "work-orders",
-                var kind => kind == "certificate-issuance" ? "certificates" : throw new InvalidOperationException(kind),
-            };
+            var kind = found.GetProperty("kind").GetString()!;
+            var route = (CaseLedger.Hosting.StandardKinds.Create().Named(kind) ?? throw new InvalidOperationException(kind)).Route;
             async Task Check(string path, string url)
             {
                 var answer = await ledger.Client.GetAsync(url);
