@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CaseLedger.Cases.PortVisas;
 using CaseLedger.Core;
+using CaseLedger.Http;
 using CaseLedger.IntegrationTests.Infrastructure;
 using Marten;
 using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
@@ -123,5 +124,38 @@ public sealed class when_a_flight_of_travellers_arrives_at_the_port
         days.ShouldBe([new VisasOnDay("2025-06-10", 1, 1, 0)]);
         var traveller = await ReadAsync<Traveller>(await Host.Client.SendAsync(Request(HttpMethod.Get, $"/districts/{_district}/port-visas/{id}")));
         traveller.ValidUntil.ShouldBe(new DateOnly(2025, 7, 9));
+    }
+
+    [Fact]
+    public async Task a_submission_retried_with_its_idempotency_key_records_the_traveller_once()
+    {
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Keyed()
+        {
+            var request = Submit("RETRY-1", 3);
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
+
+        using var first = await Host.Client.SendAsync(Keyed());
+        using var retried = await Host.Client.SendAsync(Keyed());
+
+        first.StatusCode.ShouldBe(HttpStatusCode.Created);
+        retried.StatusCode.ShouldBe(HttpStatusCode.Created);
+        retried.Headers.GetValues("Idempotency-Replayed").ShouldBe(["true"]);
+        (await ReadAsync<CommandOutcome>(retried)).CaseId.ShouldBe((await ReadAsync<CommandOutcome>(first)).CaseId);
+        (await CountAsync("RETRY-1")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task the_kind_is_listed_for_the_auditors_page_with_its_commands_and_queries()
+    {
+        var kinds = await ReadAsync<List<KindInfo>>(await Host.Client.GetAsync("/kinds"));
+
+        var visas = kinds.Single(k => k.Name == "port-visa");
+        visas.Route.ShouldBe("port-visas");
+        visas.Label.ShouldBe("Port visa on arrival");
+        visas.Commands.Select(c => c.Name).ShouldBe(["submit-traveller", "issue-visa", "refuse-visa"]);
+        visas.Queries.Count.ShouldBe(2);
     }
 }
