@@ -1,5 +1,6 @@
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.CoFunding;
+using CaseLedger.Cases.PropertyRegistrations;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Cases.WorkOrders;
 using CaseLedger.Core;
@@ -18,5 +19,6 @@ public static class StandardKinds
         new CoFundingKind(),
         new CertificateKind(),
         new WorkOrderKind(),
+        new PropertyRegistrationKind(),
     ]);
 }
