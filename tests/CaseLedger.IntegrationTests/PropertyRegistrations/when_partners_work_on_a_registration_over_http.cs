@@ -191,6 +191,10 @@ public sealed class when_partners_work_on_a_registration_over_http
         times.ShouldHaveSingleItem().Minutes.ShouldBe(15m);
         var days = await ReadAsync<List<SameDayRow>>(await Client.GetAsync($"/districts/{_district}/property-registrations/same-day-rate"));
         days.ShouldHaveSingleItem().ShouldBe(new SameDayRow("2025-03-04", 1, 1, 1m, 1, 15m));
+        // The same-day promise counts in the district's on-time rate across kinds, like every kind's.
+        var district = await ReadAsync<CaseLedger.Core.Service.DistrictOnTimeRate>(await Client.GetAsync($"/districts/{_district}/on-time-rate"));
+        district.ByKind.Single(k => k.Key == PropertyRegistrationKind.KindName).ShouldBe(new CaseLedger.Core.Service.OnTimeCount(
+            PropertyRegistrationKind.KindName, 1, 1, 0, 0, 1m));
     }
 
     [Fact]
