@@ -6,7 +6,7 @@ namespace CaseLedger.Host.Commands;
 
 public sealed class TokenInput : NetCoreInput
 {
-    [Description("A role the token grants (resident, clerk, proxy, auditor, rule-author, administrator); repeat for several")]
+    [Description("A role the token grants (resident, clerk, proxy, auditor, rule-author, administrator, partner); repeat for several")]
     public List<string> RoleFlag { get; set; } = [];
 
     [Description("A district the token may touch; repeat for several")]
@@ -18,6 +18,9 @@ public sealed class TokenInput : NetCoreInput
     [Description("The channel the person signed in through (OnlinePlatform, WeChatMiniProgram, AlipayMiniProgram, ServiceWindow, Proxy); " +
                  "ServiceWindow for staff, OnlinePlatform for residents, Proxy for proxy staff unless given")]
     public string? ChannelFlag { get; set; }
+
+    [Description("The partner institution a partner's clerk acts for (a bank, the housing provident fund, a notary, a court); required with --role partner")]
+    public string? InstitutionFlag { get; set; }
 
     [Description("How many hours the token is valid (default 8)")]
     public int HoursFlag { get; set; } = 8;
@@ -44,7 +47,7 @@ public sealed class TokenCommand : JasperFxAsyncCommand<TokenInput>
             ? throw new CommandFailure("--district is required: the districts the token may touch.")
             : input.DistrictFlag.Select(CommandSupport.District).ToList();
         var channel = input.ChannelFlag is null
-            ? roles.Contains(Role.Proxy) ? Channel.Proxy : roles.Contains(Role.Resident) ? Channel.OnlinePlatform : Channel.ServiceWindow
+            ? roles.Contains(Role.Partner) ? Channel.Partner : roles.Contains(Role.Proxy) ? Channel.Proxy : roles.Contains(Role.Resident) ? Channel.OnlinePlatform : Channel.ServiceWindow
             : Channels.TryParse(input.ChannelFlag, out var named) && named != Channel.System
                 ? named
                 : throw new CommandFailure($"'{input.ChannelFlag}' is not a channel: one of {string.Join(", ", Channels.OfPeople)}.");
@@ -53,11 +56,18 @@ public sealed class TokenCommand : JasperFxAsyncCommand<TokenInput>
             throw new CommandFailure("--hours is from 1 to 720.");
         }
 
-        var token = keys.Mint(subject, roles, districts, channel, TimeSpan.FromHours(input.HoursFlag), DateTimeOffset.UtcNow);
+        var institution = input.InstitutionFlag?.Trim();
+        if (roles.Contains(Role.Partner) != institution is { Length: > 0 })
+        {
+            throw new CommandFailure("--institution names the partner institution, and is given with --role partner only.");
+        }
+
+        var token = keys.Mint(subject, roles, districts, channel, TimeSpan.FromHours(input.HoursFlag), DateTimeOffset.UtcNow,
+            institution: institution is { Length: > 0 } ? institution : null);
         Console.WriteLine(token);
         Console.Error.WriteLine();
         Console.Error.WriteLine($"A token for {subject} as {string.Join(", ", roles.Select(Roles.NameOf))} in {string.Join(", ", districts)} " +
-                                $"through {channel}, valid {input.HoursFlag} h, signed with {keys.KeyFile}. Use it as:");
+                                $"{(institution is { Length: > 0 } ? $"for {institution} " : "")}through {channel}, valid {input.HoursFlag} h, signed with {keys.KeyFile}. Use it as:");
         Console.Error.WriteLine($"  curl -H \"Authorization: Bearer {token}\" http://127.0.0.1:5080/districts/{districts[0]}/cases");
         return Task.FromResult(true);
     });

@@ -36,6 +36,9 @@ public sealed record AuditEntry
 
     public string? Channel { get; init; }
 
+    /// <summary>The partner institution the actor acted for, on a partner's steps.</summary>
+    public string? Institution { get; init; }
+
     public string EventType { get; init; } = "";
 
     public string Summary { get; init; } = "";
@@ -67,6 +70,7 @@ public sealed record AuditEntry
             Role = EventMetadata.Header(e, CaseHeaders.Role),
             OnBehalfOf = EventMetadata.Header(e, CaseHeaders.OnBehalfOf),
             Channel = EventMetadata.Header(e, CaseHeaders.Channel),
+            Institution = EventMetadata.Header(e, CaseHeaders.Institution),
             EventType = e.EventTypeName,
             Summary = description?.Summary ?? e.EventTypeName,
             Rule = description is { IsDecision: true } ? EventMetadata.Header(e, CaseHeaders.Rule) : null,

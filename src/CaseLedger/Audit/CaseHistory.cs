@@ -16,7 +16,14 @@ public sealed record CaseEventView(
     string? Rule,
     string? CorrelationId,
     string? CausationId,
-    object Data);
+    object Data)
+{
+    /// <summary>The role the actor acted in (<c>clerk</c>, <c>partner</c>, ...).</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The partner institution the actor acted for, on a partner's steps.</summary>
+    public string? Institution { get; init; }
+}
 
 /// <summary>A case's whole event history, for any kind.</summary>
 public sealed record CaseHistory(Guid CaseId, string? Kind, string District, long Version, IReadOnlyList<CaseEventView> Events);
@@ -45,6 +52,10 @@ public static class CaseHistories
         ArgumentNullException.ThrowIfNull(e);
         return new CaseEventView(e.Version, e.Sequence, e.EventTypeName, e.Timestamp, e.UserName,
             EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel), EventMetadata.Header(e, CaseHeaders.Rule),
-            e.CorrelationId, e.CausationId, e.Data);
+            e.CorrelationId, e.CausationId, e.Data)
+        {
+            Role = EventMetadata.Header(e, CaseHeaders.Role),
+            Institution = EventMetadata.Header(e, CaseHeaders.Institution),
+        };
     }
 }

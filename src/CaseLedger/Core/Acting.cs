@@ -29,6 +29,9 @@ public sealed record Acting(
     /// <summary>Who vouched for the actor: the issuer of the token the actor signed in with, when there was one.</summary>
     public string? Issuer { get; init; }
 
+    /// <summary>The partner institution the actor works for (a token's <c>institution</c> claim); required in the partner's role.</summary>
+    public string? Institution { get; init; }
+
     /// <summary>Checks the context itself; a proxy (by channel or by role) must say whom the actor served, a resident serves only themselves.</summary>
     public Rejection? Validate()
     {
@@ -43,6 +46,11 @@ public sealed record Acting(
                 "acting.on_behalf_of_missing",
                 "A proxy (help-and-handle) step must name the person it was done for.",
                 RejectionKind.Invalid);
+        }
+
+        if (Role == Role.Partner && string.IsNullOrWhiteSpace(Institution))
+        {
+            return new Rejection("acting.institution_missing", "A partner acts for its institution: say which.", RejectionKind.Invalid);
         }
 
         if (Role == Role.Resident && !string.IsNullOrWhiteSpace(OnBehalfOf) && OnBehalfOf != Actor)
@@ -78,6 +86,11 @@ public sealed record Acting(
             session.SetHeader(CaseHeaders.Issuer, Issuer);
         }
 
+        if (Institution is not null)
+        {
+            session.SetHeader(CaseHeaders.Institution, Institution);
+        }
+
         if (!string.IsNullOrWhiteSpace(OnBehalfOf) && OnBehalfOf != Actor)
         {
             session.SetHeader(CaseHeaders.OnBehalfOf, OnBehalfOf);
@@ -99,6 +112,11 @@ public sealed record Acting(
         if (Issuer is not null)
         {
             options.Headers[CaseHeaders.Issuer] = Issuer;
+        }
+
+        if (Institution is not null)
+        {
+            options.Headers[CaseHeaders.Institution] = Institution;
         }
 
         if (OnBehalfOf is not null)
@@ -129,6 +147,7 @@ public sealed record Acting(
         return (new Acting(actor, channel, role, headers.GetValueOrDefault(CaseHeaders.OnBehalfOf), envelope?.CorrelationId, envelope?.Id.ToString())
         {
             Issuer = headers.GetValueOrDefault(CaseHeaders.Issuer),
+            Institution = headers.GetValueOrDefault(CaseHeaders.Institution),
         }, null);
     }
 }
@@ -147,4 +166,6 @@ public static class CaseHeaders
     public const string Issuer = "issuer";
     /// <summary>The kind whose case an event is in, on the events of kinds that record the core's shared (deadline) events.</summary>
     public const string Kind = "kind";
+    /// <summary>The partner institution a partner's clerk acted for.</summary>
+    public const string Institution = "institution";
 }

@@ -240,6 +240,25 @@ public abstract class CaseKind
     protected void ResidentsRead(Func<IQuerySession, Guid, string, CancellationToken, Task<bool>> isTheirs) =>
         ResidentCase = isTheirs ?? throw new ArgumentNullException(nameof(isTheirs));
 
+    /// <summary>
+    /// What a partner institution's clerk sees of a case: given the main read model and the institution,
+    /// the part the partner needs, or null when the case does not name that institution (then it sees
+    /// nothing). Served at <c>GET /districts/{d}/{route}/{id}/partner-view</c>; a kind that declares
+    /// nothing shows partners none of its cases.
+    /// </summary>
+    public Func<object, string, object?>? PartnerView { get; private set; }
+
+    /// <summary>The type <see cref="PartnerView"/> returns, for the API description.</summary>
+    public Type? PartnerViewType { get; private set; }
+
+    /// <summary>Declares what a partner institution sees of a case it is party to (see <see cref="PartnerView"/>).</summary>
+    protected void PartnersRead<TView, TPartnerView>(Func<TView, string, TPartnerView?> see) where TView : class where TPartnerView : class
+    {
+        ArgumentNullException.ThrowIfNull(see);
+        PartnerView = (view, institution) => see((TView)view, institution);
+        PartnerViewType = typeof(TPartnerView);
+    }
+
     /// <summary>Declares a read-only query of the district, served at <c>GET /districts/{d}/{path}</c>.</summary>
     protected void Query<TResult>(string path, string summary, Func<IQuerySession, IReadOnlyDictionary<string, string>, CancellationToken, Task<TResult>> run)
         where TResult : class

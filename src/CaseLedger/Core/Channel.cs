@@ -11,6 +11,8 @@ public enum Channel
     Proxy,
     /// <summary>A telephone line staffed around the clock (the water company's 24-hour hotline): the operator enters the caller's request.</summary>
     Hotline,
+    /// <summary>A partner institution's own system (a bank's counter, a notary's office), through which its clerks act on a shared case.</summary>
+    Partner,
     /// <summary>CaseLedger itself, e.g. the periodic sealing of districts; never a person's channel.</summary>
     System,
 }

@@ -63,6 +63,15 @@ public abstract partial class CommandDeclaration
     /// </summary>
     public abstract string? PersonOf(object command);
 
+    /// <summary>Whether a partner institution's clerk may issue this command, for its own step (<see cref="PartnerNamedIn"/>).</summary>
+    public abstract bool AllowsPartners { get; }
+
+    /// <summary>
+    /// The partner institution the case names for the step this command does: the only institution whose
+    /// clerk (<see cref="Role.Partner"/>) may issue it on this case; null when the case names none.
+    /// </summary>
+    internal abstract string? PartnerNamedIn(object command, object state);
+
     private readonly List<Role> _allowed = [];
 
     private protected void AllowRoles(IEnumerable<Role> roles)
@@ -102,6 +111,7 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
     private readonly List<Func<TCommand, CommandContext, DocumentRead>> _documentReads = [];
     private Func<TCommand, TState?, CommandContext, Decision>? _decide;
     private Func<TCommand, string?>? _person;
+    private Func<TCommand, TState, string?>? _partner;
 
     internal CommandDeclaration(CaseKind kind, bool opensCase, string? segment, string summary)
         : base(kind, typeof(TCommand), opensCase, segment, summary)
@@ -113,6 +123,10 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
     public override bool NamesAPerson => _person is not null;
 
     public override string? PersonOf(object command) => _person?.Invoke((TCommand)command);
+
+    public override bool AllowsPartners => _partner is not null;
+
+    internal override string? PartnerNamedIn(object command, object state) => _partner?.Invoke((TCommand)command, (TState)state);
 
     /// <summary>
     /// The roles that may issue this command. Auditors and rule authors never write: declaring them
@@ -126,12 +140,37 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
             throw new InvalidOperationException($"{Kind.Name}: {Name} may not be issued by the read-only role {Roles.NameOf(reader)}.");
         }
 
+        if (roles.Contains(Role.Partner))
+        {
+            throw new InvalidOperationException(
+                $"{Kind.Name}: {Name} is for a partner only through AllowedForPartnerNamedIn, which says which institution the case names for it.");
+        }
+
         if (roles.Contains(Role.System))
         {
             throw new InvalidOperationException($"{Kind.Name}: {Name} may not be issued in the system's role; CaseLedger acts in it only to record breaches.");
         }
 
         AllowRoles(roles);
+        return this;
+    }
+
+    /// <summary>
+    /// Lets a partner institution's clerk (<see cref="Role.Partner"/>) issue this command on a case that
+    /// names their institution for this step: <paramref name="institution"/> reads, from the command and
+    /// the case, the institution the case names for it (null: none). The pipeline refuses a partner of
+    /// any other institution (<c>auth.not_party_to_case</c>) after holding the case, so the check is made
+    /// on the state the command is decided on. Never for the command that opens a case.
+    /// </summary>
+    public CommandDeclaration<TState, TCommand> AllowedForPartnerNamedIn(Func<TCommand, TState, string?> institution)
+    {
+        if (OpensCase)
+        {
+            throw new InvalidOperationException($"{Kind.Name}: {Name} opens a case; a partner acts only on a case that names it.");
+        }
+
+        _partner = institution ?? throw new ArgumentNullException(nameof(institution));
+        AllowRoles([Role.Partner]);
         return this;
     }
 

@@ -13,7 +13,11 @@ public sealed record RecordedEvent(
     string? OnBehalfOf,
     string Channel,
     string? Rule,
-    string Role);
+    string Role)
+{
+    /// <summary>The partner institution the actor acted for, on a partner's steps.</summary>
+    public string? Institution { get; init; }
+}
 
 /// <summary>
 /// The command pipeline without a database: the same declarations, decisions, projections and
@@ -203,7 +207,7 @@ public sealed class InMemoryLedger
                 stream.State = kind.Evolve(stream.State, e);
                 stream.Events.Add(new RecordedEvent(caseId, stream.Events.Count + 1, kind.EventName(e.GetType()), e, at, acting.Actor,
                     string.IsNullOrWhiteSpace(acting.OnBehalfOf) || acting.OnBehalfOf == acting.Actor ? null : acting.OnBehalfOf,
-                    acting.Channel.ToString(), _rule?.ToString(), Roles.NameOf(acting.Role)));
+                    acting.Channel.ToString(), _rule?.ToString(), Roles.NameOf(acting.Role)) { Institution = acting.Institution });
                 foreach (var view in kind.Views)
                 {
                     var key = (district, view.Type, caseId.ToString());

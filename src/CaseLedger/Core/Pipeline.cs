@@ -171,6 +171,12 @@ public static partial class CommandPipeline
             return CommandOutcome.Rejected(caseId, NotFound(caseId));
         }
 
+        if (acting.Role == Role.Partner && declaration.PartnerNamedIn(request.Command, stream.State) is var named
+            && (named is null || !string.Equals(named, acting.Institution, StringComparison.Ordinal)))
+        {
+            return CommandOutcome.Rejected(caseId, NotParty(acting.Institution));
+        }
+
         if (request.ExpectedVersion is { } version && version != stream.Version)
         {
             return CommandOutcome.Rejected(caseId, Stale(version, stream.Version));
@@ -404,6 +410,11 @@ public static partial class CommandPipeline
             _ => (acting, null),
         };
     }
+
+    /// <summary>The refusal of a partner institution's clerk on a case, or a step of it, the case does not name their institution for.</summary>
+    public static Rejection NotParty(string? institution) =>
+        new("auth.not_party_to_case", $"This case does not name {institution ?? "your institution"} for this step: a partner does only its own step of the cases it is party to.",
+            RejectionKind.Forbidden);
 
     internal static Rejection AlreadyExists(Guid caseId) =>
         new("case.already_exists", $"A case {caseId} already exists.", RejectionKind.Conflict);

@@ -17,6 +17,12 @@ public enum Role
     /// <summary>Seals districts, rebuilds read models, sets districts up.</summary>
     Administrator,
     /// <summary>
+    /// A partner institution's clerk (a bank, the housing provident fund, a notary, a court), signed in
+    /// through the institution's own channel with the institution named in the token: does only its
+    /// institution's own step of a case that names it (<see cref="CommandDeclaration{TState,TCommand}.AllowedForPartnerNamedIn"/>).
+    /// </summary>
+    Partner,
+    /// <summary>
     /// CaseLedger itself, recording what no person did (a deadline's breach when it falls due). No
     /// token, header or scenario can claim it: it has no written name that parses (<see cref="Roles.TryParse"/>).
     /// </summary>
@@ -32,7 +38,7 @@ public static class Roles
     private static readonly Dictionary<string, Role> ByName =
         OfPeople.ToDictionary(NameOf, r => r, StringComparer.Ordinal);
 
-    /// <summary>The role's written name: <c>resident</c>, <c>clerk</c>, <c>proxy</c>, <c>auditor</c>, <c>rule-author</c>, <c>administrator</c>.</summary>
+    /// <summary>The role's written name: <c>resident</c>, <c>clerk</c>, <c>proxy</c>, <c>auditor</c>, <c>rule-author</c>, <c>administrator</c>, <c>partner</c>.</summary>
     public static string NameOf(Role role) => CommandDeclaration.Kebab(role.ToString());
 
     /// <summary>The role written exactly by its name (lower case); anything else, and the system's role, is not a role.</summary>

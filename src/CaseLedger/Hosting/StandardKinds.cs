@@ -1,6 +1,7 @@
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.PortVisas;
+using CaseLedger.Cases.PropertyRegistrations;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Cases.WorkOrders;
 using CaseLedger.Core;
@@ -19,6 +20,7 @@ public static class StandardKinds
         new CoFundingKind(),
         new CertificateKind(),
         new WorkOrderKind(),
+        new PropertyRegistrationKind(),
         new PortVisaKind(),
     ]);
 }

@@ -99,6 +99,8 @@ public static class ApiProblems
 
     // Cases (CommandPipeline, the read models).
     public static readonly ApiProblem CaseNotFound = new(StatusCodes.Status404NotFound, "case.not_found");
+    public static readonly ApiProblem NotPartyToCase = new(StatusCodes.Status403Forbidden, "auth.not_party_to_case");
+    public static readonly ApiProblem InstitutionMissing = new(StatusCodes.Status400BadRequest, "acting.institution_missing");
     public static readonly ApiProblem CaseIdMissing = new(StatusCodes.Status400BadRequest, "case.id_missing");
     public static readonly ApiProblem CaseAlreadyExists = new(StatusCodes.Status409Conflict, "case.already_exists");
     public static readonly ApiProblem ConcurrentWrite = new(StatusCodes.Status409Conflict, "case.concurrent_write");
@@ -193,6 +195,11 @@ public static class ApiProblems
         if (command.NamesAPerson && roles.Any(r => r is Role.Proxy or Role.Clerk or Role.Administrator))
         {
             problems.Add(OnBehalfOfMismatch);
+        }
+
+        if (command.AllowsPartners)
+        {
+            problems.AddRange([NotPartyToCase, InstitutionMissing]);
         }
 
         problems.AddRange(command.Kind.Refusals.Select(r => new ApiProblem(CaseHttp.StatusOf(r.Kind), r.Code)));

@@ -240,6 +240,20 @@ public static class CaseHttp
                 $"{string.Join(", ", allowedRoles.Select(Roles.NameOf))}."));
         }
 
+        // A partner's clerk acts for the one institution their token names; the pipeline checks the case names it for the step.
+        string? institution = null;
+        if (role == Role.Partner)
+        {
+            var named = user.FindAll(CaseLedgerClaims.Institution).ToList();
+            if (named is not [var one] || one.Value.Trim() is not { Length: > 0 and <= MaxActorLength } value || !InputLimits.IsOneLine(value))
+            {
+                return (null, Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid",
+                    "A partner's token names the one institution (institution) its clerk acts for."));
+            }
+
+            institution = value;
+        }
+
         var headers = http.Request.Headers;
         string? onBehalfOf = null;
         if (headers[OnBehalfOfHeader].Count > 0)
@@ -266,6 +280,7 @@ public static class CaseHttp
         return (new Acting(subject, channel, role, onBehalfOf, correlation ?? http.TraceIdentifier)
         {
             Issuer = user.FindFirst(CaseLedgerClaims.Issuer)?.Value,
+            Institution = institution,
         }, null);
     }
 

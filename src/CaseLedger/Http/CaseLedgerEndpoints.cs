@@ -216,6 +216,36 @@ public static class CaseLedgerEndpoints
             .RequireAuthorization(IdentitySetup.For(ViewReaders))
             .Produces(StatusCodes.Status200OK, view.Type)
             .WithMetadata(new ProblemsAttribute([ApiProblems.CaseNotFound, ApiProblems.NotYourOwn]));
+        if (kind.PartnerView is { } partnerView)
+        {
+            app.MapGet($"{collection}/{{caseId:guid}}/partner-view", async (string district, Guid caseId, [FromServices] IDocumentStore store, HttpContext http) =>
+                {
+                    var named = http.User.FindAll(CaseLedgerClaims.Institution).ToList();
+                    if (named is not [{ Value: { Length: > 0 } institution }])
+                    {
+                        return CaseHttp.Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid",
+                            "A partner's token names the one institution (institution) its clerk acts for.");
+                    }
+
+                    await using var session = store.QuerySession(district);
+                    if (await view.LoadAsync(session, caseId, http.RequestAborted) is not { } model)
+                    {
+                        return CaseHttp.NotFound(caseId);
+                    }
+
+                    // A partner sees only the part of a case that names its institution, and nothing of any other.
+                    return partnerView(model, institution) is { } seen
+                        ? Results.Ok(seen)
+                        : CaseHttp.Problem(CommandPipeline.NotParty(institution));
+                })
+                .WithName($"GetPartner{view.Type.Name}")
+                .WithSummary($"What a partner institution sees of a case it is party to: its own steps, never the owner")
+                .WithTags(kind.Name)
+                .RequireAuthorization(IdentitySetup.For(Role.Partner))
+                .Produces(StatusCodes.Status200OK, kind.PartnerViewType!)
+                .WithMetadata(new ProblemsAttribute([ApiProblems.CaseNotFound, ApiProblems.NotPartyToCase]));
+        }
+
         app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
                 // A misspelt or repeated filter would silently widen or blur the list: it is refused instead.

@@ -7,6 +7,11 @@ public enum TimeMeasure
     Calendar,
     /// <summary>Only the working hours of the city's working calendar count (<see cref="WorkingCalendar"/>).</summary>
     Working,
+    /// <summary>
+    /// "Applied today, completed today": due at the time of day <c>within</c> names (civil time, the rule
+    /// book's offset) on the day the deadline is set, or on the next day when it is set after that time.
+    /// </summary>
+    SameDay,
 }
 
 /// <summary>
@@ -29,7 +34,9 @@ public sealed record PromisedTime
     public required string Clause { get; init; }
 
     /// <summary>Says the promise in words, e.g. "within 30 minutes" or "within 16 working hours".</summary>
-    public string Words => $"within {Span(Within)}{(Measure == TimeMeasure.Working ? " of working time" : "")}";
+    public string Words => Measure == TimeMeasure.SameDay
+        ? $"the same day, by {Within:hh\\:mm}"
+        : $"within {Span(Within)}{(Measure == TimeMeasure.Working ? " of working time" : "")}";
 
     internal static string Span(TimeSpan span) => span switch
     {

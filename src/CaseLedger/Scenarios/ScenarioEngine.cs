@@ -549,7 +549,7 @@ public sealed class ScenarioEngine
             var where = node.IsMapping && node.Get("as") is { } asWritten ? asWritten : node;
             var channelText = Fill(template.Channel) ?? throw where.Error("say the channel the step came through (acting: { channel: ... })");
             var channel = ChannelOf(channelText, words)
-                ?? throw where.Error($"'{channelText}' is not a channel; write one of: website, wechat, alipay, window, hotline, proxy");
+                ?? throw where.Error($"'{channelText}' is not a channel; write one of: website, wechat, alipay, window, hotline, proxy, partner");
             // A step said to come through the proxy channel is done by help-and-handle staff, unless it names another role.
             var roleText = stated?.Role ?? (stated?.Channel is not null && channel == Channel.Proxy ? Roles.NameOf(Role.Proxy) : template.Role)
                 ?? throw where.Error($"say the role the actor acts in (acting: {{ role: ... }}): one of {string.Join(", ", Roles.Names)}");
@@ -559,7 +559,7 @@ public sealed class ScenarioEngine
             }
 
             var actor = Fill(template.Actor) ?? throw where.Error("say who acts (acting: { actor: ... })");
-            return new Acting(actor, channel, role, Fill(template.For));
+            return new Acting(actor, channel, role, Fill(template.For)) { Institution = Fill(template.Institution) };
         }
 
         private static Channel? ChannelOf(string text, Vocabulary words)
@@ -578,6 +578,7 @@ public sealed class ScenarioEngine
                 "window" or "servicewindow" => Channel.ServiceWindow,
                 "proxy" => Channel.Proxy,
                 "hotline" or "phone" => Channel.Hotline,
+                "partner" => Channel.Partner,
                 _ => null,
             };
         }

@@ -21,7 +21,11 @@ public sealed record SeedStep(
     JsonElement? Body = null);
 
 /// <summary>Who acted, through which channel, in which role and for whom, as a client's token and request would say.</summary>
-public sealed record SeedActing(string Actor, Channel Channel, Role Role, string? OnBehalfOf = null);
+public sealed record SeedActing(string Actor, Channel Channel, Role Role, string? OnBehalfOf = null)
+{
+    /// <summary>The partner institution a partner's clerk acts for.</summary>
+    public string? Institution { get; init; }
+}
 
 /// <summary>
 /// Loads seed files (<c>seeds/{kind route}/*.json</c>) by running every step through the command
@@ -120,7 +124,10 @@ public static class Seeds
                 throw new InvalidDataException($"{source}: case {seeded.Id}, step {i + 1} ({step.Command}): {CaseJson.Describe(e)}", e);
             }
 
-            yield return new CommandRequest(district, seeded.Id, command, new Acting(step.As.Actor, step.As.Channel, step.As.Role, step.As.OnBehalfOf)) { At = step.At };
+            yield return new CommandRequest(district, seeded.Id, command, new Acting(step.As.Actor, step.As.Channel, step.As.Role, step.As.OnBehalfOf)
+            {
+                Institution = step.As.Institution,
+            }) { At = step.At };
         }
     }
 

@@ -182,6 +182,9 @@ public sealed record MacroWords(
 /// <summary>Who acts in a step: templates that may name the step's fields (<c>{voterId}</c>).</summary>
 public sealed record ActingWords(string? Actor, string? Channel, string? For, string? Role)
 {
+    /// <summary>The partner institution a partner's clerk acts for (<c>institution: bank-of-jilin</c>).</summary>
+    public string? Institution { get; init; }
+
     internal static ActingWords Read(ScenarioNode node)
     {
         if (node.IsScalar)
@@ -189,13 +192,19 @@ public sealed record ActingWords(string? Actor, string? Channel, string? For, st
             return new ActingWords(node.Text, null, null, null);
         }
 
-        node.OnlyKeys("actor", "channel", "for", "role");
-        return new ActingWords(node.Get("actor")?.Text, node.Get("channel")?.Text, node.Get("for")?.Text, node.Get("role")?.Text);
+        node.OnlyKeys("actor", "channel", "for", "role", "institution");
+        return new ActingWords(node.Get("actor")?.Text, node.Get("channel")?.Text, node.Get("for")?.Text, node.Get("role")?.Text)
+        {
+            Institution = node.Get("institution")?.Text,
+        };
     }
 
     /// <summary>These words, with anything they leave out taken from <paramref name="fallback"/>.</summary>
     public ActingWords Over(ActingWords? fallback) =>
-        fallback is null ? this : new ActingWords(Actor ?? fallback.Actor, Channel ?? fallback.Channel, For ?? fallback.For, Role ?? fallback.Role);
+        fallback is null ? this : new ActingWords(Actor ?? fallback.Actor, Channel ?? fallback.Channel, For ?? fallback.For, Role ?? fallback.Role)
+        {
+            Institution = Institution ?? fallback.Institution,
+        };
 }
 
 /// <summary>A fact "then" may check: where the main read model holds it, and how it is written.</summary>

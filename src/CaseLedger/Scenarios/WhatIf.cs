@@ -132,7 +132,7 @@ public static class WhatIf
 
             // Time passes up to the command as it did: a deadline the proposal makes fall due earlier is breached on the way.
             clauses.AddRange((await ledger.PassTimeAsync(district, at, [caseId], ct)).SelectMany(o => o.Clauses));
-            var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, role, e.OnBehalfOf)) { At = at }, ct);
+            var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, role, e.OnBehalfOf) { Institution = e.Institution }) { At = at }, ct);
             clauses.AddRange(outcome.Clauses);
             if (outcome.Rejection is { } refused)
             {
@@ -212,7 +212,7 @@ public static class WhatIf
         ArgumentNullException.ThrowIfNull(e);
         return new RecordedEvent(e.StreamId, e.Version, e.EventTypeName, e.Data, e.Timestamp, e.UserName ?? "",
             EventMetadata.Header(e, CaseHeaders.OnBehalfOf), EventMetadata.Header(e, CaseHeaders.Channel) ?? "", EventMetadata.Header(e, CaseHeaders.Rule),
-            EventMetadata.Header(e, CaseHeaders.Role) ?? "");
+            EventMetadata.Header(e, CaseHeaders.Role) ?? "") { Institution = EventMetadata.Header(e, CaseHeaders.Institution) };
     }
 
     /// <summary>Clauses evaluated on both sides whose last verdict differs, in the order first met.</summary>

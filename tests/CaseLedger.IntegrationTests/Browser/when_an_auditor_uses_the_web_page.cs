@@ -83,6 +83,21 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
     }
 
     [Fact]
+    public async Task a_registration_shows_its_kind_and_a_partners_step_as_done_by_its_institution_through_its_own_channel()
+    {
+        // The seeded mortgage registration: applied at the window, the bank registers the mortgage first.
+        await OpenSignedInAsync(CasePath("0195b000-0000-7000-8000-000000000602"));
+
+        await Expect(Page.GetByTestId("case-kind")).ToHaveTextAsync("Property registration");
+        var bank = Row(3);
+        await Expect(bank.GetByTestId("actor")).ToHaveTextAsync("bank-of-jilin-liaoyuan-clerk-1 (partner, bank-of-jilin-liaoyuan)");
+        await Expect(bank.GetByTestId("channel")).ToHaveTextAsync("Partner");
+        await Expect(bank.GetByTestId("summary")).ToHaveTextAsync("MortgageRegistration done by bank-of-jilin-liaoyuan");
+        await Expect(Row(4).GetByTestId("actor")).ToHaveTextAsync("yuelu-registration-window-03");
+        ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task the_timeline_says_who_acted_for_whom_through_which_channel_under_which_rule()
     {
         await OpenSignedInAsync(CasePath(SunshineGardenVote));

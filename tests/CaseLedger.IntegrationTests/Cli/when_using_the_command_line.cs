@@ -252,7 +252,22 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
         (await ledger.Client.SendAsync(request)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task token_for_a_partner_names_its_institution_and_signs_in_through_the_partners_channel()
+    {
+        var result = await HostCli.RunAsync(null, "token", "--role", "partner", "--institution", "bank-of-jilin", "--district", _district,
+            "--name", "bank-clerk-cli-1");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(result.Output.Trim());
+        token.GetClaim("institution").Value.ShouldBe("bank-of-jilin");
+        token.GetClaim("channel").Value.ShouldBe("Partner");
+        token.GetClaim("role").Value.ShouldBe("partner");
+    }
+
     [Theory]
+    [InlineData("--role", "partner", "--district", "yuelu", "--name", "x")]
+    [InlineData("--role", "clerk", "--institution", "bank-of-jilin", "--district", "yuelu", "--name", "x")]
     [InlineData("--district", "yuelu", "--name", "x")]
     [InlineData("--role", "mayor", "--district", "yuelu", "--name", "x")]
     [InlineData("--role", "clerk", "--name", "x")]

@@ -124,8 +124,14 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
                     HttpStatusCode.Forbidden, "auth.role_not_allowed");
             }
 
+            // A partner's clerk signs in through the institution's own channel, with the institution named in the token.
             var response = await ledger.Client.SendAsync(Call(operation, Url(operation, _district),
-                Token("someone", [allowed], [_district], allowed == Role.Resident ? Channel.OnlinePlatform : Channel.ServiceWindow)));
+                Token("someone", [allowed], [_district], allowed switch
+                {
+                    Role.Resident => Channel.OnlinePlatform,
+                    Role.Partner => Channel.Partner,
+                    _ => Channel.ServiceWindow,
+                }, institution: allowed == Role.Partner ? "bank-of-jilin" : null)));
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)response.StatusCode >= 500)
             {
                 wrong.Add($"{operation.Method} {operation.Path} as {Roles.NameOf(allowed)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

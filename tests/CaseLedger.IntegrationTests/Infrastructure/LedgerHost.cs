@@ -114,8 +114,9 @@ public sealed class LedgerHost : IAsyncDisposable
     /// A token for <paramref name="actor"/> in <paramref name="roles"/> and <paramref name="districts"/>,
     /// signed in through <paramref name="channel"/>.
     /// </summary>
-    public static string Token(string actor, IReadOnlyCollection<Role> roles, IReadOnlyCollection<string> districts, Channel channel) =>
-        Keys.Mint(actor, roles, districts, channel, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+    public static string Token(string actor, IReadOnlyCollection<Role> roles, IReadOnlyCollection<string> districts, Channel channel,
+        string? institution = null) =>
+        Keys.Mint(actor, roles, districts, channel, TimeSpan.FromHours(1), DateTimeOffset.UtcNow, institution: institution);
 
     /// <summary>
     /// A request as a clerk (or whoever <paramref name="actor"/> is) would send it, signed in with a

@@ -182,12 +182,12 @@ public sealed class MalformedRequests
     private string Token(Role role, string district) =>
         _tokens.GetOrAdd($"{role}|{district}", _ =>
             "Bearer " + _keys.Mint($"fuzz-{Roles.NameOf(role)}", [role], [district],
-                role switch { Role.Resident => Channel.OnlinePlatform, Role.Proxy => Channel.Proxy, _ => Channel.ServiceWindow },
-                TimeSpan.FromHours(2), DateTimeOffset.UtcNow));
+                role switch { Role.Resident => Channel.OnlinePlatform, Role.Proxy => Channel.Proxy, Role.Partner => Channel.Partner, _ => Channel.ServiceWindow },
+                TimeSpan.FromHours(2), DateTimeOffset.UtcNow, institution: role == Role.Partner ? "fuzz-bank" : null));
 
     /// <summary>The role a caller the operation allows signs in with: staff first, so nobody has to name whom they serve.</summary>
     private static Role AllowedRole(ApiOperation operation) =>
-        new[] { Role.Clerk, Role.Administrator, Role.Auditor, Role.RuleAuthor, Role.Resident, Role.Proxy }.First(operation.Roles.Contains);
+        new[] { Role.Clerk, Role.Administrator, Role.Auditor, Role.RuleAuthor, Role.Resident, Role.Proxy, Role.Partner }.First(operation.Roles.Contains);
 
     private string? Authorization(ApiOperation operation, string? district = null) =>
         operation.IsOpen ? null : Token(AllowedRole(operation), district ?? _district);

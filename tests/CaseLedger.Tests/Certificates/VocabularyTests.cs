@@ -384,7 +384,7 @@ public class when_a_certificate_scenario_is_malformed
         var error = await InlineCertificate.MalformedAsync(scenario);
 
         error.Line.ShouldBe(InlineCertificate.GivenLine + 4);
-        error.Problem.ShouldBe("scenarios[0].when.as: 'telephone' is not a channel; write one of: website, wechat, alipay, window, hotline, proxy");
+        error.Problem.ShouldBe("scenarios[0].when.as: 'telephone' is not a channel; write one of: website, wechat, alipay, window, hotline, proxy, partner");
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class when_the_pipeline_checks_who_acts
         Cast("O1", new Acting("O1", Channel.OnlinePlatform, Role.Resident)).IsAccepted.ShouldBeTrue();
 
         _fixture.Recorded(_vote)[^1].Role.ShouldBe("resident");
-        Roles.Names.ShouldBe(["resident", "clerk", "proxy", "auditor", "rule-author", "administrator"]);
+        Roles.Names.ShouldBe(["resident", "clerk", "proxy", "auditor", "rule-author", "administrator", "partner"]);
         Roles.TryParse("rule-author", out var author).ShouldBeTrue();
         author.ShouldBe(Role.RuleAuthor);
         Roles.TryParse("Clerk", out _).ShouldBeFalse("roles are written one way only");

@@ -558,7 +558,9 @@ function timelineRow(entry) {
   const row = el("tr", { "data-testid": "timeline-row", "data-version": entry.version },
     el("td", { className: "num" }, el("a", { href: caseHref(current.district, current.caseId, entry.version) }, String(entry.version))),
     el("td", { className: "time" }, timeElement(entry.time)),
-    el("td", { className: entry.onBehalfOf ? "who proxy" : "who", "data-testid": "actor" }, orNone(entry.actor)),
+    // A partner institution's clerk is shown with the institution they acted for.
+    el("td", { className: entry.onBehalfOf ? "who proxy" : "who", "data-testid": "actor" },
+      entry.institution ? `${entry.actor} (${entry.role ?? "partner"}, ${entry.institution})` : orNone(entry.actor)),
     el("td", { className: "who", "data-testid": "on-behalf-of" }, orNone(entry.onBehalfOf)),
     el("td", { className: "who", "data-testid": "channel" }, orNone(entry.channel)),
     el("td", { className: "type", "data-testid": "event-type" }, ...breakable(entry.eventType)),
@@ -726,6 +728,7 @@ function renderEvent(entry, version) {
     ...pair("Actor", orNone(entry.actor), "event-actor"),
     ...pair("On behalf of", orNone(entry.onBehalfOf), "event-on-behalf-of"),
     ...pair("Channel", orNone(entry.channel), "event-channel"),
+    ...(entry.institution ? pair("Partner institution", entry.institution, "event-institution") : []),
     ...pair("Event type", el("code", {}, entry.eventType), "event-type"),
     ...pair("Summary", entry.summary, "event-summary"),
     ...pair("Rule version", orNone(entry.rule), "event-rule"),

@@ -85,8 +85,21 @@ public sealed record DeadlineBook
     {
         ArgumentNullException.ThrowIfNull(promise);
         ArgumentNullException.ThrowIfNull(rules);
-        var due = promise.Measure == TimeMeasure.Working ? CalendarOf(promise.Calendar, rules).Add(now, promise.Within) : now + promise.Within;
+        var due = promise.Measure switch
+        {
+            TimeMeasure.Working => CalendarOf(promise.Calendar, rules).Add(now, promise.Within),
+            TimeMeasure.SameDay => SameDay(now, promise.Within, rules.UtcOffset),
+            _ => now + promise.Within,
+        };
         return new DeadlineSet(caseId, key, what, now, due, promise.Measure, promise.Within, promise.Calendar, rule, promise.Clause);
+    }
+
+    /// <summary>The time of day <paramref name="by"/> (civil time) on the civil day of <paramref name="now"/>, or of the next day once it has passed.</summary>
+    public static DateTimeOffset SameDay(DateTimeOffset now, TimeSpan by, TimeSpan civilOffset)
+    {
+        var civil = now.ToOffset(civilOffset);
+        var due = new DateTimeOffset(civil.Date + by, civilOffset);
+        return due >= civil ? due : due.AddDays(1);
     }
 
     /// <summary>Meets a running deadline at <paramref name="now"/> (on time or late); null when it is not running.</summary>

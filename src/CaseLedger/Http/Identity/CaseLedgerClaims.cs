@@ -22,6 +22,9 @@ public static class CaseLedgerClaims
     /// <summary>The application that signed the person in, by its <see cref="Core.Channel"/> name.</summary>
     public const string Channel = "channel";
 
+    /// <summary>The partner institution a partner's clerk works for (a bank, a notary); exactly one on a partner's token.</summary>
+    public const string Institution = "institution";
+
     public static string? SubjectOf(ClaimsPrincipal user) => user?.FindFirst(Subject)?.Value;
 
     /// <summary>The roles the token grants, by their written names; names that are not roles are left out.</summary>

@@ -82,7 +82,7 @@ public sealed class TokenKeys
     /// districts, the channel it signed in through, valid for <paramref name="lifetime"/>.
     /// </summary>
     public string Mint(string subject, IReadOnlyCollection<Role> roles, IReadOnlyCollection<string> districts, Channel channel, TimeSpan lifetime,
-        DateTimeOffset now, string? name = null)
+        DateTimeOffset now, string? name = null, string? institution = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subject);
         ArgumentNullException.ThrowIfNull(roles);
@@ -100,6 +100,11 @@ public sealed class TokenKeys
         if (name is not null)
         {
             claims[CaseLedgerClaims.Name] = name;
+        }
+
+        if (institution is not null)
+        {
+            claims[CaseLedgerClaims.Institution] = institution;
         }
 
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

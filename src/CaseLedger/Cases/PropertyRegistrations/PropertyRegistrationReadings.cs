@@ -1,0 +1,55 @@
+using System.Globalization;
+using CaseLedger.Core;
+using Marten;
+
+namespace CaseLedger.Cases.PropertyRegistrations;
+
+/// <summary>One case's completion time: when applied and completed, in minutes, at the fastest, the same day.</summary>
+public sealed record CompletionTime(Guid Id, string PropertyId, RegistrationBusiness Business, DateTimeOffset AppliedAt, DateTimeOffset CompletedAt,
+    decimal Minutes, bool AtTheFastest, bool SameDay);
+
+/// <summary>
+/// One civil day's figures: the cases applied for that day, how many completed the same day and the
+/// rate; how many completed at the fastest; the fastest completion time in minutes.
+/// </summary>
+public sealed record SameDayRow(string Day, int Applied, int CompletedSameDay, [property: Fraction] decimal? SameDayRate, int AtTheFastest,
+    decimal? FastestMinutes);
+
+/// <summary>The registration queries, worked out from the cases' read models (kept from the events, so a rebuild gives the same).</summary>
+public static class PropertyRegistrationReadings
+{
+    /// <summary>The most cases one reading reads (the newest).</summary>
+    private const int Limit = 5000;
+
+    public static async Task<IReadOnlyList<CompletionTime>> CompletionTimesAsync(IQuerySession session, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var cases = await session.Query<PropertyRegistration>().Where(r => r.Status == RegistrationStatus.Completed)
+            .OrderByDescending(r => r.AppliedAt).Take(Limit).ToListAsync(ct);
+        return cases.Select(r => new CompletionTime(r.Id, r.PropertyId, r.Business, r.AppliedAt, r.CompletedAt!.Value, r.CompletionMinutes ?? 0,
+            r.AtTheFastest == true, r.SameDay == true)).ToList();
+    }
+
+    public static async Task<IReadOnlyList<SameDayRow>> SameDayAsync(IQuerySession session, TimeSpan civilOffset, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return ByDay(await session.Query<PropertyRegistration>().OrderByDescending(r => r.AppliedAt).Take(Limit).ToListAsync(ct), civilOffset);
+    }
+
+    /// <summary>
+    /// The same-day rate per civil day of application: of the cases applied for that day, the share
+    /// completed by their same-day deadline. A case still running counts as not (yet) completed the same day.
+    /// </summary>
+    public static IReadOnlyList<SameDayRow> ByDay(IEnumerable<PropertyRegistration> cases, TimeSpan civilOffset) =>
+        cases.GroupBy(r => r.AppliedAt.ToOffset(civilOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var applied = g.Count();
+                var sameDay = g.Count(r => r.SameDay == true);
+                var done = g.Where(r => r.CompletionMinutes is not null).ToList();
+                return new SameDayRow(g.Key, applied, sameDay, Math.Round((decimal)sameDay / applied, 4, MidpointRounding.AwayFromZero),
+                    g.Count(r => r.AtTheFastest == true), done.Count == 0 ? null : done.Min(r => r.CompletionMinutes));
+            })
+            .ToList();
+}
