@@ -1,3 +1,4 @@
+using CaseLedger.Cases.BirthSupport;
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.RenovationVotes;
@@ -18,5 +19,6 @@ public static class StandardKinds
         new CoFundingKind(),
         new CertificateKind(),
         new WorkOrderKind(),
+        new BirthSupportKind(),
     ]);
 }
