@@ -94,6 +94,38 @@ public sealed class when_claims_of_one_household_are_decided_at_once(Ledger ledg
     }
 
     [Fact]
+    public async Task concurrent_decisions_of_many_households_never_exceed_the_countys_budget_and_the_rest_wait()
+    {
+        // A year of its own in this district: 12 unemployment grants of 480,000 against the 5.65 million budget.
+        var year = new DateTimeOffset(2027, 3, 4, 9, 0, 0, TimeSpan.FromHours(8));
+        ledger.Clock.Set(year);
+        var claims = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            claims.Add(await SubmitAsync(Claim("UnemploymentGrant", $"hr-budget-{i:D2}", claimant: $"mother-budget-{i:D2}", expense: 160_000m)));
+        }
+
+        ledger.Clock.Set(year.AddDays(1));
+        var responses = await Task.WhenAll(claims.Select(id => DecideAsync(id)));
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
+
+        await using var session = Host.Store.QuerySession(_district);
+        var decided = await session.Query<BirthSupportClaim>().Where(c => c.HouseholdRegister.StartsWith("hr-budget-")).ToListAsync();
+        decided.Count(c => c.Status == ClaimStatus.Paid).ShouldBe(11);
+        var waiting = decided.Where(c => c.Status == ClaimStatus.Deferred).ShouldHaveSingleItem();
+        waiting.WaitsForBudgetOf.ShouldBe(2028);
+        waiting.Paid.ShouldBe(0m);
+        var budget = (await session.LoadAsync<CountyBudget>("budget-2027"))!;
+        budget.Spent.ShouldBe(5_280_000m);
+        budget.Spent.ShouldBeLessThanOrEqualTo(budget.Budget);
+
+        // The next year's budget pays it.
+        ledger.Clock.Set(new DateTimeOffset(2028, 1, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        (await DecideAsync(waiting.Id)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.LoadAsync<CountyBudget>("budget-2028"))!.Spent.ShouldBe(480_000m);
+    }
+
+    [Fact]
     public async Task a_resident_claims_for_themselves_a_clerk_decides_and_the_totals_are_served()
     {
         ledger.Clock.Set(Nine);
