@@ -87,6 +87,10 @@ public abstract partial class CommandDeclaration
     /// </summary>
     internal abstract IReadOnlyList<DocumentRead> HeldDocuments(object command, object state, CommandContext context);
 
+    /// <summary>The keys (<c>{type}:{id}</c>) of the shared documents this command holds on this case, in the order they are locked.</summary>
+    public IReadOnlyList<string> HeldKeys(object command, object state, CommandContext context) =>
+        HeldDocuments(command, state, context).Select(h => h.Key).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
     internal abstract Decision Decide(object command, object? state, CommandContext context);
 
     /// <summary>Rebuilds the command and its time from an event it recorded; null when this event is not one.</summary>

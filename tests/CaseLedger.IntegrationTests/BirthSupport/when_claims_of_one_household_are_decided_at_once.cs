@@ -143,6 +143,13 @@ public sealed class when_claims_of_one_household_are_decided_at_once(Ledger ledg
         claim.Paid.ShouldBe(1000m);
         claim.Criteria.ShouldContain(c => c.Clause == DecidingAClaim.Clauses.BirthOrder && c.Met);
 
+        var own = await Host.Client.SendAsync(Request(HttpMethod.Get, $"/districts/{_district}/birth-support-claims/{id}", actor: "mother-7",
+            channel: "OnlinePlatform", role: Role.Resident));
+        own.StatusCode.ShouldBe(HttpStatusCode.OK, "a resident reads their own claim");
+        var others = await Host.Client.SendAsync(Request(HttpMethod.Get, $"/districts/{_district}/birth-support-claims/{id}", actor: "mother-8",
+            channel: "OnlinePlatform", role: Role.Resident));
+        others.StatusCode.ShouldBe(HttpStatusCode.Forbidden, "and nobody else's");
+
         var households = await ReadAsync<HouseholdTotalsList>(await Host.Client.GetAsync($"/districts/{_district}/birth-support/households?register=hr-resident"));
         households.Households.ShouldHaveSingleItem().TotalPaid.ShouldBe(1000m);
         var budget = await ReadAsync<CountyBudgetList>(await Host.Client.GetAsync($"/districts/{_district}/birth-support/budget"));

@@ -124,6 +124,7 @@ public sealed class when_deciding_birth_support_claims
         decided.Paid.ShouldBe(0m);
         decided.Household.Children.ShouldBeEmpty();
         decided.Household.ClaimsDecided.ShouldBe(1);
+        decided.Household.InfertilityCap.ShouldBe(Rules.InfertilityHouseholdCap, "the totals say the caps they are held against");
         decided.Budget.Spent.ShouldBe(0m);
     }
 
@@ -141,6 +142,18 @@ public sealed class when_deciding_birth_support_claims
         Code(new SubmitClaim("m", "hr-1", SupportBenefit.UnemploymentGrant, true, null, null, null, null)).ShouldBe("birth_support.expense_invalid");
         ClaimingSupport.Decide(new SubmitClaim("m", "hr-1", SupportBenefit.Delivery, true, null, null, null, null), Guid.NewGuid(), Channel.ServiceWindow,
             Nine, Today, null).Rejection!.Code.ShouldBe("birth_support.no_rule_in_force");
+    }
+
+    [Fact]
+    public void a_decision_records_the_totals_it_held_for_what_if_replays()
+    {
+        var household = HouseholdTotals.Empty("hr-1") with { InfertilityPaid = 1000m };
+
+        var decided = Decided(Claim(SupportBenefit.InfertilityTreatment, expense: 500m), household);
+
+        decided.HouseholdBefore.ShouldBe(household);
+        decided.BudgetBefore.ShouldBeNull("the year's first claim found no budget document yet");
+        ((IRecordsHeldDocuments)decided).HeldBefore.ShouldBe([household]);
     }
 
     [Fact]

@@ -74,7 +74,9 @@ public static class DecidingAClaim
         var status = paid == 0 ? ClaimStatus.Refused : paid < due ? ClaimStatus.PaidInPart : ClaimStatus.Paid;
         var eligible = criteria.All(c => c.Met || c.Clause is Clauses.InfertilityCap or Clauses.ChildcareCap);
         return Decision.Accept(new ClaimDecided(claim.Id, status, due, paid, reasons, criteria,
-            eligible ? Add(household, claim, rules, paid, today.Year) : household with { ClaimsDecided = household.ClaimsDecided + 1 },
+            eligible
+                ? Add(household, claim, rules, paid, today.Year)
+                : household with { ClaimsDecided = household.ClaimsDecided + 1, InfertilityCap = rules.InfertilityHouseholdCap },
             paid > 0 ? budget with { Spent = budget.Spent + paid, ClaimsPaid = budget.ClaimsPaid + 1 } : budget,
             householdBefore, budgetBefore, now));
     }
