@@ -90,6 +90,16 @@ public abstract partial class CommandDeclaration
     /// <summary>The documents of the case this command reads by id, bound to the command; loaded with the case's lock.</summary>
     internal abstract IReadOnlyList<DocumentRead> DocumentReads(object command, CommandContext context);
 
+    /// <summary>
+    /// The shared documents across cases this command holds (running totals against a cap), bound to
+    /// the command: locked until the command commits and loaded after the lock, see <see cref="CommandDeclaration{TState,TCommand}.Holds{TDoc}"/>.
+    /// </summary>
+    internal abstract IReadOnlyList<DocumentRead> HeldDocuments(object command, object state, CommandContext context);
+
+    /// <summary>The keys (<c>{type}:{id}</c>) of the shared documents this command holds on this case, in the order they are locked.</summary>
+    public IReadOnlyList<string> HeldKeys(object command, object state, CommandContext context) =>
+        HeldDocuments(command, state, context).Select(h => h.Key).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
     internal abstract Decision Decide(object command, object? state, CommandContext context);
 
     /// <summary>Rebuilds the command and its time from an event it recorded; null when this event is not one.</summary>
@@ -109,6 +119,7 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
     private readonly List<Func<TCommand, CommandContext, IFactReader, CancellationToken, Task>> _facts = [];
     private readonly List<(Type Event, Func<object, (object, DateTimeOffset)> Rebuild)> _replays = [];
     private readonly List<Func<TCommand, CommandContext, DocumentRead>> _documentReads = [];
+    private readonly List<Func<TCommand, TState, CommandContext, DocumentRead>> _holds = [];
     private Func<TCommand, TState?, CommandContext, Decision>? _decide;
     private Func<TCommand, string?>? _person;
     private Func<TCommand, TState, string?>? _partner;
@@ -216,6 +227,29 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
         return this;
     }
 
+    /// <summary>
+    /// A document shared across cases that the decision reads and updates (a household's running
+    /// totals against a cap, a yearly budget), by an id worked out from the command and the case's
+    /// state as the case's lock read it (null: none).
+    /// The pipeline holds it for the command: after the case's own lock it takes a transaction-scoped
+    /// lock on the document's key (the keys of all held documents in one consistent order), then
+    /// loads it, so the decision sees every total committed before and no other command holding it
+    /// can decide until this one commits or rolls back. The decision gets it through
+    /// <see cref="CommandContext.Fact{T}"/> and writes its new value with its events (a document the
+    /// kind <c>Writes</c> from them), in the same transaction. Only for commands on an existing case.
+    /// </summary>
+    public CommandDeclaration<TState, TCommand> Holds<TDoc>(Func<TCommand, TState, CommandContext, string?> id) where TDoc : class
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (OpensCase)
+        {
+            throw new InvalidOperationException($"{Kind.Name}: {Name} opens a case; hold shared documents in a command on the case it opened.");
+        }
+
+        _holds.Add((command, state, context) => new DocumentRead<TDoc>(id(command, state, context)));
+        return this;
+    }
+
     /// <summary>The pure decision on an existing case.</summary>
     public CommandDeclaration<TState, TCommand> Decides(Func<TCommand, TState, CommandContext, Decision> decide)
     {
@@ -262,6 +296,9 @@ public sealed class CommandDeclaration<TState, TCommand> : CommandDeclaration
 
     internal override IReadOnlyList<DocumentRead> DocumentReads(object command, CommandContext context) =>
         _documentReads.Select(read => read((TCommand)command, context)).ToList();
+
+    internal override IReadOnlyList<DocumentRead> HeldDocuments(object command, object state, CommandContext context) =>
+        _holds.Select(hold => hold((TCommand)command, (TState)state, context)).ToList();
 
     internal override Decision Decide(object command, object? state, CommandContext context) =>
         (_decide ?? throw new InvalidOperationException($"{Kind.Name}: the command {Name} declares no decision."))(

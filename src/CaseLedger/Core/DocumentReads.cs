@@ -14,13 +14,33 @@ public abstract class DocumentRead
 
     /// <summary>Reads where there is no batch (the in-memory ledger).</summary>
     internal abstract Task ReadAsync(IFactReader reader, CommandContext context, CancellationToken ct);
+
+    /// <summary>
+    /// The document's lock key, <c>{type}:{id}</c>, for a document the command holds (see
+    /// <see cref="CommandDeclaration{TState,TCommand}.Holds{TDoc}"/>); null when the command names none.
+    /// Held documents are locked in the ordinal order of these keys, so two commands never wait on each other in a cycle.
+    /// </summary>
+    internal abstract string? Key { get; }
 }
 
 internal sealed class DocumentRead<TDoc>(string? id) : DocumentRead where TDoc : class
 {
+    internal override string? Key => id is null ? null : $"{typeof(TDoc).Name}:{id}";
+
     internal override async Task EnlistAsync(IBatchedQuery batch, CommandContext context) =>
         context.SetFact(typeof(TDoc), id is null ? null : await batch.Load<TDoc>(id));
 
     internal override async Task ReadAsync(IFactReader reader, CommandContext context, CancellationToken ct) =>
         context.SetFact(typeof(TDoc), id is null ? null : await reader.LoadAsync<TDoc>(id, ct));
+}
+
+/// <summary>
+/// Implemented by the event of a decision that held shared documents (see
+/// <see cref="CommandDeclaration{TState,TCommand}.Holds{TDoc}"/>): the documents as the decision read
+/// them (none for one that did not exist yet), so a what-if replay of the case alone decides against
+/// the same totals, not against the totals the store holds now (which count the case itself).
+/// </summary>
+public interface IRecordsHeldDocuments
+{
+    IEnumerable<object> HeldBefore { get; }
 }

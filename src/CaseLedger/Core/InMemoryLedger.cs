@@ -123,6 +123,35 @@ public sealed class InMemoryLedger
     public T? Document<T>(string district, string id) where T : class =>
         _documents.TryGetValue((district, typeof(T), id), out var doc) ? (T)doc : null;
 
+    /// <summary>
+    /// Puts a document a kind writes from its events (shared totals) into the district as given, as a
+    /// what-if replay does with the totals a recorded decision held (<see cref="IRecordsHeldDocuments"/>).
+    /// </summary>
+    public void Put(string district, CaseKind kind, object document)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(document);
+        var declaration = kind.Documents.FirstOrDefault(d => d.Type == document.GetType())
+            ?? throw new ArgumentException($"{kind.Name} writes no {document.GetType().Name} documents.", nameof(document));
+        _documents[(district, declaration.Type, declaration.IdOf(document))] = document;
+    }
+
+    /// <summary>Drops the district's documents of a type, as a replay does before putting in those a decision held.</summary>
+    public void Forget(string district, Type type)
+    {
+        foreach (var key in _documents.Keys.Where(k => k.District == district && k.Type == type).ToList())
+        {
+            _documents.Remove(key);
+        }
+    }
+
+    private sealed class OwnDocuments(InMemoryLedger ledger, string district) : IFactReader
+    {
+        public Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => Task.FromResult(ledger.Document<T>(district, id));
+
+        public Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class => Task.FromResult(ledger.Document<T>(district, id.ToString()));
+    }
+
     private sealed class Stream(CaseKind kind)
     {
         public CaseKind Kind { get; } = kind;
@@ -161,6 +190,21 @@ public sealed class InMemoryLedger
 
             var version = stream.Events.Count;
             return new CaseForWriting(stream.State, version, events => _pending = (kind, caseId, version, events));
+        }
+
+        /// <summary>
+        /// The in-memory ledger is for one caller at a time (scenarios, replays, rule tests), so its
+        /// commands run one after another: holding a shared document is reading it, from the ledger's
+        /// own documents only (a replay puts in those its recorded decision read, <see cref="InMemoryLedger.Put"/>),
+        /// never from outside, where the store's totals count the replayed case itself.
+        /// </summary>
+        public async Task HoldAsync(IReadOnlyList<DocumentRead> held, CommandContext context, CancellationToken ct)
+        {
+            var own = new OwnDocuments(ledger, district);
+            foreach (var document in held)
+            {
+                await document.ReadAsync(own, context, ct);
+            }
         }
 
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => _pending = (kind, caseId, 0, events);

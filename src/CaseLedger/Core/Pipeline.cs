@@ -83,6 +83,12 @@ internal interface ICaseWriteSession : IFactReader
     /// </summary>
     Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct);
 
+    /// <summary>
+    /// Holds the command's shared documents (running totals) for the rest of its transaction, in the
+    /// ordinal order of their keys, and then reads them as facts: called with the case already held.
+    /// </summary>
+    Task HoldAsync(IReadOnlyList<DocumentRead> held, CommandContext context, CancellationToken ct);
+
     void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events);
 
     /// <summary>
@@ -181,6 +187,10 @@ public static partial class CommandPipeline
         {
             return CommandOutcome.Rejected(caseId, Stale(version, stream.Version));
         }
+
+        // The shared totals it holds are locked after its own case, always in one order, and read
+        // after their locks: two commands on one household's totals decide one after the other.
+        await session.HoldAsync(declaration.HeldDocuments(request.Command, stream.State, context), context, ct);
 
         // Facts are read after the case is held, in its transaction: what a command reads of its own
         // case (a ballot's unit and member) cannot change under it before it appends.

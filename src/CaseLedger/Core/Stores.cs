@@ -4,6 +4,7 @@ using JasperFx;
 using Marten;
 using Marten.Exceptions;
 using Marten.Services.BatchQuerying;
+using Npgsql;
 
 namespace CaseLedger.Core;
 
@@ -143,6 +144,8 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
         public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct) =>
             throw new InvalidOperationException();
 
+        public Task HoldAsync(IReadOnlyList<DocumentRead> held, CommandContext context, CancellationToken ct) => throw new InvalidOperationException();
+
         public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => throw new InvalidOperationException();
 
         public void Stamp(Acting acting, RuleRef? rule, CaseKind kind) => throw new InvalidOperationException();
@@ -166,6 +169,37 @@ internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind,
 
     public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct) =>
         kind.FetchForWritingAsync(session, caseId, preloads(kind), reads, context, ct);
+
+    public async Task HoldAsync(IReadOnlyList<DocumentRead> held, CommandContext context, CancellationToken ct)
+    {
+        var ordered = held.Where(h => h.Key is not null).OrderBy(h => h.Key, StringComparer.Ordinal).ToList();
+        if (ordered.Count > 0)
+        {
+            // Transaction-scoped advisory locks (the case's fetch began the transaction), one per
+            // document, keyed by 64 bits of a hash of the district and the document's key, taken in
+            // key order in one round trip; a hash collision only makes two commands wait on each other.
+            await using var command = new NpgsqlCommand(string.Join(";", ordered.Select((_, i) => $"select pg_advisory_xact_lock(@k{i})")));
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                command.Parameters.AddWithValue($"k{i}", HeldLockKey(district, ordered[i].Key!));
+            }
+
+            await session.ExecuteAsync(command, ct);
+        }
+
+        // Loaded after the locks, in one round trip: each reads the totals as the last holder committed them.
+        var batch = session.CreateBatchQuery();
+        var loads = held.Select(h => h.EnlistAsync(batch, context)).ToList();
+        if (loads.Count > 0)
+        {
+            await batch.Execute(ct);
+            await Task.WhenAll(loads);
+        }
+    }
+
+    /// <summary>The advisory lock key of a held document: 64 bits of SHA-256 of the district and the document's key.</summary>
+    internal static long HeldLockKey(string district, string key) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"caseledger-held:{district}:{key}")), 0);
 
     public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => kind.StartStream(session, caseId, events);
 

@@ -184,6 +184,9 @@ public abstract class DocumentsDeclaration
     /// <summary>The documents an event writes, each with its id.</summary>
     public abstract IEnumerable<(string Id, object Document)> From(object e);
 
+    /// <summary>The id of a document of this type.</summary>
+    public abstract string IdOf(object document);
+
     internal abstract void Register(StoreOptions options);
 }
 
@@ -193,6 +196,8 @@ public sealed class DocumentsDeclaration<TDoc>(Func<object, IEnumerable<TDoc>> f
     public override Type Type => typeof(TDoc);
 
     public override IEnumerable<(string Id, object Document)> From(object e) => fromEvent(e).Select(d => (id(d), (object)d));
+
+    public override string IdOf(object document) => id((TDoc)document);
 
     internal override void Register(StoreOptions options) =>
         options.Projections.Add(new DocumentsProjection<TDoc>(fromEvent), ProjectionLifecycle.Inline, $"{typeof(TDoc).Name}Documents");

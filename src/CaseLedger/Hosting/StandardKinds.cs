@@ -1,3 +1,4 @@
+using CaseLedger.Cases.BirthSupport;
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.PortVisas;
@@ -20,6 +21,7 @@ public static class StandardKinds
         new CoFundingKind(),
         new CertificateKind(),
         new WorkOrderKind(),
+        new BirthSupportKind(),
         new PropertyRegistrationKind(),
         new PortVisaKind(),
     ]);

@@ -130,6 +130,20 @@ public static class WhatIf
                     $"Event {e.Version} of case {caseId} does not record its channel and role ('{e.Channel}', '{e.Role}'), so it cannot be replayed as it was made.");
             }
 
+            if (e.Data is IRecordsHeldDocuments held)
+            {
+                // A decision that held shared totals is taken again against the totals it read then.
+                foreach (var type in kind.Documents.Select(d => d.Type))
+                {
+                    ledger.Forget(district, type);
+                }
+
+                foreach (var document in held.HeldBefore)
+                {
+                    ledger.Put(district, kind, document);
+                }
+            }
+
             // Time passes up to the command as it did: a deadline the proposal makes fall due earlier is breached on the way.
             clauses.AddRange((await ledger.PassTimeAsync(district, at, [caseId], ct)).SelectMany(o => o.Clauses));
             var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, role, e.OnBehalfOf) { Institution = e.Institution }) { At = at }, ct);

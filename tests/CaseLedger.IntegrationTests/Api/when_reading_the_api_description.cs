@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CaseLedger.Core;
+using CaseLedger.Hosting;
 using CaseLedger.IntegrationTests.Infrastructure;
 using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
 
@@ -202,6 +203,9 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
     [InlineData("/districts/{district}/certificates", "/districts/yuelu/certificates")]
     [InlineData("/districts/{district}/co-funding-summary", "/districts/yuelu/co-funding-summary")]
     [InlineData("/districts/{district}/certificates/counts", "/districts/yuelu/certificates/counts")]
+    [InlineData("/districts/{district}/birth-support-claims", "/districts/yuelu/birth-support-claims")]
+    [InlineData("/districts/{district}/birth-support/households", "/districts/yuelu/birth-support/households")]
+    [InlineData("/districts/{district}/birth-support/budget", "/districts/yuelu/birth-support/budget")]
     [InlineData("/audit/entries", "/audit/entries?district=yuelu&pageSize=200")]
     [InlineData("/districts/{district}/cases", "/districts/yuelu/cases")]
     [InlineData("/districts/{district}/verification", "/districts/yuelu/verification")]
