@@ -280,6 +280,22 @@ public abstract class CaseKind
     }
 
     /// <summary>
+    /// Declares a resident's query of their own cases of this kind, served at <c>GET /districts/{d}/{path}</c>
+    /// to residents only (staff read the kind's lists): it is given the signed-in person and must
+    /// answer with that person's cases alone.
+    /// </summary>
+    protected void OwnQuery<TResult>(string path, string summary, Func<IQuerySession, string, QueryContext, CancellationToken, Task<TResult>> run)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult),
+            async (session, _, context, ct) => await run(session, context.Person ?? throw new InvalidOperationException($"{path} is a resident's query."), context, ct))
+        {
+            ForTheirOwn = true,
+        });
+    }
+
+    /// <summary>
     /// Declares a named hook the kind's scenario vocabulary may call on a step: it completes the
     /// step's command (JSON) from the bodies of the case's earlier commands, or returns why it cannot.
     /// </summary>

@@ -213,10 +213,20 @@ public sealed record QueryDeclaration(
     string Path,
     string Summary,
     Type ResultType,
-    Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<object>> Run);
+    Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<object>> Run)
+{
+    /// <summary>
+    /// A resident's query of their own cases (<see cref="CaseKind"/>'s <c>OwnQuery</c>): run by residents
+    /// only, it is given the signed-in person (<see cref="QueryContext.Person"/>) and answers with their cases alone.
+    /// </summary>
+    public bool ForTheirOwn { get; init; }
+}
 
-/// <summary>What a query may know besides the district's documents: the moment it is read at, and the rule book (its civil time).</summary>
-public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules);
+/// <summary>
+/// What a query may know besides the district's documents: the moment it is read at, the rule book
+/// (its civil time), and, for a resident's query of their own cases, who the resident is.
+/// </summary>
+public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, string? Person = null);
 
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the

@@ -58,12 +58,21 @@ public static class CaseLedgerEndpoints
                 app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store,
                         [FromServices] TimeProvider clock, [FromServices] RuleBook rules, HttpContext http) =>
                     {
+                        // A resident's query of their own cases takes no filter: who they are is the only question.
+                        if (query.ForTheirOwn && http.Request.Query.Count > 0)
+                        {
+                            return CaseHttp.Problem(ApiProblems.FilterUnknown.Status, ApiProblems.FilterUnknown.Code,
+                                "This answers with the signed-in resident's own cases and takes no query parameter.");
+                        }
+
                         await using var session = store.QuerySession(district);
-                        return Results.Ok(await query.Run(session, QueryValues(http), new QueryContext(clock.GetUtcNow(), rules), http.RequestAborted));
+                        var person = query.ForTheirOwn ? CaseLedgerClaims.SubjectOf(http.User) ?? "" : null;
+                        return Results.Ok(await query.Run(session, QueryValues(http), new QueryContext(clock.GetUtcNow(), rules, person), http.RequestAborted));
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
-                    .RequireAuthorization(IdentitySetup.For(QueryReaders))
-                    .Produces(StatusCodes.Status200OK, query.ResultType);
+                    .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn ? [Role.Resident] : QueryReaders))
+                    .Produces(StatusCodes.Status200OK, query.ResultType)
+                    .WithMetadata(new ProblemsAttribute(query.ForTheirOwn ? [ApiProblems.FilterUnknown] : []));
             }
         }
 

@@ -51,6 +51,8 @@ public sealed class PropertyRegistrationKind : CaseKind<PropertyRegistration>
         // A partner reads only its own steps of the cases that name it.
         PartnersRead<PropertyRegistration, PartnerRegistrationView>(PropertyRegistrationProjection.ForPartner);
 
+        OwnQuery("property-registrations/mine", "An owner's look-up of their properties' registration status: their own cases, newest first",
+            async (session, owner, _, ct) => await PropertyRegistrationReadings.OwnAsync(session, owner, ct));
         Query("property-registrations/completion-times", "Each completed case's completion time, at the fastest or not, the same day or not",
             async (session, _, _, ct) => await PropertyRegistrationReadings.CompletionTimesAsync(session, ct));
         Query("property-registrations/same-day-rate", "Per day of application: cases applied, completed the same day, the rate, and at the fastest",

@@ -15,6 +15,13 @@ public sealed record CompletionTime(Guid Id, string PropertyId, RegistrationBusi
 public sealed record SameDayRow(string Day, int Applied, int CompletedSameDay, [property: Fraction] decimal? SameDayRate, int AtTheFastest,
     decimal? FastestMinutes);
 
+/// <summary>
+/// A property's registration status as its owner looks it up: the property, the business, where the
+/// case stands, the steps still to do, and the same-day promise; nothing about the partners' clerks.
+/// </summary>
+public sealed record OwnRegistration(Guid Id, string PropertyId, RegistrationBusiness Business, RegistrationStatus Status, DateTimeOffset AppliedAt,
+    DateTimeOffset? CompletedAt, IReadOnlyList<RegistrationStep> Remaining, string? SameDayPromise);
+
 /// <summary>The registration queries, worked out from the cases' read models (kept from the events, so a rebuild gives the same).</summary>
 public static class PropertyRegistrationReadings
 {
@@ -28,6 +35,15 @@ public static class PropertyRegistrationReadings
             .OrderByDescending(r => r.AppliedAt).Take(Limit).ToListAsync(ct);
         return cases.Select(r => new CompletionTime(r.Id, r.PropertyId, r.Business, r.AppliedAt, r.CompletedAt!.Value, r.CompletionMinutes ?? 0,
             r.AtTheFastest == true, r.SameDay == true)).ToList();
+    }
+
+    /// <summary>The owner's registrations, newest first: the look-up of their properties' registration status, online at any hour.</summary>
+    public static async Task<IReadOnlyList<OwnRegistration>> OwnAsync(IQuerySession session, string owner, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var cases = await session.Query<PropertyRegistration>().Where(r => r.Owner == owner).OrderByDescending(r => r.AppliedAt).Take(Limit).ToListAsync(ct);
+        return cases.Select(r => new OwnRegistration(r.Id, r.PropertyId, r.Business, r.Status, r.AppliedAt, r.CompletedAt, r.Remaining, r.SameDayPromise))
+            .ToList();
     }
 
     public static async Task<IReadOnlyList<SameDayRow>> SameDayAsync(IQuerySession session, TimeSpan civilOffset, CancellationToken ct)
