@@ -100,29 +100,25 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
         var outcomes = new List<CommandOutcome>();
         while (true)
         {
-            CaseDeadlines? next;
-            string? kind = null;
+            Service.CaseService? next;
             await using (var session = store.QuerySession(district))
             {
-                var due = session.Query<CaseDeadlines>().Where(d => d.NextDue != null && d.NextDue <= until);
+                var due = session.Query<Service.CaseService>().Where(d => d.NextDue != null && d.NextDue <= until);
                 if (cases is not null)
                 {
                     due = due.Where(d => d.Id.IsOneOf(cases.ToArray()));
                 }
 
                 next = await due.OrderBy(d => d.NextDue).FirstOrDefaultAsync(ct);
-                if (next is not null)
-                {
-                    kind = kinds.ForStateType((await session.Events.FetchStreamStateAsync(next.Id, ct))?.AggregateType)?.Name;
-                }
             }
 
-            if (next is not { NextDue: { } at } || kind is null)
+            // The case's service record names its kind.
+            if (next is not { NextDue: { } at })
             {
                 return outcomes;
             }
 
-            var outcome = await RecordBreachesAsync(district, kind, next.Id, at, ct);
+            var outcome = await RecordBreachesAsync(district, next.Kind, next.Id, at, ct);
             if (outcome.Events.Count == 0)
             {
                 return outcomes;

@@ -48,7 +48,6 @@ public static class CaseLedgerSetup
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
         DistrictSeals.Register(options);
-        Core.Deadlines.CaseDeadlines.Register(options);
         Core.Service.ServiceEvents.Register(options);
         Core.Service.CaseService.Register(options, kinds);
         options.Schema.For<DistrictRecord>().SingleTenanted();

@@ -48,7 +48,7 @@ internal sealed class DeadlineFallsDueHandler : MessageHandler<DeadlineFallsDue>
 /// minute unless configured; zero turns it off), records every deadline of every district that is past
 /// due and not yet recorded as breached. A breach it records says when it was due and when it was noticed.
 /// </summary>
-public sealed class DeadlineSweep(IDocumentStore store, CasePipeline pipeline, CaseKinds kinds, DistrictRegistry districts, TimeProvider clock)
+public sealed class DeadlineSweep(IDocumentStore store, CasePipeline pipeline, DistrictRegistry districts, TimeProvider clock)
 {
     /// <summary>Records every deadline past due at <paramref name="now"/> (the clock's now when not given); returns the outcomes.</summary>
     public async Task<IReadOnlyList<CommandOutcome>> SweepAsync(DateTimeOffset? now = null, string? district = null, CancellationToken ct = default)
@@ -58,29 +58,20 @@ public sealed class DeadlineSweep(IDocumentStore store, CasePipeline pipeline, C
         var names = district is not null ? [district] : (await districts.AllAsync(ct)).Select(d => d.Id).ToList();
         foreach (var name in names)
         {
-            List<Guid> due;
+            // Each case's service record names its kind: no further read to find it.
+            IReadOnlyList<Core.Service.CaseService> due;
             await using (var session = store.QuerySession(name))
             {
-                due = (await session.Query<CaseDeadlines>().Where(d => d.NextDue != null && d.NextDue <= at).Select(d => d.Id).ToListAsync(ct)).ToList();
+                due = await session.Query<Core.Service.CaseService>().Where(d => d.NextDue != null && d.NextDue <= at).ToListAsync(ct);
             }
 
-            foreach (var caseId in due)
+            foreach (var service in due)
             {
-                if (await KindOfAsync(name, caseId, ct) is { } kind)
-                {
-                    outcomes.Add(await pipeline.RecordBreachesAsync(name, kind.Name, caseId, at, ct));
-                }
+                outcomes.Add(await pipeline.RecordBreachesAsync(name, service.Kind, service.Id, at, ct));
             }
         }
 
         return outcomes;
-    }
-
-    private async Task<CaseKind?> KindOfAsync(string district, Guid caseId, CancellationToken ct)
-    {
-        await using var session = store.QuerySession(district);
-        var stream = await session.Events.FetchStreamStateAsync(caseId, ct);
-        return kinds.ForStateType(stream?.AggregateType);
     }
 }
 

@@ -33,24 +33,8 @@ public static class ServiceEndpoints
     [Tags("service"), EndpointSummary("The district's on-time rate across every kind, by the month deadlines fell due, by kind and by service level")]
     [ProducesResponseType<DistrictOnTimeRate>(StatusCodes.Status200OK)]
     [Problems(StatusCodes.Status400BadRequest, MonthInvalid, PeriodInvalid, KindUnknown, LevelUnknown)]
-    public static async Task<IResult> OnTimeRate(string district, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(http);
-        if (CaseHttp.CheckDistrict(district) is { } bad)
-        {
-            return bad;
-        }
-
-        var (period, refused) = ServicePeriod.Read(QueryValues(http), kinds);
-        if (refused is not null)
-        {
-            return CaseHttp.Problem(refused);
-        }
-
-        await using var session = store.QuerySession(district);
-        return Results.Ok(await ServiceReadings.OnTimeRateAsync(session, period!, rules, http.RequestAborted));
-    }
+    public static Task<IResult> OnTimeRate(string district, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http) =>
+        ReadPeriodAsync(district, store, kinds, http, (session, period, ct) => ServiceReadings.OnTimeRateAsync(session, period, rules, ct));
 
     /// <summary>The district's complaints, counted by kind and by month: <c>?from=yyyy-MM&amp;to=yyyy-MM&amp;kind=&amp;level=</c>, each optional.</summary>
     [WolverineGet("/districts/{district}/complaints", OperationId = "CountDistrictComplaints")]
@@ -58,7 +42,12 @@ public static class ServiceEndpoints
     [Tags("service"), EndpointSummary("The district's complaints about cases that could not be done, counted by kind and by month")]
     [ProducesResponseType<DistrictComplaints>(StatusCodes.Status200OK)]
     [Problems(StatusCodes.Status400BadRequest, MonthInvalid, PeriodInvalid, KindUnknown, LevelUnknown)]
-    public static async Task<IResult> Complaints(string district, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http)
+    public static Task<IResult> Complaints(string district, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http) =>
+        ReadPeriodAsync(district, store, kinds, http, (session, period, ct) => ServiceReadings.ComplaintsAsync(session, period, rules, ct));
+
+    /// <summary>A district-wide reading over a period and filters read from the query string, each checked first.</summary>
+    private static async Task<IResult> ReadPeriodAsync<T>(string district, IDocumentStore store, CaseKinds kinds, HttpContext http,
+        Func<IQuerySession, ServicePeriod, CancellationToken, Task<T>> read)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(http);
@@ -74,7 +63,7 @@ public static class ServiceEndpoints
         }
 
         await using var session = store.QuerySession(district);
-        return Results.Ok(await ServiceReadings.ComplaintsAsync(session, period!, rules, http.RequestAborted));
+        return Results.Ok(await read(session, period!, http.RequestAborted));
     }
 
     /// <summary>A case's deadlines read now (state and time left), its escalations, hand-overs and complaints.</summary>

@@ -28,7 +28,6 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
         var types = kinds.All
             .SelectMany(k => new[] { k.StateType }.Concat(k.Views.Select(v => v.Type)).Concat(k.Documents.Select(d => d.Type)))
             .Append(typeof(AuditEntry))
-            .Append(typeof(CaseDeadlines))
             .Append(typeof(CaseService));
         // Marten names a document table mt_doc_ and the type name, lower case, in the store's schema.
         return types.Select(t => $"{_store.Options.DatabaseSchemaName}.mt_doc_{t.Name.ToLowerInvariant()}").ToList();

@@ -50,6 +50,12 @@ public sealed record CaseService
     public DeadlineBook Deadlines { get; init; } = DeadlineBook.Empty;
 
     /// <summary>
+    /// The earliest due time of a deadline still running and not yet breached; null when there is none.
+    /// Stored with the document (and indexed) so the sweep and passing time find what falls due.
+    /// </summary>
+    public DateTimeOffset? NextDue => Deadlines.NextDue;
+
+    /// <summary>
     /// Folds one event. <paramref name="kindOfOpening"/> names the kind whose opening event this is,
     /// if it is one; other events leave the kind as it was.
     /// </summary>
@@ -94,7 +100,7 @@ public sealed record CaseService
             .ToDictionary(o => o.Type, o => o.Name);
         var types = openings.Keys.Concat(DeadlineEvents.All.Select(e => e.Type)).Concat(ServiceEvents.All.Select(e => e.Type)).Distinct();
         options.Projections.Add(new CaseServiceProjection(openings, types), ProjectionLifecycle.Inline);
-        options.Schema.For<CaseService>().Index(s => s.Kind);
+        options.Schema.For<CaseService>().Index(s => s.Kind).Index(s => s.NextDue);
     }
 }
 
