@@ -31,7 +31,7 @@ internal static class HostIdentity
 
     /// <summary>
     /// On the embedded default only: <c>POST /dev/tokens</c> mints a token for the roles, districts and
-    /// channel asked for, so the auditor page (and a developer) can sign in without an identity
+    /// channel asked for (and a partner's institution), so the auditor page (and a developer) can sign in without an identity
     /// provider. It does not exist when a city's provider issues tokens.
     /// </summary>
     public static void MapDevelopmentSignIn(this WebApplication app)
@@ -71,8 +71,15 @@ internal static class HostIdentity
                         $"Say who signs in (subject), at least one role, district ids, and one channel of: {string.Join(", ", Channels.OfPeople)}.");
                 }
 
+                if (!TokenKeys.TryInstitution(roles, request.Institution, out var institution))
+                {
+                    return CaseHttp.Problem(signInInvalid,
+                        "Name the partner institution (institution) with the partner role, and only with it: a partner's clerk acts for exactly one.");
+                }
+
                 // A token's lifetime is checked against the wall clock, whatever clock the ledger decides by.
-                var token = keys.Mint(request.Subject.Trim(), roles, request.Districts, channel, TimeSpan.FromHours(8), DateTimeOffset.UtcNow);
+                var token = keys.Mint(request.Subject.Trim(), roles, request.Districts, channel, TimeSpan.FromHours(8), DateTimeOffset.UtcNow,
+                    institution: institution);
                 return Results.Ok(new DevelopmentToken(token, 8 * 3600));
             })
             .AllowAnonymous()
@@ -84,12 +91,13 @@ internal static class HostIdentity
             .WithMetadata(new ProblemsAttribute([roleUnknown, signInInvalid]));
     }
 
-    /// <summary>What the development sign-in asks for.</summary>
+    /// <summary>What the development sign-in asks for; the institution with the partner role only (then required).</summary>
     internal sealed record DevelopmentSignIn(
         [property: MaxLength(CaseHttp.MaxActorLength)] string Subject,
         [property: MaxLength(10)] IReadOnlyList<string> Roles,
         [property: MaxLength(InputLimits.Districts)] IReadOnlyList<string> Districts,
-        [property: MaxLength(InputLimits.Name)] string Channel);
+        [property: MaxLength(InputLimits.Name)] string Channel,
+        [property: MaxLength(InputLimits.Name)] string? Institution = null);
 
     /// <summary>The development token, and its lifetime in seconds.</summary>
     internal sealed record DevelopmentToken(string Token, int ExpiresIn);

@@ -56,18 +56,17 @@ public sealed class TokenCommand : JasperFxAsyncCommand<TokenInput>
             throw new CommandFailure("--hours is from 1 to 720.");
         }
 
-        var institution = input.InstitutionFlag?.Trim();
-        if (roles.Contains(Role.Partner) != institution is { Length: > 0 })
+        if (!TokenKeys.TryInstitution(roles, input.InstitutionFlag, out var institution))
         {
             throw new CommandFailure("--institution names the partner institution, and is given with --role partner only.");
         }
 
         var token = keys.Mint(subject, roles, districts, channel, TimeSpan.FromHours(input.HoursFlag), DateTimeOffset.UtcNow,
-            institution: institution is { Length: > 0 } ? institution : null);
+            institution: institution);
         Console.WriteLine(token);
         Console.Error.WriteLine();
         Console.Error.WriteLine($"A token for {subject} as {string.Join(", ", roles.Select(Roles.NameOf))} in {string.Join(", ", districts)} " +
-                                $"{(institution is { Length: > 0 } ? $"for {institution} " : "")}through {channel}, valid {input.HoursFlag} h, signed with {keys.KeyFile}. Use it as:");
+                                $"{(institution is not null ? $"for {institution} " : "")}through {channel}, valid {input.HoursFlag} h, signed with {keys.KeyFile}. Use it as:");
         Console.Error.WriteLine($"  curl -H \"Authorization: Bearer {token}\" http://127.0.0.1:5080/districts/{districts[0]}/cases");
         return Task.FromResult(true);
     });

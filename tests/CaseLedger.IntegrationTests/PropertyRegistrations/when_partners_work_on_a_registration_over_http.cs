@@ -19,6 +19,7 @@ public sealed class when_partners_work_on_a_registration_over_http
 {
     private const string Bank = "bank-of-jilin";
     private const string Notary = "liaoyuan-notary";
+    private static readonly string[] PartnerRole = ["partner"];
     private static readonly DateTimeOffset Nine = new(2025, 3, 4, 9, 0, 0, TimeSpan.FromHours(8));
 
     private readonly Ledger _ledger;
@@ -99,6 +100,40 @@ public sealed class when_partners_work_on_a_registration_over_http
         var done = history.Events[^1];
         done.Type.ShouldBe("property_registration.step_completed.v1");
         (done.Actor, done.Role, done.Institution, done.Channel).ShouldBe(("bank-clerk-7", "partner", Bank, "Partner"));
+    }
+
+    [Fact]
+    public async Task a_partner_signed_in_through_the_development_sign_in_does_its_step_as_its_institution()
+    {
+        var id = await ApplyAsync(partners: new { step = "MortgageRegistration", institution = Bank });
+        var signedIn = await Client.PostAsJsonAsync("/dev/tokens",
+            new { subject = "bank-clerk-dev", roles = PartnerRole, districts = new[] { _district }, channel = "Partner", institution = Bank }, Json);
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.OK, await signedIn.Content.ReadAsStringAsync());
+        var token = (await ReadAsync<JsonElement>(signedIn)).GetProperty("token").GetString();
+
+        var step = new HttpRequestMessage(HttpMethod.Post, new Uri($"/districts/{_district}/property-registrations/{id}/steps", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { step = "MortgageRegistration", note = "Done at the bank" }, options: Json),
+        };
+        step.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await Client.SendAsync(step);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var history = await ReadAsync<CaseHistory>(await Client.GetAsync($"/districts/{_district}/cases/{id}/events"));
+        (history.Events[^1].Actor, history.Events[^1].Role, history.Events[^1].Institution).ShouldBe(("bank-clerk-dev", "partner", Bank));
+    }
+
+    [Theory]
+    [InlineData("partner", null)]
+    [InlineData("partner", " ")]
+    [InlineData("clerk", "bank-of-jilin")]
+    public async Task the_development_sign_in_names_an_institution_with_the_partner_role_and_only_with_it(string role, string? institution)
+    {
+        var signedIn = await Client.PostAsJsonAsync("/dev/tokens",
+            new { subject = "someone", roles = new[] { role }, districts = new[] { _district }, channel = "ServiceWindow", institution }, Json);
+
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await CodeOf(signedIn)).ShouldBe("auth.sign_in_invalid");
     }
 
     [Fact]

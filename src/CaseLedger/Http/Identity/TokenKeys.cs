@@ -78,6 +78,18 @@ public sealed class TokenKeys
     }
 
     /// <summary>
+    /// The partner institution a minted token names, from what was asked: required with the partner
+    /// role and refused without it (a partner's clerk acts for exactly one institution, anyone else for
+    /// none). False when what was asked does not fit the roles; nothing is dropped or assumed.
+    /// </summary>
+    public static bool TryInstitution(IReadOnlyCollection<Role> roles, string? asked, out string? institution)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        institution = asked?.Trim() is { Length: > 0 } named ? named : null;
+        return roles.Contains(Role.Partner) == (institution is not null) && (asked is null || institution is not null);
+    }
+
+    /// <summary>
     /// A token signed with the host's own key (embedded default only): the subject, its roles and
     /// districts, the channel it signed in through, valid for <paramref name="lifetime"/>.
     /// </summary>
