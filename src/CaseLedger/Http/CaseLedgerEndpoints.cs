@@ -286,7 +286,7 @@ public static class CaseLedgerEndpoints
         string.Concat(path.Split('/', '-').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 }
 
-/// <summary>What <c>GET /kinds</c> says of a kind.</summary>
+/// <summary>What <c>GET /kinds</c> says of a kind: its own commands first, then the core's case-wide ones every case takes.</summary>
 public sealed record KindInfo(
     string Name,
     string Label,
@@ -302,7 +302,11 @@ public sealed record KindInfo(
     {
         ArgumentNullException.ThrowIfNull(kind);
         return new KindInfo(kind.Name, kind.Label, kind.Title, kind.Route, kind.RuleId,
-            kind.Commands.Select(c => new KindCommandInfo(c.Name, c.OpensCase ? $"/districts/{{district}}/{kind.Route}" : $"/districts/{{district}}/{kind.Route}/{{caseId}}/{c.Segment}", c.Summary)).ToList(),
+            kind.Commands.Select(c => new KindCommandInfo(c.Name, c.OpensCase ? $"/districts/{{district}}/{kind.Route}" : $"/districts/{{district}}/{kind.Route}/{{caseId}}/{c.Segment}", c.Summary))
+                // The core's case-wide commands, which every case of every kind takes at its own route.
+                .Concat(Core.Service.CaseWideCommands.All.Select(c => new KindCommandInfo(c.Name, $"/districts/{{district}}/cases/{{caseId}}/{c.Segment}",
+                    char.ToUpperInvariant(c.Action[0]) + c.Action[1..])))
+                .ToList(),
             kind.EventNames.Values.ToList(), kind.MainView.Type.Name, kind.Queries.Select(q => $"/districts/{{district}}/{q.Path}").ToList());
     }
 }

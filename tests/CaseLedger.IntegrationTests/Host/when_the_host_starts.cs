@@ -58,6 +58,8 @@ public sealed class when_the_host_starts_on_an_empty_store(Ledger ledger)
         var vote = kinds.EnumerateArray().Single(k => k.GetProperty("name").GetString() == RenovationVoteKind.KindName);
         vote.GetProperty("route").GetString().ShouldBe("renovation-votes");
         vote.GetProperty("commands").EnumerateArray().Select(c => c.GetProperty("name").GetString())
-            .ShouldBe(["open-vote", "cast-ballot", "withdraw-ballot", "close-vote", "record-committee-decision"]);
+            .ShouldBe(["open-vote", "cast-ballot", "withdraw-ballot", "close-vote", "record-committee-decision", "hand-over", "record-complaint"]);
+        vote.GetProperty("commands").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "hand-over").GetProperty("path").GetString()
+            .ShouldBe("/districts/{district}/cases/{caseId}/hand-overs");
     }
 }
