@@ -155,7 +155,7 @@ public sealed class when_a_flight_of_travellers_arrives_at_the_port
         var visas = kinds.Single(k => k.Name == "port-visa");
         visas.Route.ShouldBe("port-visas");
         visas.Label.ShouldBe("Port visa on arrival");
-        visas.Commands.Select(c => c.Name).ShouldBe(["submit-traveller", "issue-visa", "refuse-visa"]);
+        visas.Commands.Select(c => c.Name).ShouldBe(["submit-traveller", "issue-visa", "refuse-visa", "hand-over", "record-complaint"]);
         visas.Queries.Count.ShouldBe(2);
     }
 }
