@@ -61,7 +61,9 @@ public sealed class HashChainProjection(Func<ISerializer> serializer) : IProject
         ArgumentNullException.ThrowIfNull(events);
         foreach (var stream in events.GroupBy(e => e.StreamId))
         {
-            var head = await operations.LoadAsync<ChainHead>(stream.Key, cancellation) ?? new ChainHead { Id = stream.Key };
+            // A case being opened has no chain yet (its first event is version 1): nothing to ask the database.
+            var opening = stream.Min(e => e.Version) == 1;
+            var head = (opening ? null : await operations.LoadAsync<ChainHead>(stream.Key, cancellation)) ?? new ChainHead { Id = stream.Key };
             foreach (var e in stream.OrderBy(e => e.Version))
             {
                 var chained = ChainHashing.FromEvent(e, serializer());

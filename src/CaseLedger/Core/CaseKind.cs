@@ -190,7 +190,7 @@ public abstract class CaseKind
         foreach (var view in _views)
         {
             // A read model of the state's own type is the state: stored once, loaded with the case's lock.
-            view.Register(options, EventTypes, isState: view.Type == StateType);
+            view.Register(options, EventTypes, StateType, isState: view.Type == StateType);
         }
 
         foreach (var documents in _documents)
@@ -379,7 +379,7 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
         _onBreach is null ? [] : _onBreach((TState)state, breach, context).ToList();
 
     private protected override void RegisterState(StoreOptions options) =>
-        options.Projections.Add(new CaseProjection<TState>(_evolve, EventTypes), ProjectionLifecycle.Inline);
+        options.Projections.Add(new CaseProjection<TState>(_evolve, EventTypes, typeof(TState)), ProjectionLifecycle.Inline);
 
     internal override async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
         IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct)

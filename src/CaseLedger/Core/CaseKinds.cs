@@ -67,7 +67,10 @@ public sealed class CaseKinds
         {
             if (!_preloadsByKind.TryGetValue(kind, out var preloads))
             {
-                preloads = [.. _preloads, .. kind.Views.Where(v => v.Type != kind.StateType).Select(v => Preload.Of(v.Type))];
+                // A kind that keeps deadlines records the core's deadline events on most commands, and the
+                // case's service record folds them: it comes with the case rather than in a round trip of its own.
+                preloads = [.. _preloads, .. kind.Views.Where(v => v.Type != kind.StateType).Select(v => Preload.Of(v.Type)),
+                    .. kind.KeepsDeadlines ? [Preload.Of<Service.CaseService>()] : Array.Empty<Preload>()];
                 _preloadsByKind[kind] = preloads;
             }
 

@@ -28,7 +28,7 @@ public abstract class ViewDeclaration
     /// <summary>A copy of the view carrying the case's version, as the store sets it.</summary>
     public abstract object WithVersion(object view, long version);
 
-    internal abstract void Register(StoreOptions options, IEnumerable<Type> eventTypes, bool isState);
+    internal abstract void Register(StoreOptions options, IEnumerable<Type> eventTypes, Type caseState, bool isState);
 
     /// <summary>The view of one case, or null when the session's district has no such case.</summary>
     public abstract Task<object?> LoadAsync(IQuerySession session, Guid caseId, CancellationToken ct);
@@ -134,11 +134,11 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
         return this;
     }
 
-    internal override void Register(StoreOptions options, IEnumerable<Type> eventTypes, bool isState)
+    internal override void Register(StoreOptions options, IEnumerable<Type> eventTypes, Type caseState, bool isState)
     {
         if (!isState)
         {
-            options.Projections.Add(new CaseProjection<TView>(_evolve, eventTypes), ProjectionLifecycle.Inline);
+            options.Projections.Add(new CaseProjection<TView>(_evolve, eventTypes, caseState), ProjectionLifecycle.Inline);
         }
 
         foreach (var index in _indexes)
@@ -230,16 +230,22 @@ public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, stri
 
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the
-/// same function serves the inline snapshot, the read model, tests and replays.
+/// same function serves the inline snapshot, the read model, tests and replays. Inline, it takes only
+/// the streams of its own kind's cases: the core's events that every
+/// kind folds (a deadline set or met) would otherwise send each kind's projection to the database to
+/// look for its document on another kind's case, a round trip per kind on every such command.
 /// </summary>
+/// <remarks>The kind's cases are the streams started for <c>caseState</c>, its state's type.</remarks>
 public sealed class CaseProjection<TDoc> : SingleStreamProjection<TDoc, Guid> where TDoc : class
 {
     private readonly Func<TDoc?, object, TDoc?> _evolve;
+    private readonly Type _caseState;
 
-    public CaseProjection(Func<TDoc?, object, TDoc?> evolve, IEnumerable<Type> eventTypes)
+    public CaseProjection(Func<TDoc?, object, TDoc?> evolve, IEnumerable<Type> eventTypes, Type caseState)
     {
         ArgumentNullException.ThrowIfNull(eventTypes);
         _evolve = evolve ?? throw new ArgumentNullException(nameof(evolve));
+        _caseState = caseState ?? throw new ArgumentNullException(nameof(caseState));
         foreach (var type in eventTypes)
         {
             IncludeType(type);
@@ -250,6 +256,19 @@ public sealed class CaseProjection<TDoc> : SingleStreamProjection<TDoc, Guid> wh
     {
         ArgumentNullException.ThrowIfNull(e);
         return _evolve(snapshot, e.Data);
+    }
+
+    protected override IInlineProjection<IDocumentOperations> buildForInline() => new OwnCasesOnly(base.buildForInline(), _caseState);
+
+    /// <summary>
+    /// Passes on the streams of the kind's cases and any stream whose kind the session does not know
+    /// (then the projection looks, as it would without this); a stream another kind opened or holds is
+    /// left out.
+    /// </summary>
+    private sealed class OwnCasesOnly(IInlineProjection<IDocumentOperations> inner, Type caseState) : IInlineProjection<IDocumentOperations>
+    {
+        public Task ApplyAsync(IDocumentOperations operations, IEnumerable<StreamAction> streams, CancellationToken cancellation) =>
+            inner.ApplyAsync(operations, streams.Where(s => s.AggregateType is null || s.AggregateType == caseState), cancellation);
     }
 }
 
