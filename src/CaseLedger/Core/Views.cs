@@ -231,11 +231,10 @@ public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, stri
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the
 /// same function serves the inline snapshot, the read model, tests and replays. Inline, it takes only
-/// the streams of its own kind's cases: the core's events that every
-/// kind folds (a deadline set or met) would otherwise send each kind's projection to the database to
-/// look for its document on another kind's case, a round trip per kind on every such command.
+/// the streams of its own kind's cases (those started for the kind's state type): the core's events
+/// that several kinds fold (a deadline set or met) would otherwise send each such kind's projection
+/// to the database to look for its document on another kind's case, a round trip per kind.
 /// </summary>
-/// <remarks>The kind's cases are the streams started for <c>caseState</c>, its state's type.</remarks>
 public sealed class CaseProjection<TDoc> : SingleStreamProjection<TDoc, Guid> where TDoc : class
 {
     private readonly Func<TDoc?, object, TDoc?> _evolve;
