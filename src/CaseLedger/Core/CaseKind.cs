@@ -291,7 +291,25 @@ public abstract class CaseKind
         _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult),
             async (session, _, context, ct) => await run(session, context.Person ?? throw new InvalidOperationException($"{path} is a resident's query."), context, ct))
         {
-            ForTheirOwn = true,
+            ForTheirOwn = Role.Resident,
+        });
+    }
+
+    /// <summary>
+    /// Declares a partner institution's query of the cases of this kind that name it (its worklist),
+    /// served at <c>GET /districts/{d}/{path}</c> to partners only: it is given the institution the
+    /// partner's token names and must answer with those cases alone, and with no more of each than
+    /// the partner sees (<see cref="PartnerView"/>).
+    /// </summary>
+    protected void PartnerQuery<TResult>(string path, string summary, Func<IQuerySession, string, QueryContext, CancellationToken, Task<TResult>> run)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult),
+            async (session, _, context, ct) =>
+                await run(session, context.Institution ?? throw new InvalidOperationException($"{path} is a partner institution's query."), context, ct))
+        {
+            ForTheirOwn = Role.Partner,
         });
     }
 

@@ -216,17 +216,21 @@ public sealed record QueryDeclaration(
     Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<object>> Run)
 {
     /// <summary>
-    /// A resident's query of their own cases (<see cref="CaseKind"/>'s <c>OwnQuery</c>): run by residents
-    /// only, it is given the signed-in person (<see cref="QueryContext.Person"/>) and answers with their cases alone.
+    /// Whose own cases the query answers with, run for that role only and taking no query parameter:
+    /// a resident's (<see cref="CaseKind"/>'s <c>OwnQuery</c>, given the signed-in person as
+    /// <see cref="QueryContext.Person"/>) or a partner institution's (<c>PartnerQuery</c>, given the
+    /// institution its token names as <see cref="QueryContext.Institution"/>); null for a query of the
+    /// district that its staff and auditors run.
     /// </summary>
-    public bool ForTheirOwn { get; init; }
+    public Role? ForTheirOwn { get; init; }
 }
 
 /// <summary>
 /// What a query may know besides the district's documents: the moment it is read at, the rule book
-/// (its civil time), and, for a resident's query of their own cases, who the resident is.
+/// (its civil time), and, for a query of someone's own cases, who the resident is or which partner
+/// institution asks.
 /// </summary>
-public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, string? Person = null);
+public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, string? Person = null, string? Institution = null);
 
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the

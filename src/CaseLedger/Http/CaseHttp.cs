@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using CaseLedger.Core;
 using CaseLedger.Hosting;
@@ -97,6 +98,19 @@ public static class CaseHttp
     }
 
     public static IResult NotFound(Guid caseId) => Problem(CommandPipeline.NotFound(caseId));
+
+    /// <summary>
+    /// The one partner institution a partner's token names, or the refusal (401) of a token that names
+    /// none, several, or one that is blank, too long or not one line.
+    /// </summary>
+    public static (string? Institution, IResult? Refused) InstitutionOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var named = user.FindAll(CaseLedgerClaims.Institution).ToList();
+        return named is [var one] && one.Value.Trim() is { Length: > 0 and <= MaxActorLength } value && InputLimits.IsOneLine(value)
+            ? (value, null)
+            : (null, Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid", "A partner's token names the one institution (institution) its clerk acts for."));
+    }
 
     /// <summary>
     /// Reads a JSON request body strictly (<see cref="CaseJson.Strict"/>): it must say it is JSON (in
@@ -244,14 +258,11 @@ public static class CaseHttp
         string? institution = null;
         if (role == Role.Partner)
         {
-            var named = user.FindAll(CaseLedgerClaims.Institution).ToList();
-            if (named is not [var one] || one.Value.Trim() is not { Length: > 0 and <= MaxActorLength } value || !InputLimits.IsOneLine(value))
+            (institution, var unnamed) = InstitutionOf(user);
+            if (unnamed is not null)
             {
-                return (null, Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid",
-                    "A partner's token names the one institution (institution) its clerk acts for."));
+                return (null, unnamed);
             }
-
-            institution = value;
         }
 
         var headers = http.Request.Headers;

@@ -58,21 +58,28 @@ public static class CaseLedgerEndpoints
                 app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store,
                         [FromServices] TimeProvider clock, [FromServices] RuleBook rules, HttpContext http) =>
                     {
-                        // A resident's query of their own cases takes no filter: who they are is the only question.
-                        if (query.ForTheirOwn && http.Request.Query.Count > 0)
+                        // A query of someone's own cases takes no filter: who asks is the only question.
+                        if (query.ForTheirOwn is { } own && http.Request.Query.Count > 0)
                         {
                             return CaseHttp.Problem(ApiProblems.FilterUnknown.Status, ApiProblems.FilterUnknown.Code,
-                                "This answers with the signed-in resident's own cases and takes no query parameter.");
+                                $"This answers with the signed-in {(own == Role.Partner ? "partner institution's" : "resident's own")} cases and takes no query parameter.");
+                        }
+
+                        var (institution, unnamed) = query.ForTheirOwn == Role.Partner ? CaseHttp.InstitutionOf(http.User) : (null, null);
+                        if (unnamed is not null)
+                        {
+                            return unnamed;
                         }
 
                         await using var session = store.QuerySession(district);
-                        var person = query.ForTheirOwn ? CaseLedgerClaims.SubjectOf(http.User) ?? "" : null;
-                        return Results.Ok(await query.Run(session, QueryValues(http), new QueryContext(clock.GetUtcNow(), rules, person), http.RequestAborted));
+                        var person = query.ForTheirOwn == Role.Resident ? CaseLedgerClaims.SubjectOf(http.User) ?? "" : null;
+                        return Results.Ok(await query.Run(session, QueryValues(http), new QueryContext(clock.GetUtcNow(), rules, person, institution),
+                            http.RequestAborted));
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
-                    .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn ? [Role.Resident] : QueryReaders))
+                    .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn is { } reader ? [reader] : QueryReaders))
                     .Produces(StatusCodes.Status200OK, query.ResultType)
-                    .WithMetadata(new ProblemsAttribute(query.ForTheirOwn ? [ApiProblems.FilterUnknown] : []));
+                    .WithMetadata(new ProblemsAttribute(query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : []));
             }
         }
 
@@ -229,11 +236,10 @@ public static class CaseLedgerEndpoints
         {
             app.MapGet($"{collection}/{{caseId:guid}}/partner-view", async (string district, Guid caseId, [FromServices] IDocumentStore store, HttpContext http) =>
                 {
-                    var named = http.User.FindAll(CaseLedgerClaims.Institution).ToList();
-                    if (named is not [{ Value: { Length: > 0 } institution }])
+                    var (institution, unnamed) = CaseHttp.InstitutionOf(http.User);
+                    if (institution is null)
                     {
-                        return CaseHttp.Problem(StatusCodes.Status401Unauthorized, "auth.token_invalid",
-                            "A partner's token names the one institution (institution) its clerk acts for.");
+                        return unnamed!;
                     }
 
                     await using var session = store.QuerySession(district);

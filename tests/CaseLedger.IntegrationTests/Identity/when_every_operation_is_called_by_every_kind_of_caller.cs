@@ -168,6 +168,10 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
         operations.Where(o => o.Method == "GET" && o.Roles.Contains(Role.Resident) && !o.Path.EndsWith("{caseId}", StringComparison.Ordinal)
                 && o.Path is not ("/kinds" or "/districts"))
             .ShouldAllBe(o => o.Roles.Count == 1 && o.Path.EndsWith("/mine", StringComparison.Ordinal));
+        // A partner's clerk reads only what names its institution: its part of a case, and its worklist.
+        operations.Where(o => o.Method == "GET" && o.Roles.Contains(Role.Partner) && o.Path is not ("/kinds" or "/districts"))
+            .ShouldAllBe(o => o.Roles.Count == 1 && (o.Path.EndsWith("/partner-view", StringComparison.Ordinal) || o.Path.EndsWith("/partnered", StringComparison.Ordinal)));
+        operations.Where(o => o.Method == "GET" && o.Roles.Contains(Role.Partner)).Select(o => o.Path).ShouldContain("/districts/{district}/property-registrations/partnered");
         operations.Single(o => o.Path.EndsWith("/seals", StringComparison.Ordinal)).Roles.ShouldBe([Role.Administrator]);
         operations.Single(o => o is { Method: "POST", Path: "/districts" }).Roles.ShouldBe([Role.Administrator]);
     }

@@ -137,6 +137,40 @@ public sealed class when_partners_work_on_a_registration_over_http
     }
 
     [Fact]
+    public async Task the_banks_worklist_holds_the_cases_that_name_it_each_with_its_own_steps_only()
+    {
+        var mortgage = await ApplyAsync(partners: new { step = "MortgageRegistration", institution = Bank });
+        _ledger.Clock.Set(Nine.AddMinutes(5));
+        var both = await ApplyAsync(partners: [new { step = "MortgageRegistration", institution = Bank }, new { step = "Notarisation", institution = Notary }]);
+        await ApplyAsync(partners: new { step = "Notarisation", institution = Notary });
+        await ApplyAsync(_other, new { step = "MortgageRegistration", institution = Bank });
+
+        var response = await Client.SendAsync(AsPartner(HttpMethod.Get, $"/districts/{_district}/property-registrations/partnered", Bank));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var worklist = await ReadAsync<List<PartnerRegistrationView>>(response);
+        worklist.Select(c => c.Id).ShouldBe([both, mortgage], "newest first, this district's cases that name the bank");
+        worklist.ShouldAllBe(c => c.YourSteps.All(s => s.Institution == Bank) && c.YourSteps.Count == 1);
+        (await response.Content.ReadAsStringAsync()).ShouldNotContain("owner-0001", Case.Insensitive);
+    }
+
+    [Fact]
+    public async Task the_worklist_is_a_partners_alone_takes_no_filter_and_stays_in_the_districts_the_token_grants()
+    {
+        var worklist = $"/districts/{_district}/property-registrations/partnered";
+
+        var clerk = await Client.SendAsync(Request(HttpMethod.Get, worklist, actor: "window-clerk-1"));
+        var filtered = await Client.SendAsync(AsPartner(HttpMethod.Get, worklist + "?institution=another-bank", Bank));
+        var elsewhere = await Client.SendAsync(AsPartner(HttpMethod.Get, $"/districts/{_other}/property-registrations/partnered", Bank, district: _district));
+
+        clerk.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        filtered.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await CodeOf(filtered)).ShouldBe("query.filter_unknown");
+        elsewhere.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await CodeOf(elsewhere)).ShouldBe("auth.district_not_granted");
+    }
+
+    [Fact]
     public async Task the_bank_may_not_do_another_partners_step_nor_a_case_it_is_not_party_to_nor_another_districts()
     {
         var withNotary = await ApplyAsync(partners: [new { step = "MortgageRegistration", institution = Bank }, new { step = "Notarisation", institution = Notary }]);

@@ -51,6 +51,8 @@ public sealed class PropertyRegistrationKind : CaseKind<PropertyRegistration>
         // A partner reads only its own steps of the cases that name it.
         PartnersRead<PropertyRegistration, PartnerRegistrationView>(PropertyRegistrationProjection.ForPartner);
 
+        PartnerQuery("property-registrations/partnered", "A partner institution's worklist: the cases that name it, each with its own steps only, newest first",
+            async (session, institution, _, ct) => await PropertyRegistrationReadings.PartneredAsync(session, institution, ct));
         OwnQuery("property-registrations/mine", "An owner's look-up of their properties' registration status: their own cases, newest first",
             async (session, owner, _, ct) => await PropertyRegistrationReadings.OwnAsync(session, owner, ct));
         Query("property-registrations/completion-times", "Each completed case's completion time, at the fastest or not, the same day or not",

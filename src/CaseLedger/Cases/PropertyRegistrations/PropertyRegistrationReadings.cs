@@ -46,6 +46,18 @@ public static class PropertyRegistrationReadings
             .ToList();
     }
 
+    /// <summary>
+    /// A partner institution's worklist, newest first: the cases that name it for a step, each as the
+    /// partner sees it (<see cref="PropertyRegistrationProjection.ForPartner"/>: its own steps, never the owner).
+    /// </summary>
+    public static async Task<IReadOnlyList<PartnerRegistrationView>> PartneredAsync(IQuerySession session, string institution, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var cases = await session.Query<PropertyRegistration>().Where(r => r.Steps.Any(s => s.Institution == institution))
+            .OrderByDescending(r => r.AppliedAt).ThenByDescending(r => r.Id).Take(Limit).ToListAsync(ct);
+        return cases.Select(r => PropertyRegistrationProjection.ForPartner(r, institution)).OfType<PartnerRegistrationView>().ToList();
+    }
+
     public static async Task<IReadOnlyList<SameDayRow>> SameDayAsync(IQuerySession session, TimeSpan civilOffset, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
