@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CaseLedger.Core;
 using CaseLedger.Http.Identity;
+using CaseLedger.IntegrationTests.WorkOrders;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -29,7 +30,7 @@ internal static class DeadlineBenchmark
     {
         await using var database = await BenchDatabase.OpenAsync("bench_deadlines");
         var connection = await ConcurrentBallotBenchmark.FreshDatabaseAsync(database.ConnectionString);
-        var rules = ShortPromises(promiseSeconds);
+        var rules = ShortPromises.Write(TimeSpan.FromSeconds(promiseSeconds));
         Console.WriteLine($"CaseLedger deadlines: {orders} metering orders over HTTP, contact promised in {promiseSeconds} s, breaches recorded by " +
                           $"Wolverine durable scheduled messages (sweep off); {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         await using var host = await HostProcess.StartAsync(connection, District, new Dictionary<string, string>
@@ -140,30 +141,4 @@ internal static class DeadlineBenchmark
         });
     }
 
-    private static string ShortPromises(int seconds)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"caseledger-bench-promises-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, $$"""
-            {
-              "rules": {
-                "work-order": [
-                  {
-                    "version": "1",
-                    "title": "Benchmark: a contact promise of seconds",
-                    "effectiveFrom": "2025-01-01",
-                    "parameters": {
-                      "meteringContact": { "within": "{{TimeSpan.FromSeconds(seconds):c}}", "measure": "calendar", "clause": "work-order.metering.contact" },
-                      "meteringOnSite": { "within": "02:00:00", "measure": "calendar", "clause": "work-order.metering.on-site" },
-                      "installationFollowUp": { "within": "13:00:00", "measure": "working", "calendar": "shaoyang", "clause": "work-order.installation.follow-up" },
-                      "streetOfficeAcknowledgement": { "within": "1.00:00:00", "measure": "calendar", "clause": "work-order.whistle.acknowledged" },
-                      "escalationLevels": [ "team leader", "service supervisor", "street office" ],
-                      "atRiskShare": 0.25
-                    }
-                  }
-                ]
-              }
-            }
-            """);
-        return path;
-    }
 }

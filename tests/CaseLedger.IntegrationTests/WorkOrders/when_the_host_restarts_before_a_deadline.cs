@@ -19,38 +19,11 @@ public sealed class when_the_host_restarts_before_a_deadline(Ledger ledger)
 {
     private static readonly TimeSpan Promise = TimeSpan.FromSeconds(15);
 
-    private static string ShortPromises()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"caseledger-short-promises-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, $$"""
-            {
-              "rules": {
-                "work-order": [
-                  {
-                    "version": "1",
-                    "title": "Test: a contact promise of seconds, to wait for in real time",
-                    "effectiveFrom": "2025-01-01",
-                    "parameters": {
-                      "meteringContact": { "within": "{{Promise:c}}", "measure": "calendar", "clause": "work-order.metering.contact" },
-                      "meteringOnSite": { "within": "02:00:00", "measure": "calendar", "clause": "work-order.metering.on-site" },
-                      "installationFollowUp": { "within": "13:00:00", "measure": "working", "calendar": "shaoyang", "clause": "work-order.installation.follow-up" },
-                      "streetOfficeAcknowledgement": { "within": "1.00:00:00", "measure": "calendar", "clause": "work-order.whistle.acknowledged" },
-                      "escalationLevels": [ "team leader", "service supervisor", "street office" ],
-                      "atRiskShare": 0.25
-                    }
-                  }
-                ]
-              }
-            }
-            """);
-        return path;
-    }
-
     [Fact]
     public async Task the_breach_is_recorded_at_its_due_time_by_the_host_that_started_after_it_was_scheduled()
     {
         var connection = await ledger.Server.CreateDatabaseAsync("restart");
-        var settings = new Dictionary<string, string> { ["CaseLedger:RuleFiles:0"] = ShortPromises(), ["CaseLedger:Districts:0"] = "restart" };
+        var settings = new Dictionary<string, string> { ["CaseLedger:RuleFiles:0"] = ShortPromises.Write(Promise), ["CaseLedger:Districts:0"] = "restart" };
         // The clock is the real time here: Wolverine runs a scheduled message when its time has come in real time.
         var reportedAt = DateTimeOffset.UtcNow;
         Guid id;
