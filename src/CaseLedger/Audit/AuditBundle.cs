@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CaseLedger.Core;
 using CaseLedger.Rules;
 using Marten;
 
@@ -19,7 +20,8 @@ public sealed record AuditBundle(
     BundleSeal? Seal,
     IReadOnlyList<BundleRule> Rules)
 {
-    public const string CurrentFormat = "caseledger-bundle-v2";
+    /// <summary>v3: each event carries every header it was chained with, each link the format it was made in.</summary>
+    public const string CurrentFormat = "caseledger-bundle-v3";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }
@@ -45,9 +47,16 @@ public sealed record BundleEvent(
 
     /// <summary>The issuer of the actor's token, when there was one.</summary>
     public string? Issuer { get; init; }
+
+    /// <summary>Every header of the event, as stored (chained whole in the v3 link format); absent when it had none.</summary>
+    public JsonElement? Headers { get; init; }
 }
 
-public sealed record BundleLink(long Version, string Previous, string Hash);
+/// <summary>One link of the case's chain, with the format it was made in (empty for links made before formats were recorded: v1 or v2).</summary>
+public sealed record BundleLink(long Version, string Previous, string Hash)
+{
+    public string Format { get; init; } = "";
+}
 
 /// <summary>
 /// The latest signed seal, and the proof that it covers the case: the case's newest sealed link is
@@ -84,13 +93,14 @@ public static class AuditBundles
         await using var session = store.QuerySession(district);
         var state = await session.Events.FetchStreamStateAsync(caseId, ct);
         var links = (await session.Query<ChainLink>().Where(l => l.CaseId == caseId).ToListAsync(ct)).OrderBy(l => l.Version)
-            .Select(l => new BundleLink(l.Version, l.Previous, l.Hash)).ToList();
+            .Select(l => new BundleLink(l.Version, l.Previous, l.Hash) { Format = l.Format }).ToList();
         var events = rows.Select(r => new BundleEvent(r.Chained.Version, r.Sequence, r.Id, r.Chained.Type, ChainHashing.FormatTime(r.Chained.Time),
             r.Chained.Actor, r.Chained.OnBehalfOf, r.Chained.Channel, r.Chained.Rule, r.Chained.CorrelationId, r.Chained.CausationId,
             JsonDocument.Parse(CanonicalJson.Canonicalize(r.Chained.DataJson)).RootElement.Clone())
         {
             Role = r.Chained.Role,
             Issuer = r.Chained.Issuer,
+            Headers = r.Chained.Headers is { } headers ? JsonDocument.Parse(CanonicalJson.Canonicalize(headers)).RootElement.Clone() : null,
         }).ToList();
 
         BundleSeal? seal = null;
@@ -139,6 +149,7 @@ public static class AuditBundles
 
         var previous = ChainHashing.Genesis;
         var recomputed = new Dictionary<long, string>();
+        var formats = bundle.Links.GroupBy(l => l.Version).ToDictionary(g => g.Key, g => g.First().Format);
         var expectedVersion = 1L;
         foreach (var e in bundle.Events.OrderBy(e => e.Version))
         {
@@ -154,8 +165,12 @@ public static class AuditBundles
             {
                 Role = e.Role,
                 Issuer = e.Issuer,
+                Headers = e.Headers?.GetRawText(),
+                Sequence = e.Sequence,
             };
-            previous = ChainHashing.Link(previous, chained);
+            var format = formats.GetValueOrDefault(e.Version) is { Length: > 0 } recorded ? recorded
+                : e.Role is null ? ChainHashing.FormatWithoutRoles : ChainHashing.FormatWithRoles;
+            previous = ChainHashing.Link(previous, chained, format);
             recomputed[e.Version] = previous;
             expectedVersion++;
         }

@@ -30,6 +30,12 @@ public sealed record ChainedEvent(
 
     /// <summary>The issuer of the token the actor signed in with, when there was one.</summary>
     public string? Issuer { get; init; }
+
+    /// <summary>Every header of the event, as a JSON object (null: none); all of them are chained in the v3 format.</summary>
+    public string? Headers { get; init; }
+
+    /// <summary>The event's global sequence number; chained in the v3 format.</summary>
+    public long Sequence { get; init; }
 }
 
 /// <summary>
@@ -40,8 +46,14 @@ public sealed record ChainedEvent(
 /// </summary>
 public static class ChainHashing
 {
-    /// <summary>The link format of events that record the actor's role and issuer.</summary>
-    public const string Format = "caseledger-chain-v2";
+    /// <summary>
+    /// The link format of events appended now: every header (whatever its name, so a header added
+    /// later is covered with no change of format) and the event's global sequence are chained.
+    /// </summary>
+    public const string Format = "caseledger-chain-v3";
+
+    /// <summary>The link format of events that recorded the actor's role and issuer, before every header was chained.</summary>
+    public const string FormatWithRoles = "caseledger-chain-v2";
 
     /// <summary>The link format of events recorded before roles were kept: no role, no issuer.</summary>
     public const string FormatWithoutRoles = "caseledger-chain-v1";
@@ -49,7 +61,7 @@ public static class ChainHashing
     /// <summary>The "previous link" of a case's first event.</summary>
     public static readonly string Genesis = new('0', 64);
 
-    /// <summary>What the hash chain covers of an event, with its data serialized as the store stores it.</summary>
+    /// <summary>What the hash chain covers of an event, with its data and headers serialized as the store stores them.</summary>
     public static ChainedEvent FromEvent(IEvent e, ISerializer serializer)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -60,29 +72,56 @@ public static class ChainHashing
         {
             Role = EventMetadata.Header(e, CaseHeaders.Role),
             Issuer = EventMetadata.Header(e, CaseHeaders.Issuer),
+            Headers = e.Headers is { Count: > 0 } headers ? serializer.ToJson(headers) : null,
+            Sequence = e.Sequence,
         };
     }
 
-    public static string Link(string previous, ChainedEvent e) => Sha256(previous + "\n" + Canonical(e));
+    /// <summary>The link of an event appended now (<see cref="Format"/>).</summary>
+    public static string Link(string previous, ChainedEvent e) => Link(previous, e, Format);
 
-    /// <summary>The hash of the data alone, kept beside each link so a verifier can say what changed.</summary>
+    /// <summary>The link of an event in the given format (a link records the format it was made in; links made before formats were recorded are v1 or v2).</summary>
+    public static string Link(string previous, ChainedEvent e, string format) => Sha256(previous + "\n" + Canonical(e, format));
+
+    /// <summary>The format a stored link was made in: the one it records, else v2 for an event that recorded a role, v1 before.</summary>
+    public static string FormatOf(ChainLink link, ChainedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(e);
+        return link.Format is { Length: > 0 } recorded ? recorded : e.Role is null ? FormatWithoutRoles : FormatWithRoles;
+    }
+
+    /// <summary>The hash of the data alone, kept beside each link so a verifier can tell a changed payload from changed metadata.</summary>
     public static string DataHash(ChainedEvent e) => Sha256(CanonicalJson.Canonicalize(e.DataJson));
 
-    /// <summary>The hash of the metadata alone (time and who/how), for the same reason.</summary>
-    public static string MetadataHash(ChainedEvent e) => Sha256(Metadata(e));
+    /// <summary>The hash of the metadata alone (time and who/how; in v3 also every header), for the same reason.</summary>
+    public static string MetadataHash(ChainedEvent e) => MetadataHash(e, Format);
 
-    /// <summary>The canonical text of one event: a JSON object in canonical form.</summary>
-    public static string Canonical(ChainedEvent e)
+    /// <summary>The hash of the metadata alone in the given format.</summary>
+    public static string MetadataHash(ChainedEvent e, string format) =>
+        Sha256(format == Format ? "{\"headers\":" + HeadersOf(e) + ",\"metadata\":" + Metadata(e, format) + "}" : Metadata(e, format));
+
+    /// <summary>The canonical text of one event appended now.</summary>
+    public static string Canonical(ChainedEvent e) => Canonical(e, Format);
+
+    /// <summary>The canonical text of one event in the given format: a JSON object in canonical form.</summary>
+    public static string Canonical(ChainedEvent e, string format)
     {
         ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(format);
+        if (format == Format)
+        {
+            return CanonicalV3(e);
+        }
+
         var builder = new StringBuilder();
         builder.Append('{');
         Field(builder, "case", e.CaseId.ToString("D"), first: true);
         builder.Append(",\"data\":").Append(CanonicalJson.Canonicalize(e.DataJson));
         Field(builder, "district", e.District);
         builder.Append(",\"format\":");
-        CanonicalJson.AppendString(builder, e.Role is null ? FormatWithoutRoles : Format);
-        builder.Append(",\"metadata\":").Append(Metadata(e));
+        CanonicalJson.AppendString(builder, format);
+        builder.Append(",\"metadata\":").Append(Metadata(e, format));
         Field(builder, "type", e.Type);
         builder.Append(",\"version\":").Append(e.Version.ToString(CultureInfo.InvariantCulture));
         builder.Append('}');
@@ -99,23 +138,55 @@ public static class ChainHashing
     public static string Sha256(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static string Metadata(ChainedEvent e)
+    /// <summary>
+    /// v3: the event with every header as stored (a JSON object, <c>{}</c> when there is none) and its
+    /// global sequence; the metadata keeps only what is not a header (actor, correlation, causation, time).
+    /// </summary>
+    private static string CanonicalV3(ChainedEvent e)
+    {
+        var builder = new StringBuilder();
+        builder.Append('{');
+        Field(builder, "case", e.CaseId.ToString("D"), first: true);
+        builder.Append(",\"data\":").Append(CanonicalJson.Canonicalize(e.DataJson));
+        Field(builder, "district", e.District);
+        Field(builder, "format", Format);
+        builder.Append(",\"headers\":").Append(HeadersOf(e));
+        builder.Append(",\"metadata\":").Append(Metadata(e, Format));
+        builder.Append(",\"sequence\":").Append(e.Sequence.ToString(CultureInfo.InvariantCulture));
+        Field(builder, "type", e.Type);
+        builder.Append(",\"version\":").Append(e.Version.ToString(CultureInfo.InvariantCulture));
+        builder.Append('}');
+        return builder.ToString();
+    }
+
+    private static string HeadersOf(ChainedEvent e) => e.Headers is { Length: > 0 } headers ? CanonicalJson.Canonicalize(headers) : "{}";
+
+    private static string Metadata(ChainedEvent e, string format)
     {
         // Members in ordinal order; absent values are written as null so every link has the same shape.
         var builder = new StringBuilder();
         builder.Append('{');
         Optional(builder, "actor", e.Actor, first: true);
         Optional(builder, "causationId", e.CausationId);
+        if (format == Format)
+        {
+            // v3: channel, role, issuer, on behalf of and rule are headers, chained with all the others.
+            Optional(builder, "correlationId", e.CorrelationId);
+            Field(builder, "time", FormatTime(e.Time));
+            builder.Append('}');
+            return builder.ToString();
+        }
+
         Optional(builder, "channel", e.Channel);
         Optional(builder, "correlationId", e.CorrelationId);
-        if (e.Role is not null)
+        if (format == FormatWithRoles)
         {
             // v2: who vouched for the actor, and in which role they acted, are part of what is chained.
             Optional(builder, "issuer", e.Issuer);
         }
 
         Optional(builder, "onBehalfOf", e.OnBehalfOf);
-        if (e.Role is not null)
+        if (format == FormatWithRoles)
         {
             Optional(builder, "role", e.Role);
         }

@@ -74,10 +74,14 @@ public sealed record HeldSealVerification(
 public static class ChainVerifier
 {
     /// <summary>A stored event row, read with plain SQL.</summary>
-    public sealed record StoredEvent(long Sequence, Guid Id, ChainedEvent Chained);
+    public sealed record StoredEvent(long Sequence, Guid Id, ChainedEvent Chained)
+    {
+        /// <summary>Whether the row is marked archived: CaseLedger never archives an event, so an archived one was hidden by hand.</summary>
+        public bool Archived { get; init; }
+    }
 
     /// <summary>What the seals say about one case: the links sealed, by version, and why they cannot be trusted, if so.</summary>
-    private sealed record SealedCase(long Number, IReadOnlyDictionary<long, string> Links, string? Problem);
+    internal sealed record SealedCase(long Number, IReadOnlyDictionary<long, string> Links, string? Problem);
 
     public static async Task<CaseVerification?> VerifyCaseAsync(IDocumentStore store, Sealing sealing, string district, Guid caseId, CancellationToken ct = default)
     {
@@ -228,7 +232,7 @@ public static class ChainVerifier
     /// Recomputes one chain and compares it, link by link, with what was recorded, then with what the
     /// seals covered: a sealed link that changed was rewritten, one that is gone was cut off.
     /// </summary>
-    private static CaseVerification Verify(Guid caseId, string district, IReadOnlyList<StoredEvent> rows, List<ChainLink> links, SealedCase? sealedCase)
+    internal static CaseVerification Verify(Guid caseId, string district, IReadOnlyList<StoredEvent> rows, List<ChainLink> links, SealedCase? sealedCase)
     {
         var byVersion = rows.ToDictionary(r => r.Chained.Version);
         var linkByVersion = links.ToDictionary(l => l.Version);
@@ -239,11 +243,13 @@ public static class ChainVerifier
         {
             var row = byVersion.GetValueOrDefault(version);
             var link = linkByVersion.GetValueOrDefault(version);
-            var hash = row is null ? null : ChainHashing.Link(previous, row.Chained);
-            if (row is null || link is null || hash != link.Hash || link.Previous != previous || row.Id != link.EventId || row.Sequence != link.Sequence)
+            var format = link is null || row is null ? ChainHashing.Format : ChainHashing.FormatOf(link, row.Chained);
+            var hash = row is null ? null : ChainHashing.Link(previous, row.Chained, format);
+            if (row is null || link is null || hash != link.Hash || link.Previous != previous || row.Id != link.EventId || row.Sequence != link.Sequence
+                || row.Archived)
             {
                 // Only a mismatch needs the finer hashes that say what differs.
-                var broken = Compare(version, previous, row, link, hash);
+                var broken = Compare(version, previous, row, link, hash, format);
                 return new CaseVerification(caseId, district, rows.Count, false, broken, null, sealedCase?.Number,
                     sealedCase is null ? null : sealedVersion < version && sealedCase.Problem is null)
                 {
@@ -280,11 +286,18 @@ public static class ChainVerifier
         };
     }
 
-    private static BrokenLink Compare(long version, string previous, StoredEvent? row, ChainLink? link, string? hash)
+    private static BrokenLink Compare(long version, string previous, StoredEvent? row, ChainLink? link, string? hash, string format)
     {
         if (row is null)
         {
             return new BrokenLink(version, "the event at this version is missing (deleted)", link?.EventId.ToString(), null);
+        }
+
+        if (row.Archived)
+        {
+            return new BrokenLink(version,
+                "the event at this version is marked archived, which hides it from the case's history and state: CaseLedger never archives an event",
+                "archived: false", "archived: true");
         }
 
         if (link is null)
@@ -319,10 +332,13 @@ public static class ChainVerifier
             return new BrokenLink(version, "the event's time changed", ChainHashing.FormatTime(link.Time), ChainHashing.FormatTime(row.Chained.Time));
         }
 
-        if (ChainHashing.MetadataHash(row.Chained) != link.MetadataHash)
+        if (ChainHashing.MetadataHash(row.Chained, format) != link.MetadataHash)
         {
-            return new BrokenLink(version, "the event's metadata (actor, on behalf of, channel, rule, correlation) changed",
-                link.MetadataHash, ChainHashing.MetadataHash(row.Chained));
+            return new BrokenLink(version,
+                format == ChainHashing.Format
+                    ? "the event's headers or metadata (actor, role, channel, on behalf of, institution, rule, digests, correlation) changed"
+                    : "the event's metadata (actor, on behalf of, channel, rule, correlation) changed",
+                link.MetadataHash, ChainHashing.MetadataHash(row.Chained, format));
         }
 
         if (link.Previous != previous)
@@ -510,35 +526,10 @@ public static class ChainVerifier
         ArgumentNullException.ThrowIfNull(store);
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        var schema = store.Options.Events.DatabaseSchemaName;
-        command.CommandText =
-            $"select seq_id, id, stream_id, version, type, timestamp, data::text, headers::text, user_name, correlation_id, causation_id " +
-            $"from {schema}.mt_events where tenant_id = @district" + (caseId is null ? "" : " and stream_id = @case") + " order by stream_id, version";
-        command.Parameters.Add(new NpgsqlParameter("district", district));
-        if (caseId is { } id)
-        {
-            command.Parameters.Add(new NpgsqlParameter("case", id));
-        }
-
         var rows = new List<StoredEvent>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await foreach (var row in StoredEvents.ReadAsync(connection, store.Options.Events.DatabaseSchemaName, district, caseId, ct))
         {
-            using var headerDocument = reader.IsDBNull(7) ? null : JsonDocument.Parse(reader.GetString(7));
-            JsonElement? headers = headerDocument?.RootElement;
-            string? Header(string name) =>
-                headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-            rows.Add(new StoredEvent(reader.GetInt64(0), reader.GetGuid(1), new ChainedEvent(
-                reader.GetGuid(2), district, reader.GetInt64(3), reader.GetString(4),
-                ChainHashing.ToStoredPrecision(reader.GetFieldValue<DateTimeOffset>(5)),
-                Text(8), Header(CaseHeaders.OnBehalfOf), Header(CaseHeaders.Channel), Header(CaseHeaders.Rule), Text(9), Text(10),
-                reader.GetString(6))
-            {
-                Role = Header(CaseHeaders.Role),
-                Issuer = Header(CaseHeaders.Issuer),
-            }));
+            rows.Add(row);
         }
 
         return rows;

@@ -32,6 +32,9 @@ public sealed record ChainLink
 
     public string MetadataHash { get; init; } = "";
 
+    /// <summary>The format the link was made in (<see cref="ChainHashing.Format"/>); empty on links made before formats were recorded (v1 or v2).</summary>
+    public string Format { get; init; } = "";
+
     public static string IdFor(Guid caseId, long version) => $"{caseId:D}:{version}";
 }
 
@@ -45,6 +48,14 @@ public sealed record ChainHead
     public string Hash { get; init; } = ChainHashing.Genesis;
 
     public DateTimeOffset Time { get; init; }
+
+    /// <summary>
+    /// The digests the case's events recorded of its documents kept per case (state, read models,
+    /// service record), by type name, each as its newest event to change the document recorded it
+    /// (<see cref="Core.Vouching.DigestHeader.Case"/>): what a command compares the documents it
+    /// loads with before it decides.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -81,11 +92,28 @@ public sealed class HashChainProjection(Func<ISerializer> serializer) : IProject
                     Hash = hash,
                     DataHash = ChainHashing.DataHash(chained),
                     MetadataHash = ChainHashing.MetadataHash(chained),
+                    Format = ChainHashing.Format,
                 });
-                head = head with { Version = e.Version, Hash = hash, Time = chained.Time };
+                head = head with { Version = e.Version, Hash = hash, Time = chained.Time, Digests = Merged(head.Digests, Core.Vouching.DigestHeader.Of(e)) };
             }
 
             operations.Store(head);
         }
+    }
+
+    private static IReadOnlyDictionary<string, string> Merged(IReadOnlyDictionary<string, string> before, Core.Vouching.DigestHeader? recorded)
+    {
+        if (recorded is not { Case.Count: > 0 })
+        {
+            return before;
+        }
+
+        var merged = new Dictionary<string, string>(before, StringComparer.Ordinal);
+        foreach (var (type, digest) in recorded.Case)
+        {
+            merged[type] = digest;
+        }
+
+        return merged;
     }
 }

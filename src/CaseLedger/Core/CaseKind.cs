@@ -206,7 +206,8 @@ public abstract class CaseKind
     internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
         IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct);
 
-    internal abstract void StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events);
+    /// <summary>Starts the case's stream with its opening events; returns them as the store will write them.</summary>
+    internal abstract IReadOnlyList<JasperFx.Events.IEvent> StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events);
 
     /// <summary>Declares an event under its stable, versioned name, with the line the audit trail shows for it.</summary>
     protected void Event<TEvent>(string name, Func<TEvent, EventDescription?>? describe = null) where TEvent : class =>
@@ -416,9 +417,13 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
         await batch.Execute(ct);
         var stream = await fetch;
         await Task.WhenAll(loads);
-        return new CaseForWriting(stream.Aggregate, stream.CurrentVersion ?? stream.StartingVersion ?? 0, events => stream.AppendMany(events.ToArray()));
+        var version = stream.CurrentVersion ?? stream.StartingVersion ?? 0;
+        return new CaseForWriting(stream.Aggregate, version, events => stream.AppendMany(events.ToArray()))
+        {
+            Appended = () => stream.Events,
+        };
     }
 
-    internal override void StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events) =>
-        session.Events.StartStream<TState>(caseId, events.ToArray());
+    internal override IReadOnlyList<JasperFx.Events.IEvent> StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events) =>
+        session.Events.StartStream<TState>(caseId, events.ToArray()).Events;
 }

@@ -40,6 +40,7 @@ public sealed class CaseKinds
         }
 
         _kinds.Add(kind);
+        _derived.Clear();
         return this;
     }
 
@@ -77,6 +78,22 @@ public sealed class CaseKinds
             return preloads;
         }
     }
+
+    /// <summary>
+    /// Whether documents of <paramref name="type"/> are kept per case from its events (a kind's state,
+    /// one of its read models, or the service record every case has), so a decision that reads one
+    /// checks it against the digests its case's events recorded.
+    /// </summary>
+    public bool IsKeptPerCase(Type type) => Derived(type).PerCase;
+
+    /// <summary>Whether a kind writes documents of <paramref name="type"/> straight from its events, by id (a vote's units, a household's totals).</summary>
+    public bool IsWrittenFromEvents(Type type) => Derived(type).ById;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (bool PerCase, bool ById)> _derived = new();
+
+    private (bool PerCase, bool ById) Derived(Type type) => _derived.GetOrAdd(type, t => (
+        t == typeof(Service.CaseService) || _kinds.Any(k => k.StateType == t || k.Views.Any(v => v.Type == t)),
+        _kinds.Any(k => k.Documents.Any(d => d.Type == t))));
 
     /// <summary>The kind whose state type matches a stream's aggregate type, if any.</summary>
     public CaseKind? ForStateType(Type? stateType) => _kinds.FirstOrDefault(k => k.StateType == stateType);

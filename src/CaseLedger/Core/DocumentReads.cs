@@ -9,6 +9,27 @@ namespace CaseLedger.Core;
 /// </summary>
 public abstract class DocumentRead
 {
+    /// <summary>The document's type.</summary>
+    internal abstract Type Type { get; }
+
+    /// <summary>The document's id; null when the command names none.</summary>
+    internal abstract string? Id { get; }
+
+    /// <summary>The document as the batch loaded it (null: none), once it ran.</summary>
+    internal object? Loaded { get; private protected set; }
+
+    /// <summary>The digest its writer recorded of it, loaded with it when the batch was asked to vouch for it.</summary>
+    internal Vouching.VouchedDocument? Record { get; private protected set; }
+
+    /// <summary>Sets what a load outside a batch found.</summary>
+    internal void Found(object? loaded, Vouching.VouchedDocument? record) => (Loaded, Record) = (loaded, record);
+
+    /// <summary>
+    /// Whether the batch also loads the digest its writer recorded of the document (a document written
+    /// from events, checked against it before the decision).
+    /// </summary>
+    internal bool Vouch { get; set; }
+
     /// <summary>Adds the read to the batch that takes the case's lock; the returned task completes when the batch ran.</summary>
     internal abstract Task EnlistAsync(IBatchedQuery batch, CommandContext context);
 
@@ -25,10 +46,25 @@ public abstract class DocumentRead
 
 internal sealed class DocumentRead<TDoc>(string? id) : DocumentRead where TDoc : class
 {
-    internal override string? Key => id is null ? null : $"{typeof(TDoc).Name}:{id}";
+    internal override Type Type => typeof(TDoc);
 
-    internal override async Task EnlistAsync(IBatchedQuery batch, CommandContext context) =>
-        context.SetFact(typeof(TDoc), id is null ? null : await batch.Load<TDoc>(id));
+    internal override string? Id => id;
+
+    internal override string? Key => id is null ? null : Derivation.DerivedDocument.KeyOf(typeof(TDoc), id);
+
+    internal override async Task EnlistAsync(IBatchedQuery batch, CommandContext context)
+    {
+        if (id is null)
+        {
+            context.SetFact(typeof(TDoc), null);
+            return;
+        }
+
+        var record = Vouch ? batch.Load<Vouching.VouchedDocument>(Key!) : null;
+        Loaded = await batch.Load<TDoc>(id);
+        Record = record is null ? null : await record;
+        context.SetFact(typeof(TDoc), Loaded);
+    }
 
     internal override async Task ReadAsync(IFactReader reader, CommandContext context, CancellationToken ct) =>
         context.SetFact(typeof(TDoc), id is null ? null : await reader.LoadAsync<TDoc>(id, ct));

@@ -167,6 +167,9 @@ public sealed class InMemoryLedger
         private Acting? _acting;
         private RuleRef? _rule;
 
+        /// <summary>Nothing in memory is stored apart from the events it came from: there is nothing to vouch for.</summary>
+        public Rejection? Refusal => null;
+
         public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class =>
             ledger.Document<T>(district, id) ?? (ledger._outside is { } outside ? await outside.LoadAsync<T>(id, ct) : null);
 
@@ -248,35 +251,25 @@ public sealed class InMemoryLedger
             var acting = _acting ?? throw new InvalidOperationException("Events are stamped before they are saved.");
             foreach (var e in events)
             {
-                stream.State = kind.Evolve(stream.State, e);
-                stream.Events.Add(new RecordedEvent(caseId, stream.Events.Count + 1, kind.EventName(e.GetType()), e, at, acting.Actor,
+                var appended = stream.Events.Count + 1;
+                stream.Events.Add(new RecordedEvent(caseId, appended, kind.EventName(e.GetType()), e, at, acting.Actor,
                     string.IsNullOrWhiteSpace(acting.OnBehalfOf) || acting.OnBehalfOf == acting.Actor ? null : acting.OnBehalfOf,
                     acting.Channel.ToString(), _rule?.ToString(), Roles.NameOf(acting.Role)) { Institution = acting.Institution });
-                foreach (var view in kind.Views)
-                {
-                    var key = (district, view.Type, caseId.ToString());
-                    ledger._documents.TryGetValue(key, out var current);
-                    if (view.Evolve(current, e) is { } next)
-                    {
-                        ledger._documents[key] = view.WithVersion(next, stream.Events.Count);
-                    }
-                }
 
-                foreach (var declaration in kind.Documents)
+                // What the store keeps derived from the event (state, read models, documents, the service
+                // record), folded by the same function the store's pipeline records the digests of.
+                foreach (var changed in Derivation.CaseDerivation.Apply(kind, caseId, appended, e,
+                             (type, id) => type == kind.StateType ? stream.State : ledger._documents.GetValueOrDefault((district, type, id))))
                 {
-                    foreach (var (id, doc) in declaration.From(e))
+                    if (changed.Type == kind.StateType)
                     {
-                        ledger._documents[(district, declaration.Type, id)] = doc;
+                        stream.State = changed.Document;
                     }
-                }
 
-                // The case's service record, as the store keeps it for every kind (Service.CaseService.Register).
-                var serviceKey = (district, typeof(Service.CaseService), caseId.ToString());
-                ledger._documents.TryGetValue(serviceKey, out var service);
-                if (Service.CaseService.Fold((Service.CaseService?)service, caseId, e,
-                        t => typeof(IOpensCase).IsAssignableFrom(t) && kind.EventNames.ContainsKey(t) ? kind.Name : null) is { } record)
-                {
-                    ledger._documents[serviceKey] = record;
+                    if (changed.Type != kind.StateType || kind.Views.Any(v => v.Type == kind.StateType))
+                    {
+                        ledger._documents[(district, changed.Type, changed.Id)] = changed.Document;
+                    }
                 }
             }
 

@@ -67,7 +67,11 @@ public sealed record CommandOutcome(
 }
 
 /// <summary>A case's stream opened for writing: its state, its version, and how to append to it.</summary>
-public sealed record CaseForWriting(object? State, long Version, Action<IReadOnlyList<object>> Append);
+public sealed record CaseForWriting(object? State, long Version, Action<IReadOnlyList<object>> Append)
+{
+    /// <summary>The events appended so far, as the store will write them (their headers can still be set); empty in memory.</summary>
+    internal Func<IReadOnlyList<JasperFx.Events.IEvent>> Appended { get; init; } = () => [];
+}
 
 /// <summary>
 /// Where the pipeline reads and writes: a Marten session (the host, seeds, scenarios through the
@@ -75,6 +79,12 @@ public sealed record CaseForWriting(object? State, long Version, Action<IReadOnl
 /// </summary>
 internal interface ICaseWriteSession : IFactReader
 {
+    /// <summary>
+    /// Set when a document the command reads could not be vouched for by the case's chain (its history
+    /// does not verify): the command is refused with it, and decides nothing.
+    /// </summary>
+    Rejection? Refusal { get; }
+
     Task<bool> ExistsAsync(Guid caseId, CancellationToken ct);
 
     /// <summary>
@@ -160,6 +170,11 @@ public static partial class CommandPipeline
             }
 
             await declaration.LoadFactsAsync(request.Command, context, session, ct);
+            if (session.Refusal is { } unvouched)
+            {
+                return CommandOutcome.Rejected(caseId, unvouched);
+            }
+
             var opening = declaration.Decide(request.Command, null, context);
             if (opening.Rejection is { } rejection)
             {
@@ -172,6 +187,11 @@ public static partial class CommandPipeline
         }
 
         var stream = await session.FetchForWritingAsync(kind, caseId, declaration.DocumentReads(request.Command, context), context, ct);
+        if (session.Refusal is { } tampered)
+        {
+            return CommandOutcome.Rejected(caseId, tampered);
+        }
+
         if (stream.State is null)
         {
             return CommandOutcome.Rejected(caseId, NotFound(caseId));
@@ -195,6 +215,11 @@ public static partial class CommandPipeline
         // Facts are read after the case is held, in its transaction: what a command reads of its own
         // case (a ballot's unit and member) cannot change under it before it appends.
         await declaration.LoadFactsAsync(request.Command, context, session, ct);
+        if (session.Refusal is { } unverified)
+        {
+            return CommandOutcome.Rejected(caseId, unverified);
+        }
+
         var decision = declaration.Decide(request.Command, stream.State, context);
         if (decision.Rejection is { } refusal)
         {
@@ -258,6 +283,11 @@ public static partial class CommandPipeline
         var acting = Acting.ByCaseLedger;
         var context = new CommandContext(district, caseId, now, acting, rules);
         var stream = await session.FetchForWritingAsync(kind, caseId, [], context, ct);
+        if (session.Refusal is { } tampered)
+        {
+            return CommandOutcome.Rejected(caseId, tampered);
+        }
+
         if (stream.State is null)
         {
             return CommandOutcome.Rejected(caseId, NotFound(caseId));
@@ -329,6 +359,11 @@ public static partial class CommandPipeline
 
         var context = new CommandContext(request.District, caseId, request.At ?? now, acting, rules);
         var stream = await session.FetchForWritingAsync(kind, caseId, [], context, ct);
+        if (session.Refusal is { } tampered)
+        {
+            return CommandOutcome.Rejected(caseId, tampered);
+        }
+
         if (stream.State is null)
         {
             return CommandOutcome.Rejected(caseId, NotFound(caseId));
@@ -339,7 +374,13 @@ public static partial class CommandPipeline
             return CommandOutcome.Rejected(caseId, Stale(version, stream.Version));
         }
 
-        var decision = declaration.Decide(request.Command, await session.LoadAsync<Service.CaseService>(caseId, ct), kind.Name, context);
+        var service = await session.LoadAsync<Service.CaseService>(caseId, ct);
+        if (session.Refusal is { } unverified)
+        {
+            return CommandOutcome.Rejected(caseId, unverified);
+        }
+
+        var decision = declaration.Decide(request.Command, service, kind.Name, context);
         if (decision.Rejection is { } refusal)
         {
             return CommandOutcome.Rejected(caseId, refusal, decision.Clauses);
@@ -428,6 +469,12 @@ public static partial class CommandPipeline
 
     internal static Rejection AlreadyExists(Guid caseId) =>
         new("case.already_exists", $"A case {caseId} already exists.", RejectionKind.Conflict);
+
+    /// <summary>The refusal of a command whose case's recorded history does not verify against its hash chain.</summary>
+    public static Rejection HistoryUnverified(Guid caseId, string problem) =>
+        new("case.history_unverified",
+            $"The recorded history of case {caseId} does not verify against its hash chain ({problem}): nothing is decided on it until an auditor has looked.",
+            RejectionKind.Conflict);
 
     internal static Rejection LostRace() =>
         new("case.concurrent_write", "Someone else changed this case first. Read it again and retry.", RejectionKind.Conflict);

@@ -1,4 +1,5 @@
 using CaseLedger.Core.Deadlines;
+using CaseLedger.Core.Vouching;
 using CaseLedger.Rules;
 using JasperFx;
 using Marten;
@@ -12,7 +13,19 @@ namespace CaseLedger.Core;
 /// The command pipeline on a Marten store: one lightweight session per command in the command's
 /// district, the case's stream row locked until the append commits.
 /// </summary>
-public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook rules, TimeProvider clock, IDeadlineScheduler? scheduler = null)
+/// <remarks>
+/// Given the evidence (<see cref="ICaseEvidence"/>: the hash chain), a command decides only on documents
+/// the case's events vouch for, and tamper findings go to <paramref name="findings"/>; without it (a
+/// store with no chain), on the documents as stored.
+/// </remarks>
+public sealed class CasePipeline(
+    IDocumentStore store,
+    CaseKinds kinds,
+    RuleBook rules,
+    TimeProvider clock,
+    IDeadlineScheduler? scheduler = null,
+    ICaseEvidence? evidence = null,
+    ITamperFindings? findings = null)
 {
     public CaseKinds Kinds => kinds;
 
@@ -41,7 +54,7 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
     /// <summary>Runs the command in a session the caller opened for the district (e.g. one enrolled in Wolverine's outbox).</summary>
     public Task<CommandOutcome> ExecuteAsync(IDocumentSession session, CommandRequest request, CancellationToken ct = default) =>
-        CommandPipeline.RunAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, request.District), kinds, rules, request, clock.GetUtcNow(), ct);
+        CommandPipeline.RunAsync(Session(session, request.District), kinds, rules, request, clock.GetUtcNow(), ct);
 
     /// <summary>
     /// Records the case's deadlines that are due at <paramref name="at"/> (now by the pipeline's clock
@@ -56,7 +69,7 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
         }
 
         await using var session = store.LightweightSession(district);
-        return await CommandPipeline.RecordBreachesAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, district), declared, rules, district,
+        return await CommandPipeline.RecordBreachesAsync(Session(session, district), declared, rules, district,
             caseId, at ?? clock.GetUtcNow(), ct);
     }
 
@@ -85,7 +98,7 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
         }
 
         await using var session = store.LightweightSession(request.District);
-        return await CommandPipeline.RunCaseWideAsync(new MartenCaseSession(session, kinds.PreloadsFor, scheduler, request.District), kind, rules,
+        return await CommandPipeline.RunCaseWideAsync(Session(session, request.District), kind, rules,
             request, clock.GetUtcNow(), ct);
     }
 
@@ -128,9 +141,14 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
         }
     }
 
+    private MartenCaseSession Session(IDocumentSession session, string district) =>
+        new(session, kinds, scheduler, district, evidence, findings, clock);
+
     /// <summary>Never reached: the pipeline refuses the request before it touches a session.</summary>
     private sealed class RefusingSession : ICaseWriteSession
     {
+        public Rejection? Refusal => null;
+
         public Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => throw new InvalidOperationException();
 
         public Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class => throw new InvalidOperationException();
@@ -152,93 +170,6 @@ public sealed class CasePipeline(IDocumentStore store, CaseKinds kinds, RuleBook
 
         public Task<Rejection?> SaveAsync(CancellationToken ct) => throw new InvalidOperationException();
     }
-}
-
-internal sealed class MartenCaseSession(IDocumentSession session, Func<CaseKind, IReadOnlyList<Preload>> preloads, IDeadlineScheduler? scheduler,
-    string district) : ICaseWriteSession
-{
-    public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => await session.LoadAsync<T>(id, ct);
-
-    public async Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class => await session.LoadAsync<T>(id, ct);
-
-    public async Task<bool> ExistsAsync(Guid caseId, CancellationToken ct) => await session.Events.FetchStreamStateAsync(caseId, ct) is not null;
-
-    public Task<CaseForWriting> FetchForWritingAsync(CaseKind kind, Guid caseId, IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct) =>
-        kind.FetchForWritingAsync(session, caseId, preloads(kind), reads, context, ct);
-
-    public async Task HoldAsync(IReadOnlyList<DocumentRead> held, CommandContext context, CancellationToken ct)
-    {
-        var ordered = held.Where(h => h.Key is not null).OrderBy(h => h.Key, StringComparer.Ordinal).ToList();
-        if (ordered.Count > 0)
-        {
-            // Transaction-scoped advisory locks (the case's fetch began the transaction), one per
-            // document, keyed by 64 bits of a hash of the district and the document's key, taken in
-            // key order in one round trip; a hash collision only makes two commands wait on each other.
-            await using var command = new NpgsqlCommand(string.Join(";", ordered.Select((_, i) => $"select pg_advisory_xact_lock(@k{i})")));
-            for (var i = 0; i < ordered.Count; i++)
-            {
-                command.Parameters.AddWithValue($"k{i}", HeldLockKey(district, ordered[i].Key!));
-            }
-
-            await session.ExecuteAsync(command, ct);
-        }
-
-        // Loaded after the locks, in one round trip: each reads the totals as the last holder committed them.
-        var batch = session.CreateBatchQuery();
-        var loads = held.Select(h => h.EnlistAsync(batch, context)).ToList();
-        if (loads.Count > 0)
-        {
-            await batch.Execute(ct);
-            await Task.WhenAll(loads);
-        }
-    }
-
-    /// <summary>The advisory lock key of a held document: 64 bits of SHA-256 of the district and the document's key.</summary>
-    internal static long HeldLockKey(string district, string key) =>
-        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"caseledger-held:{district}:{key}")), 0);
-
-    public void Start(CaseKind kind, Guid caseId, IReadOnlyList<object> events) => kind.StartStream(session, caseId, events);
-
-    public void Stamp(Acting acting, RuleRef? rule, CaseKind kind)
-    {
-        acting.ApplyTo(session, rule);
-        if (kind.KeepsDeadlines)
-        {
-            // The deadline events are the core's, shared by every kind that keeps deadlines: the
-            // header says whose case they are in, for the audit trail (and survives a rebuild).
-            session.SetHeader(CaseHeaders.Kind, kind.Name);
-        }
-    }
-
-    public void Store<T>(T document) where T : class => session.Store(document);
-
-    public Task ScheduleAsync(IReadOnlyList<DeadlineFallsDue> due, CancellationToken ct) =>
-        due.Count == 0 || scheduler is null ? Task.CompletedTask : scheduler.ScheduleAsync(session, district, due, ct);
-
-    public async Task<Rejection?> SaveAsync(CancellationToken ct)
-    {
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return null;
-        }
-        catch (Exception e) when (IsExistingStream(e))
-        {
-            return new Rejection("case.already_exists", "A case with this id already exists.", RejectionKind.Conflict);
-        }
-        catch (Exception e) when (IsLostRace(e))
-        {
-            return CommandPipeline.LostRace();
-        }
-    }
-
-    private static bool IsExistingStream(Exception e) =>
-        e is ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
-        || (e.InnerException is { } inner && IsExistingStream(inner));
-
-    private static bool IsLostRace(Exception e) =>
-        e is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException or StreamLockedException
-        || (e.InnerException is { } inner && IsLostRace(inner));
 }
 
 /// <summary>

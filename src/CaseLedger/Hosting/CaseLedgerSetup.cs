@@ -47,6 +47,9 @@ public static class CaseLedgerSetup
         kinds.PreloadWithEveryCase<ChainHead>();
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
+        options.Projections.Add(new Core.Vouching.VouchedDocumentsProjection(kinds, options.Serializer), ProjectionLifecycle.Inline,
+            Core.Vouching.VouchedDocumentsProjection.Name);
+        options.Schema.For<Core.Vouching.TamperFinding>().Index(f => f.FoundAt).Index(f => f.CaseId);
         DistrictSeals.Register(options);
         Core.Service.ServiceEvents.Register(options);
         Core.Service.CaseService.Register(options, kinds);
@@ -77,6 +80,9 @@ public static class CaseLedgerSetup
         options.Services.AddSingleton(kinds);
         options.Services.TryAddSingleton(TimeProvider.System);
         options.Services.TryAddSingleton(sp => kinds.RulesFrom(sp.GetRequiredService<IConfiguration>()));
+        // Commands decide only on documents the hash chain vouches for; findings are logged, counted and kept.
+        options.Services.TryAddSingleton<Core.Vouching.ICaseEvidence>(sp => new ChainEvidence(sp.GetRequiredService<IDocumentStore>(), kinds));
+        options.Services.TryAddSingleton<Core.Vouching.ITamperFindings, TamperFindingRecorder>();
         options.Services.TryAddSingleton<CasePipeline>();
         options.Services.TryAddSingleton<DistrictRegistry>();
         options.Services.AddHostedService<ConfiguredDistricts>();

@@ -2,9 +2,10 @@ using CaseLedger.Audit;
 
 namespace CaseLedger.Tests.Audit;
 
-// The bytes a chain link hashes, as docs/tamper-evidence.md lays them out: who acted, in which role,
-// vouched for by which issuer, are chained with what they did (format v2); events recorded before
-// roles were kept keep their v1 form, so their links still verify.
+// The bytes a chain link hashes, as docs/tamper-evidence.md lays them out. Events appended now chain
+// every header they carry and their global sequence (format v3); events recorded before keep the form
+// their link was made in (v2: who acted, in which role, vouched for by which issuer; v1: before roles
+// were kept), so their links still verify.
 public sealed class when_an_event_is_put_in_canonical_form
 {
     private static readonly ChainedEvent Ballot = new(Guid.Parse("0190c9a0-0000-7000-8000-000000000001"), "yuelu", 3, "renovation_vote.ballot_cast.v1",
@@ -14,7 +15,7 @@ public sealed class when_an_event_is_put_in_canonical_form
     [Fact]
     public void an_event_without_a_role_keeps_the_v1_form()
     {
-        ChainHashing.Canonical(Ballot).ShouldBe(
+        ChainHashing.Canonical(Ballot, ChainHashing.FormatWithoutRoles).ShouldBe(
             """{"case":"0190c9a0-0000-7000-8000-000000000001","data":{"choice":"Yes","voterId":"O1"},"district":"yuelu","format":"caseledger-chain-v1","metadata":{"actor":"O1","causationId":null,"channel":"WeChatMiniProgram","correlationId":"corr-1","onBehalfOf":null,"rule":null,"time":"2025-03-03T01:02:03.456789Z"},"type":"renovation_vote.ballot_cast.v1","version":3}""");
     }
 
@@ -23,9 +24,51 @@ public sealed class when_an_event_is_put_in_canonical_form
     {
         var signedIn = Ballot with { Role = "resident", Issuer = "caseledger-local" };
 
-        ChainHashing.Canonical(signedIn).ShouldBe(
+        ChainHashing.Canonical(signedIn, ChainHashing.FormatWithRoles).ShouldBe(
             """{"case":"0190c9a0-0000-7000-8000-000000000001","data":{"choice":"Yes","voterId":"O1"},"district":"yuelu","format":"caseledger-chain-v2","metadata":{"actor":"O1","causationId":null,"channel":"WeChatMiniProgram","correlationId":"corr-1","issuer":"caseledger-local","onBehalfOf":null,"role":"resident","rule":null,"time":"2025-03-03T01:02:03.456789Z"},"type":"renovation_vote.ballot_cast.v1","version":3}""");
-        ChainHashing.Link(ChainHashing.Genesis, signedIn).ShouldNotBe(ChainHashing.Link(ChainHashing.Genesis, signedIn with { Role = "clerk" }));
-        ChainHashing.Link(ChainHashing.Genesis, signedIn).ShouldNotBe(ChainHashing.Link(ChainHashing.Genesis, signedIn with { Issuer = "someone-else" }));
+        ChainHashing.Link(ChainHashing.Genesis, signedIn, ChainHashing.FormatWithRoles)
+            .ShouldNotBe(ChainHashing.Link(ChainHashing.Genesis, signedIn with { Role = "clerk" }, ChainHashing.FormatWithRoles));
+    }
+
+    [Fact]
+    public void an_event_appended_now_chains_every_header_and_its_sequence_in_the_v3_form()
+    {
+        var appended = Ballot with
+        {
+            Role = "resident",
+            Headers = """{"role":"resident","channel":"WeChatMiniProgram","institution":"bank-3","digests":{"case":{"VoteTally":"ab:cd"},"documents":{}}}""",
+            Sequence = 41,
+        };
+
+        ChainHashing.Canonical(appended).ShouldBe(
+            """{"case":"0190c9a0-0000-7000-8000-000000000001","data":{"choice":"Yes","voterId":"O1"},"district":"yuelu","format":"caseledger-chain-v3","headers":{"channel":"WeChatMiniProgram","digests":{"case":{"VoteTally":"ab:cd"},"documents":{}},"institution":"bank-3","role":"resident"},"metadata":{"actor":"O1","causationId":null,"correlationId":"corr-1","time":"2025-03-03T01:02:03.456789Z"},"sequence":41,"type":"renovation_vote.ballot_cast.v1","version":3}""");
+    }
+
+    [Theory]
+    [InlineData("""{"role":"resident","channel":"WeChatMiniProgram","institution":"bank-4"}""")]
+    [InlineData("""{"role":"resident","channel":"WeChatMiniProgram"}""")]
+    [InlineData("""{"role":"resident","channel":"WeChatMiniProgram","institution":"bank-3","added-later":"x"}""")]
+    public void a_changed_missing_or_added_header_changes_the_v3_link(string otherHeaders)
+    {
+        var appended = Ballot with { Headers = """{"role":"resident","channel":"WeChatMiniProgram","institution":"bank-3"}""", Sequence = 41 };
+
+        ChainHashing.Link(ChainHashing.Genesis, appended).ShouldNotBe(ChainHashing.Link(ChainHashing.Genesis, appended with { Headers = otherHeaders }));
+    }
+
+    [Fact]
+    public void a_changed_sequence_changes_the_v3_link()
+    {
+        var appended = Ballot with { Headers = """{"role":"resident"}""", Sequence = 41 };
+
+        ChainHashing.Link(ChainHashing.Genesis, appended).ShouldNotBe(ChainHashing.Link(ChainHashing.Genesis, appended with { Sequence = 42 }));
+    }
+
+    [Fact]
+    public void headers_in_any_member_order_give_the_same_v3_link()
+    {
+        var appended = Ballot with { Headers = """{"role":"resident","channel":"Web"}""", Sequence = 41 };
+
+        ChainHashing.Link(ChainHashing.Genesis, appended)
+            .ShouldBe(ChainHashing.Link(ChainHashing.Genesis, appended with { Headers = """{ "channel" : "Web", "role" : "resident" }""" }));
     }
 }

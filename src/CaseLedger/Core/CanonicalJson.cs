@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace CaseLedger.Audit;
+namespace CaseLedger.Core;
 
 /// <summary>
 /// The one JSON form that hashing uses, so the same value hashes the same whether it was just

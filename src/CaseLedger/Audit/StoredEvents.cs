@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using CaseLedger.Core;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+
+namespace CaseLedger.Audit;
+
+/// <summary>
+/// Event rows read with plain SQL, as PostgreSQL holds them, bypassing every cache and Marten's own
+/// filters (an archived event is read too): what the chain is checked against, and, turned into
+/// typed events, what verification and the pipeline fold documents from again.
+/// </summary>
+public static class StoredEvents
+{
+    private const string Columns =
+        "seq_id, id, stream_id, version, type, timestamp, data::text, headers::text, user_name, correlation_id, causation_id, is_archived";
+
+    /// <summary>One case's rows in version order, on an open connection (inside its transaction, if it has one).</summary>
+    public static async Task<IReadOnlyList<ChainVerifier.StoredEvent>> ReadCaseAsync(NpgsqlConnection connection, string schema, string district,
+        Guid caseId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var rows = new List<ChainVerifier.StoredEvent>();
+        await foreach (var row in ReadAsync(connection, schema, district, caseId, ct))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>The district's rows (or one case's), ordered by case and version, streamed from the server as they are read.</summary>
+    public static async IAsyncEnumerable<ChainVerifier.StoredEvent> ReadAsync(NpgsqlConnection connection, string schema, string district, Guid? caseId,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select {Columns} from {schema}.mt_events where tenant_id = @district"
+                              + (caseId is null ? "" : " and stream_id = @case") + " order by stream_id, version";
+        command.Parameters.Add(new NpgsqlParameter("district", district));
+        if (caseId is { } id)
+        {
+            command.Parameters.Add(new NpgsqlParameter("case", id));
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return Row(reader, district);
+        }
+    }
+
+    private static ChainVerifier.StoredEvent Row(NpgsqlDataReader reader, string district)
+    {
+        var headersText = reader.IsDBNull(7) ? null : reader.GetString(7);
+        using var headerDocument = headersText is null ? null : JsonDocument.Parse(headersText);
+        JsonElement? headers = headerDocument?.RootElement;
+        string? Header(string name) =>
+            headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        return new ChainVerifier.StoredEvent(reader.GetInt64(0), reader.GetGuid(1), new ChainedEvent(
+            reader.GetGuid(2), district, reader.GetInt64(3), reader.GetString(4),
+            ChainHashing.ToStoredPrecision(reader.GetFieldValue<DateTimeOffset>(5)),
+            Text(8), Header(CaseHeaders.OnBehalfOf), Header(CaseHeaders.Channel), Header(CaseHeaders.Rule), Text(9), Text(10),
+            reader.GetString(6))
+        {
+            Role = Header(CaseHeaders.Role),
+            Issuer = Header(CaseHeaders.Issuer),
+            Headers = headersText,
+            Sequence = reader.GetInt64(0),
+        })
+        {
+            Archived = !reader.IsDBNull(11) && reader.GetBoolean(11),
+        };
+    }
+}
+
+/// <summary>
+/// Turns stored rows into typed events (<see cref="IEvent"/>, with their data deserialized as the
+/// store would and their headers and metadata), by the event type names the store maps.
+/// </summary>
+public sealed class EventTyping
+{
+    private static readonly ConcurrentDictionary<Type, Func<object, IEvent>> Wrappers = new();
+    private readonly IReadOnlyDictionary<string, Type> _types;
+    private readonly ISerializer _serializer;
+
+    public EventTyping(IDocumentStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _types = store.Options.Events.AllKnownEventTypes()
+            .GroupBy(t => t.EventTypeName, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().EventType, StringComparer.Ordinal);
+        _serializer = store.Options.Serializer();
+    }
+
+    /// <summary>The type an event type name maps to, if the store knows it.</summary>
+    public Type? TypeOf(string name) => _types.GetValueOrDefault(name);
+
+    /// <summary>The row as a typed event; null when its type name is not one the store maps (a tombstone, say).</summary>
+    public IEvent? ToEvent(ChainVerifier.StoredEvent row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (TypeOf(row.Chained.Type) is not { } type)
+        {
+            return null;
+        }
+
+        var data = _serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(row.Chained.DataJson)));
+        var e = Wrappers.GetOrAdd(type, t => (Func<object, IEvent>)Delegate.CreateDelegate(typeof(Func<object, IEvent>),
+            typeof(EventTyping).GetMethod(nameof(Wrap), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(t)))(data);
+        e.Id = row.Id;
+        e.Sequence = row.Sequence;
+        e.Version = row.Chained.Version;
+        e.StreamId = row.Chained.CaseId;
+        e.TenantId = row.Chained.District;
+        e.Timestamp = row.Chained.Time;
+        e.EventTypeName = row.Chained.Type;
+        e.UserName = row.Chained.Actor;
+        e.CorrelationId = row.Chained.CorrelationId;
+        e.CausationId = row.Chained.CausationId;
+        e.IsArchived = row.Archived;
+        if (row.Chained.Headers is { } headers && JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(headers) is { } parsed)
+        {
+            foreach (var (name, value) in parsed)
+            {
+                e.SetHeader(name, value);
+            }
+        }
+
+        return e;
+    }
+
+    private static Event<T> Wrap<T>(object data) where T : notnull => new((T)data);
+}
