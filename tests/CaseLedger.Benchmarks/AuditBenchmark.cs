@@ -70,9 +70,9 @@ internal static class AuditBenchmark
             $"Sealed district {District}: seal {seal.Number} over {seal.TreeSize} chain links, signed and published, in {sealTime.Elapsed.TotalMilliseconds:0} ms"));
 
         var storedEvents = (await ChainVerifier.ReadEventsAsync(store, District, null)).Count; // the seal's event too
-        var voteEvents = (await ChainVerifier.VerifyCaseAsync(store, sealing, District, Vote))?.Events
+        var voteEvents = (await ChainVerifier.VerifyCaseAsync(store, sealing, kinds, rules, District, Vote))?.Events
                          ?? throw new InvalidOperationException($"The seeded vote {Vote} is not in district {District}.");
-        var chains = (await ChainVerifier.VerifyDistrictAsync(store, sealing, District)).Cases;
+        var chains = (await ChainVerifier.VerifyDistrictAsync(store, sealing, kinds, rules, District)).Cases;
         var pages = (int)Math.Ceiling(voteEvents / (double)AuditQuery.MaxPageSize);
         var bundleJson = "";
 
@@ -80,7 +80,7 @@ internal static class AuditBenchmark
         {
             ("verify the vote's chain (VerifyCaseAsync)", $"{voteEvents} events", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
-                var result = await ChainVerifier.VerifyCaseAsync(store, sealing, District, Vote);
+                var result = await ChainVerifier.VerifyCaseAsync(store, sealing, kinds, rules, District, Vote);
                 Check(result is { Intact: true, MatchesSeal: true } && result.Events == voteEvents, "the vote's chain does not verify");
             }), "read its events (FetchStreamAsync)", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
@@ -89,7 +89,7 @@ internal static class AuditBenchmark
             })),
             ("verify the district (VerifyDistrictAsync)", $"{chains} chains, {districtEvents} events", await Samples.MeasureAsync(WarmUps, 20, async () =>
             {
-                var result = await ChainVerifier.VerifyDistrictAsync(store, sealing, District);
+                var result = await ChainVerifier.VerifyDistrictAsync(store, sealing, kinds, rules, District);
                 Check(result is { AllIntact: true, SealsIntact: true } && result.Cases == chains, "the district does not verify");
             }), "read its events (QueryAllRawEvents)", await Samples.MeasureAsync(WarmUps, 20, async () =>
             {

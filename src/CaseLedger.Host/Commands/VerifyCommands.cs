@@ -33,10 +33,12 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
     {
         var store = services.GetRequiredService<IDocumentStore>();
         var sealing = services.GetRequiredService<Sealing>();
+        var kinds = services.GetRequiredService<CaseKinds>();
+        var rules = services.GetRequiredService<RuleBook>();
         var district = CommandSupport.District(input.District);
         if (input.CaseFlag is not null)
         {
-            var result = await ChainVerifier.VerifyCaseAsync(store, sealing, district, CommandSupport.ParseGuid(input.CaseFlag, "--case"))
+            var result = await ChainVerifier.VerifyCaseAsync(store, sealing, kinds, rules, district, CommandSupport.ParseGuid(input.CaseFlag, "--case"))
                 ?? throw new CommandFailure($"No case {input.CaseFlag} in district {district}.");
             Report(result);
             return result.Intact;
@@ -45,7 +47,7 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
         if (input.SinceSealFlag is not null)
         {
             var held = ReadSeal(input.SinceSealFlag);
-            var since = await ChainVerifier.VerifySinceAsync(store, sealing, district, held);
+            var since = await ChainVerifier.VerifySinceAsync(store, sealing, kinds, rules, district, held);
             Console.WriteLine($"Seal {since.Held.Number} you hold ({since.Held.TreeSize} links, root {since.Held.Root}):");
             foreach (var problem in since.Problems)
             {
@@ -66,7 +68,7 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
             return since.Intact;
         }
 
-        var all = await ChainVerifier.VerifyDistrictAsync(store, sealing, district);
+        var all = await ChainVerifier.VerifyDistrictAsync(store, sealing, kinds, rules, district);
         ReportDistrict(all);
         return all.AllIntact;
     });
@@ -123,10 +125,22 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
             return;
         }
 
-        var broken = result.FirstBroken!;
-        Console.WriteLine($"Case {result.CaseId}: BROKEN at version {broken.Version}: {broken.What}");
-        Console.WriteLine($"    recorded: {broken.Recorded ?? "(nothing)"}");
-        Console.WriteLine($"    found:    {broken.Found ?? "(nothing)"}");
+        if (result.FirstBroken is { } broken)
+        {
+            Console.WriteLine($"Case {result.CaseId}: BROKEN at version {broken.Version}: {broken.What}");
+            Console.WriteLine($"    recorded: {broken.Recorded ?? "(nothing)"}");
+            Console.WriteLine($"    found:    {broken.Found ?? "(nothing)"}");
+        }
+
+        foreach (var finding in result.Findings)
+        {
+            Console.WriteLine($"Case {result.CaseId}: {finding.Document}: {finding.What}" + (finding.Member is { } member ? $" (at {member})" : ""));
+            if (finding.Member is not null || finding.Expected is not null || finding.Found is not null)
+            {
+                Console.WriteLine($"    the events produce: {finding.Expected ?? "(nothing)"}");
+                Console.WriteLine($"    stored:             {finding.Found ?? "(nothing)"}");
+            }
+        }
     }
 }
 

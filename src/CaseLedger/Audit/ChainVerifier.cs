@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CaseLedger.Core;
+using CaseLedger.Rules;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
@@ -23,6 +24,17 @@ public sealed record CaseVerification(
 {
     /// <summary>The newest version of the case the seals cover; later versions are checked by the chain alone.</summary>
     public long? SealedVersion { get; init; }
+
+    /// <summary>
+    /// What folding the case's events again found: stored documents (state, read models, service record,
+    /// documents and their digest records, audit trail entries, chain head) that are not what the events
+    /// produce, and recorded decisions that do not follow from the history before them. Empty when the
+    /// chain is broken (its events are not to be folded).
+    /// </summary>
+    public IReadOnlyList<DocumentFinding> Findings { get; init; } = [];
+
+    /// <summary>Tamper findings commands recorded on this case before deciding (they decided on what its events produce), newest first.</summary>
+    public IReadOnlyList<Core.Vouching.TamperFinding> RecordedFindings { get; init; } = [];
 }
 
 /// <summary>The result for every case of a district, and for its seals.</summary>
@@ -53,7 +65,16 @@ public sealed record DistrictVerification(
     /// <summary>What is worth knowing but is not evidence of tampering (a seal not yet published, say).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
-    public bool AllIntact => Broken.Count == 0 && SealsIntact != false;
+    /// <summary>
+    /// Tamper findings commands recorded in the district before deciding (each decided on what its
+    /// case's events produce instead), newest first, at most <see cref="ChainVerifier.RecordedFindingsShown"/>;
+    /// <see cref="RecordedFindingCount"/> says how many there are in all.
+    /// </summary>
+    public IReadOnlyList<Core.Vouching.TamperFinding> RecordedFindings { get; init; } = [];
+
+    public int RecordedFindingCount { get; init; }
+
+    public bool AllIntact => Broken.Count == 0 && SealsIntact != false && RecordedFindingCount == 0;
 }
 
 /// <summary>What checking the database against a seal an auditor kept found.</summary>
@@ -81,9 +102,18 @@ public static class ChainVerifier
     }
 
     /// <summary>What the seals say about one case: the links sealed, by version, and why they cannot be trusted, if so.</summary>
+    /// <summary>How many of the tamper findings commands recorded a district verification lists (the newest).</summary>
+    public const int RecordedFindingsShown = 50;
+
     internal sealed record SealedCase(long Number, IReadOnlyDictionary<long, string> Links, string? Problem);
 
-    public static async Task<CaseVerification?> VerifyCaseAsync(IDocumentStore store, Sealing sealing, string district, Guid caseId, CancellationToken ct = default)
+    /// <summary>
+    /// Verifies one case: its chain recomputed from its events and compared with its links and with
+    /// what was sealed, then, if the chain holds, its events folded again and compared with every
+    /// document stored from them and its recorded decisions decided again (<see cref="CaseVerification.Findings"/>).
+    /// </summary>
+    public static async Task<CaseVerification?> VerifyCaseAsync(IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules, string district,
+        Guid caseId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sealing);
@@ -103,11 +133,27 @@ public static class ChainVerifier
                 await ProveSealedAsync(session, sealing, district, sealedLinks.MaxBy(l => l.Version)!, latest, ct));
         }
 
-        return Verify(caseId, district, rows, links, sealedCase);
+        var result = Verify(caseId, district, rows, links, sealedCase);
+        var recorded = await session.Query<Core.Vouching.TamperFinding>().Where(f => f.CaseId == caseId).OrderByDescending(f => f.FoundAt).ToListAsync(ct);
+        return await WithFindingsAsync(new DocumentVerification(store, kinds, rules), session, result with { RecordedFindings = recorded }, rows, ct);
     }
 
-    public static Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, string district, CancellationToken ct = default) =>
-        VerifyDistrictAsync(store, sealing, district, [], ct);
+    public static Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules, string district,
+        CancellationToken ct = default) =>
+        VerifyDistrictAsync(store, sealing, kinds, rules, district, [], ct);
+
+    /// <summary>A case's result with what folding its events again found; the case is not intact when anything was.</summary>
+    private static async Task<CaseVerification> WithFindingsAsync(DocumentVerification documents, IQuerySession session, CaseVerification result,
+        IReadOnlyList<StoredEvent> rows, CancellationToken ct)
+    {
+        if (!result.Intact || result.FirstBroken is not null)
+        {
+            return result;
+        }
+
+        var found = await documents.CheckAsync(session, [new DocumentVerification.Case(result.CaseId, rows, result.Head)], ct);
+        return found.TryGetValue(result.CaseId, out var findings) ? result with { Intact = false, Findings = findings } : result;
+    }
 
     /// <summary>
     /// Verifies every case of the district and its seal log: each sealed link still matches the
@@ -115,8 +161,8 @@ public static class ChainVerifier
     /// of each seal in <paramref name="heldSeals"/>), each seal extends the one before, and the
     /// database holds every seal published to the witness folder.
     /// </summary>
-    public static async Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, string district,
-        IReadOnlyList<SealStatement> heldSeals, CancellationToken ct = default)
+    public static async Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules,
+        string district, IReadOnlyList<SealStatement> heldSeals, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sealing);
@@ -142,19 +188,35 @@ public static class ChainVerifier
         var published = CheckWitness(sealing.Witness, district, seals, problems, notes);
 
         var latest = seals.LastOrDefault();
-        var results = caseIds
+        var chains = caseIds
             .Select(id => Verify(id, district, [.. rowsByCase[id].OrderBy(r => r.Chained.Version)], [.. links[id].OrderBy(l => l.Version)],
                 latest is not null && leavesByCase[id].Any()
                     ? new SealedCase(latest.Number, ByVersion(leavesByCase[id]), null)
                     : null))
             .ToList();
+        var documents = new DocumentVerification(store, kinds, rules);
+        var findings = new Dictionary<Guid, IReadOnlyList<DocumentFinding>>();
+        foreach (var batch in chains.Where(c => c.Intact && c.FirstBroken is null).Chunk(200))
+        {
+            foreach (var (id, found) in await documents.CheckAsync(session,
+                         batch.Select(c => new DocumentVerification.Case(c.CaseId, [.. rowsByCase[c.CaseId].OrderBy(r => r.Chained.Version)], c.Head)).ToList(), ct))
+            {
+                findings[id] = found;
+            }
+        }
+
+        var results = chains.Select(c => findings.TryGetValue(c.CaseId, out var found) ? c with { Intact = false, Findings = found } : c).ToList();
         var broken = results.Where(r => !r.Intact || r.MatchesSeal == false).ToList();
         var sealStream = DistrictSeals.StreamFor(district);
         var chained = caseIds.Where(id => id != sealStream).Sum(id => (long)links[id].Count());
         var sealedSize = latest?.File.Statement.TreeSize ?? 0;
+        var recordedFindings = await session.Query<Core.Vouching.TamperFinding>().OrderByDescending(f => f.FoundAt).Take(RecordedFindingsShown).ToListAsync(ct);
+        var recordedCount = recordedFindings.Count < RecordedFindingsShown ? recordedFindings.Count : await session.Query<Core.Vouching.TamperFinding>().CountAsync(ct);
         return new DistrictVerification(district, results.Count, results.Count - broken.Count, broken, latest?.Number,
             seals.Count == 0 && problems.Count == 0 ? null : problems.Count == 0, problems)
         {
+            RecordedFindings = recordedFindings,
+            RecordedFindingCount = recordedCount,
             SealedLinks = sealedSize,
             UnsealedLinks = Math.Max(0, chained - sealedSize),
             FailedWrites = failedWrites.Sum(g => g.Count()),
@@ -168,8 +230,8 @@ public static class ChainVerifier
     /// same seal, the history it covered still hashes to its root, and the latest seal extends it
     /// (with the consistency proof, for the auditor to keep or check again).
     /// </summary>
-    public static async Task<HeldSealVerification> VerifySinceAsync(IDocumentStore store, Sealing sealing, string district, SealFile held,
-        CancellationToken ct = default)
+    public static async Task<HeldSealVerification> VerifySinceAsync(IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules, string district,
+        SealFile held, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sealing);
@@ -199,7 +261,7 @@ public static class ChainVerifier
             problems.Add($"the database's seal {statement.Number} differs from yours: it was replaced");
         }
 
-        var verification = await VerifyDistrictAsync(store, sealing, district, [statement], ct);
+        var verification = await VerifyDistrictAsync(store, sealing, kinds, rules, district, [statement], ct);
         problems.AddRange(verification.SealProblems);
         IReadOnlyList<string> proof = [];
         if (latest is not null && latest.File.Statement.TreeSize >= statement.TreeSize)

@@ -178,7 +178,8 @@ public static class AuditEndpoints
     [Tags("audit"), EndpointSummary("Check a case's hash chain, and its head against the district's latest seal")]
     [ProducesResponseType<CaseVerification>(StatusCodes.Status200OK)]
     [Problems(nameof(ApiProblems.CaseNotFound))]
-    public static async Task<IResult> VerifyCase(string district, Guid caseId, IDocumentStore store, Sealing sealing, HttpContext http)
+    public static async Task<IResult> VerifyCase(string district, Guid caseId, IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules,
+        HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         if (CaseHttp.CheckDistrict(district) is { } bad)
@@ -186,7 +187,7 @@ public static class AuditEndpoints
             return bad;
         }
 
-        var result = await ChainVerifier.VerifyCaseAsync(store, sealing, district, caseId, http.RequestAborted);
+        var result = await ChainVerifier.VerifyCaseAsync(store, sealing, kinds, rules, district, caseId, http.RequestAborted);
         return result is null ? CaseHttp.NotFound(caseId) : Results.Ok(result);
     }
 
@@ -194,10 +195,10 @@ public static class AuditEndpoints
     [Authorize(Roles = RoleNames.CaseRecords)]
     [Tags("audit"), EndpointSummary("Check the hash chains of every case of a district, and the chain of its seals")]
     [ProducesResponseType<DistrictVerification>(StatusCodes.Status200OK)]
-    public static async Task<IResult> VerifyDistrict(string district, IDocumentStore store, Sealing sealing, HttpContext http)
+    public static async Task<IResult> VerifyDistrict(string district, IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return CaseHttp.CheckDistrict(district) ?? Results.Ok(await ChainVerifier.VerifyDistrictAsync(store, sealing, district, http.RequestAborted));
+        return CaseHttp.CheckDistrict(district) ?? Results.Ok(await ChainVerifier.VerifyDistrictAsync(store, sealing, kinds, rules, district, http.RequestAborted));
     }
 
     /// <summary>
@@ -333,7 +334,8 @@ public static class AuditEndpoints
     [Tags("audit"), EndpointSummary("Check the district against a seal file an auditor kept; writes nothing")]
     [AcceptsJson(typeof(SealFile))]
     [ProducesResponseType<HeldSealVerification>(StatusCodes.Status200OK)]
-    public static async Task<IResult> VerifyHeldSeal(string district, IDocumentStore store, Sealing sealing, HttpContext http)
+    public static async Task<IResult> VerifyHeldSeal(string district, IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules,
+        HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         if (CaseHttp.CheckDistrict(district) is { } bad)
@@ -347,7 +349,7 @@ public static class AuditEndpoints
             return refused;
         }
 
-        return Results.Ok(await ChainVerifier.VerifySinceAsync(store, sealing, district, held!, http.RequestAborted));
+        return Results.Ok(await ChainVerifier.VerifySinceAsync(store, sealing, kinds, rules, district, held!, http.RequestAborted));
     }
 
     /// <summary>The public key seals are signed with (PEM), for checking seals, bundles and witness files offline.</summary>

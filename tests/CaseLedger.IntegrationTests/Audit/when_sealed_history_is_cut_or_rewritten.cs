@@ -130,7 +130,7 @@ public sealed class when_sealed_history_is_cut_or_rewritten(Ledger ledger) : IDi
         var district = await ledger.VerifyDistrictAsync(_district);
         district.AllIntact.ShouldBeFalse();
         district.SealProblems.ShouldContain(p => p.Contains("seal 1 was published", StringComparison.Ordinal) && p.Contains("missing from the database", StringComparison.Ordinal));
-        var since = await ChainVerifier.VerifySinceAsync(Store, ledger.Sealing, _district, held);
+        var since = await ledger.VerifySinceAsync(_district, held);
         since.Intact.ShouldBeFalse();
         since.Problems.ShouldContain(p => p.Contains("the database holds no seal 1", StringComparison.Ordinal));
         since.Problems.ShouldContain(p => p.Contains("sealed history was removed", StringComparison.Ordinal));
@@ -144,11 +144,11 @@ public sealed class when_sealed_history_is_cut_or_rewritten(Ledger ledger) : IDi
         var vote = await VoteWithBallotsAsync();
         await SealAsync();
         var held = Published(1);
-        (await ChainVerifier.VerifySinceAsync(Store, ledger.Sealing, _district, held)).Intact.ShouldBeTrue();
+        (await ledger.VerifySinceAsync(_district, held)).Intact.ShouldBeTrue();
 
         await CutBackAsync(vote, keep: 2);
 
-        var since = await ChainVerifier.VerifySinceAsync(Store, ledger.Sealing, _district, held);
+        var since = await ledger.VerifySinceAsync(_district, held);
         since.Intact.ShouldBeFalse();
         since.Verification!.Broken.ShouldHaveSingleItem().FirstBroken!.What.ShouldContain("but are gone");
     }
@@ -207,7 +207,7 @@ public sealed class when_sealed_history_is_cut_or_rewritten(Ledger ledger) : IDi
         await BallotAsync(vote, "U5", "O5", BallotChoice.No);
         var third = await SealAsync();
 
-        var since = await ChainVerifier.VerifySinceAsync(Store, ledger.Sealing, _district, Published(1));
+        var since = await ledger.VerifySinceAsync(_district, Published(1));
         var district = await ledger.VerifyDistrictAsync(_district);
 
         (first.Statement.TreeSize, second.Statement.TreeSize, third.Statement.TreeSize).ShouldBe((4, 5, 10));
@@ -233,8 +233,8 @@ public sealed class when_sealed_history_is_cut_or_rewritten(Ledger ledger) : IDi
         var altered = genuine with { Statement = genuine.Statement with { TreeSize = 3 } };
         var foreign = SealFile.Sign(genuine.Statement with { KeyId = another.KeyId }, another, []);
 
-        var forgedCheck = await ChainVerifier.VerifySinceAsync(Store, ledger.Sealing, _district, altered);
-        var foreignCheck = await ChainVerifier.VerifySinceAsync(Store, ledger.Sealing, _district, foreign);
+        var forgedCheck = await ledger.VerifySinceAsync(_district, altered);
+        var foreignCheck = await ledger.VerifySinceAsync(_district, foreign);
 
         forgedCheck.Intact.ShouldBeFalse();
         forgedCheck.Problems.ShouldHaveSingleItem().ShouldContain("not genuine: seal 1: the signature does not match the statement");

@@ -43,9 +43,18 @@ public sealed class Ledger : IAsyncLifetime
     public Task<SealOutcome> SealAsync(string district, DateTimeOffset? at = null) =>
         DistrictSeals.SealAsync(Store, Sealing, district, at ?? Clock.GetUtcNow());
 
-    public Task<CaseVerification?> VerifyCaseAsync(string district, Guid caseId) => ChainVerifier.VerifyCaseAsync(Store, Sealing, district, caseId);
+    public Task<CaseVerification?> VerifyCaseAsync(string district, Guid caseId) => ChainVerifier.VerifyCaseAsync(Store, Sealing, Kinds, Rules, district, caseId);
 
-    public Task<DistrictVerification> VerifyDistrictAsync(string district) => ChainVerifier.VerifyDistrictAsync(Store, Sealing, district);
+    public Task<DistrictVerification> VerifyDistrictAsync(string district) => ChainVerifier.VerifyDistrictAsync(Store, Sealing, Kinds, Rules, district);
+
+    /// <summary>Checks the district against a seal an auditor kept, as the host does.</summary>
+    public Task<HeldSealVerification> VerifySinceAsync(string district, SealFile held) => ChainVerifier.VerifySinceAsync(Store, Sealing, Kinds, Rules, district, held);
+
+    /// <summary>The host's case kinds.</summary>
+    public Core.CaseKinds Kinds => Host.Services.GetRequiredService<Core.CaseKinds>();
+
+    /// <summary>The host's rule book.</summary>
+    public Rules.RuleBook Rules => Host.Services.GetRequiredService<Rules.RuleBook>();
 
     /// <summary>A district no other test uses, set up as an administrator would.</summary>
     public string NewDistrict(string hint = "t")
