@@ -8,19 +8,32 @@ namespace CaseLedger.Host;
 
 /// <summary>
 /// The host's identity: whose tokens it accepts (<see cref="TokenKeys"/>), its data folder (where the
-/// embedded default keeps its signing key), the development sign-in the auditor page uses on the
-/// embedded default (the bearer scheme in the API description is <see cref="ApiDescription"/>'s).
+/// embedded default keeps its signing key), the development sign-in the auditor page uses in development
+/// (the bearer scheme in the API description is <see cref="ApiDescription"/>'s).
 /// </summary>
 internal static class HostIdentity
 {
+    private const string DevelopmentSignInSetting = "CaseLedger:Identity:DevelopmentSignIn";
+
     /// <summary>
-    /// The host's data folder: <c>CaseLedger:DataFolder</c>, else the folder that holds the embedded
-    /// PostgreSQL's data (<c>/var/lib/caseledger</c> for root, <c>~/.local/share/caseledger</c> otherwise).
+    /// The host's data folder, which holds its keys (token signing, sealing) and its witness folder of seals:
+    /// <c>CaseLedger:DataFolder</c>, else the folder that holds the embedded PostgreSQL's data folder, as
+    /// configured (<c>CaseLedger:LocalPostgres:DataDirectory</c>) or by default (<c>/var/lib/caseledger</c> for
+    /// root, <c>~/.local/share/caseledger</c> otherwise). Two hosts given different data folders for their
+    /// clusters thus never share a key or a witness folder.
     /// </summary>
-    public static string DataFolder(IConfiguration configuration) =>
-        configuration["CaseLedger:DataFolder"] is { Length: > 0 } folder
-            ? Path.GetFullPath(folder)
-            : Path.GetDirectoryName(LocalPostgresCluster.DefaultDataDirectory())!;
+    public static string DataFolder(IConfiguration configuration)
+    {
+        if (configuration["CaseLedger:DataFolder"] is { Length: > 0 } folder)
+        {
+            return Path.GetFullPath(folder);
+        }
+
+        var embedded = DatabaseChoice.EmbeddedDataDirectory(configuration);
+        return Path.GetDirectoryName(embedded) ?? throw new InvalidOperationException(
+            $"The embedded PostgreSQL's data folder ({embedded}) has no folder above it to keep the host's keys in: " +
+            "choose another CaseLedger:LocalPostgres:DataDirectory, or set CaseLedger:DataFolder.");
+    }
 
     public static WebApplicationBuilder AddHostIdentity(this WebApplicationBuilder builder)
     {
