@@ -44,6 +44,24 @@ internal static class ClientAuthentication
     }
 
     /// <summary>
+    /// Whether the folder's file lets anyone in on the strength of who they say they are or which account they
+    /// run as (<c>trust</c>, <c>peer</c>, <c>ident</c>), as initdb's default, which earlier versions used, does.
+    /// </summary>
+    public static bool TrustsSomeone(string dataDirectory)
+    {
+        try
+        {
+            return File.ReadLines(PathIn(dataDirectory))
+                .Select(line => line.Split('#', 2)[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                .Any(fields => fields.Length > 0 && fields.Any(field => field is "trust" or "peer" or "ident"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Writes the file over the one initdb made, in place, so it keeps its owner (the server's account) and its
     /// mode; a new file made by root would be closed to the server.
     /// </summary>

@@ -158,7 +158,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private static async Task<LocalPostgresCluster> StartServerAsync(
         LocalPostgresOptions options, string dataDirectory, ClusterPassword password, ClusterOwnership? ownership, ILogger logger, CancellationToken ct)
     {
-        var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, password, logger, ct);
+        var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, password, passwordInPlace: false, logger, ct);
         int port;
         try
         {
@@ -224,7 +224,9 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
         await UpgradeRunningServerAsync(dataDirectory, port, password, logger, ct);
         await EnsureDatabaseAsync(port, options.Database, password, logger, ct);
-        var control = ownership is null ? null : await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, password, logger, ct);
+        var control = ownership is null
+            ? null
+            : await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, password, passwordInPlace: true, logger, ct);
         return new LocalPostgresCluster(options, dataDirectory, port, password, control, ownership, startedByUs: false, logger);
     }
 
@@ -249,13 +251,17 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             await command.ExecuteNonQueryAsync(ct);
         }
 
+        var trusted = ClientAuthentication.TrustsSomeone(dataDirectory);
         ClientAuthentication.Write(dataDirectory);
         await using (var reload = new NpgsqlCommand("select pg_reload_conf()", connection))
         {
             await reload.ExecuteScalarAsync(ct);
         }
 
-        logger.Upgraded(dataDirectory, password.File);
+        if (trusted)
+        {
+            logger.Upgraded(dataDirectory, password.File);
+        }
     }
 
     /// <summary>
@@ -291,7 +297,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                     return false;
                 }
 
-                control = await ServerControl.PrepareAsync(DataDirectory, options.DeleteOnDispose, password, logger, ct);
+                // This instance signed in to the server with the password when it found it running.
+                control = await ServerControl.PrepareAsync(DataDirectory, options.DeleteOnDispose, password, passwordInPlace: true, logger, ct);
                 logger.TakingOver(DataDirectory);
             }
 

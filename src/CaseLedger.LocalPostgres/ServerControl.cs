@@ -55,9 +55,13 @@ internal sealed class ServerControl
     /// </summary>
     public static string SocketDirectoryFor(string dataDirectory) => dataDirectory + "-socket";
 
-    /// <summary>Finds the programs and prepares the folders; initialises the cluster if the folder holds none.</summary>
+    /// <summary>
+    /// Finds the programs and prepares the folders; initialises the cluster if the folder holds none. Unless
+    /// <paramref name="passwordInPlace"/> (a running server we signed in to with <paramref name="password"/>),
+    /// the password is set before the first start.
+    /// </summary>
     public static async Task<ServerControl> PrepareAsync(
-        string dataDirectory, bool throwaway, ClusterPassword password, ILogger logger, CancellationToken ct)
+        string dataDirectory, bool throwaway, ClusterPassword password, bool passwordInPlace, ILogger logger, CancellationToken ct)
     {
         var binaries = await PostgresBinaries.LocateAsync(ct);
         var account = await ServerAccount.ForThisProcessAsync(ct);
@@ -67,7 +71,12 @@ internal sealed class ServerControl
         var socketDirectory = await TryCreateSocketDirectoryAsync(account, dataDirectory, logger, ct);
         await account.EnsureCanWriteAsync(dataDirectory, ct);
 
-        var control = new ServerControl(binaries, account, dataDirectory, socketDirectory, throwaway, password, logger);
+        var control = new ServerControl(binaries, account, dataDirectory, socketDirectory, throwaway, password, logger)
+        {
+            // A watchdog restart of an adopted server then needs no single-user run, which would fail while the
+            // dead server's last backends still hold its shared memory.
+            passwordSet = passwordInPlace,
+        };
         await control.InitialiseIfNeededAsync(ct);
         return control;
     }
@@ -130,7 +139,7 @@ internal sealed class ServerControl
     /// <exception cref="InvalidOperationException">A server runs on the folder, or the server program failed; the message holds its output.</exception>
     private async Task SetPasswordAsync(CancellationToken ct)
     {
-        var upgrading = !initialisedNow && !ClientAuthentication.IsCurrent(dataDirectory);
+        var upgrading = !initialisedNow && ClientAuthentication.TrustsSomeone(dataDirectory);
         // exit_on_error: a failed statement ends the backend with an exit code that says so. log_min_error_statement:
         // even a failed statement, which holds the verifier, is kept out of the output.
         List<string> arguments = ["--single", "-D", dataDirectory, "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic"];
