@@ -36,7 +36,7 @@ usage: ./build.ps1 <target> [arguments]
 targets:
   build          build the solution (Debug)
   test           build everything, run every test project, print "tests: N passed, M failed"
-  run [args]     run the host (src/CaseLedger.Host); args go to the host
+  run [args]     run the host (src/CaseLedger.Host) in the Development environment; args go to the host
   bench [args]   run the benchmarks in Release: [ballots|concurrent|audit|scenarios|memory|deadlines|visas], all if none named (e.g. ballots --households 702 --window 100)
   clean          remove build output, test results and benchmark artifacts
 '@
@@ -122,7 +122,21 @@ try {
     switch ($Target) {
         'build' { Invoke-Build }
         'test' { Invoke-Tests }
-        'run' { Invoke-Dotnet (@('run', '--project', 'src/CaseLedger.Host', '-c', $Configuration, '--') + $Arguments) }
+        'run' {
+            # A developer's host: the Development environment (the auditor page's development sign-in, POST /dev/tokens)
+            # unless the caller chose another; set for the host only, so the session keeps its own value afterwards.
+            $previousEnvironment = $env:ASPNETCORE_ENVIRONMENT
+            if (-not $previousEnvironment) {
+                $env:ASPNETCORE_ENVIRONMENT = 'Development'
+            }
+
+            try {
+                Invoke-Dotnet (@('run', '--project', 'src/CaseLedger.Host', '-c', $Configuration, '--') + $Arguments)
+            }
+            finally {
+                $env:ASPNETCORE_ENVIRONMENT = $previousEnvironment
+            }
+        }
         # Benchmarks only mean something in Release.
         'bench' { Invoke-Dotnet (@('run', '-c', 'Release', '--project', 'tests/CaseLedger.Benchmarks', '--') + $Arguments) }
         'clean' { Invoke-Clean }

@@ -19,7 +19,7 @@ usage: ./build.sh <target> [arguments]
 targets:
   build          build the solution (Debug)
   test           build everything, run every test project, print "tests: N passed, M failed"
-  run [args]     run the host (src/CaseLedger.Host); args go to the host
+  run [args]     run the host (src/CaseLedger.Host) in the Development environment; args go to the host
   bench [args]   run the benchmarks in Release: [ballots|concurrent|audit|scenarios|memory|deadlines|visas], all if none named (e.g. ballots --households 702 --window 100)
   clean          remove build output, test results and benchmark artifacts
 EOF
@@ -73,7 +73,9 @@ if [[ "${1-}" == "--" ]]; then shift; fi
 case "$target" in
     build) build ;;
     test) run_tests ;;
-    run) dotnet run --project src/CaseLedger.Host -c "$configuration" -- "$@" ;;
+    # A developer's host: the Development environment (the auditor page's development sign-in, POST /dev/tokens),
+    # unless the caller chose another.
+    run) ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" dotnet run --project src/CaseLedger.Host -c "$configuration" -- "$@" ;;
     # Benchmarks only mean something in Release.
     bench) dotnet run -c Release --project tests/CaseLedger.Benchmarks -- "$@" ;;
     clean) clean ;;

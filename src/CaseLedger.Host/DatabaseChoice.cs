@@ -23,7 +23,18 @@ internal sealed class DatabaseChoice : IAsyncDisposable
         _connectionString = new Lazy<string>(Resolve);
     }
 
+    /// <summary>The connection string, which on the embedded default carries the cluster's password: never log it.</summary>
     public string ConnectionString => _connectionString.Value;
+
+    /// <summary>
+    /// The embedded cluster's data folder: <c>CaseLedger:LocalPostgres:DataDirectory</c>, else the default for this
+    /// account (<see cref="LocalPostgresCluster.DefaultDataDirectory"/>). The host's data folder is the one above it
+    /// unless configured (<see cref="HostIdentity.DataFolder"/>).
+    /// </summary>
+    public static string EmbeddedDataDirectory(IConfiguration configuration) =>
+        configuration["CaseLedger:LocalPostgres:DataDirectory"] is { Length: > 0 } dir
+            ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))
+            : LocalPostgresCluster.DefaultDataDirectory();
 
     /// <summary>The embedded cluster, or <see langword="null"/> when a connection string names the server.</summary>
     public LocalPostgresCluster? EmbeddedCluster
@@ -44,16 +55,13 @@ internal sealed class DatabaseChoice : IAsyncDisposable
             return configured;
         }
 
-        var dataDirectory = _configuration["CaseLedger:LocalPostgres:DataDirectory"] is { Length: > 0 } dir
-            ? Path.GetFullPath(dir)
-            : LocalPostgresCluster.DefaultDataDirectory();
-
+        var dataDirectory = EmbeddedDataDirectory(_configuration);
         // Startup has nothing else to do until the database is there, so waiting here is the honest choice.
         _cluster = LocalPostgresCluster.StartAsync(new LocalPostgresOptions { DataDirectory = dataDirectory }, _logger)
             .GetAwaiter().GetResult();
         Console.WriteLine(
             $"CaseLedger: no connection string configured; PostgreSQL data lives in {_cluster.DataDirectory} " +
-            $"(127.0.0.1:{_cluster.Port}, {Situation(_cluster)}).");
+            $"(127.0.0.1:{_cluster.Port}, {Situation(_cluster)}); its superuser's password is in {_cluster.PasswordFile}.");
         return _cluster.ConnectionString;
     }
 

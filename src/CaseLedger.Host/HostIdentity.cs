@@ -8,19 +8,32 @@ namespace CaseLedger.Host;
 
 /// <summary>
 /// The host's identity: whose tokens it accepts (<see cref="TokenKeys"/>), its data folder (where the
-/// embedded default keeps its signing key), the development sign-in the auditor page uses on the
-/// embedded default (the bearer scheme in the API description is <see cref="ApiDescription"/>'s).
+/// embedded default keeps its signing key), the development sign-in the auditor page uses in development
+/// (the bearer scheme in the API description is <see cref="ApiDescription"/>'s).
 /// </summary>
 internal static class HostIdentity
 {
+    private const string DevelopmentSignInSetting = "CaseLedger:Identity:DevelopmentSignIn";
+
     /// <summary>
-    /// The host's data folder: <c>CaseLedger:DataFolder</c>, else the folder that holds the embedded
-    /// PostgreSQL's data (<c>/var/lib/caseledger</c> for root, <c>~/.local/share/caseledger</c> otherwise).
+    /// The host's data folder, which holds its keys (token signing, sealing) and its witness folder of seals:
+    /// <c>CaseLedger:DataFolder</c>, else the folder that holds the embedded PostgreSQL's data folder, as
+    /// configured (<c>CaseLedger:LocalPostgres:DataDirectory</c>) or by default (<c>/var/lib/caseledger</c> for
+    /// root, <c>~/.local/share/caseledger</c> otherwise). Two hosts given different data folders for their
+    /// clusters thus never share a key or a witness folder.
     /// </summary>
-    public static string DataFolder(IConfiguration configuration) =>
-        configuration["CaseLedger:DataFolder"] is { Length: > 0 } folder
-            ? Path.GetFullPath(folder)
-            : Path.GetDirectoryName(LocalPostgresCluster.DefaultDataDirectory())!;
+    public static string DataFolder(IConfiguration configuration)
+    {
+        if (configuration["CaseLedger:DataFolder"] is { Length: > 0 } folder)
+        {
+            return Path.GetFullPath(folder);
+        }
+
+        var embedded = DatabaseChoice.EmbeddedDataDirectory(configuration);
+        return Path.GetDirectoryName(embedded) ?? throw new InvalidOperationException(
+            $"The embedded PostgreSQL's data folder ({embedded}) has no folder above it to keep the host's keys in: " +
+            "choose another CaseLedger:LocalPostgres:DataDirectory, or set CaseLedger:DataFolder.");
+    }
 
     public static WebApplicationBuilder AddHostIdentity(this WebApplicationBuilder builder)
     {
@@ -30,16 +43,68 @@ internal static class HostIdentity
     }
 
     /// <summary>
-    /// On the embedded default only: <c>POST /dev/tokens</c> mints a token for the roles, districts and
-    /// channel asked for (and a partner's institution), so the auditor page (and a developer) can sign in without an identity
-    /// provider. It does not exist when a city's provider issues tokens.
+    /// Whether <c>POST /dev/tokens</c> exists: only while the host signs its own tokens (no identity provider
+    /// configured), and then if <c>CaseLedger:Identity:DevelopmentSignIn</c> says so or, when it says nothing,
+    /// in the Development environment (<c>./build.sh run</c>). A deployment is not in Development, so there
+    /// nobody signs in as whoever they like unless someone switched it on by name.
+    /// </summary>
+    public static bool OffersDevelopmentSignIn(IConfiguration configuration, IHostEnvironment environment, TokenKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(keys);
+        return keys.IsEmbedded && (configuration.GetValue<bool?>(DevelopmentSignInSetting) ?? environment.IsDevelopment());
+    }
+
+    /// <summary>
+    /// Says once the host is up whose tokens it accepts when no identity provider is configured: in Development
+    /// as a note, elsewhere as a warning that says how to configure one. Such a host still serves, on its own key:
+    /// its tokens come from the <c>token</c> command, which only someone who can read the key file can run.
+    /// </summary>
+    public static void AnnounceIdentity(this WebApplication app)
+    {
+        var keys = app.Services.GetRequiredService<TokenKeys>();
+        if (!keys.IsEmbedded)
+        {
+            return;
+        }
+
+        var signIn = OffersDevelopmentSignIn(app.Configuration, app.Environment, keys);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CaseLedger.Identity");
+        var development = app.Environment.IsDevelopment();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (development)
+            {
+                logger.LogInformation(
+                    "No identity provider configured: tokens are signed with this host's own key ({KeyFile}), by the token command{SignIn}.",
+                    keys.KeyFile, signIn ? " and POST /dev/tokens" : "");
+                return;
+            }
+
+            logger.LogWarning(
+                "No identity provider configured: this host accepts only tokens signed with its own key ({KeyFile}). To accept your " +
+                "provider's, set CaseLedger:Identity:Authority, or CaseLedger:Identity:Issuer with CaseLedger:Identity:SigningKeys (docs/identity.md).",
+                keys.KeyFile);
+            if (signIn)
+            {
+                logger.LogWarning(
+                    "POST /dev/tokens is on ({Setting}): anyone who reaches this host can sign in as anyone, in any role.", DevelopmentSignInSetting);
+            }
+        });
+    }
+
+    /// <summary>
+    /// In development only (<see cref="OffersDevelopmentSignIn"/>): <c>POST /dev/tokens</c> mints a token for the roles,
+    /// districts and channel asked for (and a partner's institution), so the auditor page (and a developer) can sign in
+    /// without an identity provider. It does not exist when a city's provider issues tokens, nor in production.
     /// </summary>
     public static void MapDevelopmentSignIn(this WebApplication app)
     {
         var roleUnknown = new ApiProblem(StatusCodes.Status400BadRequest, "auth.role_unknown");
         var signInInvalid = new ApiProblem(StatusCodes.Status400BadRequest, "auth.sign_in_invalid");
         var keys = app.Services.GetRequiredService<TokenKeys>();
-        if (!keys.IsEmbedded || !app.Configuration.GetValue("CaseLedger:Identity:DevelopmentSignIn", true))
+        if (!OffersDevelopmentSignIn(app.Configuration, app.Environment, keys))
         {
             return;
         }
@@ -84,7 +149,7 @@ internal static class HostIdentity
             })
             .AllowAnonymous()
             .WithName("DevelopmentSignIn")
-            .WithSummary("Embedded default only: mint a development token for the roles and districts asked for")
+            .WithSummary("Development only: mint a development token for the roles and districts asked for")
             .WithTags("ledger")
             .Accepts<DevelopmentSignIn>("application/json")
             .Produces<DevelopmentToken>()

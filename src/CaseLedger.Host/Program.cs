@@ -68,6 +68,8 @@ app.UseCaseLedgerDistrictAccess();
 app.MapOpenApi().AllowAnonymous();
 app.MapHostHealth();
 app.MapDevelopmentSignIn();
+// With no identity provider configured, says so at start (outside Development, with how to configure one).
+app.AnnounceIdentity();
 app.MapCaseLedger();
 app.MapWolverineEndpoints();
 

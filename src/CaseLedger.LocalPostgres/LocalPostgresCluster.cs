@@ -15,13 +15,15 @@ namespace CaseLedger.LocalPostgres;
 /// started it, or one that found it running after the process that started it had gone, as a host that
 /// crashed leaves it. That instance starts the server again when it dies (<see cref="EnsureRunningAsync"/>)
 /// and stops it on dispose; any other instance only uses it.
-/// The server listens on 127.0.0.1 only and trusts every connection from there as the superuser
-/// <c>postgres</c>: fine for development and tests, not for shared machines or production data.
+/// The server listens on 127.0.0.1 (and a Unix socket beside the data folder) and lets in only those who
+/// prove the superuser's password by SCRAM-SHA-256: a random password kept in <see cref="PasswordFile"/>,
+/// which only this process's account can read. Other accounts on the machine can reach the port but not sign
+/// in. A cluster made by an earlier version, which trusted every local connection, is upgraded on start.
 /// </remarks>
 public sealed class LocalPostgresCluster : IAsyncDisposable
 {
-    private const string Superuser = "postgres";
-    private const string MaintenanceDatabase = "postgres";
+    internal const string Superuser = "postgres";
+    internal const string MaintenanceDatabase = "postgres";
 
     // A server that was just started or is still starting refuses connections for a moment.
     private static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(10);
@@ -32,6 +34,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     private readonly LocalPostgresOptions options;
+    private readonly ClusterPassword password;
     private readonly ILogger logger;
 
     // What looks after the server: set when this instance started or adopted it, or took it over later.
@@ -40,21 +43,31 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private int disposed;
 
     private LocalPostgresCluster(
-        LocalPostgresOptions options, string dataDirectory, int port, ServerControl? control, ClusterOwnership? ownership, bool startedByUs,
-        ILogger logger)
+        LocalPostgresOptions options, string dataDirectory, int port, ClusterPassword password, ServerControl? control, ClusterOwnership? ownership,
+        bool startedByUs, ILogger logger)
     {
         this.options = options;
+        this.password = password;
         this.control = control;
         this.ownership = ownership;
         this.logger = logger;
         StartedByUs = startedByUs;
         DataDirectory = dataDirectory;
         Port = port;
-        ConnectionString = BuildConnectionString(port, options.Database);
+        ConnectionString = BuildConnectionString(port, options.Database, password);
     }
 
-    /// <summary>An Npgsql connection string for <see cref="LocalPostgresOptions.Database"/> as user <c>postgres</c>.</summary>
+    /// <summary>
+    /// An Npgsql connection string for <see cref="LocalPostgresOptions.Database"/> as user <c>postgres</c>, with
+    /// the superuser's password in it: a secret, never to be logged or shown.
+    /// </summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// Where the superuser's password is kept: <c>{data folder}.password</c>, beside the data folder, readable by
+    /// this process's account alone (e.g. for <c>PGPASSWORD=$(cat ...) psql -h 127.0.0.1 -p {port} -U postgres</c>).
+    /// </summary>
+    public string PasswordFile => password.File;
 
     /// <summary>The absolute path of the cluster's data folder.</summary>
     public string DataDirectory { get; }
@@ -108,14 +121,15 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         var ownership = ClusterOwnership.TryTake(dataDirectory);
         try
         {
-            if (await FindRunningServerAsync(dataDirectory, logger, ct) is { } runningPort)
+            var password = ClusterPassword.LoadOrCreate(dataDirectory, logger);
+            if (await FindRunningServerAsync(dataDirectory, password, logger, ct) is { } runningPort)
             {
-                return await ReuseAsync(options, dataDirectory, runningPort, ownership, logger, ct);
+                return await ReuseAsync(options, dataDirectory, runningPort, password, ownership, logger, ct);
             }
 
             try
             {
-                return await StartServerAsync(options, dataDirectory, ownership, logger, ct);
+                return await StartServerAsync(options, dataDirectory, password, ownership, logger, ct);
             }
             catch
             {
@@ -142,9 +156,9 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     private static async Task<LocalPostgresCluster> StartServerAsync(
-        LocalPostgresOptions options, string dataDirectory, ClusterOwnership? ownership, ILogger logger, CancellationToken ct)
+        LocalPostgresOptions options, string dataDirectory, ClusterPassword password, ClusterOwnership? ownership, ILogger logger, CancellationToken ct)
     {
-        var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, logger, ct);
+        var control = await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, password, passwordInPlace: false, logger, ct);
         int port;
         try
         {
@@ -156,7 +170,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             int? startedElsewhere;
             try
             {
-                startedElsewhere = await FindRunningServerAsync(dataDirectory, logger, ct);
+                startedElsewhere = await FindRunningServerAsync(dataDirectory, password, logger, ct);
             }
             catch (InvalidOperationException)
             {
@@ -166,7 +180,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
             if (startedElsewhere is { } runningPort)
             {
-                return await ReuseAsync(options, dataDirectory, runningPort, ownership, logger, ct);
+                return await ReuseAsync(options, dataDirectory, runningPort, password, ownership, logger, ct);
             }
 
             throw;
@@ -174,7 +188,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
         try
         {
-            await EnsureDatabaseAsync(port, options.Database, logger, ct);
+            await EnsureDatabaseAsync(port, options.Database, password, logger, ct);
         }
         catch
         {
@@ -183,7 +197,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             throw;
         }
 
-        return new LocalPostgresCluster(options, dataDirectory, port, control, ownership, startedByUs: true, logger);
+        return new LocalPostgresCluster(options, dataDirectory, port, password, control, ownership, startedByUs: true, logger);
     }
 
     /// <summary>
@@ -191,7 +205,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// process looks after that server (the host that started it crashed), so this instance adopts it.
     /// </summary>
     private static async Task<LocalPostgresCluster> ReuseAsync(
-        LocalPostgresOptions options, string dataDirectory, int port, ClusterOwnership? ownership, ILogger logger, CancellationToken ct)
+        LocalPostgresOptions options, string dataDirectory, int port, ClusterPassword password, ClusterOwnership? ownership, ILogger logger,
+        CancellationToken ct)
     {
         if (ownership is null)
         {
@@ -207,9 +222,46 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             logger.ReusingOnOtherPort(requested, dataDirectory, port);
         }
 
-        await EnsureDatabaseAsync(port, options.Database, logger, ct);
-        var control = ownership is null ? null : await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, logger, ct);
-        return new LocalPostgresCluster(options, dataDirectory, port, control, ownership, startedByUs: false, logger);
+        await UpgradeRunningServerAsync(dataDirectory, port, password, logger, ct);
+        await EnsureDatabaseAsync(port, options.Database, password, logger, ct);
+        var control = ownership is null
+            ? null
+            : await ServerControl.PrepareAsync(dataDirectory, options.DeleteOnDispose, password, passwordInPlace: true, logger, ct);
+        return new LocalPostgresCluster(options, dataDirectory, port, password, control, ownership, startedByUs: false, logger);
+    }
+
+    /// <summary>
+    /// A server found running on a cluster made by an earlier version trusts every local connection (which is
+    /// how we got in): it gets the password and CaseLedger's pg_hba.conf now, by a reload, rather than at its
+    /// next start. A host of that earlier version still using it loses its next new connection.
+    /// </summary>
+    private static async Task UpgradeRunningServerAsync(string dataDirectory, int port, ClusterPassword password, ILogger logger, CancellationToken ct)
+    {
+        if (ClientAuthentication.IsCurrent(dataDirectory))
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(BuildConnectionString(port, MaintenanceDatabase, password, forMaintenance: true));
+        await connection.OpenAsync(ct);
+        // A failed statement is logged with its text unless told otherwise; this one holds the password's verifier.
+        foreach (var sql in new[] { "set log_min_error_statement = panic", password.SetPasswordStatement(Superuser) })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        var trusted = ClientAuthentication.TrustsSomeone(dataDirectory);
+        ClientAuthentication.Write(dataDirectory);
+        await using (var reload = new NpgsqlCommand("select pg_reload_conf()", connection))
+        {
+            await reload.ExecuteScalarAsync(ct);
+        }
+
+        if (trusted)
+        {
+            logger.Upgraded(dataDirectory, password.File);
+        }
     }
 
     /// <summary>
@@ -245,7 +297,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                     return false;
                 }
 
-                control = await ServerControl.PrepareAsync(DataDirectory, options.DeleteOnDispose, logger, ct);
+                // This instance signed in to the server with the password when it found it running.
+                control = await ServerControl.PrepareAsync(DataDirectory, options.DeleteOnDispose, password, passwordInPlace: true, logger, ct);
                 logger.TakingOver(DataDirectory);
             }
 
@@ -365,7 +418,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// The port of a server already running on <paramref name="dataDirectory"/> and answering us, or
     /// <see langword="null"/> when none runs there. Waits a little for a server that is still starting.
     /// </summary>
-    private static async Task<int?> FindRunningServerAsync(string dataDirectory, ILogger logger, CancellationToken ct)
+    private static async Task<int?> FindRunningServerAsync(string dataDirectory, ClusterPassword password, ILogger logger, CancellationToken ct)
     {
         var waited = Stopwatch.StartNew();
         while (true)
@@ -386,7 +439,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                     return null;
                 }
 
-                if (pidFile.Port is { } port && await AnswersAsOurServerAsync(port, pidFile.ProcessId, ct))
+                if (pidFile.Port is { } port && await AnswersAsOurServerAsync(dataDirectory, port, pidFile.ProcessId, password, ct))
                 {
                     return port;
                 }
@@ -417,22 +470,30 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// Whether the server on <paramref name="port"/> answers and is the postmaster with id
     /// <paramref name="processId"/>, rather than another cluster that took over the port.
     /// </summary>
-    private static async Task<bool> AnswersAsOurServerAsync(int port, int processId, CancellationToken ct)
+    private static async Task<bool> AnswersAsOurServerAsync(string dataDirectory, int port, int processId, ClusterPassword password, CancellationToken ct)
     {
         try
         {
-            await using var connection = new NpgsqlConnection(BuildConnectionString(port, MaintenanceDatabase, forMaintenance: true));
+            await using var connection = new NpgsqlConnection(BuildConnectionString(port, MaintenanceDatabase, password, forMaintenance: true));
             await connection.OpenAsync(ct);
             await using var command = new NpgsqlCommand("select split_part(pg_read_file('postmaster.pid'), E'\\n', 1)", connection);
             return await command.ExecuteScalarAsync(ct) is string firstLine && firstLine.Trim() == processId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL server on 127.0.0.1:{port} did not accept the password kept in {password.File} ({e.SqlState}: " +
+                $"{e.MessageText}). The file was probably replaced or made anew while the server ran. Stop the server " +
+                $"(pg_ctl stop -D \"{dataDirectory}\", as the account that runs it) " +
+                "and start the host again: before the server starts, it sets the password the file holds.",
+                e);
+        }
         catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.CannotConnectNow)
         {
             throw new InvalidOperationException(
-                $"The PostgreSQL server on 127.0.0.1:{port} did not let {Superuser} in without a password, or would not " +
-                $"say which data folder it serves ({e.SqlState}: {e.MessageText}). A cluster started by LocalPostgresCluster " +
-                "trusts loopback connections from its superuser; to use a server set up otherwise, configure a connection " +
-                "string (ConnectionStrings__CaseLedger) instead.",
+                $"The PostgreSQL server on 127.0.0.1:{port} did not let {Superuser} in with the cluster's password, or would not " +
+                $"say which data folder it serves ({e.SqlState}: {e.MessageText}). To use a server set up otherwise than " +
+                "LocalPostgresCluster sets one up, configure a connection string (ConnectionStrings__CaseLedger) instead.",
                 e);
         }
         catch (NpgsqlException)
@@ -441,14 +502,14 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    private static async Task EnsureDatabaseAsync(int port, string database, ILogger logger, CancellationToken ct)
+    private static async Task EnsureDatabaseAsync(int port, string database, ClusterPassword password, ILogger logger, CancellationToken ct)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(BuildConnectionString(port, MaintenanceDatabase, forMaintenance: true));
+                await using var connection = new NpgsqlConnection(BuildConnectionString(port, MaintenanceDatabase, password, forMaintenance: true));
                 await connection.OpenAsync(ct);
 
                 await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", connection);
@@ -483,7 +544,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static string BuildConnectionString(int port, string database, bool forMaintenance = false)
+    private static string BuildConnectionString(int port, string database, ClusterPassword password, bool forMaintenance = false)
     {
         var builder = new NpgsqlConnectionStringBuilder
         {
@@ -491,6 +552,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             Port = port,
             Database = database,
             Username = Superuser,
+            Password = password.Password,
         };
         if (forMaintenance)
         {
@@ -510,6 +572,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         Delete(dataDirectory, logger);
         Delete(ServerControl.SocketDirectoryFor(dataDirectory), logger);
         TryDelete(ClusterOwnership.LockFileFor(dataDirectory));
+        TryDelete(ClusterPassword.FileFor(dataDirectory));
     }
 
     private static void Delete(string folder, ILogger logger)

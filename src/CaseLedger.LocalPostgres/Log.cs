@@ -61,4 +61,13 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Warning, "PostgreSQL on 127.0.0.1:{Port} is no longer running (data in {DataDirectory}); starting it again")]
     public static partial void Restarting(this ILogger logger, int port, string dataDirectory);
+
+    [LoggerMessage(20, LogLevel.Information, "Made a password for the PostgreSQL superuser, kept in {PasswordFile}, readable by this account only")]
+    public static partial void MadePassword(this ILogger logger, string passwordFile);
+
+    [LoggerMessage(21, LogLevel.Warning, "The PostgreSQL cluster in {DataDirectory} let other accounts connect (an earlier version trusted local connections); every connection now needs the password in {PasswordFile}")]
+    public static partial void Upgraded(this ILogger logger, string dataDirectory, string passwordFile);
+
+    [LoggerMessage(22, LogLevel.Warning, "{PasswordFile} was readable by other accounts; it is now readable by this account only")]
+    public static partial void ClosedPasswordFile(this ILogger logger, string passwordFile);
 }

@@ -13,6 +13,9 @@ internal sealed partial record PostgresBinaries(string Folder)
 
     public string PgCtl => Program("pg_ctl");
 
+    /// <summary>The server itself, which CaseLedger runs directly only in single-user mode, to set the superuser's password.</summary>
+    public string Postgres => Program("postgres");
+
     private string Program(string name) => Path.Combine(Folder, Executable(name));
 
     public static Task<PostgresBinaries> LocateAsync(CancellationToken ct) =>

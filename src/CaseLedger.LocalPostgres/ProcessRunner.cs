@@ -23,12 +23,17 @@ internal static class ProcessRunner
     // Grandchildren that keep our pipes open would otherwise make us wait for output forever.
     private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Runs <paramref name="fileName"/> and waits for it. Standard input gets <paramref name="standardInput"/>, if
+    /// any, and is then closed, so a program that asks a question fails at once instead of waiting for an answer.
+    /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IReadOnlyList<string> arguments,
         TimeSpan timeout,
         CancellationToken ct,
-        bool throwOnFailure = true)
+        bool throwOnFailure = true,
+        string? standardInput = null)
     {
         var commandLine = string.Join(' ', new[] { fileName }.Concat(arguments).Select(QuoteForDisplay));
         var startInfo = new ProcessStartInfo(fileName)
@@ -60,7 +65,18 @@ internal static class ProcessRunner
             throw new InvalidOperationException($"Could not run `{commandLine}`: {e.Message}", e);
         }
 
-        // Nothing we run should ever ask a question; a closed stdin makes that fail fast instead of hang.
+        if (standardInput is not null)
+        {
+            try
+            {
+                await process.StandardInput.WriteAsync(standardInput.AsMemory(), ct);
+            }
+            catch (IOException)
+            {
+                // The program ended without reading it all; its exit code and output say why.
+            }
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -60,10 +60,11 @@ internal sealed class ServerAccount
         IReadOnlyList<string> arguments,
         TimeSpan timeout,
         CancellationToken ct,
-        bool throwOnFailure = true) =>
+        bool throwOnFailure = true,
+        string? standardInput = null) =>
         runuser is null
-            ? ProcessRunner.RunAsync(program, arguments, timeout, ct, throwOnFailure)
-            : ProcessRunner.RunAsync(runuser, ["-u", PostgresUser, "--", program, .. arguments], timeout, ct, throwOnFailure);
+            ? ProcessRunner.RunAsync(program, arguments, timeout, ct, throwOnFailure, standardInput)
+            : ProcessRunner.RunAsync(runuser, ["-u", PostgresUser, "--", program, .. arguments], timeout, ct, throwOnFailure, standardInput);
 
     /// <summary>
     /// Creates <paramref name="folder"/> and whatever parents it lacks. When switching user, the parents we

@@ -20,7 +20,14 @@ internal sealed class ServerControl
     private readonly string dataDirectory;
     private readonly string? socketDirectory;
     private readonly bool throwaway;
+    private readonly ClusterPassword password;
     private readonly ILogger logger;
+
+    // Whether initdb made the cluster just now (then it never trusted anyone, and there is nothing to upgrade).
+    private bool initialisedNow;
+
+    // Whether this instance has set the superuser's password from the password file; it does so before its first start.
+    private bool passwordSet;
 
     private ServerControl(
         PostgresBinaries binaries,
@@ -28,6 +35,7 @@ internal sealed class ServerControl
         string dataDirectory,
         string? socketDirectory,
         bool throwaway,
+        ClusterPassword password,
         ILogger logger)
     {
         this.binaries = binaries;
@@ -35,6 +43,7 @@ internal sealed class ServerControl
         this.dataDirectory = dataDirectory;
         this.socketDirectory = socketDirectory;
         this.throwaway = throwaway;
+        this.password = password;
         this.logger = logger;
     }
 
@@ -46,8 +55,13 @@ internal sealed class ServerControl
     /// </summary>
     public static string SocketDirectoryFor(string dataDirectory) => dataDirectory + "-socket";
 
-    /// <summary>Finds the programs and prepares the folders; initialises the cluster if the folder holds none.</summary>
-    public static async Task<ServerControl> PrepareAsync(string dataDirectory, bool throwaway, ILogger logger, CancellationToken ct)
+    /// <summary>
+    /// Finds the programs and prepares the folders; initialises the cluster if the folder holds none. Unless
+    /// <paramref name="passwordInPlace"/> (a running server we signed in to with <paramref name="password"/>),
+    /// the password is set before the first start.
+    /// </summary>
+    public static async Task<ServerControl> PrepareAsync(
+        string dataDirectory, bool throwaway, ClusterPassword password, bool passwordInPlace, ILogger logger, CancellationToken ct)
     {
         var binaries = await PostgresBinaries.LocateAsync(ct);
         var account = await ServerAccount.ForThisProcessAsync(ct);
@@ -57,7 +71,12 @@ internal sealed class ServerControl
         var socketDirectory = await TryCreateSocketDirectoryAsync(account, dataDirectory, logger, ct);
         await account.EnsureCanWriteAsync(dataDirectory, ct);
 
-        var control = new ServerControl(binaries, account, dataDirectory, socketDirectory, throwaway, logger);
+        var control = new ServerControl(binaries, account, dataDirectory, socketDirectory, throwaway, password, logger)
+        {
+            // A watchdog restart of an adopted server then needs no single-user run, which would fail while the
+            // dead server's last backends still hold its shared memory.
+            passwordSet = passwordInPlace,
+        };
         await control.InitialiseIfNeededAsync(ct);
         return control;
     }
@@ -97,20 +116,67 @@ internal sealed class ServerControl
         }
 
         logger.Initialising(dataDirectory);
-        // Trust is safe enough because the server listens on 127.0.0.1 only; --locale=C keeps sorting and
-        // messages identical on every machine, whatever its own locale.
-        List<string> arguments = ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"];
+        // Nothing may connect until the superuser has its password and pg_hba.conf asks for it, which
+        // SetPasswordAsync sees to before the first start: "reject" rather than initdb's default of trust, so
+        // not even a server started by hand in between lets anyone in. --locale=C keeps sorting and messages
+        // identical on every machine, whatever its own locale.
+        List<string> arguments = ["-D", dataDirectory, "-U", LocalPostgresCluster.Superuser, "--auth=reject", "-E", "UTF8", "--locale=C"];
         if (throwaway)
         {
             arguments.Add("--no-sync");
         }
 
         await account.RunAsync(binaries.InitDb, arguments, TimeSpan.FromMinutes(5), ct);
+        initialisedNow = true;
+    }
+
+    /// <summary>
+    /// Sets the superuser's password from the password file and makes pg_hba.conf ask every connection for it,
+    /// while no server runs: in single-user mode, which takes no connections, so at no moment does a server
+    /// trust anyone. A cluster made by an earlier CaseLedger, which trusted every local connection, is upgraded
+    /// here; a password file made anew (deleted, or lost) becomes the cluster's password here too.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A server runs on the folder, or the server program failed; the message holds its output.</exception>
+    private async Task SetPasswordAsync(CancellationToken ct)
+    {
+        var upgrading = !initialisedNow && ClientAuthentication.TrustsSomeone(dataDirectory);
+        // exit_on_error: a failed statement ends the backend with an exit code that says so. log_min_error_statement:
+        // even a failed statement, which holds the verifier, is kept out of the output.
+        List<string> arguments = ["--single", "-D", dataDirectory, "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic"];
+        if (throwaway)
+        {
+            arguments.AddRange(["-c", "fsync=off"]);
+        }
+
+        arguments.Add(LocalPostgresCluster.MaintenanceDatabase);
+        var result = await account.RunAsync(binaries.Postgres, arguments, TimeSpan.FromMinutes(2), ct, throwOnFailure: false,
+            standardInput: password.SetPasswordStatement(LocalPostgresCluster.Superuser) + "\n");
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"Could not set the PostgreSQL superuser's password on {dataDirectory} before starting it.{Environment.NewLine}{result.Describe()}");
+        }
+
+        if (!ClientAuthentication.IsCurrent(dataDirectory))
+        {
+            ClientAuthentication.Write(dataDirectory);
+        }
+
+        if (upgrading)
+        {
+            logger.Upgraded(dataDirectory, password.File);
+        }
     }
 
     /// <summary>Starts the server and returns its port.</summary>
     public async Task<int> StartAsync(int? requestedPort, CancellationToken ct)
     {
+        if (!passwordSet)
+        {
+            await SetPasswordAsync(ct);
+            passwordSet = true;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var port = requestedPort ?? FreeLoopbackPort();

@@ -363,7 +363,8 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(f => CodeLiteral().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
             // File names, not codes.
-            .Where(c => !c.EndsWith(".yaml", StringComparison.Ordinal) && !c.EndsWith(".log", StringComparison.Ordinal) && !c.EndsWith(".pid", StringComparison.Ordinal))
+            .Where(c => !c.EndsWith(".yaml", StringComparison.Ordinal) && !c.EndsWith(".log", StringComparison.Ordinal) && !c.EndsWith(".pid", StringComparison.Ordinal)
+                        && !c.EndsWith(".conf", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
         var listed = Operations().SelectMany(o => Problems(o.Path, o.Method).Values.SelectMany(c => c)).ToHashSet(StringComparer.Ordinal);
 

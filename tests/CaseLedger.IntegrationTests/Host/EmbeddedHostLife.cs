@@ -4,7 +4,8 @@ namespace CaseLedger.IntegrationTests.Host;
 
 /// <summary>
 /// One host on the embedded default, with its own cluster (never the run's shared one), taken once
-/// through its life for the three classes that read it: it serves traffic full of people's data
+/// through its life for the classes that read it: it shows itself as deployed, in the Production
+/// environment (<see cref="when_the_embedded_host_runs_in_production"/>), serves traffic full of people's data
 /// (<see cref="what_the_host_logs"/>), its PostgreSQL is killed under load
 /// (<see cref="when_the_embedded_database_is_killed_under_load"/>), then it crashes and a second host
 /// starts on its cluster (<see cref="when_a_host_crashes_and_another_starts_on_its_cluster"/>). One life
@@ -18,6 +19,11 @@ public sealed class EmbeddedHostLife : IAsyncLifetime
 
     private HostProcess? _first;
 
+    /// <summary>The first host, which has crashed by the time the classes read it; its output is kept.</summary>
+    public HostProcess First => _first ?? throw new InvalidOperationException("The embedded host's life has not started.");
+
+    public when_the_embedded_host_runs_in_production.InProduction Production { get; } = new();
+
     public what_the_host_logs.Traffic Traffic { get; } = new();
 
     public when_the_embedded_database_is_killed_under_load.KilledUnderLoad Kill { get; } = new();
@@ -29,6 +35,7 @@ public sealed class EmbeddedHostLife : IAsyncLifetime
         try
         {
             _first = await HostProcess.StartAsync(Districts);
+            await Production.RunAsync(_first);
             await Traffic.RunAsync(_first);
             await Kill.RunAsync(_first);
             await Crash.RunAsync(_first);

@@ -98,6 +98,9 @@ public sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ConnectionStrings__CaseLedger"] = "";
+        // As deployed: not the Development environment, whatever the test run's own is.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["CaseLedger__LocalPostgres__DataDirectory"] = dataDirectory;
         start.Environment["CaseLedger__DataFolder"] = LedgerHost.DataFolder;
         start.Environment["CaseLedger__Seeds__Enabled"] = "false";
@@ -266,5 +269,6 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         File.Delete(dataDirectory + ".lock");
+        File.Delete(dataDirectory + ".password");
     }
 }

@@ -79,6 +79,8 @@ public sealed class LedgerHost : IAsyncDisposable
             web.UseSetting("CaseLedger:Idempotency:PurgeInterval", "00:00:00");
             // Tests sweep for deadlines past due when they mean to (DeadlineSweep), with the clock they moved.
             web.UseSetting("CaseLedger:Deadlines:SweepInterval", "00:00:00");
+            // The auditor page's tests sign in as a developer would; switched on by name, whatever the environment.
+            web.UseSetting("CaseLedger:Identity:DevelopmentSignIn", "true");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 web.UseSetting(key, value);

@@ -182,6 +182,9 @@ public sealed class when_the_folder_holds_a_postmaster_pid_left_by_a_server_that
             {
                 Directory.Delete(leftover, recursive: true);
             }
+
+            File.Delete(folder + ".password");
+            File.Delete(folder + ".lock");
         }
     }
 }

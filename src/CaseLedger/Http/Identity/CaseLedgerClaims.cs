@@ -27,6 +27,44 @@ public static class CaseLedgerClaims
 
     public static string? SubjectOf(ClaimsPrincipal user) => user?.FindFirst(Subject)?.Value;
 
+    /// <summary>
+    /// Why a token its issuer signed is still refused, in words without its claims' values, or
+    /// <see langword="null"/> when it is not: every token names who acts (one <c>sub</c> of one line, at most
+    /// <see cref="CaseHttp.MaxActorLength"/> characters) and the one channel they signed in through, and none
+    /// claims what is CaseLedger's own: the <see cref="Core.Channel.System"/> channel or the
+    /// <see cref="Core.Role.System"/> role. Checked for every request as the token is validated, so the refusal
+    /// (401 <c>auth.token_invalid</c>) is the same on every route, reads and commands alike.
+    /// </summary>
+    public static string? RefusalOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.FindAll(Subject).ToList() is not [var subject]
+            || subject.Value.Trim().Length is 0 or > CaseHttp.MaxActorLength || !InputLimits.IsOneLine(subject.Value))
+        {
+            return "it names no subject (sub) to act as";
+        }
+
+        var channels = user.FindAll(Channel).ToList();
+        if (channels is not [var channel] || !Channels.TryParse(channel.Value, out var named))
+        {
+            return $"it must name the one channel the person signed in through: one of {string.Join(", ", Channels.OfPeople)}";
+        }
+
+        if (named == Core.Channel.System)
+        {
+            return "it claims the System channel, which is CaseLedger's own";
+        }
+
+        // The system role has no name a token could use (Roles.TryParse refuses it), so a claim of it would
+        // otherwise just be dropped; a token that tries is refused instead, in any spelling.
+        if (user.FindAll(Role).Any(c => string.Equals(c.Value.Trim(), Core.Role.System.ToString(), StringComparison.OrdinalIgnoreCase)))
+        {
+            return "it claims the system role, which is CaseLedger's own";
+        }
+
+        return null;
+    }
+
     /// <summary>The roles the token grants, by their written names; names that are not roles are left out.</summary>
     public static IReadOnlyList<Role> RolesOf(ClaimsPrincipal user) =>
         user?.FindAll(Role).Select(c => Roles.TryParse(c.Value, out var role) ? role : (Role?)null).OfType<Role>().Distinct().ToList() ?? [];

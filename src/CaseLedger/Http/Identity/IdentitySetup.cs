@@ -40,6 +40,16 @@ public static class IdentitySetup
             };
             options.Events = new JwtBearerEvents
             {
+                // A token its issuer signed may still claim what no person may, or leave out who acts.
+                OnTokenValidated = context =>
+                {
+                    if (context.Principal is { } principal && CaseLedgerClaims.RefusalOf(principal) is { } reason)
+                    {
+                        context.Fail(new TokenClaimsRefusedException(reason));
+                    }
+
+                    return Task.CompletedTask;
+                },
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
@@ -75,6 +85,7 @@ public static class IdentitySetup
     /// <summary>Why a token failed, in words, without the token or its claims.</summary>
     private static string Reason(Exception failure) => failure switch
     {
+        TokenClaimsRefusedException refused => refused.Message,
         SecurityTokenExpiredException => "it has expired",
         SecurityTokenNotYetValidException => "it is not valid yet",
         SecurityTokenInvalidAudienceException => "it is for another audience",
@@ -83,3 +94,6 @@ public static class IdentitySetup
         _ => "it is malformed",
     };
 }
+
+/// <summary>A signed token refused for what it claims (<see cref="CaseLedgerClaims.RefusalOf"/>); the message says why.</summary>
+internal sealed class TokenClaimsRefusedException(string reason) : SecurityTokenValidationException(reason);
