@@ -352,7 +352,16 @@ public sealed class VerifySealsCommand : JasperFxAsyncCommand<VerifySealsInput>
 
         if (Directory.Exists(input.Path))
         {
-            var copy = WitnessCopyChecks.CheckFolder(input.Path, [key]);
+            WitnessCopyCheck copy;
+            try
+            {
+                copy = WitnessCopyChecks.CheckFolder(input.Path, [key]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Task.FromResult(CommandSupport.Fail($"cannot read {input.Path}: {e.Message}"));
+            }
+
             if (copy.Files == 0)
             {
                 return Task.FromResult(CommandSupport.Fail($"no seal files at {input.Path}"));
