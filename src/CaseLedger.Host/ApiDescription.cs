@@ -115,7 +115,33 @@ internal static class ApiDescription
             },
             ["path"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "`request.body_invalid`: where in the body." },
             ["line"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "`scenario.format`: the line of the scenario file." },
+            // What a seal request that made no published seal says (POST /districts/{d}/seals; docs/tamper-evidence.md).
+            ["latestSeal"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int64", Description = "`audit.nothing_to_seal`: the district's latest seal, null before the first.",
+            },
+            ["recorded"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int64",
+                Description = "`audit.seal_not_published`, `audit.seals_diverged`: the seal this request made and recorded, null when it made none.",
+            },
+            ["unpublished"] = SealNumbers("`audit.seal_not_published`, `audit.seals_diverged`: every seal recorded but not yet published, oldest first; " +
+                                          "the next seal publishes them first, in order."),
+            ["published"] = SealNumbers("A seal request: the seals it did publish, oldest first (seals that had waited to be published)."),
+            ["withheld"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Items = new OpenApiSchemaReference(nameof(Audit.WithheldCase), document),
+                Description = "A seal request: the cases left out of the seal because their chain no longer extends what was sealed, each with its reason.",
+            },
         },
+    };
+
+    private static OpenApiSchema SealNumbers(string description) => new()
+    {
+        Type = JsonSchemaType.Array,
+        Items = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+        Description = description,
     };
 
     private static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)

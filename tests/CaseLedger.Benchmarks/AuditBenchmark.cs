@@ -61,7 +61,7 @@ internal static class AuditBenchmark
         // The suite's own seal key and witness folder, as a host keeps in its data folder.
         var witness = Path.Combine(Path.GetTempPath(), $"caseledger-bench-seals-{Guid.NewGuid():N}");
         using var key = SealKey.Generate();
-        var sealing = new Sealing(key, new SealWitnessFolder(witness), TimeSpan.Zero);
+        var sealing = new Sealing(key, new SealWitnessFolder(witness, create: true), TimeSpan.Zero);
         var trusted = new[] { key.PublicOnly() };
         var sealTime = Stopwatch.StartNew();
         var seal = (await DistrictSeals.SealAsync(store, sealing, District, DateTimeOffset.UtcNow)).Seal?.Statement

@@ -150,7 +150,8 @@ public sealed class SealInput : NetCoreInput
     public string? DistrictFlag { get; set; }
 }
 
-[Description("Seal districts now: every chain link appended since the last seal, signed and published to the witness folder", Name = "seal")]
+[Description("Seal districts now: every chain link appended since the last seal, signed and published to the witness folder (seals that had waited first); " +
+             "exits non-zero when a seal could not be published or a case was left out", Name = "seal")]
 public sealed class SealCommand : JasperFxAsyncCommand<SealInput>
 {
     public override Task<bool> Execute(SealInput input) => CommandSupport.RunAsync(input, async services =>
@@ -171,27 +172,51 @@ public sealed class SealCommand : JasperFxAsyncCommand<SealInput>
             }
             catch (Exception e) when (e is SealsDivergedException or MerkleNodeMissingException)
             {
-                Console.WriteLine($"{district}: NOT SEALED: {e.Message}");
+                Console.WriteLine($"{district}: NOT SEALED ({(e is SealsDivergedException ? "audit.seals_diverged" : "audit.seal_log_damaged")}): {e.Message}");
                 ok = false;
                 continue;
             }
 
-            var seal = outcome.Seal?.Statement;
-            Console.WriteLine(seal is null
-                ? $"{district}: nothing appended since seal {outcome.Latest?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}"
-                : $"{district}: seal {seal.Number}, {seal.NewLinks} new links, {seal.TreeSize} in all, root {seal.Root}" +
-                  (outcome.WitnessFile is { } file ? $", published to {file}" : $"; NOT PUBLISHED: {outcome.WitnessProblem}"));
-            if (outcome.Withheld.Count > 0)
-            {
-                Console.WriteLine($"  {outcome.Withheld.Count} case(s) left out: their chain no longer extends what was sealed ({string.Join(", ", outcome.Withheld)})");
-                ok = false;
-            }
-
-            ok &= outcome.WitnessProblem is null;
+            ok &= Report(district, outcome, sealing.Witness);
         }
 
         return ok;
     });
+
+    /// <summary>
+    /// Says what sealing a district did; false when a seal is recorded but not published (or the
+    /// folder holds another seal under its number) or a case was left out, so the verb exits non-zero.
+    /// </summary>
+    private static bool Report(string district, SealOutcome outcome, SealWitnessFolder witness)
+    {
+        var seal = outcome.Seal?.Statement;
+        var waited = outcome.Published.Where(n => n != seal?.Number).ToList();
+        if (waited.Count > 0)
+        {
+            Console.WriteLine($"{district}: seal(s) {string.Join(", ", waited)}, which had waited, are now published");
+        }
+
+        Console.WriteLine(seal is null
+            ? $"{district}: nothing appended since seal {outcome.Latest?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}"
+            : $"{district}: seal {seal.Number}, {seal.NewLinks} new links, {seal.TreeSize} in all, root {seal.Root}" +
+              (outcome.Unpublished.Contains(seal.Number) ? "" : $", published to {witness.PathFor(district, seal.Number)}"));
+        if (outcome.WitnessProblem is { } problem)
+        {
+            var code = outcome.Diverged ? "audit.seals_diverged" : "audit.seal_not_published";
+            Console.WriteLine($"{district}: NOT PUBLISHED ({code}): seal(s) {string.Join(", ", outcome.Unpublished)} are recorded in the database but not in " +
+                              $"the witness folder: {problem}");
+            Console.WriteLine(outcome.Diverged
+                ? "  the witness folder holds another seal under that number: verify the district before sealing again"
+                : "  they do not count as published until they are; the next seal (this command again, or the periodic sealer) publishes them first, in order");
+        }
+
+        foreach (var withheld in outcome.Withheld)
+        {
+            Console.WriteLine($"  case {withheld.CaseId} left out of the seal ({withheld.Reason}): {withheld.Detail}");
+        }
+
+        return outcome.WitnessProblem is null && outcome.Withheld.Count == 0;
+    }
 }
 
 public sealed class SealKeyInput : NetCoreInput
@@ -323,7 +348,7 @@ public sealed class VerifySealsInput
     public string? PublicKeyFlag { get; set; }
 }
 
-[Description("Check published seal files offline: each is signed with the key you trust and extends the one before it", Name = "verify-seals")]
+[Description("Check published seal files offline: each is signed with the key you trust and extends the one before it; a folder's files are named for the seal they hold, numbered 1 to the newest without a gap or a duplicate", Name = "verify-seals")]
 public sealed class VerifySealsCommand : JasperFxAsyncCommand<VerifySealsInput>
 {
     public VerifySealsCommand()
@@ -339,45 +364,62 @@ public sealed class VerifySealsCommand : JasperFxAsyncCommand<VerifySealsInput>
             return Task.FromResult(false);
         }
 
-        var files = Directory.Exists(input.Path)
-            ? Directory.EnumerateFiles(input.Path, "*.json").Order(StringComparer.Ordinal).ToList()
-            : File.Exists(input.Path) ? [input.Path] : null;
-        if (files is null or { Count: 0 })
+        if (Directory.Exists(input.Path))
+        {
+            WitnessCopyCheck copy;
+            try
+            {
+                copy = WitnessCopyChecks.CheckFolder(input.Path, [key]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Task.FromResult(CommandSupport.Fail($"cannot read {input.Path}: {e.Message}"));
+            }
+
+            if (copy.Files == 0)
+            {
+                return Task.FromResult(CommandSupport.Fail($"no seal files at {input.Path}"));
+            }
+
+            return Task.FromResult(Report(copy.Problems, copy.Notes, copy.Latest, copy.Files, key));
+        }
+
+        if (!File.Exists(input.Path))
         {
             return Task.FromResult(CommandSupport.Fail($"no seal files at {input.Path}"));
         }
 
-        var seals = new List<SealFile>();
-        foreach (var file in files)
+        var (seal, unreadable) = SealWitnessFolder.Read(input.Path);
+        if (seal is null)
         {
-            var (seal, problem) = SealWitnessFolder.Read(file);
-            if (seal is null)
-            {
-                return Task.FromResult(CommandSupport.Fail($"{file}: {problem}"));
-            }
-
-            seals.Add(seal);
+            return Task.FromResult(CommandSupport.Fail($"{input.Path}: {unreadable}"));
         }
 
-        var check = SealFiles.CheckChain(seals, [key]);
-        foreach (var problem in check.Problems)
+        var check = SealFiles.CheckChain([seal], [key]);
+        return Task.FromResult(Report(check.Problems, check.Gaps, check.Latest, 1, key));
+    }
+
+    private static bool Report(IReadOnlyList<string> problems, IReadOnlyList<string> notes, SealStatement? latest, int files, SealKey key)
+    {
+        foreach (var problem in problems)
         {
             Console.WriteLine($"  PROBLEM: {problem}");
         }
 
-        foreach (var gap in check.Gaps)
+        foreach (var note in notes)
         {
-            Console.WriteLine($"  note: {gap}");
+            Console.WriteLine($"  note: {note}");
         }
 
-        if (!check.Valid)
+        if (problems.Count > 0 || latest is null)
         {
-            return Task.FromResult(CommandSupport.Fail("the seal files do not verify."));
+            return CommandSupport.Fail("the seal files do not verify.");
         }
 
-        Console.WriteLine($"{check.Seals} seal file(s) of {check.Latest!.District} verify: each signed with key {key.KeyId}, each extending the one before; " +
-                          $"latest seal {check.Latest.Number} covers {check.Latest.TreeSize} links, root {check.Latest.Root}");
-        return Task.FromResult(true);
+        Console.WriteLine($"{files} seal file(s) of {latest.District} verify: each signed with key {key.KeyId}, each extending the one before" +
+                          (files > 1 ? ", numbered 1 to " + latest.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) + " without a gap" : "") +
+                          $"; latest seal {latest.Number} covers {latest.TreeSize} links, root {latest.Root}");
+        return true;
     }
 }
 

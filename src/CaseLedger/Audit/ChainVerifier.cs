@@ -185,7 +185,7 @@ public static class ChainVerifier
         var notes = new List<string>();
         CheckSeals(sealing, district, seals, recorded, problems);
         CheckLog(district, leaves, seals, heldSeals, problems);
-        var published = CheckWitness(sealing.Witness, district, seals, problems, notes);
+        var published = WitnessFolderChecks.Check(sealing, district, seals, problems, notes);
 
         var latest = seals.LastOrDefault();
         var chains = caseIds
@@ -511,38 +511,6 @@ public static class ChainVerifier
         {
             problems.Add($"the seal log's first {seal.TreeSize} links no longer hash to seal {seal.Number}'s root: sealed links were changed");
         }
-    }
-
-    /// <summary>The database's seals against those published outside it; returns how many were published.</summary>
-    private static int CheckWitness(SealWitnessFolder witness, string district, List<SealRecord> seals, List<string> problems, List<string> notes)
-    {
-        var published = witness.List(district);
-        var byNumber = seals.GroupBy(s => s.Number).ToDictionary(g => g.Key, g => g.First());
-        foreach (var (number, file) in published)
-        {
-            var (seal, unreadable) = SealWitnessFolder.Read(file);
-            if (seal is null)
-            {
-                problems.Add($"the published seal file {file} cannot be read: {unreadable}");
-            }
-            else if (!byNumber.TryGetValue(number, out var stored))
-            {
-                problems.Add($"seal {number} was published ({file}) but is missing from the database: seals were removed from it");
-            }
-            else if (stored.File.Statement != seal.Statement || stored.File.Signature != seal.Signature)
-            {
-                problems.Add($"the database's seal {number} differs from the one published ({file}): it was replaced");
-            }
-        }
-
-        var unpublished = seals.Select(s => s.Number).Except(published.Select(p => p.Number)).ToList();
-        if (unpublished.Count > 0)
-        {
-            notes.Add($"{unpublished.Count} seal(s) are not in the witness folder {witness.Folder} (publishing failed, or the folder is new): " +
-                      string.Join(", ", unpublished.Take(10)));
-        }
-
-        return published.Count;
     }
 
     /// <summary>

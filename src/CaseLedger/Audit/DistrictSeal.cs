@@ -33,6 +33,12 @@ public sealed record SealRecord
 
     public SealFile File { get; init; } = null!;
 
+    /// <summary>
+    /// Recorded, but not yet written to the witness folder: no witness has seen it, so it does not count
+    /// as published, and the next seal publishes it first. False for seals recorded before this was kept.
+    /// </summary>
+    public bool AwaitingPublication { get; init; }
+
     public static string IdFor(long number) => $"seal-{number.ToString(CultureInfo.InvariantCulture)}";
 }
 
@@ -83,11 +89,46 @@ public sealed record SealCursor
     public long Seal { get; init; }
 }
 
+/// <summary>Why a case was left out of a seal.</summary>
+public enum WithholdingReason
+{
+    /// <summary>Its chain head is below the version that was sealed: its newest sealed events are gone.</summary>
+    CutBack,
+
+    /// <summary>Its chain head stands at the sealed version with another link: the history the seal covered was rewritten.</summary>
+    Rewritten,
+
+    /// <summary>A chain link between the sealed version and the head is missing.</summary>
+    LinkMissing,
+
+    /// <summary>A chain link between the sealed version and the head does not follow from the one before it.</summary>
+    LinkBroken,
+
+    /// <summary>The chain head does not name the case's newest link.</summary>
+    HeadMismatch,
+}
+
+/// <summary>A case a seal left out, because its chain no longer extends what was sealed of it, and why.</summary>
+public sealed record WithheldCase(Guid CaseId, WithholdingReason Reason, string Detail);
+
 /// <summary>
-/// What a request to seal did: the seal made (null when there was nothing new), the cases left out
-/// because their chain no longer extends what was sealed, the latest seal, and where it was published.
+/// What a request to seal did: the seal made (null when there was nothing new); the cases left out
+/// because their chain no longer extends what was sealed; the latest seal; the seals it published to
+/// the witness folder (earlier ones that had waited, then its own), and those still recorded but not
+/// published, with why (<see cref="WitnessProblem"/>). A seal is published only once its file is in
+/// the witness folder.
 /// </summary>
-public sealed record SealOutcome(SealFile? Seal, IReadOnlyList<Guid> Withheld, long? Latest, string? WitnessFile, string? WitnessProblem);
+public sealed record SealOutcome(
+    SealFile? Seal,
+    IReadOnlyList<WithheldCase> Withheld,
+    long? Latest,
+    IReadOnlyList<long> Published,
+    IReadOnlyList<long> Unpublished,
+    string? WitnessProblem)
+{
+    /// <summary>Publishing stopped because the witness folder holds another seal under the number: evidence, not a passing failure.</summary>
+    public bool Diverged { get; init; }
+}
 
 public static class DistrictSeals
 {
@@ -113,6 +154,14 @@ public static class DistrictSeals
     /// (a PostgreSQL advisory lock held by the sealing transaction): a second request waits, then finds
     /// nothing new. A case whose chain no longer extends what was sealed is left out and named.
     /// </summary>
+    /// <remarks>
+    /// A seal is recorded first and published after its transaction commits, so the witness folder
+    /// never holds a seal the database lacks. One that cannot be published stays recorded as
+    /// <see cref="SealRecord.AwaitingPublication"/>, and every later attempt publishes the waiting seals
+    /// first, oldest first, before its own: the witness folder fills in order. While they cannot be
+    /// published, new links are still sealed (a signed root in the database still catches a rewrite),
+    /// and the outcome names every seal not yet published.
+    /// </remarks>
     public static async Task<SealOutcome> SealAsync(IDocumentStore store, Sealing sealing, string district, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -133,11 +182,19 @@ public static class DistrictSeals
 
         var latest = await LatestAsync(session, ct);
         CheckWitness(sealing.Witness, district, latest);
+        var waiting = await SealPublication.WaitingAsync(session, ct);
+        var (published, problem) = SealPublication.PublishWaiting(sealing.Witness, waiting, session);
+        var stillWaiting = waiting.Select(w => w.Number).Except(published).ToList();
         var changed = await ChangedCasesAsync(session, store, district, stream, ct);
         var (links, withheld) = await NewLinksAsync(session, changed, ct);
         if (links.Count == 0)
         {
-            return new SealOutcome(null, withheld, latest?.Number, null, null);
+            if (published.Count > 0)
+            {
+                await session.SaveChangesAsync(ct);
+            }
+
+            return new SealOutcome(null, withheld, latest?.Number, published, stillWaiting, problem);
         }
 
         var oldSize = latest?.File.Statement.TreeSize ?? 0;
@@ -181,7 +238,8 @@ public static class DistrictSeals
         var statement = new SealStatement(SealStatement.CurrentFormat, district, number, ChainHashing.FormatTime(now), newSize, MerkleLog.Hex(frontier.Root()),
             latest?.File.Statement.Reference, links.Count, sealing.Key.KeyId);
         var seal = SealFile.Sign(statement, sealing.Key, [.. proof.Select(MerkleLog.Hex)]);
-        session.Store(new SealRecord { Id = SealRecord.IdFor(number), Number = number, File = seal });
+        var record = new SealRecord { Id = SealRecord.IdFor(number), Number = number, File = seal, AwaitingPublication = true };
+        session.Store(record);
         var recorded = new DistrictSealed(district, number, now, newSize, statement.Root, links.Count, statement.KeyId, seal.Signature);
         new Acting(SealerActor, Channel.System, Role.Administrator).ApplyTo(session);
         if (number == 1)
@@ -194,15 +252,27 @@ public static class DistrictSeals
         }
 
         await session.SaveChangesAsync(ct);
+        if (problem is not null)
+        {
+            // Published after the seals before it, never ahead of them: the next attempt publishes them all in order.
+            return new SealOutcome(seal, withheld, number, published, [.. stillWaiting, number], problem);
+        }
+
         try
         {
-            return new SealOutcome(seal, withheld, number, sealing.Witness.Publish(seal), null);
+            sealing.Witness.Publish(seal);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SealsDivergedException)
+        catch (SealNotPublishedException e)
         {
-            // The seal stands in the database either way; the next seal (or verification) reports the gap.
-            return new SealOutcome(seal, withheld, number, null, e.Message);
+            return new SealOutcome(seal, withheld, number, published, [number], e.Message);
         }
+        catch (SealsDivergedException e)
+        {
+            return new SealOutcome(seal, withheld, number, published, [number], e.Message) { Diverged = true };
+        }
+
+        await SealPublication.MarkPublishedAsync(store, district, record, ct);
+        return new SealOutcome(seal, withheld, number, [.. published, number], [], null);
     }
 
     /// <summary>The latest signed seal of the district (the session's tenant).</summary>
@@ -291,7 +361,7 @@ public static class DistrictSeals
     {
         options.Events.MapEventType<DistrictSealed>(EventName);
         options.Events.MapEventType<LegacyDistrictSealed>(LegacyEventName);
-        options.Schema.For<SealRecord>().Index(m => m.Number);
+        options.Schema.For<SealRecord>().Index(m => m.Number).Index(m => m.AwaitingPublication);
         options.Schema.For<SealedLink>().Index(l => l.CaseId);
         options.Schema.For<SealTreeNode>();
         options.Schema.For<SealCursor>();
@@ -315,7 +385,9 @@ public static class DistrictSeals
 
     /// <summary>
     /// Refuses to seal when the witness folder holds a seal the database does not, or a different one
-    /// under the latest number: sealed history was removed or replaced, and a new seal must not paper over it.
+    /// under the latest number: sealed history was removed or replaced, and a new seal must not paper
+    /// over it. A published seal whose file is gone is not written again: that would hide that someone
+    /// removed it; verification reports it until someone who looked puts it back.
     /// </summary>
     private static void CheckWitness(SealWitnessFolder witness, string district, SealRecord? latest)
     {
@@ -328,10 +400,14 @@ public static class DistrictSeals
                                               "If the database was recreated on purpose, move that district's seal folder aside first.");
         }
 
-        if (latest is not null)
+        if (latest is { AwaitingPublication: false } && published.LastOrDefault(p => p.Number == latest.Number) is { File: { } file })
         {
-            // Publishes the latest seal if an earlier publication failed; refuses if a different one is there.
-            witness.Publish(latest.File);
+            var (there, _) = SealWitnessFolder.Read(file);
+            if (there is null || there.Statement != latest.File.Statement || there.Signature != latest.File.Signature)
+            {
+                throw new SealsDivergedException($"{file} holds something other than the database's seal {latest.Number} of {district}: " +
+                                                  "the database's seals no longer match the published ones.");
+            }
         }
     }
 
@@ -363,12 +439,12 @@ public static class DistrictSeals
 
     /// <summary>
     /// The links each changed case appended since it was last sealed, provided they follow on from the
-    /// sealed link; a case whose chain does not (rewound, rewritten, a link missing) is withheld.
+    /// sealed link; a case whose chain does not (rewound, rewritten, a link missing) is withheld, with why.
     /// </summary>
-    private static async Task<(IReadOnlyList<ChainLink> Links, IReadOnlyList<Guid> Withheld)> NewLinksAsync(IDocumentSession session,
+    private static async Task<(IReadOnlyList<ChainLink> Links, IReadOnlyList<WithheldCase> Withheld)> NewLinksAsync(IDocumentSession session,
         IReadOnlyList<ChangedCase> changed, CancellationToken ct)
     {
-        var withheld = changed.Where(c => c.HeadVersion <= (c.SealedVersion ?? 0)).Select(c => c.CaseId).ToList();
+        var withheld = changed.Where(c => c.HeadVersion <= (c.SealedVersion ?? 0)).Select(NotGrowing).ToList();
         var growing = changed.Where(c => c.HeadVersion > (c.SealedVersion ?? 0)).ToList();
         var ids = growing.SelectMany(c => Versions(c).Select(v => ChainLink.IdFor(c.CaseId, v))).ToList();
         var loaded = new Dictionary<string, ChainLink>(StringComparer.Ordinal);
@@ -385,10 +461,21 @@ public static class DistrictSeals
         {
             var previous = c.SealedLink ?? ChainHashing.Genesis;
             var chain = new List<ChainLink>();
+            WithheldCase? broken = null;
             foreach (var version in Versions(c))
             {
-                if (!loaded.TryGetValue(ChainLink.IdFor(c.CaseId, version), out var link) || link.Previous != previous || link.Version != version)
+                if (!loaded.TryGetValue(ChainLink.IdFor(c.CaseId, version), out var link) || link.Version != version)
                 {
+                    broken = new WithheldCase(c.CaseId, WithholdingReason.LinkMissing,
+                        $"the chain link of version {version} is missing, so versions {version} to {c.HeadVersion} cannot be sealed");
+                    break;
+                }
+
+                if (link.Previous != previous)
+                {
+                    broken = new WithheldCase(c.CaseId, WithholdingReason.LinkBroken, version == (c.SealedVersion ?? 0) + 1 && c.SealedVersion is { } at
+                        ? $"the chain link of version {version} does not follow from the link sealed at version {at}: what was sealed was rewritten"
+                        : $"the chain link of version {version} does not follow from the one before it");
                     break;
                 }
 
@@ -396,18 +483,31 @@ public static class DistrictSeals
                 previous = link.Hash;
             }
 
-            if (chain.Count == c.HeadVersion - (c.SealedVersion ?? 0) && previous == c.HeadHash)
+            if (broken is null && previous != c.HeadHash)
+            {
+                broken = new WithheldCase(c.CaseId, WithholdingReason.HeadMismatch,
+                    $"the chain head (version {c.HeadVersion}) does not name the link of that version");
+            }
+
+            if (broken is null)
             {
                 links.AddRange(chain);
             }
             else
             {
-                withheld.Add(c.CaseId);
+                withheld.Add(broken);
             }
         }
 
         return (links, withheld);
     }
+
+    /// <summary>Why a case whose head did not move past its sealed version, yet differs from it, is left out.</summary>
+    private static WithheldCase NotGrowing(ChangedCase c) => c.HeadVersion < (c.SealedVersion ?? 0)
+        ? new WithheldCase(c.CaseId, WithholdingReason.CutBack,
+            $"its chain head is at version {c.HeadVersion}, below version {c.SealedVersion} that was sealed: the case was cut back")
+        : new WithheldCase(c.CaseId, WithholdingReason.Rewritten,
+            $"its chain head at version {c.HeadVersion} is not the link sealed at that version: the history the seal covered was rewritten");
 
     private static IEnumerable<long> Versions(ChangedCase c)
     {

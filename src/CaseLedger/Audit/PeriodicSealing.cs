@@ -8,7 +8,8 @@ namespace CaseLedger.Audit;
 /// Seals every district whose chains grew, once per <c>CaseLedger:Sealing:Interval</c> (five minutes
 /// unless set; seconds are fine; <c>00:00:00</c> switches it off). It takes its turn with seals asked
 /// for over HTTP or the command line (one seal of a district at a time), and a district that cannot be
-/// sealed is reported and retried next round without holding up the others.
+/// sealed is reported and retried next round without holding up the others; so is a seal that could not
+/// be published, which the next round publishes before its own.
 /// </summary>
 public sealed class PeriodicSealing(IDocumentStore store, Sealing sealing, TimeProvider clock, ILogger<PeriodicSealing> logger) : BackgroundService
 {
@@ -17,6 +18,11 @@ public sealed class PeriodicSealing(IDocumentStore store, Sealing sealing, TimeP
         if (sealing.Interval <= TimeSpan.Zero)
         {
             return;
+        }
+
+        if (!sealing.Witness.Creates && !Directory.Exists(sealing.Witness.Folder))
+        {
+            logger.LogWarning("The witness folder {Folder} does not exist (is it mounted?): seals are recorded but not published until it does", sealing.Witness.Folder);
         }
 
         using var timer = new PeriodicTimer(sealing.Interval, clock);
@@ -54,13 +60,20 @@ public sealed class PeriodicSealing(IDocumentStore store, Sealing sealing, TimeP
 
                 if (outcome.Withheld.Count > 0)
                 {
+                    // Case ids and reasons only: never what the cases hold.
                     logger.LogError("District {District}: {Count} case(s) left out of the seal because their chain no longer extends what was sealed: {Cases}",
-                        district, outcome.Withheld.Count, string.Join(", ", outcome.Withheld.Take(20)));
+                        district, outcome.Withheld.Count, string.Join("; ", outcome.Withheld.Take(20).Select(w => $"{w.CaseId} ({w.Reason})")));
                 }
 
                 if (outcome.WitnessProblem is { } problem)
                 {
-                    logger.LogError("District {District}: seal {Number} is in the database but was not published: {Problem}", district, outcome.Latest, problem);
+                    logger.LogError("District {District}: seal(s) {Seals} are recorded in the database but not published to the witness folder " +
+                                    "({Problem}); they are published, in order, at the next interval", district, string.Join(", ", outcome.Unpublished), problem);
+                }
+                else if (outcome.Published.Count > 0 && outcome.Published[0] != outcome.Seal?.Statement.Number)
+                {
+                    logger.LogInformation("District {District}: seal(s) {Seals}, which had waited, are now published", district,
+                        string.Join(", ", outcome.Published.Where(n => n != outcome.Seal?.Statement.Number)));
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

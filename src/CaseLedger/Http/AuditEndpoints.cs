@@ -25,6 +25,7 @@ public static class AuditEndpoints
     private const string NothingToSeal = "audit.nothing_to_seal";
     private const string SealsDiverged = "audit.seals_diverged";
     private const string SealLogDamaged = "audit.seal_log_damaged";
+    private const string SealNotPublished = "audit.seal_not_published";
     private const string SealInvalid = "audit.seal_invalid";
     private const string SealNotFoundCode = "audit.seal_not_found";
     private const string PageInvalid = "audit.page_invalid";
@@ -203,15 +204,30 @@ public static class AuditEndpoints
 
     /// <summary>
     /// Seals every chain link appended in the district since the last seal (seals are also made
-    /// periodically) and answers with the signed seal file. Seals of a district are made one at a
-    /// time: a request that finds nothing new since the latest seal gets 422 <c>audit.nothing_to_seal</c>.
+    /// periodically), publishes it to the witness folder, and answers with the signed seal file, where
+    /// it was published and the cases left out, with why. Seals of a district are made one at a time:
+    /// a request that finds nothing new since the latest seal gets 422 <c>audit.nothing_to_seal</c>.
+    /// A seal that is recorded but cannot be published is 503 <c>audit.seal_not_published</c>; it is
+    /// published, in order, by the next seal.
     /// </summary>
     [WolverinePost("/districts/{district}/seals", OperationId = "SealDistrict")]
     [Authorize(Roles = RoleNames.Sealing)]
     [Tags("audit"), EndpointSummary("Seal what the district appended since its latest seal, and publish the signed seal")]
-    [ProducesResponseType<SealFile>(StatusCodes.Status200OK)]
+    [EndpointDescription("Takes no body (a client that must send one sends `{}`; anything else is refused, and nothing is sealed). " +
+                         "200: the seal made and published (`seal`, the signed seal file), its file in the witness folder (`witnessFile`, " +
+                         "`{district}/{number}.json`), the seals this request published in order (`published`: any that had waited, then its own) " +
+                         "and the cases left out of it because their chain no longer extends what was sealed, each with its reason (`withheld`). " +
+                         "422 `audit.nothing_to_seal`: nothing new since `latestSeal`. 503 `audit.seal_not_published`: the witness folder could not " +
+                         "be written; the seal made (`recorded`) stays in the database, not yet published (`unpublished` lists every such seal), and " +
+                         "the next seal, periodic or on demand, publishes them first, in order. 409 `audit.seals_diverged`: the witness folder holds " +
+                         "a seal the database lacks or another seal under a number; `audit.seal_log_damaged`: the stored log was cut. See docs/tamper-evidence.md.")]
+    [ProducesResponseType<SealMade>(StatusCodes.Status200OK)]
+    // A body is read only to refuse one that is not {} (SealRequest), as a command without fields does.
+    [Problems(nameof(ApiProblems.ContentType), nameof(ApiProblems.BodyInvalid), nameof(ApiProblems.BodyMissing), nameof(ApiProblems.BodyTooLarge),
+        nameof(ApiProblems.BodyUnreadable))]
     [Problems(StatusCodes.Status409Conflict, SealsDiverged, SealLogDamaged)]
     [Problems(StatusCodes.Status422UnprocessableEntity, NothingToSeal)]
+    [Problems(StatusCodes.Status503ServiceUnavailable, SealNotPublished)]
     public static async Task<IResult> Seal(string district, IDocumentStore store, Sealing sealing, TimeProvider clock, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(clock);
@@ -219,6 +235,11 @@ public static class AuditEndpoints
         if (CaseHttp.CheckDistrict(district) is { } bad)
         {
             return bad;
+        }
+
+        if (CaseHttp.HasBody(http.Request) && (await CaseHttp.ReadBodyAsync<SealRequest>(http)).Refused is { } refused)
+        {
+            return refused;
         }
 
         SealOutcome outcome;
@@ -238,15 +259,41 @@ public static class AuditEndpoints
                 "The district's seal log is incomplete: sealed links were removed from it. Nothing was sealed; verify the district.");
         }
 
-        if (outcome.Seal is { } seal)
+        return Answer(outcome);
+    }
+
+    /// <summary>The answer to a seal request, from what sealing did.</summary>
+    private static IResult Answer(SealOutcome outcome)
+    {
+        var made = outcome.Seal?.Statement.Number;
+        if (outcome.WitnessProblem is { } problem)
         {
-            return Results.Json(seal, SealFile.Json);
+            var members = new Dictionary<string, object?>
+            {
+                ["recorded"] = made, ["unpublished"] = outcome.Unpublished, ["published"] = outcome.Published, ["withheld"] = outcome.Withheld,
+            };
+            var recorded = (made is { } n ? $"Seal {n} was recorded in the database" : "No new seal was made") +
+                           $"; seal(s) {string.Join(", ", outcome.Unpublished)} are not yet published";
+            return outcome.Diverged
+                ? CaseHttp.Problem(StatusCodes.Status409Conflict, SealsDiverged,
+                    $"{recorded}: the witness folder already holds another seal under its number ({problem}). Sealed history was removed or " +
+                    "replaced; verify the district (GET /districts/{d}/verification) before sealing again.", members)
+                : CaseHttp.Problem(StatusCodes.Status503ServiceUnavailable, SealNotPublished,
+                    $"{recorded}: the witness folder could not be written ({problem}). Until a seal is published it counts as unpublished; " +
+                    "the next seal, periodic or on demand, publishes every waiting seal first, in order.", members);
         }
 
-        var extensions = new Dictionary<string, object?> { ["latestSeal"] = outcome.Latest, ["withheld"] = outcome.Withheld };
+        if (outcome.Seal is { } seal)
+        {
+            return Results.Ok(new SealMade(seal, SealWitnessFolder.RelativePath(seal.Statement.District, seal.Statement.Number), outcome.Published,
+                outcome.Withheld));
+        }
+
+        var extensions = new Dictionary<string, object?> { ["latestSeal"] = outcome.Latest, ["withheld"] = outcome.Withheld, ["published"] = outcome.Published };
         return CaseHttp.Problem(StatusCodes.Status422UnprocessableEntity, NothingToSeal,
             (outcome.Latest is { } latest ? $"Nothing was appended since seal {latest}" : "The district has no chain link to seal yet") +
-            (outcome.Withheld.Count == 0 ? "." : $"; {outcome.Withheld.Count} case(s) were left out because their chain no longer extends what was sealed."),
+            (outcome.Withheld.Count == 0 ? "" : $"; {outcome.Withheld.Count} case(s) were left out because their chain no longer extends what was sealed (withheld)") +
+            (outcome.Published.Count == 0 ? "." : $"; seal(s) {string.Join(", ", outcome.Published)}, which had waited, are now published."),
             extensions);
     }
 
@@ -474,3 +521,16 @@ public sealed record CaseFound(Guid CaseId, string Kind, string Summary, DateTim
 
 /// <summary>The proof that seal <paramref name="To"/>'s log extends seal <paramref name="From"/>'s: RFC 6962 consistency proof, hashes in hex.</summary>
 public sealed record SealConsistency(SealReference From, SealReference To, IReadOnlyList<string> Proof);
+
+/// <summary>
+/// The body <c>POST /districts/{d}/seals</c> takes, if any: none, or <c>{}</c>. Sealing needs nothing
+/// from the client, and a body it does not understand is refused rather than ignored.
+/// </summary>
+public sealed record SealRequest;
+
+/// <summary>
+/// A seal made and published: the signed seal file, its file in the witness folder
+/// (<c>{district}/{number}.json</c>), the seals the request published in order (any that had waited to
+/// be published, then this one), and the cases left out of the seal, each with its reason.
+/// </summary>
+public sealed record SealMade(SealFile Seal, string WitnessFile, IReadOnlyList<long> Published, IReadOnlyList<WithheldCase> Withheld);

@@ -334,6 +334,10 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         Problems("/districts/{district}/certificates", "get")["400"].ShouldContain("query.filter_unknown_value");
         Problems("/districts/{district}/renovation-votes", "get")["400"].ShouldNotContain("query.filter_unknown_value");
         Problems("/districts/{district}/seals", "post")["422"].ShouldBe(["audit.nothing_to_seal"]);
+        // Sealing takes no body, but refuses one it does not understand; a seal the witness folder cannot take is a 503 of its own.
+        Problems("/districts/{district}/seals", "post")["400"].ShouldContain("request.body_missing");
+        Problems("/districts/{district}/seals", "post")["415"].ShouldBe(["request.content_type"]);
+        Problems("/districts/{district}/seals", "post")["503"].ShouldBe(["audit.seal_not_published", "database.unavailable"]);
     }
 
     /// <summary>Codes in CaseLedger's source that no HTTP request can meet, and why.</summary>

@@ -186,6 +186,87 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task seal_says_a_seal_it_cannot_publish_is_recorded_but_not_published_exits_non_zero_and_publishes_it_the_next_time()
+    {
+        // Where the district's seal files belong stands a file: the witness folder cannot take them.
+        Directory.CreateDirectory(ledger.Sealing.Witness.Folder);
+        var blocker = Path.Combine(ledger.Sealing.Witness.Folder, _district);
+        await File.WriteAllTextAsync(blocker, "not a folder");
+        HostCli.Result failed;
+        try
+        {
+            failed = await HostCli.RunAsync(_connection, "seal", "--district", _district);
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+
+        var retried = await HostCli.RunAsync(_connection, "seal", "--district", _district);
+
+        failed.ExitCode.ShouldNotBe(0);
+        failed.Output.ShouldContain($"{_district}: seal 1, 5 new links");
+        failed.Output.ShouldContain($"{_district}: NOT PUBLISHED (audit.seal_not_published): seal(s) 1 are recorded in the database but not in the witness folder");
+        retried.ExitCode.ShouldBe(0, retried.Output + retried.Error);
+        retried.Output.ShouldContain($"{_district}: seal(s) 1, which had waited, are now published");
+        retried.Output.ShouldContain($"{_district}: nothing appended since seal 1");
+        File.Exists(ledger.Sealing.Witness.PathFor(_district, 1)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task verify_names_a_deleted_seal_file_and_exits_non_zero()
+    {
+        (await HostCli.RunAsync(_connection, "seal", "--district", _district)).ExitCode.ShouldBe(0);
+        File.Delete(ledger.Sealing.Witness.PathFor(_district, 1));
+
+        var result = await HostCli.RunAsync(_connection, "verify", _district);
+
+        result.ExitCode.ShouldNotBe(0);
+        result.Output.ShouldContain($"seal: seal 1, the latest, was published, but its file {_district}/1.json is missing from the witness folder: it was deleted");
+    }
+
+    [Fact]
+    public async Task verify_seals_names_a_gap_a_renamed_file_and_a_duplicate_in_a_copy_and_exits_non_zero()
+    {
+        var publicKey = Scratch("seal-key.pub.pem");
+        var copy = Scratch("seals");
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                (await HostCli.RunAsync(_connection, "seal", "--district", _district)).ExitCode.ShouldBe(0);
+                await SampleCases.DecidedVoteAsync(ledger, _district);
+            }
+
+            await File.WriteAllTextAsync(publicKey, ledger.Sealing.Key.PublicKeyPem);
+            Directory.CreateDirectory(copy);
+            foreach (var (number, file) in ledger.Sealing.Witness.List(_district))
+            {
+                File.Copy(file, Path.Combine(copy, $"{number}.json"));
+            }
+
+            File.Delete(Path.Combine(copy, "2.json"));
+            File.Move(Path.Combine(copy, "3.json"), Path.Combine(copy, "4.json"));
+            File.Copy(Path.Combine(copy, "1.json"), Path.Combine(copy, "1 (copy).json"));
+
+            var result = await HostCli.RunAsync(null, "verify-seals", copy, "--public-key", publicKey);
+
+            result.ExitCode.ShouldNotBe(0);
+            result.Output.ShouldContain("PROBLEM: seal file 2.json is missing from the folder, which holds seals up to 3");
+            result.Output.ShouldContain("PROBLEM: 4.json holds seal 3, not seal 4: seal files were renamed or put out of sequence");
+            result.Output.ShouldContain("PROBLEM: seal 1 is in the folder more than once (1 (copy).json, 1.json)");
+        }
+        finally
+        {
+            File.Delete(publicKey);
+            if (Directory.Exists(copy))
+            {
+                Directory.Delete(copy, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task the_audit_trail_of_a_case_is_listed()
     {
         var result = await HostCli.RunAsync(_connection, "audit", "--district", _district, "--case", _vote.ToString(), "--oldest-first");

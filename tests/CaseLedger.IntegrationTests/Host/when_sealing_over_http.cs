@@ -5,6 +5,7 @@ using System.Text.Json;
 using CaseLedger.Audit;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
+using CaseLedger.Http;
 using CaseLedger.IntegrationTests.Infrastructure;
 using Marten;
 using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
@@ -31,15 +32,21 @@ public sealed class when_sealing_over_http(Ledger ledger) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Task<HttpResponseMessage> SealRequestAsync() =>
-        ledger.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/seals", actor: "administrator-1", role: Role.Administrator));
+    private Task<HttpResponseMessage> SealRequestAsync(HttpContent? body = null)
+    {
+        var request = Request(HttpMethod.Post, $"/districts/{_district}/seals", actor: "administrator-1", role: Role.Administrator);
+        request.Content = body;
+        return ledger.Client.SendAsync(request);
+    }
 
-    private async Task<SealFile> SealAsync()
+    private async Task<SealMade> SealMadeAsync()
     {
         var response = await SealRequestAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return SealFile.Parse(await response.Content.ReadAsStringAsync()).Seal.ShouldNotBeNull();
+        return await ReadAsync<SealMade>(response);
     }
+
+    private async Task<SealFile> SealAsync() => (await SealMadeAsync()).Seal;
 
     private Task<CommandOutcome> BallotAsync(string unit, string owner) => SampleCases.RunAsync(ledger, _district, _vote, new CastBallot(unit, owner, BallotChoice.No),
         Votes.Start.AddHours(2), new Acting(owner, Channel.WeChatMiniProgram, Role.Resident));
@@ -188,5 +195,166 @@ public sealed class when_sealing_over_http(Ledger ledger) : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await CodeOf(response)).ShouldBe("audit.seals_diverged");
         (await SealsInTheDatabaseAsync()).ShouldBe(0);
+    }
+
+    private async Task<JsonElement> DescriptionAsync() => await ReadAsync<JsonElement>(await ledger.Client.GetAsync("/openapi/v1.json"));
+
+    [Fact]
+    public async Task a_seal_answers_with_the_signed_file_where_it_was_published_and_no_case_left_out_as_the_description_says()
+    {
+        var response = await SealRequestAsync();
+        var body = await ReadAsync<JsonElement>(response);
+        var made = JsonSerializer.Deserialize<SealMade>(body.GetRawText(), Json)!;
+        var api = new Api.ApiSchemas(await DescriptionAsync());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        api.Mismatches(api.Response("/districts/{district}/seals", "post", "200"), body).ShouldBeEmpty();
+        made.Seal.Statement.Number.ShouldBe(1);
+        made.WitnessFile.ShouldBe($"{_district}/1.json");
+        made.Published.ShouldBe([1]);
+        made.Withheld.ShouldBeEmpty();
+        var published = SealWitnessFolder.Read(Path.Combine(ledger.Sealing.Witness.Folder, made.WitnessFile)).Seal.ShouldNotBeNull();
+        published.Statement.ShouldBe(made.Seal.Statement);
+        published.Signature.ShouldBe(made.Seal.Signature);
+    }
+
+    [Fact]
+    public async Task a_case_left_out_of_a_seal_is_named_with_its_reason_in_the_seal_and_in_the_refusal_that_follows()
+    {
+        await SealAsync();
+        // A forger cuts the vote's last ballot, with its link, and rewinds its head and stream.
+        (await ledger.ExecuteSqlAsync("delete from caseledger.mt_events where stream_id = @id and version = 4", ("id", _vote))).ShouldBe(1);
+        (await ledger.ExecuteSqlAsync("delete from caseledger.mt_doc_chainlink where (data ->> 'caseId')::uuid = @id and (data ->> 'version')::bigint = 4",
+            ("id", _vote))).ShouldBe(1);
+        (await ledger.ExecuteSqlAsync(
+            "update caseledger.mt_doc_chainhead h set data = h.data || jsonb_build_object('version', 3, 'hash', l.data -> 'hash') " +
+            "from caseledger.mt_doc_chainlink l where h.id = @id and l.tenant_id = h.tenant_id and l.id = @link",
+            ("id", _vote), ("link", ChainLink.IdFor(_vote, 3)))).ShouldBe(1);
+        var other = Guid.NewGuid();
+        await SampleCases.RunAsync(ledger, _district, other, Votes.Open(Votes.Start), Votes.Start, new Acting("clerk-1", Channel.ServiceWindow, Role.Clerk));
+
+        var made = await SealMadeAsync();
+        var refused = await SealRequestAsync();
+        var problem = await ReadAsync<JsonElement>(refused);
+        var api = new Api.ApiSchemas(await DescriptionAsync());
+
+        made.Seal.Statement.NewLinks.ShouldBe(1);
+        var left = made.Withheld.ShouldHaveSingleItem();
+        left.CaseId.ShouldBe(_vote);
+        left.Reason.ShouldBe(WithholdingReason.CutBack);
+        left.Detail.ShouldBe("its chain head is at version 3, below version 4 that was sealed: the case was cut back");
+        refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        problem.GetProperty("code").GetString().ShouldBe("audit.nothing_to_seal");
+        problem.GetProperty("latestSeal").GetInt64().ShouldBe(2);
+        var named = problem.GetProperty("withheld").EnumerateArray().ShouldHaveSingleItem();
+        named.GetProperty("caseId").GetGuid().ShouldBe(_vote);
+        named.GetProperty("reason").GetString().ShouldBe("CutBack");
+        api.Mismatches(api.Component("Problem"), problem).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("null", "application/json", HttpStatusCode.BadRequest, "request.body_missing")]
+    [InlineData("[]", "application/json", HttpStatusCode.BadRequest, "request.body_invalid")]
+    [InlineData("{", "application/json", HttpStatusCode.BadRequest, "request.body_invalid")]
+    [InlineData("not json", "application/json", HttpStatusCode.BadRequest, "request.body_invalid")]
+    [InlineData("\"\"", "application/json", HttpStatusCode.BadRequest, "request.body_invalid")]
+    [InlineData("{\"force\":true}", "application/json", HttpStatusCode.BadRequest, "request.body_invalid")]
+    [InlineData("{}", "text/plain", HttpStatusCode.UnsupportedMediaType, "request.content_type")]
+    public async Task a_body_other_than_none_or_an_empty_object_is_refused_and_nothing_is_sealed(string body, string type, HttpStatusCode status, string code)
+    {
+        var response = await SealRequestAsync(new StringContent(body, Encoding.UTF8, type));
+
+        response.StatusCode.ShouldBe(status, await response.Content.ReadAsStringAsync());
+        (await CodeOf(response)).ShouldBe(code);
+        (await SealsInTheDatabaseAsync()).ShouldBe(0);
+        ledger.Sealing.Witness.List(_district).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task an_empty_object_as_the_body_seals_as_no_body_does()
+    {
+        var response = await SealRequestAsync(new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        (await ReadAsync<SealMade>(response)).Seal.Statement.Number.ShouldBe(1);
+    }
+
+    /// <summary>Puts a file where the district's folder of the witness folder belongs, so no seal file of the district can be written.</summary>
+    private string BlockTheWitnessFolder()
+    {
+        Directory.CreateDirectory(ledger.Sealing.Witness.Folder);
+        var blocker = Path.Combine(ledger.Sealing.Witness.Folder, _district);
+        File.WriteAllText(blocker, "not a folder");
+        return blocker;
+    }
+
+    [Fact]
+    public async Task a_seal_the_witness_folder_cannot_take_is_a_503_problem_and_the_next_seal_publishes_the_waiting_ones_first_in_order()
+    {
+        var blocker = BlockTheWitnessFolder();
+        var first = await SealRequestAsync();
+        var firstProblem = await ReadAsync<JsonElement>(first);
+        await BallotAsync("U4", "O4");
+        var second = await ReadAsync<JsonElement>(await SealRequestAsync());
+        var waiting = await ledger.VerifyDistrictAsync(_district);
+        var api = new Api.ApiSchemas(await DescriptionAsync());
+
+        File.Delete(blocker);
+        await BallotAsync("U5", "O5");
+        var third = await SealMadeAsync();
+        var after = await ledger.VerifyDistrictAsync(_district);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        firstProblem.GetProperty("code").GetString().ShouldBe("audit.seal_not_published");
+        firstProblem.GetProperty("recorded").GetInt64().ShouldBe(1);
+        firstProblem.GetProperty("unpublished").EnumerateArray().Select(n => n.GetInt64()).ShouldBe([1]);
+        firstProblem.GetProperty("detail").GetString()!.ShouldContain("Seal 1 was recorded in the database");
+        api.Mismatches(api.Component("Problem"), firstProblem).ShouldBeEmpty();
+        second.GetProperty("code").GetString().ShouldBe("audit.seal_not_published");
+        second.GetProperty("unpublished").EnumerateArray().Select(n => n.GetInt64()).ShouldBe([1, 2]);
+        // Recorded but seen by no witness: not counted as published, and said so, but not evidence of tampering.
+        waiting.AllIntact.ShouldBeTrue(string.Join("; ", waiting.SealProblems));
+        waiting.PublishedSeals.ShouldBe(0);
+        waiting.Notes.ShouldContain(n => n.StartsWith("seal(s) 1, 2 are recorded in the database but not yet published", StringComparison.Ordinal));
+        third.Seal.Statement.Number.ShouldBe(3);
+        third.Published.ShouldBe([1, 2, 3]);
+        ledger.Sealing.Witness.List(_district).Select(f => f.Number).ShouldBe([1, 2, 3]);
+        after.AllIntact.ShouldBeTrue(string.Join("; ", after.SealProblems));
+        after.PublishedSeals.ShouldBe(3);
+        after.Notes.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_seal_that_waited_is_published_by_the_next_request_even_when_nothing_new_is_sealed()
+    {
+        var blocker = BlockTheWitnessFolder();
+        (await SealRequestAsync()).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        File.Delete(blocker);
+
+        var retried = await SealRequestAsync();
+        var problem = await ReadAsync<JsonElement>(retried);
+
+        retried.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        problem.GetProperty("code").GetString().ShouldBe("audit.nothing_to_seal");
+        problem.GetProperty("published").EnumerateArray().Select(n => n.GetInt64()).ShouldBe([1]);
+        ledger.Sealing.Witness.List(_district).Select(f => f.Number).ShouldBe([1]);
+        (await ledger.VerifyDistrictAsync(_district)).PublishedSeals.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task a_deleted_latest_seal_file_is_reported_by_the_district_s_verification()
+    {
+        await SealAsync();
+        await BallotAsync("U4", "O4");
+        await SealAsync();
+        File.Delete(ledger.Sealing.Witness.PathFor(_district, 2));
+
+        var verification = await ReadAsync<DistrictVerification>(await ledger.Client.GetAsync($"/districts/{_district}/verification"));
+
+        verification.AllIntact.ShouldBeFalse();
+        verification.SealsIntact.ShouldBe(false);
+        verification.PublishedSeals.ShouldBe(1);
+        verification.SealProblems.ShouldBe(
+            [$"seal 2, the latest, was published, but its file {_district}/2.json is missing from the witness folder: it was deleted"]);
     }
 }
