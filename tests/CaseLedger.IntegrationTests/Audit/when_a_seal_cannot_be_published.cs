@@ -46,11 +46,11 @@ public sealed class when_a_seal_cannot_be_published(Ledger ledger) : IDisposable
         await NewVoteAsync();
 
         var failed = await SealAsync(sealing);
-        var waiting = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, _district);
+        var waiting = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, ledger.Kinds, ledger.Rules, _district);
         var recorded = await RecordsAsync();
         Directory.CreateDirectory(_folder);
         var retried = await SealAsync(sealing);
-        var published = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, _district);
+        var published = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, ledger.Kinds, ledger.Rules, _district);
 
         failed.Seal.ShouldNotBeNull().Statement.Number.ShouldBe(1);
         failed.Unpublished.ShouldBe([1]);
@@ -88,7 +88,7 @@ public sealed class when_a_seal_cannot_be_published(Ledger ledger) : IDisposable
         third.Unpublished.ShouldBeEmpty();
         sealing.Witness.List(_district).Select(f => f.Number).ShouldBe([1, 2, 3]);
         (await RecordsAsync()).ShouldAllBe(r => !r.AwaitingPublication);
-        (await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, _district)).AllIntact.ShouldBeTrue();
+        (await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, ledger.Kinds, ledger.Rules, _district)).AllIntact.ShouldBeTrue();
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class when_a_seal_cannot_be_published(Ledger ledger) : IDisposable
         await NewVoteAsync();
 
         var next = await SealAsync(sealing);
-        var verification = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, _district);
+        var verification = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, ledger.Kinds, ledger.Rules, _district);
 
         next.Published.ShouldBe([2]);
         File.Exists(sealing.Witness.PathFor(_district, 1)).ShouldBeFalse();
@@ -122,7 +122,7 @@ public sealed class when_a_seal_cannot_be_published(Ledger ledger) : IDisposable
         (await ledger.ExecuteSqlAsync("update caseledger.mt_doc_sealrecord set data = data || '{\"awaitingPublication\": true}' where tenant_id = @district",
             ("district", _district))).ShouldBe(1);
 
-        var hidden = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, _district);
+        var hidden = await ChainVerifier.VerifyDistrictAsync(ledger.Store, sealing, ledger.Kinds, ledger.Rules, _district);
         var next = await SealAsync(sealing);
 
         hidden.SealProblems.ShouldBeEmpty();
