@@ -133,6 +133,31 @@ public static class AuditBundles
     }
 
     /// <summary>
+    /// The bundle's events as the chain covers them, in version order, each with the format its link
+    /// was made in (a link that records none is v2 when its event records a role, else v1).
+    /// </summary>
+    public static IReadOnlyList<(ChainedEvent Event, string Format)> Chained(AuditBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var formats = bundle.Links.GroupBy(l => l.Version).ToDictionary(g => g.Key, g => g.First().Format);
+        return bundle.Events.OrderBy(e => e.Version).Select(e =>
+        {
+            var time = DateTimeOffset.Parse(e.Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+            var chained = new ChainedEvent(bundle.Case.Id, bundle.Case.District, e.Version, e.Type, time, e.Actor, e.OnBehalfOf, e.Channel, e.Rule,
+                e.CorrelationId, e.CausationId, e.Data.GetRawText())
+            {
+                Role = e.Role,
+                Issuer = e.Issuer,
+                Headers = e.Headers?.GetRawText(),
+                Sequence = e.Sequence,
+            };
+            var format = formats.GetValueOrDefault(e.Version) is { Length: > 0 } recorded ? recorded
+                : e.Role is null ? ChainHashing.FormatWithoutRoles : ChainHashing.FormatWithRoles;
+            return (chained, format);
+        }).ToList();
+    }
+
+    /// <summary>
     /// Checks a bundle on its own: the chain from its events, its links, and, when it carries a seal,
     /// the seal's signature by one of <paramref name="trusted"/> (the public keys the auditor holds)
     /// and the proof that the seal covers the case.
@@ -149,29 +174,17 @@ public static class AuditBundles
 
         var previous = ChainHashing.Genesis;
         var recomputed = new Dictionary<long, string>();
-        var formats = bundle.Links.GroupBy(l => l.Version).ToDictionary(g => g.Key, g => g.First().Format);
         var expectedVersion = 1L;
-        foreach (var e in bundle.Events.OrderBy(e => e.Version))
+        foreach (var (chained, format) in Chained(bundle))
         {
-            if (e.Version != expectedVersion)
+            if (chained.Version != expectedVersion)
             {
                 problems.Add($"version {expectedVersion} is missing from the events");
                 break;
             }
 
-            var time = DateTimeOffset.Parse(e.Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
-            var chained = new ChainedEvent(bundle.Case.Id, bundle.Case.District, e.Version, e.Type, time, e.Actor, e.OnBehalfOf, e.Channel, e.Rule,
-                e.CorrelationId, e.CausationId, e.Data.GetRawText())
-            {
-                Role = e.Role,
-                Issuer = e.Issuer,
-                Headers = e.Headers?.GetRawText(),
-                Sequence = e.Sequence,
-            };
-            var format = formats.GetValueOrDefault(e.Version) is { Length: > 0 } recorded ? recorded
-                : e.Role is null ? ChainHashing.FormatWithoutRoles : ChainHashing.FormatWithRoles;
             previous = ChainHashing.Link(previous, chained, format);
-            recomputed[e.Version] = previous;
+            recomputed[chained.Version] = previous;
             expectedVersion++;
         }
 

@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Vouching;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
@@ -62,7 +63,11 @@ public sealed record ChainHead
 /// Binds every appended event into its case's hash chain, in the same transaction as the append: a
 /// <see cref="ChainLink"/> per event and the case's <see cref="ChainHead"/>.
 /// </summary>
-public sealed class HashChainProjection(Func<ISerializer> serializer) : IProjection
+/// <remarks>
+/// Given the host's seal key, it also issues the write's signed receipt (<see cref="Receipts"/>) for
+/// each case's newest event of the append, and keeps it as an <see cref="IssuedReceipt"/>.
+/// </remarks>
+public sealed class HashChainProjection(Func<ISerializer> serializer, SealKey? receiptKey = null) : IProjection
 {
     public const string Name = "HashChain";
 
@@ -98,6 +103,16 @@ public sealed class HashChainProjection(Func<ISerializer> serializer) : IProject
             }
 
             operations.Store(head);
+            if (receiptKey is not null && head.Version > 0)
+            {
+                operations.Store(new IssuedReceipt
+                {
+                    Id = IssuedReceipt.IdFor(stream.Key, head.Version),
+                    CaseId = stream.Key,
+                    Version = head.Version,
+                    Receipt = Receipts.Sign(receiptKey, stream.First().TenantId, stream.Key, head.Version, head.Hash, head.Time),
+                });
+            }
         }
     }
 

@@ -170,6 +170,10 @@ public sealed class InMemoryLedger
         /// <summary>Nothing in memory is stored apart from the events it came from: there is nothing to vouch for.</summary>
         public Rejection? Refusal => null;
 
+        /// <summary>Nothing in memory is signed: there is no key, and nothing outside to prove anything to.</summary>
+        public Task<Vouching.WriteReceipt?> ReceiptAsync(long version, CancellationToken ct) => Task.FromResult<Vouching.WriteReceipt?>(null);
+
+
         public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class =>
             ledger.Document<T>(district, id) ?? (ledger._outside is { } outside ? await outside.LoadAsync<T>(id, ct) : null);
 

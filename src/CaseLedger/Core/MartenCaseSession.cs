@@ -204,6 +204,8 @@ internal sealed class MartenCaseSession(
     public async Task<Rejection?> SaveAsync(CancellationToken ct)
     {
         await RecordDigestsAsync(ct);
+        // The hash chain's projection issues the write's receipt; kept in the session, it is read back without another round trip.
+        session.UseIdentityMapFor<IssuedReceipt>();
         try
         {
             await session.SaveChangesAsync(ct);
@@ -218,6 +220,9 @@ internal sealed class MartenCaseSession(
             return CommandPipeline.LostRace();
         }
     }
+
+    public async Task<WriteReceipt?> ReceiptAsync(long version, CancellationToken ct) =>
+        (await session.LoadAsync<IssuedReceipt>(IssuedReceipt.IdFor(_caseId, version), ct))?.Receipt;
 
     /// <summary>
     /// Sets, on each event this command appends, the digests of the documents it leaves: folded from

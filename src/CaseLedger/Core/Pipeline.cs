@@ -51,6 +51,13 @@ public sealed record CommandOutcome(
 {
     public bool IsAccepted => Rejection is null;
 
+    /// <summary>
+    /// The signed receipt of an accepted write that appended events (<see cref="Vouching.WriteReceipt"/>):
+    /// whoever holds it can later prove this version of the case was recorded, and is still there
+    /// unchanged. None in memory, or on a store that signs no receipts.
+    /// </summary>
+    public Vouching.WriteReceipt? Receipt { get; init; }
+
     /// <summary>The appended events themselves, for in-process callers (scenarios, tests).</summary>
     [JsonIgnore]
     public IReadOnlyList<object> Events { get; init; } = [];
@@ -118,6 +125,9 @@ internal interface ICaseWriteSession : IFactReader
 
     /// <summary>Commits; a lost race on the case comes back as a rejection, never as an exception.</summary>
     Task<Rejection?> SaveAsync(CancellationToken ct);
+
+    /// <summary>The signed receipt the save issued for the case at this version; null when none was issued.</summary>
+    Task<Vouching.WriteReceipt?> ReceiptAsync(long version, CancellationToken ct);
 }
 
 /// <summary>
@@ -259,7 +269,9 @@ public static partial class CommandPipeline
         }
 
         await session.ScheduleAsync(Scheduled(kind, request.CaseId, decision.Events), ct);
-        return await session.SaveAsync(ct) is { } lost ? CommandOutcome.Rejected(request.CaseId, lost, decision.Clauses) : outcome;
+        return await session.SaveAsync(ct) is { } lost
+            ? CommandOutcome.Rejected(request.CaseId, lost, decision.Clauses)
+            : outcome with { Receipt = await session.ReceiptAsync(outcome.Version, ct) };
     }
 
     /// <summary>The checks to schedule for the deadlines these events set or resume, at their due times.</summary>

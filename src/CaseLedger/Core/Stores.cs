@@ -149,6 +149,9 @@ public sealed class CasePipeline(
     {
         public Rejection? Refusal => null;
 
+        public Task<Vouching.WriteReceipt?> ReceiptAsync(long version, CancellationToken ct) => throw new InvalidOperationException();
+
+
         public Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => throw new InvalidOperationException();
 
         public Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class => throw new InvalidOperationException();

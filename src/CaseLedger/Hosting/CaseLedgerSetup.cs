@@ -24,7 +24,10 @@ public static class CaseLedgerSetup
     /// causation, headers), events and documents as JSON with readable enum names, the hash chain and
     /// audit trail written inline, and each kind's event names, state and read models.
     /// </summary>
-    public static StoreOptions AddCaseLedger(this StoreOptions options, CaseKinds kinds)
+    /// <param name="options">The store's options.</param>
+    /// <param name="kinds">The case kinds to map.</param>
+    /// <param name="receiptKey">The key that signs each write's receipt (the host's seal key); none: writes get no receipt.</param>
+    public static StoreOptions AddCaseLedger(this StoreOptions options, CaseKinds kinds, SealKey? receiptKey = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kinds);
@@ -43,7 +46,8 @@ public static class CaseLedgerSetup
         // Rich appends give inline projections each event's global sequence and its stored timestamp,
         // which the hash chain and the audit trail record.
         options.Events.AppendMode = EventAppendMode.Rich;
-        options.Projections.Add(new HashChainProjection(options.Serializer), ProjectionLifecycle.Inline, HashChainProjection.Name);
+        options.Projections.Add(new HashChainProjection(options.Serializer, receiptKey), ProjectionLifecycle.Inline, HashChainProjection.Name);
+        options.Schema.For<Core.Vouching.IssuedReceipt>().Index(r => r.CaseId);
         kinds.PreloadWithEveryCase<ChainHead>();
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
@@ -90,7 +94,8 @@ public static class CaseLedgerSetup
             ? new IdempotencyRetention(TimeSpan.FromHours(hours > 0 ? hours : throw new InvalidOperationException("CaseLedger:Idempotency:RetentionHours must be more than 0.")))
             : IdempotencyRetention.Default);
         options.Services.AddHostedService<IdempotencyPurge>();
-        options.Services.ConfigureMarten(store => store.AddCaseLedger(kinds));
+        // Each write's receipt is signed with the seal key, which is kept outside the database.
+        options.Services.ConfigureMarten((services, store) => store.AddCaseLedger(kinds, services.GetRequiredService<Sealing>().Key));
         // A host with a data folder of its own registers its Sealing first; a plain application names
         // its folder (or its key and witness folder) in configuration.
         options.Services.TryAddSingleton(sp =>

@@ -30,6 +30,29 @@ public static class CaseHttp
             : Problem(StatusCodes.Status400BadRequest, "case.district_invalid",
                 $"'{district}' is not a district id: use lower-case letters, digits and dashes.");
 
+    /// <summary>
+    /// The answer to a command, whether it ran now or a retry replays it: its refusal as a problem; else
+    /// 200 (201 with <paramref name="location"/> for a case it opened) with the outcome, its version as
+    /// the ETag and its signed receipt in the <c>CaseLedger-Receipt</c> header.
+    /// </summary>
+    public static IResult Written(HttpContext http, CommandOutcome outcome, string? location = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Rejection is { } rejection)
+        {
+            return Problem(rejection, outcome.Clauses);
+        }
+
+        http.Response.Headers.ETag = Etag(outcome.Version);
+        if (outcome.Receipt is { } receipt)
+        {
+            http.Response.Headers[Core.Vouching.WriteReceipt.Header] = receipt.ToHeaderValue();
+        }
+
+        return location is null ? Results.Ok(outcome) : Results.Created(location, outcome);
+    }
+
     public static string Etag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>

@@ -191,15 +191,7 @@ public static class CaseLedgerEndpoints
     /// <summary>The response to a command's outcome; the same whether the command ran now or a retry replays it.</summary>
     private static IResult Response(CommandDeclaration declaration, string district, HttpContext http, CommandOutcome outcome)
     {
-        if (outcome.Rejection is { } rejection)
-        {
-            return CaseHttp.Problem(rejection, outcome.Clauses);
-        }
-
-        http.Response.Headers.ETag = CaseHttp.Etag(outcome.Version);
-        return declaration.OpensCase
-            ? Results.Created($"/districts/{district}/{declaration.Kind.Route}/{outcome.CaseId}", outcome)
-            : Results.Ok(outcome);
+        return CaseHttp.Written(http, outcome, declaration.OpensCase ? $"/districts/{district}/{declaration.Kind.Route}/{outcome.CaseId}" : null);
     }
 
     private static void MapViews(IEndpointRouteBuilder app, CaseKind kind)

@@ -84,6 +84,13 @@ public static class IdempotentRequests
 
         if (existing.Outcome is { } outcome)
         {
+            // The outcome was kept in the write's own transaction, before the chain issued its receipt: the receipt is read beside it.
+            if (outcome is { IsAccepted: true, Receipt: null, Appended.Count: > 0 }
+                && await query.LoadAsync<Core.Vouching.IssuedReceipt>(Core.Vouching.IssuedReceipt.IdFor(outcome.CaseId, outcome.Version), http.RequestAborted) is { } issued)
+            {
+                outcome = outcome with { Receipt = issued.Receipt };
+            }
+
             http.Response.Headers[ReplayedHeader] = "true";
             return (null, respond(outcome));
         }

@@ -178,16 +178,7 @@ public static class ServiceEndpoints
         return Respond(outcome, http);
     }
 
-    private static IResult Respond(CommandOutcome outcome, HttpContext http)
-    {
-        if (outcome.Rejection is { } rejection)
-        {
-            return CaseHttp.Problem(rejection, outcome.Clauses);
-        }
-
-        http.Response.Headers.ETag = CaseHttp.Etag(outcome.Version);
-        return Results.Ok(outcome);
-    }
+    private static IResult Respond(CommandOutcome outcome, HttpContext http) => CaseHttp.Written(http, outcome);
 
     private static Dictionary<string, string> QueryValues(HttpContext http) =>
         http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
