@@ -310,8 +310,9 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         opening["404"].ShouldBe(["district.unknown"]);
         opening["400"].ShouldNotContain("case.id_missing");
         Problems("/districts/{district}/renovation-votes/{caseId}", "put")["400"].ShouldContain("case.id_missing");
-        // A vote is closed by clerks, for no one in particular: neither a resident's nor a proxy's refusals apply, nor a body's.
-        close["403"].ShouldBe(["auth.district_not_granted", "auth.role_not_allowed"]);
+        // A vote is closed by clerks, for no one in particular: no resident's refusals apply, nor a body's, and no one's
+        // behalf may be claimed for it.
+        close["403"].ShouldBe(["auth.district_not_granted", "auth.on_behalf_of_mismatch", "auth.role_not_allowed"]);
         close.Keys.ShouldNotContain("415");
         // A kind's refusals are its own commands' only.
         Operations().Where(o => !o.Path.Contains("renovation-votes", StringComparison.Ordinal))

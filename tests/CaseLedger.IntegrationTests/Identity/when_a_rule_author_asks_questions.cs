@@ -99,7 +99,7 @@ public sealed class when_a_rule_author_asks_questions(Ledger ledger)
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var problem = await ReadAsync<JsonElement>(response);
         problem.GetProperty("code").GetString().ShouldBe("scenario.format");
-        problem.GetProperty("detail").GetString().ShouldContain($"more than {InputLimits.ScenarioValues:N0} values once its aliases are expanded");
+        problem.GetProperty("detail").GetString()!.ShouldContain($"more than {InputLimits.ScenarioValues:N0} values once its aliases are expanded");
         problem.GetProperty("line").GetInt32().ShouldBe(12);
     }
 
