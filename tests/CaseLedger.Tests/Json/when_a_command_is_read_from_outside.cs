@@ -36,7 +36,7 @@ public sealed class when_a_command_is_read_from_outside
         ["SubmitClaim.ChildId"] = "screening, delivery, infertility and unemployment claims name no child; a birth grant, insurance or childcare claim without one is refused by the decision (birth_support.child_missing)",
         ["SubmitClaim.BirthOrder"] = "only a birth grant needs it (refused without it: birth_support.birth_order_invalid); given for another benefit, it is checked against the household's claims",
         ["SubmitClaim.ChildBornOn"] = "only childcare needs it (refused without it: birth_support.birth_date_invalid)",
-        ["SubmitClaim.Expense"] = "the grants, screening and delivery are fixed amounts; the other benefits are refused without it (birth_support.expense_invalid)",
+        ["SubmitClaim.Expense"] = "the grants, screening and delivery are fixed amounts and take none; the other benefits are refused without it, and any benefit with one that is not theirs or not a positive amount (birth_support.expense_invalid)",
         ["ScenarioRunRequest.Proposal"] = "a scenario file that names only versions in the rule book needs no proposal",
     };
 
