@@ -144,7 +144,7 @@ internal static class ApiDescription
         Description = description,
     };
 
-    private static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
 
@@ -179,8 +179,89 @@ internal static class ApiDescription
                 (roles.Count == 0 ? Roles.Names : roles).Select(r => (JsonNode)r!).ToArray()));
         }
 
+        await DescribeBodyAsync(operation, context, metadata, ct);
+        DescribeQuery(operation, metadata);
         DescribeProblems(operation, context, ApiProblems.Of([.. metadata], context.Description.RelativePath ?? ""));
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The JSON body of an endpoint that reads its body itself, strictly (a Wolverine endpoint that
+    /// declares it with <see cref="AcceptsJsonAttribute"/>: a hand-over, a complaint, a kept seal file):
+    /// the framework only describes bodies it binds, so such a body is described here, as a named schema
+    /// like every other request body, and required.
+    /// </summary>
+    private static async Task DescribeBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, IList<object> metadata,
+        CancellationToken ct)
+    {
+        if (operation.RequestBody is not null || metadata.OfType<AcceptsJsonAttribute>().LastOrDefault() is not { RequestType: { } type })
+        {
+            return;
+        }
+
+        var document = context.Document!;
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        if (!document.Components.Schemas.ContainsKey(type.Name))
+        {
+            document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, ct));
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+            {
+                ["application/json"] = new() { Schema = new OpenApiSchemaReference(type.Name, document) },
+            },
+        };
+    }
+
+    /// <summary>
+    /// The query parameters of an endpoint that reads its query string itself (<see cref="QueryParameterAttribute"/>),
+    /// one value of each at most <see cref="InputLimits.QueryValue"/> characters long.
+    /// </summary>
+    private static void DescribeQuery(OpenApiOperation operation, IList<object> metadata)
+    {
+        foreach (var declared in metadata.OfType<QueryParameterAttribute>())
+        {
+            var value = new OpenApiSchema
+            {
+                Type = declared.Type == "integer" ? JsonSchemaType.Integer : JsonSchemaType.String,
+                Format = declared.Format,
+                Enum = declared.Values?.Select(v => (JsonNode)v!).ToList(),
+                Default = declared.Default is null ? null
+                    : declared.Type == "integer" ? JsonValue.Create(int.Parse(declared.Default, System.Globalization.CultureInfo.InvariantCulture))
+                    : JsonValue.Create(declared.Default),
+            };
+            if (declared.Type == "integer")
+            {
+                value.Minimum = declared.Minimum == int.MinValue ? null : declared.Minimum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                value.Maximum = declared.Maximum == int.MaxValue ? null : declared.Maximum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (declared.Values is null)
+            {
+                value.MaxLength = InputLimits.QueryValue;
+            }
+
+            var parameter = new OpenApiParameter
+            {
+                Name = declared.Name,
+                In = ParameterLocation.Query,
+                Description = declared.Description,
+                Required = declared.Required,
+                Schema = value,
+            };
+            if (declared.Repeated)
+            {
+                // Written once per value (?district=a&district=b): a query's form style, exploded.
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = value, MinItems = declared.Required ? 1 : null };
+                parameter.Style = ParameterStyle.Form;
+                parameter.Explode = true;
+            }
+
+            operation.Parameters ??= [];
+            operation.Parameters.Add(parameter);
+        }
     }
 
     /// <summary>

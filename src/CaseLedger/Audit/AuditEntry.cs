@@ -56,6 +56,8 @@ public sealed record AuditEntry
             : EventMetadata.Header(e, CaseHeaders.Kind) is { } named && kinds.Named(named) is { } stamped ? stamped
             : kinds.ForEventType(e.EventType);
         var description = Core.Service.ServiceEvents.Describe(e.Data) ?? kind?.Describe(e.Data) ?? DistrictSeals.Describe(e);
+        var role = EventMetadata.Header(e, CaseHeaders.Role);
+        var onBehalfOf = EventMetadata.Header(e, CaseHeaders.OnBehalfOf);
         return new AuditEntry
         {
             Id = e.Id,
@@ -67,14 +69,31 @@ public sealed record AuditEntry
             // As stored (whole microseconds), so a rebuilt entry is identical to the live one.
             Time = ChainHashing.ToStoredPrecision(e.Timestamp),
             Actor = e.UserName,
-            Role = EventMetadata.Header(e, CaseHeaders.Role),
-            OnBehalfOf = EventMetadata.Header(e, CaseHeaders.OnBehalfOf),
+            Role = role,
+            OnBehalfOf = onBehalfOf,
             Channel = EventMetadata.Header(e, CaseHeaders.Channel),
             Institution = EventMetadata.Header(e, CaseHeaders.Institution),
             EventType = e.EventTypeName,
-            Summary = description?.Summary ?? e.EventTypeName,
+            Summary = ActedFor(description?.Summary ?? e.EventTypeName, e.UserName, role, onBehalfOf),
             Rule = description is { IsDecision: true } ? EventMetadata.Header(e, CaseHeaders.Rule) : null,
         };
+    }
+
+    /// <summary>
+    /// The entry's sentence: what happened, and, when someone acted for another person (proxy staff, a
+    /// clerk entering a paper ballot), who did it, in which role, and for whom. The kind's line often
+    /// names only the person the step was for ("O2 voted No"), and a reader of the trail should not have
+    /// to look beside it to learn that staff cast it. Built from the event's metadata alone, as the rest.
+    /// </summary>
+    private static string ActedFor(string summary, string? actor, string? role, string? onBehalfOf)
+    {
+        if (string.IsNullOrWhiteSpace(onBehalfOf) || onBehalfOf == actor)
+        {
+            return summary;
+        }
+
+        var who = string.IsNullOrWhiteSpace(actor) ? "someone unnamed" : actor;
+        return $"{summary} ({who}{(string.IsNullOrWhiteSpace(role) ? "" : $", {role},")} acted on behalf of {onBehalfOf})";
     }
 }
 

@@ -50,9 +50,10 @@ public static class CaseJson
         options.Converters.Insert(0, new OneNameEnumConverter());
         options.Converters.Add(new PlainTextConverter(InputLimits.Text));
         options.Converters.Add(new BoundedDecimalConverter());
+        options.Converters.Add(new BoundedWholeNumberConverter());
         options.Converters.Add(new PlausibleTimeConverter());
         options.Converters.Add(new PlausibleDateConverter());
-        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ApplyDeclaredLimits } };
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { NullableMayBeLeftOut, ApplyDeclaredLimits } };
         return options;
     }
 
@@ -162,6 +163,28 @@ public static class CaseJson
 
             public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
                 writer.WriteStringValue(value.ToString());
+        }
+    }
+
+    /// <summary>
+    /// A member that may be null may be left out, and is then null: what the API description says of
+    /// every body it reads (README, "The API description"), whether or not the record gives the member a
+    /// default. A constructor parameter without one would otherwise have to be written, if only as null
+    /// (a kept seal file's <c>previous</c>, sent back to be checked). Members that may not be null stay required.
+    /// </summary>
+    private static void NullableMayBeLeftOut(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var member in type.Properties)
+        {
+            if (member.IsRequired && member.AssociatedParameter is { IsNullable: true, HasDefaultValue: false })
+            {
+                member.IsRequired = false;
+            }
         }
     }
 
@@ -302,6 +325,28 @@ public static class CaseJson
         }
 
         public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
+    }
+
+    /// <summary>
+    /// Reads 64-bit whole numbers (a seal's number and sizes, sent back to be checked) within the same
+    /// bound as amounts: a JSON number no larger, either sign, than <see cref="InputLimits.Number"/>. A
+    /// 32-bit one is bounded by its type already.
+    /// </summary>
+    private sealed class BoundedWholeNumberConverter : JsonConverter<long>
+    {
+        public override long Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            // Compared both ways rather than through Math.Abs, which has no answer for long.MinValue.
+            const long bound = (long)InputLimits.Number;
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value > bound || value < -bound)
+            {
+                throw new JsonException($"expected a whole number, no larger than {InputLimits.Number.ToString("#,0", CultureInfo.InvariantCulture)} either way");
+            }
+
+            return value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
     }
 
     /// <summary>Reads times as ISO 8601 with an offset (2024-04-08T09:00:00+08:00), in a plausible year.</summary>

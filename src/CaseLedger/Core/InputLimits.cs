@@ -63,6 +63,16 @@ public static class InputLimits
     public const int Page = 100_000;
 
     /// <summary>
+    /// The values (texts, lists and mappings) one scenario file may stand for, each YAML alias counted
+    /// as every value its anchor holds: the catalogue's largest file has under 600, and a file of
+    /// aliases of aliases ("billion laughs") is refused while it is read, before anything walks it.
+    /// </summary>
+    public const int ScenarioValues = 100_000;
+
+    /// <summary>How deep lists and mappings may nest in a scenario file, aliases followed (the catalogue's and the vocabularies go eight deep at most).</summary>
+    public const int ScenarioNesting = 32;
+
+    /// <summary>
     /// Whether text is one line of printable characters: no control character at all (not even a
     /// tab) and no broken surrogate pair. Ids, keys, header values and query values are.
     /// </summary>

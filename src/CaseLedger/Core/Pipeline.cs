@@ -430,7 +430,8 @@ public static partial class CommandPipeline
     /// Who may issue the command, and for whom: the acting role must be one the declaration allows; a
     /// resident issues a command about a person only as that person; a clerk entering it for someone
     /// else, or a proxy, is recorded as acting on that person's behalf (a proxy must say so, and say
-    /// the same person). Returns the acting context the events record.
+    /// the same person). Whoever says on whose behalf they act must name the command's person, and a
+    /// command about no person takes no one's behalf. Returns the acting context the events record.
     /// </summary>
     public static (Acting Acting, Rejection? Refused) Authorize(CommandDeclaration declaration, object command, Acting acting)
     {
@@ -453,22 +454,27 @@ public static partial class CommandPipeline
                 RejectionKind.Forbidden));
         }
 
-        // A command that names nobody (or leaves the person out, which its decision refuses) is anyone's in the roles allowed.
+        var claimed = string.IsNullOrWhiteSpace(acting.OnBehalfOf) ? null : acting.OnBehalfOf;
+
+        // A command that names nobody (or leaves the person out, which its decision refuses) is anyone's in the
+        // roles allowed, but done on nobody's behalf: a behalf claimed there would be recorded against a person
+        // the command is not about.
         if (personNamed?.Trim() is not { Length: > 0 } person)
         {
-            return (acting, null);
+            return claimed is null ? (acting, null) : (acting, new Rejection("auth.on_behalf_of_mismatch",
+                $"This command is about no person, so it is done on nobody's behalf: leave out on behalf of ({claimed}).", RejectionKind.Forbidden));
         }
 
         return acting.Role switch
         {
             Role.Resident when person != acting.Actor => (acting, new Rejection("auth.not_your_own",
                 $"A resident acts only as themselves: you are signed in as {acting.Actor}, the command is for {person}.", RejectionKind.Forbidden)),
-            Role.Proxy when acting.OnBehalfOf != person => (acting, new Rejection("auth.on_behalf_of_mismatch",
-                $"A proxy acts for the person named in the command ({person}): say so as on behalf of, not {acting.OnBehalfOf ?? "nobody"}.",
+            Role.Proxy when claimed != person => (acting, new Rejection("auth.on_behalf_of_mismatch",
+                $"A proxy acts for the person named in the command ({person}): say so as on behalf of, not {claimed ?? "nobody"}.",
                 RejectionKind.Forbidden)),
-            Role.Clerk or Role.Administrator when person != acting.Actor && acting.OnBehalfOf is { } other && other != person =>
-                (acting, new Rejection("auth.on_behalf_of_mismatch",
-                    $"The command is for {person}, but says it was done on behalf of {other}.", RejectionKind.Forbidden)),
+            // Whatever the role, and even when the actor is the command's person, a behalf claimed must be that person's.
+            _ when claimed is not null && claimed != person => (acting, new Rejection("auth.on_behalf_of_mismatch",
+                $"The command is for {person}, but says it was done on behalf of {claimed}.", RejectionKind.Forbidden)),
             Role.Clerk or Role.Administrator when person != acting.Actor => (acting with { OnBehalfOf = person }, null),
             _ => (acting, null),
         };

@@ -163,7 +163,8 @@ public static class ApiProblems
         ArgumentNullException.ThrowIfNull(command);
         var problems = new List<ApiProblem>
         {
-            OnBehalfOfInvalid, OnBehalfOfMissing, CorrelationIdInvalid, IfMatchInvalid, VersionMismatch,
+            // Any command may be sent with an X-On-Behalf-Of that is not its person's (or, about nobody, with one at all).
+            OnBehalfOfInvalid, OnBehalfOfMissing, OnBehalfOfMismatch, CorrelationIdInvalid, IfMatchInvalid, VersionMismatch,
             IdempotencyKeyInvalid, IdempotencyInFlight, IdempotencyKeyReused,
         };
         if (command.OpensCase)
@@ -190,11 +191,6 @@ public static class ApiProblems
         if (command.NamesAPerson && roles.Contains(Role.Resident))
         {
             problems.Add(NotYourOwn);
-        }
-
-        if (command.NamesAPerson && roles.Any(r => r is Role.Proxy or Role.Clerk or Role.Administrator))
-        {
-            problems.Add(OnBehalfOfMismatch);
         }
 
         if (command.AllowsPartners)

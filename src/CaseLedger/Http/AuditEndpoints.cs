@@ -30,8 +30,12 @@ public static class AuditEndpoints
     private const string SealNotFoundCode = "audit.seal_not_found";
     private const string PageInvalid = "audit.page_invalid";
 
-    /// <summary>The audit trail's query parameters; any other is a mistake (a misspelt filter would otherwise widen the answer).</summary>
-    private static readonly string[] AuditQueryParameters = ["district", "caseId", "actor", "eventType", "kind", "from", "to", "order", "page", "pageSize"];
+    /// <summary>
+    /// The audit trail's query parameters, as <see cref="Entries"/> declares them for the API description;
+    /// any other is a mistake (a misspelt filter would otherwise widen the answer).
+    /// </summary>
+    private static readonly string[] AuditQueryParameters = typeof(AuditEndpoints).GetMethod(nameof(Entries))!
+        .GetCustomAttributes(typeof(QueryParameterAttribute), inherit: false).Cast<QueryParameterAttribute>().Select(p => p.Name).ToArray();
 
     /// <summary>
     /// The audit trail of one or more districts: <c>?district=a&amp;district=b</c>, filtered by
@@ -45,6 +49,17 @@ public static class AuditEndpoints
     // Each district named is checked as a route's district is.
     [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, PageInvalid, OrderInvalid)]
     [Problems(nameof(ApiProblems.DistrictInvalid), nameof(ApiProblems.DistrictNotGranted), nameof(ApiProblems.DistrictUnknown))]
+    [QueryParameter("district", "A district whose trail to read, granted by the token; name several to read them together (at least one).",
+        Required = true, Repeated = true)]
+    [QueryParameter("caseId", "Only this case's entries.", Format = "uuid")]
+    [QueryParameter("actor", "Only the entries of steps this actor took (a token's subject).")]
+    [QueryParameter("eventType", "Only entries of this event type, by its stable name (e.g. renovation_vote.ballot_cast.v1).")]
+    [QueryParameter("kind", "Only the entries of cases of this kind, by its name as GET /kinds lists it.")]
+    [QueryParameter("from", "Only entries recorded at or after this time: ISO 8601 with its offset.", Format = "date-time")]
+    [QueryParameter("to", "Only entries recorded before this time: ISO 8601 with its offset.", Format = "date-time")]
+    [QueryParameter("order", "Newest entries first (the default) or oldest first.", Values = ["newest", "oldest"], Default = "newest")]
+    [QueryParameter("page", "Which page of entries, from 1.", Type = "integer", Format = "int32", Minimum = 1, Maximum = AuditQuery.MaxPage, Default = "1")]
+    [QueryParameter("pageSize", "Entries per page.", Type = "integer", Format = "int32", Minimum = 1, Maximum = AuditQuery.MaxPageSize, Default = "50")]
     public static async Task<IResult> Entries(IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);

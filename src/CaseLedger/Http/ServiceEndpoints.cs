@@ -97,9 +97,10 @@ public static class ServiceEndpoints
     [Problems(StatusCodes.Status400BadRequest, HandingOver.TextInvalidCode)]
     [Problems(StatusCodes.Status409Conflict, HandingOver.NotAtLevelCode)]
     [Problems(StatusCodes.Status422UnprocessableEntity, HandingOver.NotUpwardCode)]
-    [Problems(nameof(ApiProblems.OnBehalfOfInvalid), nameof(ApiProblems.OnBehalfOfMissing), nameof(ApiProblems.IfMatchInvalid),
-        nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid), nameof(ApiProblems.IdempotencyInFlight),
-        nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound), nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing))]
+    [Problems(nameof(ApiProblems.OnBehalfOfInvalid), nameof(ApiProblems.OnBehalfOfMissing), nameof(ApiProblems.OnBehalfOfMismatch),
+        nameof(ApiProblems.IfMatchInvalid), nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid),
+        nameof(ApiProblems.IdempotencyInFlight), nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound),
+        nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing))]
     public static Task<IResult> HandOver(string district, Guid caseId, CasePipeline pipeline, IDocumentStore store, TimeProvider clock, HttpContext http) =>
         RunAsync<HandOverCase>(district, caseId, CaseWideCommands.HandOver, pipeline, store, clock, http);
 

@@ -1,6 +1,3 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-
 namespace CaseLedger.Scenarios;
 
 /// <summary>
@@ -41,18 +38,13 @@ public sealed record ScenarioFile(string Path, string Topic, IReadOnlyList<Scena
         return Parse(path, text);
     }
 
+    /// <summary>
+    /// Reads a scenario file's text; a malformed one, or one over the limits of
+    /// <see cref="ScenarioYaml"/>, is a <see cref="ScenarioFormatException"/> naming the line.
+    /// </summary>
     public static ScenarioFile Parse(string path, string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioFormatException(path, (int)e.Start.Line, $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-
+        var stream = ScenarioYaml.Load(path, text);
         if (stream.Documents.Count != 1)
         {
             throw new ScenarioFormatException(path, 1, "a scenario file holds exactly one YAML document");

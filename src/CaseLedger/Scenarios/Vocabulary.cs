@@ -1,7 +1,5 @@
 using System.Globalization;
 using CaseLedger.Core;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace CaseLedger.Scenarios;
 
@@ -77,16 +75,7 @@ public sealed class Vocabulary
     {
         ArgumentNullException.ThrowIfNull(kind);
         var file = $"{kind.Name}.scenarios.yaml";
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(kind.ScenarioVocabulary));
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioFormatException(file, (int)e.Start.Line, $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-
+        var stream = ScenarioYaml.Load(file, kind.ScenarioVocabulary);
         return new Vocabulary(kind, ScenarioNode.Root(file, stream.Documents[0].RootNode));
     }
 

@@ -6,6 +6,10 @@ using System.Text.RegularExpressions;
 using CaseLedger.Core;
 using CaseLedger.Hosting;
 using CaseLedger.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
 using static CaseLedger.IntegrationTests.Infrastructure.LedgerHost;
 
 namespace CaseLedger.IntegrationTests.Api;
@@ -154,6 +158,10 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         bodies.ShouldContain("OpenVote");
         bodies.ShouldContain("RegisterProject");
         bodies.ShouldContain("DevelopmentSignIn");
+        // Bodies that Wolverine endpoints read themselves: described from their AcceptsJson, read as strictly.
+        bodies.ShouldContain("HandOverCase");
+        bodies.ShouldContain("RecordComplaint");
+        bodies.ShouldContain("SealFile");
         foreach (var body in bodies)
         {
             var type = ClrType(body);
@@ -172,6 +180,83 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
                 }
             }
         }
+    }
+
+    /// <summary>A route as the description writes its path: a leading slash, parameters without their constraints.</summary>
+    private static string PathOf(RoutePattern route) =>
+        "/" + string.Join('/', route.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternParameterPart parameter => $"{{{parameter.Name}}}",
+            RoutePatternSeparatorPart separator => separator.Content,
+            _ => "",
+        }))));
+
+    [Fact]
+    public void every_operation_that_reads_a_json_body_describes_it_required_as_its_named_schema()
+    {
+        // What the host's endpoints say they read, however they are mapped (minimal API or Wolverine), against the description.
+        var readers = ledger.Host.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not null)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(method =>
+                (Path: PathOf(e.RoutePattern), Method: method.ToLowerInvariant(), Body: e.Metadata.GetMetadata<IAcceptsMetadata>()!.RequestType!)))
+            .Distinct()
+            .ToList();
+
+        readers.ShouldContain(("/districts/{district}/cases/{caseId}/hand-overs", "post", typeof(Core.Service.HandOverCase)));
+        readers.ShouldContain(("/districts/{district}/cases/{caseId}/complaints", "post", typeof(Core.Service.RecordComplaint)));
+        readers.ShouldContain(("/districts/{district}/seals/verification", "post", typeof(CaseLedger.Audit.SealFile)));
+        readers.Count.ShouldBeGreaterThan(30);
+        var undescribed = readers.Where(r => !Operation(r.Path, r.Method).TryGetProperty("requestBody", out _)).Select(r => $"{r.Method} {r.Path}").ToList();
+        undescribed.ShouldBeEmpty();
+        foreach (var (path, method, body) in readers)
+        {
+            var described = Operation(path, method).GetProperty("requestBody");
+            described.GetProperty("required").GetBoolean().ShouldBeTrue($"{method} {path}");
+            described.GetProperty("content").EnumerateObject().Select(c => c.Name).ShouldBe(["application/json"], $"{method} {path}");
+            described.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()
+                .ShouldBe($"#/components/schemas/{body.Name}", $"{method} {path}");
+        }
+    }
+
+    /// <summary>A value of a query parameter's schema, as a client would write it.</summary>
+    private static string Example(JsonElement schema) =>
+        schema.TryGetProperty("items", out var items) ? Example(items)
+        : schema.TryGetProperty("enum", out var values) ? values.EnumerateArray().Last().GetString()!
+        : schema.TryGetProperty("minimum", out var least) ? least.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : (schema.TryGetProperty("format", out var format) ? format.GetString() : null) switch
+        {
+            "uuid" => Guid.NewGuid().ToString(),
+            "date-time" => Uri.EscapeDataString("2024-04-08T00:00:00+08:00"),
+            _ => "someone",
+        };
+
+    [Fact]
+    public async Task the_audit_trails_query_parameters_are_described_each_one_it_reads_and_no_other()
+    {
+        var parameters = Operation("/audit/entries", "get").GetProperty("parameters").EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "query").ToDictionary(p => p.GetProperty("name").GetString()!);
+
+        parameters.Keys.ShouldBe(["district", "caseId", "actor", "eventType", "kind", "from", "to", "order", "page", "pageSize"]);
+        var district = parameters["district"];
+        district.GetProperty("required").GetBoolean().ShouldBeTrue();
+        district.GetProperty("schema").GetProperty("type").GetString().ShouldBe("array");
+        parameters.Where(p => p.Key != "district" && p.Value.TryGetProperty("required", out _) && p.Value.GetProperty("required").GetBoolean())
+            .Select(p => p.Key).ShouldBeEmpty();
+        parameters["caseId"].GetProperty("schema").GetProperty("format").GetString().ShouldBe("uuid");
+        parameters["from"].GetProperty("schema").GetProperty("format").GetString().ShouldBe("date-time");
+        parameters["order"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ShouldBe(["newest", "oldest"]);
+        parameters["pageSize"].GetProperty("schema").GetProperty("maximum").GetInt32().ShouldBe(CaseLedger.Audit.AuditQuery.MaxPageSize);
+
+        // Every parameter described is one the endpoint reads: all of them at once, each written as its schema says, is answered.
+        var query = string.Join('&', parameters.Select(p => $"{p.Key}={(p.Key == "district" ? Seeded : Example(p.Value.GetProperty("schema")))}"));
+        var answer = await ledger.Client.GetAsync($"/audit/entries?{query}");
+        answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
+        _api.Mismatches(_api.Response("/audit/entries", "get", "200"), await ReadAsync<JsonElement>(answer)).ShouldBeEmpty();
+        // And it reads no other: one the description does not list is refused.
+        var unlisted = await ledger.Client.GetAsync($"/audit/entries?district={Seeded}&caseID={Guid.NewGuid()}");
+        unlisted.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ReadAsync<JsonElement>(unlisted)).GetProperty("code").GetString().ShouldBe("audit.query_invalid");
     }
 
     /// <summary>The objects in a JSON tree with their paths (of member names), the root first.</summary>
@@ -310,8 +395,9 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         opening["404"].ShouldBe(["district.unknown"]);
         opening["400"].ShouldNotContain("case.id_missing");
         Problems("/districts/{district}/renovation-votes/{caseId}", "put")["400"].ShouldContain("case.id_missing");
-        // A vote is closed by clerks, for no one in particular: neither a resident's nor a proxy's refusals apply, nor a body's.
-        close["403"].ShouldBe(["auth.district_not_granted", "auth.role_not_allowed"]);
+        // A vote is closed by clerks, for no one in particular: no resident's refusals apply, nor a body's, and no one's
+        // behalf may be claimed for it.
+        close["403"].ShouldBe(["auth.district_not_granted", "auth.on_behalf_of_mismatch", "auth.role_not_allowed"]);
         close.Keys.ShouldNotContain("415");
         // A kind's refusals are its own commands' only.
         Operations().Where(o => !o.Path.Contains("renovation-votes", StringComparison.Ordinal))

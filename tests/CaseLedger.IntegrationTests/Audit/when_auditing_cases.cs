@@ -49,7 +49,7 @@ public sealed class when_auditing_cases(Ledger ledger) : IAsyncLifetime
         proxy.Actor.ShouldBe("staff-help-7");
         proxy.OnBehalfOf.ShouldBe("O2");
         proxy.Channel.ShouldBe("Proxy");
-        proxy.Summary.ShouldBe("O2 voted No for unit U2");
+        proxy.Summary.ShouldBe("O2 voted No for unit U2 (staff-help-7, proxy, acted on behalf of O2)");
         page.Entries.Select(e => e.Sequence).ShouldBeInOrder(SortDirection.Ascending);
     }
 

@@ -109,12 +109,13 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
         await Expect(opened.GetByTestId("event-type")).ToHaveTextAsync("renovation_vote.opened.v1");
         await Expect(opened.GetByTestId("rule")).ToHaveTextAsync("renovation-vote@2");
 
-        // A ballot cast at the help desk: the staff member acted, on the owner's behalf.
+        // A ballot cast at the help desk: the staff member acted, on the owner's behalf, and the sentence names both.
         var proxy = Row(21);
         await Expect(proxy.GetByTestId("actor")).ToHaveTextAsync("staff-help-and-handle-01");
         await Expect(proxy.GetByTestId("on-behalf-of")).ToHaveTextAsync("sg-owner-0043");
         await Expect(proxy.GetByTestId("channel")).ToHaveTextAsync("Proxy");
-        await Expect(proxy.GetByTestId("summary")).ToHaveTextAsync("sg-owner-0043 voted Yes for unit B1-0801");
+        await Expect(proxy.GetByTestId("summary"))
+            .ToHaveTextAsync("sg-owner-0043 voted Yes for unit B1-0801 (staff-help-and-handle-01, proxy, acted on behalf of sg-owner-0043)");
         await Expect(proxy.GetByTestId("rule")).ToHaveTextAsync("\u2014"); // a ballot is not a decision
 
         var closed = Row(677);

@@ -320,6 +320,26 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_scenario_file_whose_aliases_nest_into_billions_of_values_gets_a_message_and_a_non_zero_exit()
+    {
+        var file = Scratch("laughs.yaml");
+        try
+        {
+            await File.WriteAllTextAsync(file, Identity.when_a_rule_author_asks_questions.NestedAliases);
+
+            var result = await HostCli.RunAsync(null, "scenarios", "run", file);
+
+            result.ExitCode.ShouldNotBe(0);
+            result.Error.ShouldContain($"{file}:12:");
+            result.Error.ShouldContain("values once its aliases are expanded");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task token_mints_a_token_the_host_accepts_and_prints_it_alone()
     {
         var result = await HostCli.RunAsync(null, "token", "--role", "clerk", "--district", _district, "--name", "clerk-cli-1");

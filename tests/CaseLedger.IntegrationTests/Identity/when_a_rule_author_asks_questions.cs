@@ -70,6 +70,39 @@ public sealed class when_a_rule_author_asks_questions(Ledger ledger)
         problem.GetProperty("line").GetInt32().ShouldBe(5);
     }
 
+    /// <summary>About 550 bytes whose aliases of aliases stand for nine to the ninth values ("billion laughs").</summary>
+    public const string NestedAliases = """
+        topic: Laughs
+        kind: renovation-vote
+        rule: renovation-vote@2
+        scenarios:
+          - name: laughs
+            given:
+              a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+              b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+              c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+              d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+              e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+              f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+              g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+              h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+              i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+            when: { close: at end }
+            then: { outcome: passed }
+        """;
+
+    [Fact]
+    public async Task a_scenario_file_whose_aliases_nest_into_billions_of_values_is_a_problem_and_runs_nothing()
+    {
+        var response = await AsAuthor(HttpMethod.Post, "/scenarios/runs", new ScenarioRunRequest(NestedAliases));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await ReadAsync<JsonElement>(response);
+        problem.GetProperty("code").GetString().ShouldBe("scenario.format");
+        problem.GetProperty("detail").GetString()!.ShouldContain($"more than {InputLimits.ScenarioValues:N0} values once its aliases are expanded");
+        problem.GetProperty("line").GetInt32().ShouldBe(12);
+    }
+
     [Fact]
     public async Task what_if_replays_the_granted_districts_cases_under_a_proposal_read_only()
     {

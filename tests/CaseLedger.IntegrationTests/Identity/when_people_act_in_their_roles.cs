@@ -96,6 +96,39 @@ public sealed class when_people_act_in_their_roles(Ledger ledger) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task a_clerk_saying_on_whose_behalf_they_act_must_name_the_voter_and_is_then_recorded_so()
+    {
+        var someoneElse = await CastAsync("U5", "O5", "clerk-yuelu-017", "ServiceWindow", onBehalfOf: "O6");
+        // A clerk who is the voter, claiming to act for another owner, is no less refused.
+        var asTheVoter = await CastAsync("U5", "O5", "O5", "ServiceWindow", Role.Clerk, onBehalfOf: "O6");
+        var theVoter = await CastAsync("U5", "O5", "clerk-yuelu-017", "ServiceWindow", onBehalfOf: "O5");
+
+        someoneElse.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await CodeOf(someoneElse)).ShouldBe("auth.on_behalf_of_mismatch");
+        asTheVoter.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await CodeOf(asTheVoter)).ShouldBe("auth.on_behalf_of_mismatch");
+        theVoter.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var history = await HistoryAsync();
+        history.Count.ShouldBe(2);
+        (history[^1].Actor, history[^1].OnBehalfOf).ShouldBe(("clerk-yuelu-017", "O5"));
+    }
+
+    [Fact]
+    public async Task a_clerk_may_not_say_on_whose_behalf_they_close_a_vote_which_is_about_no_person()
+    {
+        ledger.Clock.Set(Votes.Start.AddDays(7));
+
+        var response = await Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{_vote}/close",
+            actor: "clerk-yuelu-017", onBehalfOf: "O1"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await CodeOf(response)).ShouldBe("auth.on_behalf_of_mismatch");
+        (await HistoryAsync()).Count.ShouldBe(1);
+        (await Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{_vote}/close",
+            actor: "clerk-yuelu-017"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task an_auditor_reads_several_districts_at_once_and_writes_in_none()
     {
         var second = ledger.NewDistrict("roles-b");

@@ -238,6 +238,19 @@ public sealed class when_cases_are_handed_over_and_complained_about
     }
 
     [Fact]
+    public async Task a_hand_over_is_about_no_person_so_a_clerk_saying_on_whose_behalf_is_refused_and_appends_nothing()
+    {
+        var id = await ReportAsync();
+        var before = (await EventsAsync(id)).Count;
+
+        await ShouldBeProblemAsync(await PostAsync(id, "hand-overs", HandOver(), onBehalfOf: "user-0001"), HttpStatusCode.Forbidden,
+            "auth.on_behalf_of_mismatch");
+
+        (await EventsAsync(id)).Count.ShouldBe(before);
+        (await PostAsync(id, "hand-overs", HandOver())).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task the_district_on_time_rate_counts_every_settled_deadline_by_month_kind_and_the_level_the_case_was_accepted_at()
     {
         var station = await ReportAsync();

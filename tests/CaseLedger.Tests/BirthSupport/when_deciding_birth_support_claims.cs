@@ -144,6 +144,31 @@ public sealed class when_deciding_birth_support_claims
             Nine, Today, null).Rejection!.Code.ShouldBe("birth_support.no_rule_in_force");
     }
 
+    [Theory]
+    [InlineData(SupportBenefit.BirthGrant, -1)]
+    [InlineData(SupportBenefit.PrenatalScreening, -500)]
+    [InlineData(SupportBenefit.Delivery, -0.01)]
+    [InlineData(SupportBenefit.Delivery, 400)]
+    [InlineData(SupportBenefit.InfertilityTreatment, -2500)]
+    [InlineData(SupportBenefit.Childcare, 0)]
+    public void an_expense_sent_is_a_positive_amount_of_a_benefit_worked_out_from_one_or_the_claim_is_refused(SupportBenefit benefit, double expense)
+    {
+        var claim = new SubmitClaim("m", "hr-1", benefit, true, "c", benefit == SupportBenefit.BirthGrant ? 2 : null,
+            benefit == SupportBenefit.Childcare ? new DateOnly(2024, 1, 1) : null, (decimal)expense);
+
+        var decision = ClaimingSupport.Decide(claim, Guid.NewGuid(), Channel.ServiceWindow, Nine, Today, Rules);
+
+        decision.Rejection!.Code.ShouldBe("birth_support.expense_invalid");
+        decision.Events.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void the_claim_recorded_carries_the_expense_sent()
+    {
+        Claim(SupportBenefit.InfertilityTreatment, expense: 2500.5m).Expense.ShouldBe(2500.5m);
+        Claim(SupportBenefit.Delivery).Expense.ShouldBeNull();
+    }
+
     [Fact]
     public void a_decision_records_the_totals_it_held_for_what_if_replays()
     {

@@ -68,6 +68,41 @@ public sealed class when_the_pipeline_checks_who_acts
     public void a_clerk_naming_someone_else_than_the_voter_is_refused() =>
         Cast("O2", new Acting("clerk-9", Channel.ServiceWindow, Role.Clerk, OnBehalfOf: "O1")).Rejection!.Code.ShouldBe("auth.on_behalf_of_mismatch");
 
+    [Fact]
+    public void a_clerk_who_is_the_voter_may_not_claim_to_act_for_someone_else() =>
+        Cast("O2", new Acting("O2", Channel.ServiceWindow, Role.Clerk, OnBehalfOf: "O1")).Rejection!.Code.ShouldBe("auth.on_behalf_of_mismatch");
+
+    [Fact]
+    public void a_clerk_naming_the_voter_is_recorded_on_their_behalf() =>
+        Cast("O2", new Acting("clerk-9", Channel.ServiceWindow, Role.Clerk, OnBehalfOf: "O2")).IsAccepted.ShouldBeTrue();
+
+    [Fact]
+    public void no_one_acts_on_someones_behalf_in_a_command_about_no_person_and_nothing_is_appended()
+    {
+        var closing = new CloseVote();
+
+        var refused = _fixture.Run(_vote, closing, Opened.AddDays(8), new Acting("clerk-9", Channel.ServiceWindow, Role.Clerk, OnBehalfOf: "O1"));
+
+        refused.Rejection!.Code.ShouldBe("auth.on_behalf_of_mismatch");
+        refused.Rejection.Kind.ShouldBe(RejectionKind.Forbidden);
+        _fixture.Events(_vote).Count.ShouldBe(1);
+        _fixture.Run(_vote, closing, Opened.AddDays(8), new Acting("clerk-9", Channel.ServiceWindow, Role.Clerk)).IsAccepted.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(Role.Clerk)]
+    [InlineData(Role.Administrator)]
+    [InlineData(Role.Partner)]
+    public void the_rule_holds_in_every_role_a_case_wide_operation_or_a_command_may_be_sent_in(Role role)
+    {
+        var acting = new Acting("someone", Channel.ServiceWindow, role, OnBehalfOf: "P1") { Institution = "bank-1" };
+
+        CommandPipeline.Authorize("do it", [role], null, acting).Refused!.Code.ShouldBe("auth.on_behalf_of_mismatch");
+        CommandPipeline.Authorize("do it", [role], "P2", acting).Refused!.Code.ShouldBe("auth.on_behalf_of_mismatch");
+        CommandPipeline.Authorize("do it", [role], "P1", acting).Refused.ShouldBeNull();
+        CommandPipeline.Authorize("do it", [role], null, acting with { OnBehalfOf = null }).Refused.ShouldBeNull();
+    }
+
     [Theory]
     [InlineData(Role.Auditor)]
     [InlineData(Role.RuleAuthor)]

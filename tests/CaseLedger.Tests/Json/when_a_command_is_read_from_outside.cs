@@ -36,8 +36,9 @@ public sealed class when_a_command_is_read_from_outside
         ["SubmitClaim.ChildId"] = "screening, delivery, infertility and unemployment claims name no child; a birth grant, insurance or childcare claim without one is refused by the decision (birth_support.child_missing)",
         ["SubmitClaim.BirthOrder"] = "only a birth grant needs it (refused without it: birth_support.birth_order_invalid); given for another benefit, it is checked against the household's claims",
         ["SubmitClaim.ChildBornOn"] = "only childcare needs it (refused without it: birth_support.birth_date_invalid)",
-        ["SubmitClaim.Expense"] = "the grants, screening and delivery are fixed amounts; the other benefits are refused without it (birth_support.expense_invalid)",
+        ["SubmitClaim.Expense"] = "the grants, screening and delivery are fixed amounts and take none; the other benefits are refused without it, and any benefit with one that is not theirs or not a positive amount (birth_support.expense_invalid)",
         ["ScenarioRunRequest.Proposal"] = "a scenario file that names only versions in the rule book needs no proposal",
+        ["ExistingDocument.ExpiresOn"] = "may be null, so may be left out: an expiry date not given, which the eligibility check says",
     };
 
     /// <summary>Every command record of every standard kind, and the HTTP requests that are not commands.</summary>
@@ -70,6 +71,13 @@ public sealed class when_a_command_is_read_from_outside
     }
 
     private static ConstructorInfo Constructor(Type type) => type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    /// <summary>Whether a member may be left out: it has a default, or it may be null (and is then null).</summary>
+    private static bool MayBeLeftOut(ParameterInfo parameter) =>
+        parameter.HasDefaultValue || Nullable.GetUnderlyingType(parameter.ParameterType) is not null
+        || (!parameter.ParameterType.IsValueType && Nullability.Create(parameter).WriteState == NullabilityState.Nullable);
 
     private static bool IsRecord(Type type) => type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("CaseLedger", StringComparison.Ordinal) == true;
 
@@ -138,7 +146,7 @@ public sealed class when_a_command_is_read_from_outside
     {
         foreach (var record in RecordsIn(request))
         {
-            foreach (var parameter in Constructor(record).GetParameters().Where(p => !p.HasDefaultValue))
+            foreach (var parameter in Constructor(record).GetParameters().Where(p => !MayBeLeftOut(p)))
             {
                 var body = Sample(request)!;
                 var holder = Holder(body, request, record);
@@ -155,10 +163,40 @@ public sealed class when_a_command_is_read_from_outside
     public void only_the_members_optional_by_design_may_be_left_out()
     {
         var optional = RequestTypes.SelectMany(r => RecordsIn(r)).Distinct()
-            .SelectMany(record => Constructor(record).GetParameters().Where(p => p.HasDefaultValue).Select(p => $"{record.Name}.{p.Name}"))
+            .SelectMany(record => Constructor(record).GetParameters().Where(MayBeLeftOut).Select(p => $"{record.Name}.{p.Name}"))
             .ToList();
 
         optional.ShouldBe(OptionalByDesign.Keys, ignoreOrder: true);
+    }
+
+    [Fact]
+    public void a_member_that_may_be_null_may_be_left_out_though_its_record_gives_it_no_default()
+    {
+        var document = JsonSerializer.Deserialize<CaseLedger.Cases.Certificates.ExistingDocument>(
+            """{"damaged":false,"lostOrStolen":true,"visaPagesUsedUp":false}""", CaseJson.Strict)!;
+        var seal = JsonSerializer.Deserialize<CaseLedger.Audit.SealFile>(
+            """{"statement":{"format":"f","district":"d","number":1,"sealedAt":"t","treeSize":1,"root":"r","newLinks":1,"keyId":"k"},"signature":"s","consistency":[]}""",
+            CaseJson.Strict)!;
+
+        document.ExpiresOn.ShouldBeNull();
+        seal.Statement.Previous.ShouldBeNull();
+        // One that may not be null is still required.
+        Should.Throw<JsonException>(() => JsonSerializer.Deserialize<CaseLedger.Cases.Certificates.ExistingDocument>(
+            """{"expiresOn":null,"lostOrStolen":true,"visaPagesUsedUp":false}""", CaseJson.Strict));
+    }
+
+    [Theory]
+    [InlineData("1000000000001")]
+    [InlineData("-1000000000001")]
+    [InlineData("-9223372036854775808")]
+    [InlineData("1.5")]
+    [InlineData("\"12\"")]
+    public void a_whole_number_beyond_the_bound_of_amounts_or_not_whole_is_refused(string number)
+    {
+        Should.Throw<JsonException>(() => JsonSerializer.Deserialize<CaseLedger.Audit.SealReference>(
+            $$"""{"number":{{number}},"treeSize":1,"root":"r"}""", CaseJson.Strict));
+        JsonSerializer.Deserialize<CaseLedger.Audit.SealReference>("""{"number":1000000000000,"treeSize":-1000000000000,"root":"r"}""", CaseJson.Strict)!
+            .Number.ShouldBe(1_000_000_000_000L);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CaseLedger.Core;
 using CaseLedger.Scenarios;
 
 namespace CaseLedger.Tests.Scenarios;
@@ -121,4 +122,86 @@ public sealed class when_reading_a_scenario_file
 
         error.Line.ShouldBe(8);
     }
+
+    /// <summary>
+    /// Nine levels of aliases, each a list of nine of the level below ("billion laughs"): about 500
+    /// bytes standing for nine to the ninth (387 million) values, all in a scenario's given section.
+    /// </summary>
+    public static string NestedAliases(int levels = 9)
+    {
+        var anchors = Enumerable.Range(0, levels).Select(level => level == 0
+            ? "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"
+            : $"l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 9))}]");
+        return $"""
+            topic: Laughs
+            kind: renovation-vote
+            rule: renovation-vote@2
+            scenarios:
+              - name: laughs
+                given:
+            {string.Join('\n', anchors.Select(a => "      " + a))}
+                when: {"{"} close: at end {"}"}
+                then: {"{"} outcome: passed {"}"}
+            """;
+    }
+
+    [Fact]
+    public void a_file_whose_aliases_stand_for_billions_of_values_is_refused_while_it_is_read()
+    {
+        var error = Refused(NestedAliases());
+
+        error.Problem.ShouldContain($"more than {InputLimits.ScenarioValues:N0} values once its aliases are expanded");
+        // Levels l0 to l4 stand for about 75,000 values with their keys; l5 (line 12) would add almost 600,000.
+        error.Line.ShouldBe(12);
+    }
+
+    [Fact]
+    public void aliases_within_the_limit_read_as_if_the_values_were_written_out()
+    {
+        var file = ScenarioFile.Parse("votes.yaml", """
+            topic: Counting
+            kind: renovation-vote
+            rule: renovation-vote@2
+            scenarios:
+              - name: first
+                given: &spend { spend: 1 }
+                when: &close { close: at end }
+                then: { outcome: passed }
+              - name: second
+                given: *spend
+                when: *close
+                then: { outcome: failed }
+            """);
+
+        file.Scenarios[1].Given!.Required("spend").Text.ShouldBe("1");
+        file.Scenarios[1].When.Required("close").Text.ShouldBe("at end");
+        Should.NotThrow(() => ScenarioFile.Parse("laughs.yaml", NestedAliases(levels: 5)));
+    }
+
+    [Fact]
+    public void lists_nested_deeper_than_the_limit_are_refused_before_they_are_built()
+    {
+        // Ten thousand levels would overflow the stack of a reader that recursed through them.
+        var deep = $"topic: {new string('[', 10_000)}{new string(']', 10_000)}\nscenarios: []\n";
+
+        var error = Refused(deep);
+
+        error.Problem.ShouldContain($"nest more than {InputLimits.ScenarioNesting} levels deep");
+        error.Line.ShouldBe(1);
+    }
+
+    [Fact]
+    public void aliases_that_nest_deeper_than_the_limit_are_refused_too()
+    {
+        var chain = string.Join('\n', Enumerable.Range(0, 40).Select(level => level == 0 ? "  - &d0 [x]" : $"  - &d{level} [*d{level - 1}]"));
+
+        Refused($"topic: t\nscenarios:\n{chain}\n").Problem.ShouldContain("levels deep here (aliases followed)");
+    }
+
+    [Theory]
+    [InlineData("topic: &t [a, *t]", "stands inside the value it names")]
+    [InlineData("topic: *t\nkind: &t k", "names no value anchored (&t) before it")]
+    [InlineData("topic: &t a\nkind: &t k", "the anchor &t is given twice")]
+    public void an_alias_that_would_loop_or_is_unclear_is_refused(string yaml, string problem) =>
+        Refused(yaml + "\nscenarios: []\n").Problem.ShouldContain(problem);
 }

@@ -86,6 +86,13 @@ public static class ClaimingSupport
             return Decision.Reject(BirthDateInvalid, $"The child's date of birth {born:yyyy-MM-dd} is not a date before the claim.");
         }
 
+        // An expense is checked whenever one is sent: a fixed-amount benefit takes none, so one sent with it is
+        // refused rather than dropped, and the claim recorded is the claim made.
+        if (!StatesAnExpense(benefit) && command.Expense is not null)
+        {
+            return Decision.Reject(ExpenseInvalid, $"A claim of {Words.Of(benefit)} states no expense: the benefit is a fixed amount. Leave the expense out.");
+        }
+
         if (StatesAnExpense(benefit)
             && (command.Expense is not { } expense || expense <= 0 || expense > InputLimits.Number || decimal.Round(expense, 2) != expense))
         {
@@ -93,7 +100,7 @@ public static class ClaimingSupport
         }
 
         return Decision.Accept(new ClaimSubmitted(claimId, command.Claimant.Trim(), command.HouseholdRegister.Trim(), benefit, command.WithinPolicy, child,
-            command.BirthOrder, command.ChildBornOn, StatesAnExpense(benefit) ? command.Expense : null, channel, rules, now));
+            command.BirthOrder, command.ChildBornOn, command.Expense, channel, rules, now));
     }
 }
 
