@@ -172,13 +172,12 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         var id = derived.CaseId.ToString("D");
         foreach (var (type, document) in derived.PerCase)
         {
-            CompareDocument(derived, DerivedDocument.KeyOf(type, id), Versioned.With(document, derived.Version), stored.PerCase.GetValueOrDefault(type));
+            CompareDocument(derived, DerivedDocument.KeyOf(type, id), document, stored.PerCase.GetValueOrDefault(type));
             if (derived.Digests.GetValueOrDefault(type.Name) is { } recorded && DocumentDigest.IsOfShape(recorded, type)
-                && DocumentDigest.Of(Versioned.With(document, derived.Version), serializer) != recorded)
+                && DocumentDigest.Of(document, serializer) is var produced && produced != recorded)
             {
                 derived.Findings.Add(new DocumentFinding(DerivedDocument.KeyOf(type, id),
-                    "the digest the case's events recorded of it is not the digest of what they produce", null,
-                    DocumentDigest.Of(Versioned.With(document, derived.Version), serializer), recorded));
+                    "the digest the case's events recorded of it is not the digest of what they produce", null, produced, recorded));
             }
         }
 

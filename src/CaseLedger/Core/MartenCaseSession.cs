@@ -67,19 +67,14 @@ internal sealed class MartenCaseSession(
             return document;
         }
 
-        var key = DerivedDocument.KeyOf(typeof(T), id.ToString("D"));
         var recorded = await evidence.CaseDigestsAsync(session, id, ct);
-        var version = id == _caseId ? _version : await CaseVersionAsync(id, ct);
-        var vouched = await VouchPerCaseAsync(typeof(T), id, document, recorded, version, ct);
+        var vouched = await VouchPerCaseAsync(typeof(T), id, document, recorded, ct);
         if (id == _caseId)
         {
             _before[(typeof(T), id.ToString("D"))] = vouched;
         }
 
         return (T?)vouched;
-
-        async Task<long> CaseVersionAsync(Guid caseId, CancellationToken token) =>
-            (await session.Events.FetchStreamStateAsync(caseId, token))?.Version ?? 0;
     }
 
     public async Task<bool> ExistsAsync(Guid caseId, CancellationToken ct) => await session.Events.FetchStreamStateAsync(caseId, ct) is not null;
@@ -119,7 +114,7 @@ internal sealed class MartenCaseSession(
             var recorded = await evidence.CaseDigestsAsync(session, caseId, ct);
             foreach (var (type, document) in loaded.ToList())
             {
-                loaded[type] = await VouchPerCaseAsync(type, caseId, document, recorded, stream.Version, ct);
+                loaded[type] = await VouchPerCaseAsync(type, caseId, document, recorded, ct);
             }
 
             state = loaded[kind.StateType];
@@ -258,7 +253,7 @@ internal sealed class MartenCaseSession(
                 // (Only those kept per case: a document written by id may since have been written by another case.)
                 foreach (var ((type, documentId), document) in _before.Where(b => b.Key.Id == id && b.Value is not null && kinds.IsKeptPerCase(b.Key.Type)))
                 {
-                    perCase[type.Name] = DocumentDigest.Of(Versioned.With(document!, version), serializer);
+                    perCase[type.Name] = DocumentDigest.Of(document!, serializer);
                 }
 
                 _recordAll = false;
@@ -293,7 +288,7 @@ internal sealed class MartenCaseSession(
     /// new version of CaseLedger changed the type).
     /// </summary>
     private async Task<object?> VouchPerCaseAsync(Type type, Guid caseId, object? stored, IReadOnlyDictionary<string, string>? recorded,
-        long version, CancellationToken ct)
+        CancellationToken ct)
     {
         var onRecord = recorded?.GetValueOrDefault(type.Name);
         if (stored is null && onRecord is null)
@@ -301,7 +296,7 @@ internal sealed class MartenCaseSession(
             return null;
         }
 
-        var found = stored is null ? null : DocumentDigest.Of(Versioned.With(stored, version), Serializer);
+        var found = stored is null ? null : DocumentDigest.Of(stored, Serializer);
         if (found is not null && found == onRecord)
         {
             return stored;
@@ -319,8 +314,7 @@ internal sealed class MartenCaseSession(
         }
 
         var expected = derived.GetValueOrDefault((type, caseId.ToString("D")));
-        await CompareAsync(caseId, DerivedDocument.KeyOf(type, caseId.ToString("D")), stored, found,
-            expected is null ? null : Versioned.With(expected, version), ct);
+        await CompareAsync(caseId, DerivedDocument.KeyOf(type, caseId.ToString("D")), stored, found, expected, ct);
         return expected;
     }
 

@@ -104,6 +104,9 @@ public static class ApiProblems
     public static readonly ApiProblem CaseIdMissing = new(StatusCodes.Status400BadRequest, "case.id_missing");
     public static readonly ApiProblem CaseAlreadyExists = new(StatusCodes.Status409Conflict, "case.already_exists");
     public static readonly ApiProblem ConcurrentWrite = new(StatusCodes.Status409Conflict, "case.concurrent_write");
+
+    /// <summary>A document the command reads did not match its case's events, and the case's events do not verify against its chain: nothing is decided.</summary>
+    public static readonly ApiProblem HistoryUnverified = new(StatusCodes.Status409Conflict, "case.history_unverified");
     public static readonly ApiProblem VersionMismatch = new(StatusCodes.Status412PreconditionFailed, "case.version_mismatch");
     public static readonly ApiProblem FilterUnknown = new(StatusCodes.Status400BadRequest, "query.filter_unknown");
     public static readonly ApiProblem FilterUnknownValue = new(StatusCodes.Status400BadRequest, "query.filter_unknown_value");
@@ -165,7 +168,7 @@ public static class ApiProblems
         {
             // Any command may be sent with an X-On-Behalf-Of that is not its person's (or, about nobody, with one at all).
             OnBehalfOfInvalid, OnBehalfOfMissing, OnBehalfOfMismatch, CorrelationIdInvalid, IfMatchInvalid, VersionMismatch,
-            IdempotencyKeyInvalid, IdempotencyInFlight, IdempotencyKeyReused,
+            IdempotencyKeyInvalid, IdempotencyInFlight, IdempotencyKeyReused, HistoryUnverified,
         };
         if (command.OpensCase)
         {

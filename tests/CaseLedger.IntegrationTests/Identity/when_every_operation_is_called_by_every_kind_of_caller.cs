@@ -159,10 +159,11 @@ public sealed class when_every_operation_is_called_by_every_kind_of_caller(Ledge
         operations.Where(o => everyone.All(o.Roles.Contains)).Select(o => $"{o.Method} {o.Path}")
             .ShouldBe(["GET /kinds", "GET /districts"], ignoreOrder: true);
         // Auditors and rule authors read; no operation that writes is theirs (a scenario run, a
-        // what-if and a seal file checked against the district are posted questions, answered in
-        // memory and from read-only sessions).
+        // what-if, and a seal file or a write's receipt checked against the district are posted
+        // questions, answered in memory and from read-only sessions).
         operations.Where(o => o.Method is "POST" or "PUT" && (o.Roles.Contains(Role.Auditor) || o.Roles.Contains(Role.RuleAuthor)))
-            .Select(o => o.Path).ShouldBe(["/scenarios/runs", "/rules/what-if", "/districts/{district}/seals/verification"], ignoreOrder: true);
+            .Select(o => o.Path).ShouldBe(["/scenarios/runs", "/rules/what-if", "/districts/{district}/seals/verification",
+                "/districts/{district}/receipts/verification"], ignoreOrder: true);
         // Residents neither list a district's cases nor read its records: beyond their own case by id, they
         // read only the look-ups of their own cases, which are theirs alone (no one else reads those).
         operations.Where(o => o.Method == "GET" && o.Roles.Contains(Role.Resident) && !o.Path.EndsWith("{caseId}", StringComparison.Ordinal)

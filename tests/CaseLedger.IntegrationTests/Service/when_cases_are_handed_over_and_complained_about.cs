@@ -114,7 +114,8 @@ public sealed class when_cases_are_handed_over_and_complained_about
         entry.Kind.ShouldBe("work-order", "the audit trail names the kind of the case handed over");
         entry.Summary.ShouldBe("Handed over from Xiangyang village station (village or community station) to Yongding district centre, window 12 (district centre): " +
             "The meter has to be replaced by the district's team");
-        (await _ledger.VerifyCaseAsync(_district, id))!.Intact.ShouldBeTrue();
+        var verified = (await _ledger.VerifyCaseAsync(_district, id))!;
+        verified.Intact.ShouldBeTrue(string.Join("; ", verified.Findings.Select(f => $"{f.Document}: {f.What} at {f.Member}: {f.Expected} / {f.Found}")));
 
         var read = await GetAsync<CaseServiceReading>($"cases/{id}/deadlines");
         read.AcceptedAt.ShouldBe(ServiceLevel.VillageStation);

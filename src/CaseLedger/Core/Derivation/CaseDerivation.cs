@@ -34,8 +34,8 @@ public static class CaseDerivation
 {
     /// <summary>
     /// The documents <paramref name="e"/>, the case's event at <paramref name="version"/>, leaves
-    /// changed: the state and each read model that exists after it (with the version member set as
-    /// the store sets it), the service record when the event changed it, and each document the kind
+    /// changed: for an event of the kind's own, the state and each read model that exists after it
+    /// (with their version member set to the event's, as the store sets it), the service record when the event changed it, and each document the kind
     /// writes from it. <paramref name="before"/> gives a document as it was before the event (the
     /// state under the state's type and the case id), null when there was none.
     /// </summary>
@@ -46,16 +46,21 @@ public static class CaseDerivation
         ArgumentNullException.ThrowIfNull(before);
         var id = caseId.ToString("D");
         var changed = new List<DerivedDocument>();
-        if (kind.Evolve(before(kind.StateType, id), e) is { } state)
+        // The state and read models fold the kind's own events only (a case-wide event of the core, a
+        // hand-over, leaves them and their version as they were), as the store's projections do.
+        if (kind.EventNames.ContainsKey(e.GetType()))
         {
-            changed.Add(new DerivedDocument(kind.StateType, id, Versioned.With(state, version), true));
-        }
-
-        foreach (var view in kind.Views.Where(v => v.Type != kind.StateType))
-        {
-            if (view.Evolve(before(view.Type, id), e) is { } next)
+            if (kind.Evolve(before(kind.StateType, id), e) is { } state)
             {
-                changed.Add(new DerivedDocument(view.Type, id, Versioned.With(next, version), true));
+                changed.Add(new DerivedDocument(kind.StateType, id, Versioned.With(state, version), true));
+            }
+
+            foreach (var view in kind.Views.Where(v => v.Type != kind.StateType))
+            {
+                if (view.Evolve(before(view.Type, id), e) is { } next)
+                {
+                    changed.Add(new DerivedDocument(view.Type, id, Versioned.With(next, version), true));
+                }
             }
         }
 
