@@ -201,6 +201,43 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
     }
 
     [Fact]
+    public async Task a_case_lists_the_receipts_its_writes_were_answered_with_to_download()
+    {
+        var district = ledger.NewDistrict("browser-receipts");
+        var vote = await SampleCases.DecidedVoteAsync(ledger, district);
+        await OpenSignedInAsync(CasePath(vote.ToString(), district: district), district);
+
+        var rows = Page.GetByTestId("receipt-row");
+        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(rows.First).ToHaveAttributeAsync("data-version", "5");
+        await Expect(Page.GetByTestId("receipts-status")).ToHaveTextAsync("5 receipt(s), newest first.");
+
+        var download = await Page.RunAndWaitForDownloadAsync(() => rows.First.GetByRole(AriaRole.Link, new() { Name = "Download" }).ClickAsync());
+        download.SuggestedFilename.ShouldBe($"caseledger-receipt-{district}-{vote}-v5.json");
+        var (receipt, problem) = CaseLedger.Audit.Receipts.Parse(await File.ReadAllTextAsync((await download.PathAsync())!));
+        problem.ShouldBeNull();
+        CaseLedger.Audit.Receipts.CheckSignature(receipt!, [ledger.Sealing.Key.PublicOnly()]).ShouldBeNull();
+        ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_forged_tally_shows_as_a_stored_document_that_differs_from_the_events()
+    {
+        var district = ledger.NewDistrictToTamperWith("browser-forged");
+        var vote = await SampleCases.DecidedVoteAsync(ledger, district);
+        (await ledger.ExecuteSqlAsync("update caseledger.mt_doc_votetally set data = jsonb_set(data, '{count,yesMembers}', '6') " +
+                                      "where id = @id and tenant_id = @district", ("id", vote), ("district", district))).ShouldBe(1);
+
+        await OpenSignedInAsync(CasePath(vote.ToString(), district: district), district);
+
+        var badge = Page.GetByTestId("verification");
+        await Expect(badge).ToHaveTextAsync(new Regex("^Chain intact, but 1 stored document\\(s\\) differ from what the events produce$"));
+        await Expect(badge).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        await Expect(Page.GetByTestId("verification-detail")).ToContainTextAsync($"VoteTally:{vote}");
+        ScriptErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task a_case_rewritten_behind_the_ledgers_back_shows_where_its_chain_breaks()
     {
         // A vote of its own district, so rewriting it disturbs no other test.

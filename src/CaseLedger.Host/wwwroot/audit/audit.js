@@ -473,6 +473,7 @@ async function showCase({ district, caseId, version }) {
   const signal = current.loadController.signal;
   verify(signal);
   loadPromised(district, caseId);
+  loadReceipts(caseUrl(district, caseId, "receipts"), signal);
   try {
     await loadTimeline(signal);
   } catch (error) {
@@ -513,6 +514,8 @@ function resetCase(district, caseId) {
   bundle.href = caseUrl(district, caseId, "bundle");
   bundle.setAttribute("download", `caseledger-${district}-${caseId}.json`);
   $("timeline").tBodies[0].replaceChildren();
+  $("receipts").tBodies[0].replaceChildren();
+  $("receipts-more").hidden = true;
   $("timeline-status").textContent = "Loading the timeline\u2026";
   $("version-label").textContent = "";
   $("event").replaceChildren();
@@ -610,6 +613,39 @@ function onTimelineClick(event) {
 // ---------------------------------------------------------------------------------------------------
 // Verification
 
+// ---------------------------------------------------------------------------------------------------
+// Receipts: what each write was answered with, to download and keep.
+
+async function loadReceipts(url, signal) {
+  const status = $("receipts-status");
+  const more = $("receipts-more");
+  more.hidden = true;
+  status.textContent = "Loading the receipts\u2026";
+  try {
+    const page = await getJson(url, signal);
+    $("receipts").tBodies[0].append(...page.receipts.map(receiptRow));
+    const shown = $("receipts").tBodies[0].rows.length;
+    status.textContent = shown === 0 ? "No receipts: the case's writes were made before receipts were issued." : `${shown} receipt(s), newest first.`;
+    if (page.next) {
+      more.hidden = false;
+      more.onclick = () => loadReceipts(page.next, signal);
+    }
+  } catch (error) {
+    if (isSettled(error)) return;
+    status.textContent = `The receipts could not be loaded: ${error.message}`;
+  }
+}
+
+function receiptRow(receipt) {
+  const s = receipt.statement;
+  const file = new Blob([JSON.stringify(receipt, null, 2)], { type: "application/json" });
+  return el("tr", { "data-testid": "receipt-row", "data-version": s.version },
+    el("td", { className: "num" }, String(s.version)),
+    el("td", { className: "time" }, timeElement(s.time)),
+    el("td", {}, el("code", { title: s.link }, `${s.link.slice(0, 16)}\u2026`)),
+    el("td", {}, el("a", { href: URL.createObjectURL(file), download: `caseledger-receipt-${s.district}-${s.case}-v${s.version}.json` }, "Download")));
+}
+
 async function verify(signal) {
   const badge = $("verification");
   const detail = $("verification-detail");
@@ -630,6 +666,15 @@ async function verify(signal) {
         ? ""
         : `; sealed up to version ${result.sealedVersion}, later versions are checked by the chain alone until the next seal`;
       if (result.head) badge.title = `Chain head ${result.head}${sealedUpTo}`;
+    } else if (!result.firstBroken && result.findings?.length) {
+      current.brokenAt = null;
+      const first = result.findings[0];
+      badge.className = "badge broken";
+      badge.textContent = `Chain intact, but ${result.findings.length} stored document(s) differ from what the events produce`;
+      detail.textContent = result.findings.slice(0, 5)
+        .map((f) => `${f.document}: ${f.what}${f.member ? ` at ${f.member}: the events produce ${f.expected ?? "(nothing)"}, stored ${f.found ?? "(nothing)"}` : ""}`)
+        .join(" \u00b7 ") + (first && result.findings.length > 5 ? ` \u00b7 and ${result.findings.length - 5} more` : "");
+      detail.hidden = false;
     } else {
       const broken = result.firstBroken ?? { version: "?", what: "the chain does not verify" };
       current.brokenAt = broken.version;
