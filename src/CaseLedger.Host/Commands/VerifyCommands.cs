@@ -331,6 +331,19 @@ public sealed class VerifyBundleCommand : JasperFxAsyncCommand<VerifyBundleInput
             return CommandSupport.Fail("the bundle does not verify.");
         }
 
+        // The chain holds: fold its events again, and decide its decisions again, as the ledger's kinds do.
+        var kinds = Hosting.StandardKinds.Create();
+        var differences = await AuditBundles.RederiveAsync(bundle, kinds, kinds.DefaultRules());
+        foreach (var difference in differences)
+        {
+            Console.WriteLine($"  PROBLEM: {difference}");
+        }
+
+        if (differences.Count > 0)
+        {
+            return CommandSupport.Fail("the bundle's documents or decisions are not what its events produce.");
+        }
+
         Console.WriteLine($"  chain intact, head {result.Head}");
         Console.WriteLine(result.SealNumber is null
             ? "  NOT covered by a seal: the chain proves only that the bundle is consistent with itself; compare its head with one you hold"

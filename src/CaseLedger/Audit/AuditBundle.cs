@@ -24,6 +24,13 @@ public sealed record AuditBundle(
     public const string CurrentFormat = "caseledger-bundle-v3";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>
+    /// The case's documents kept per case as the ledger stored them when the bundle was exported (its
+    /// state, read models and service record, by type name), so an offline check can fold the events
+    /// again and compare; absent from bundles of earlier exports.
+    /// </summary>
+    public JsonObject? Documents { get; init; }
 }
 
 public sealed record BundleCase(Guid Id, string District, string? Kind);
@@ -128,8 +135,70 @@ public static class AuditBundles
             .OfType<RuleVersion>()
             .Select(v => new BundleRule(v.Id, v.Version, v.Title, v.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), v.Parameters))
             .ToList();
-        return new AuditBundle(AuditBundle.CurrentFormat, new BundleCase(caseId, district, kinds.ForStateType(state?.AggregateType)?.Name),
-            events, links, links.Count == 0 ? ChainHashing.Genesis : links[^1].Hash, seal, used);
+        var kind = kinds.ForStateType(state?.AggregateType);
+        var documents = new JsonObject();
+        if (kind is not null)
+        {
+            var serializer = store.Options.Serializer();
+            foreach (var type in kind.Views.Select(v => v.Type).Append(kind.StateType).Append(typeof(Core.Service.CaseService)).Distinct())
+            {
+                if (await LoadAsync(session, type, caseId, ct) is { } document)
+                {
+                    documents[type.Name] = JsonNode.Parse(CanonicalJson.Canonicalize(serializer.ToJson(document)));
+                }
+            }
+        }
+
+        return new AuditBundle(AuditBundle.CurrentFormat, new BundleCase(caseId, district, kind?.Name),
+            events, links, links.Count == 0 ? ChainHashing.Genesis : links[^1].Hash, seal, used)
+        {
+            Documents = documents,
+        };
+    }
+
+    private static async Task<object?> LoadAsync(IQuerySession session, Type type, Guid id, CancellationToken ct) =>
+        await (Task<object?>)typeof(AuditBundles).GetMethod(nameof(LoadTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type).Invoke(null, [session, id, ct])!;
+
+    private static async Task<object?> LoadTypedAsync<T>(IQuerySession session, Guid id, CancellationToken ct) where T : class =>
+        await session.LoadAsync<T>(id, ct);
+
+    /// <summary>
+    /// Folds a bundle's events again with these kinds and compares what they produce with the documents
+    /// the bundle carries, and decides its recorded decisions again (those that read another case are
+    /// left alone: the bundle holds one case). Problems in the words verification uses.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RederiveAsync(AuditBundle bundle, CaseKinds kinds, RuleBook rules, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(kinds);
+        var serializer = StoreJson.Create();
+        var typing = new EventTyping(kinds, serializer);
+        var events = bundle.Events.OrderBy(e => e.Version).Select(e => typing.ToEvent(new ChainVerifier.StoredEvent(e.Sequence, e.EventId,
+            new ChainedEvent(bundle.Case.Id, bundle.Case.District, e.Version, e.Type,
+                DateTimeOffset.Parse(e.Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal),
+                e.Actor, e.OnBehalfOf, e.Channel, e.Rule, e.CorrelationId, e.CausationId, e.Data.GetRawText())
+            {
+                Headers = e.Headers?.GetRawText(),
+                Sequence = e.Sequence,
+            }))).OfType<JasperFx.Events.IEvent>().ToList();
+        var rederivation = new Rederivation(kinds, rules, serializer);
+        if (await rederivation.DeriveAsync(bundle.Case.Id, events, null, ct) is not { } derived)
+        {
+            return [];
+        }
+
+        var stored = new StoredCase();
+        foreach (var type in derived.Kind.Views.Select(v => v.Type).Append(derived.Kind.StateType).Append(typeof(Core.Service.CaseService)).Distinct())
+        {
+            stored.PerCase[type] = bundle.Documents?[type.Name] is { } json
+                ? serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())))
+                : null;
+        }
+
+        rederivation.ComparePerCase(derived, stored);
+        return derived.Findings.Select(f => $"{f.Document}: {f.What}" + (f.Member is { } member ? $" at {member}: the events produce {f.Expected ?? "nothing"}, the bundle holds {f.Found ?? "nothing"}" : ""))
+            .ToList();
     }
 
     /// <summary>

@@ -135,12 +135,45 @@ public static class ChainVerifier
 
         var result = Verify(caseId, district, rows, links, sealedCase);
         var recorded = await session.Query<Core.Vouching.TamperFinding>().Where(f => f.CaseId == caseId).OrderByDescending(f => f.FoundAt).ToListAsync(ct);
-        return await WithFindingsAsync(new DocumentVerification(store, kinds, rules), session, result with { RecordedFindings = recorded }, rows, ct);
+        result = await WithFindingsAsync(new DocumentVerification(store, kinds, rules), session, result with { RecordedFindings = recorded }, rows, ct);
+        return (await ArchivedStreamsAsync(store, district, caseId, ct)).Count > 0 ? Archived(result) : result;
     }
 
     public static Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules, string district,
         CancellationToken ct = default) =>
         VerifyDistrictAsync(store, sealing, kinds, rules, district, [], ct);
+
+    /// <summary>A case whose stream row is marked archived: Marten then hides it and its events, and CaseLedger never archives a case.</summary>
+    private static CaseVerification Archived(CaseVerification result) => result with
+    {
+        Intact = false,
+        Findings = [.. result.Findings, new DocumentFinding($"stream:{result.CaseId:D}",
+            "the case's stream is marked archived, which hides it and its events: CaseLedger never archives a case", "isArchived", "false", "true")],
+    };
+
+    /// <summary>The district's streams (or the one case's) marked archived, read with plain SQL.</summary>
+    private static async Task<HashSet<Guid>> ArchivedStreamsAsync(IDocumentStore store, string district, Guid? caseId, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select id from {store.Options.Events.DatabaseSchemaName}.mt_streams where tenant_id = @district and is_archived"
+                              + (caseId is null ? "" : " and id = @case");
+        command.Parameters.Add(new NpgsqlParameter("district", district));
+        if (caseId is { } id)
+        {
+            command.Parameters.Add(new NpgsqlParameter("case", id));
+        }
+
+        var archived = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            archived.Add(reader.GetGuid(0));
+        }
+
+        return archived;
+    }
 
     /// <summary>A case's result with what folding its events again found; the case is not intact when anything was.</summary>
     private static async Task<CaseVerification> WithFindingsAsync(DocumentVerification documents, IQuerySession session, CaseVerification result,
@@ -205,7 +238,9 @@ public static class ChainVerifier
             }
         }
 
-        var results = chains.Select(c => findings.TryGetValue(c.CaseId, out var found) ? c with { Intact = false, Findings = found } : c).ToList();
+        var archived = await ArchivedStreamsAsync(store, district, null, ct);
+        var results = chains.Select(c => findings.TryGetValue(c.CaseId, out var found) ? c with { Intact = false, Findings = found } : c)
+            .Select(c => archived.Contains(c.CaseId) ? Archived(c) : c).ToList();
         var broken = results.Where(r => !r.Intact || r.MatchesSeal == false).ToList();
         var sealStream = DistrictSeals.StreamFor(district);
         var chained = caseIds.Where(id => id != sealStream).Sum(id => (long)links[id].Count());

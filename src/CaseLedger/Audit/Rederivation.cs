@@ -46,8 +46,11 @@ internal sealed class DerivedCase
 /// </summary>
 internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer serializer)
 {
-    /// <summary>Folds the events and decides the recorded decisions again; <paramref name="outside"/> reads another case's documents a decision read as a fact.</summary>
-    public async Task<DerivedCase?> DeriveAsync(Guid caseId, IReadOnlyList<IEvent> events, IFactReader outside, CancellationToken ct)
+    /// <summary>
+    /// Folds the events and decides the recorded decisions again; <paramref name="outside"/> reads another
+    /// case's documents a decision read as a fact (none: such decisions are not decided again).
+    /// </summary>
+    public async Task<DerivedCase?> DeriveAsync(Guid caseId, IReadOnlyList<IEvent> events, IFactReader? outside, CancellationToken ct)
     {
         if (events.Select(e => kinds.ForEventType(e.Data.GetType())).FirstOrDefault(k => k is not null) is not { } kind)
         {
@@ -98,12 +101,17 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
     /// event says it held); reports a recorded decision the rules do not give.
     /// </summary>
     private async Task RedecideAsync(DerivedCase derived, CommandDeclaration declaration, object command, DateTimeOffset at,
-        Dictionary<(Type Type, string Id), object> before, IReadOnlyList<IEvent> events, int index, IFactReader outside, CancellationToken ct)
+        Dictionary<(Type Type, string Id), object> before, IReadOnlyList<IEvent> events, int index, IFactReader? outside, CancellationToken ct)
     {
         var e = events[index];
         if (!Channels.TryParse(EventMetadata.Header(e, CaseHeaders.Channel), out var channel) || !Roles.TryParse(EventMetadata.Header(e, CaseHeaders.Role), out var role))
         {
             return; // recorded before channels and roles were kept: nothing to decide it again as
+        }
+
+        if (EventMetadata.Header(e, CaseHeaders.Rule)?.Split('@', 2) is [var ruleId, var version] && !rules.All.Any(v => v.Id == ruleId && v.Version == version))
+        {
+            return; // decided under a rule version this rule book does not hold: nothing to decide it again with
         }
 
         var acting = new Acting(e.UserName ?? "", channel, role, EventMetadata.Header(e, CaseHeaders.OnBehalfOf))
@@ -133,7 +141,15 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
             }
         }
 
-        await declaration.LoadFactsAsync(command, context, reader, ct);
+        try
+        {
+            await declaration.LoadFactsAsync(command, context, reader, ct);
+        }
+        catch (OutsideUnavailableException)
+        {
+            return; // it read another case, and there is none to read here (a bundle holds one case)
+        }
+
         var decision = declaration.Decide(command, state, context);
         var where = $"decision:{e.Version}";
         if (decision.Rejection is { } refused)
@@ -169,6 +185,13 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
     /// <summary>Compares what the events produce with what is stored; the findings are added to <paramref name="derived"/>.</summary>
     public void Compare(DerivedCase derived, StoredCase stored)
     {
+        ComparePerCase(derived, stored);
+        CompareWritten(derived, stored);
+    }
+
+    /// <summary>Compares the documents kept per case (state, read models, service record) and their recorded digests.</summary>
+    public void ComparePerCase(DerivedCase derived, StoredCase stored)
+    {
         var id = derived.CaseId.ToString("D");
         foreach (var (type, document) in derived.PerCase)
         {
@@ -185,6 +208,12 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         {
             CompareDocument(derived, DerivedDocument.KeyOf(type, id), null, document);
         }
+    }
+
+    /// <summary>Compares the documents written by id and their digest records, the audit trail and the chain head's digests.</summary>
+    private void CompareWritten(DerivedCase derived, StoredCase stored)
+    {
+        var id = derived.CaseId.ToString("D");
 
         foreach (var ((type, documentId), (document, version, sequence, recordedDigest)) in derived.Written)
         {
@@ -261,14 +290,18 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
 
     /// <summary>The facts a recorded decision read: the case's own documents as they were before it, else another case's documents as stored.</summary>
-    private sealed class DerivedFacts(Dictionary<(Type Type, string Id), object> before, IFactReader outside) : IFactReader
+    private sealed class DerivedFacts(Dictionary<(Type Type, string Id), object> before, IFactReader? outside) : IFactReader
     {
         public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class =>
-            before.GetValueOrDefault((typeof(T), id)) as T ?? await outside.LoadAsync<T>(id, ct);
+            before.GetValueOrDefault((typeof(T), id)) as T ?? await Outside().LoadAsync<T>(id, ct);
 
         public async Task<T?> LoadAsync<T>(Guid id, CancellationToken ct) where T : class =>
-            before.GetValueOrDefault((typeof(T), id.ToString("D"))) as T ?? await outside.LoadAsync<T>(id, ct);
+            before.GetValueOrDefault((typeof(T), id.ToString("D"))) as T ?? await Outside().LoadAsync<T>(id, ct);
+
+        private IFactReader Outside() => outside ?? throw new OutsideUnavailableException();
     }
+
+    private sealed class OutsideUnavailableException : Exception;
 
     /// <summary>The shared totals a recorded decision held, as its event says they were (one it does not name did not exist yet).</summary>
     private sealed class HeldFacts(CaseKind kind, IRecordsHeldDocuments held) : IFactReader

@@ -97,6 +97,20 @@ public sealed class EventTyping
         _serializer = store.Options.Serializer();
     }
 
+    /// <summary>
+    /// The event types of these kinds and of the core (deadlines, hand-overs, complaints), by their stored
+    /// names, for reading events with no store (a bundle checked offline).
+    /// </summary>
+    public EventTyping(CaseKinds kinds, ISerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        _types = kinds.All.SelectMany(k => k.EventNames).Select(e => (Name: e.Value, Type: e.Key))
+            .Concat(Core.Service.ServiceEvents.All.Select(e => (e.Name, e.Type)))
+            .GroupBy(e => e.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Type, StringComparer.Ordinal);
+        _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
+    }
+
     /// <summary>The type an event type name maps to, if the store knows it.</summary>
     public Type? TypeOf(string name) => _types.GetValueOrDefault(name);
 

@@ -39,7 +39,7 @@ public static class CaseLedgerSetup
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.UserNameEnabled = true;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.Serializer(StoreJson.Create());
         // A command loads the case's inline snapshot with FetchForExclusiveWriting; this hands that same
         // object to the inline projection instead of reading the snapshot a second time.
         options.Events.UseIdentityMapForAggregates = true;

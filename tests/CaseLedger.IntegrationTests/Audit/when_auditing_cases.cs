@@ -240,4 +240,47 @@ public sealed class when_auditing_cases(Ledger ledger) : IAsyncLifetime
         text.ShouldContain("100.00");
         AuditBundles.Verify(JsonSerializer.Deserialize<AuditBundle>(text, AuditBundle.Json)!, [PublicKey]).Valid.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task a_bundles_documents_and_decisions_are_what_its_events_produce()
+    {
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote))!;
+        var roundTripped = JsonSerializer.Deserialize<AuditBundle>(JsonSerializer.Serialize(bundle, AuditBundle.Json), AuditBundle.Json)!;
+
+        roundTripped.Documents!.ContainsKey("VoteTally").ShouldBeTrue();
+        (await AuditBundles.RederiveAsync(roundTripped, _kinds, _rules)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_bundle_whose_tally_was_forged_says_where_it_differs_from_its_events()
+    {
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote))!;
+        var json = JsonNode.Parse(JsonSerializer.Serialize(bundle, AuditBundle.Json))!;
+        json["documents"]!["VoteTally"]!["count"]!["yesMembers"] = 6;
+
+        var problems = await AuditBundles.RederiveAsync(json.Deserialize<AuditBundle>(AuditBundle.Json)!, _kinds, _rules);
+
+        problems.ShouldHaveSingleItem().ShouldContain($"VoteTally:{_vote:D}");
+        problems[0].ShouldContain("at count.participatingMembers"); // the first member, in canonical order, that the forged head count moves
+    }
+
+    [Fact]
+    public async Task a_bundle_with_a_decision_changed_and_its_chain_recomputed_says_the_decision_does_not_follow()
+    {
+        var bundle = (await AuditBundles.ExportAsync(_store, _kinds, _rules, _district, _vote))!;
+        var json = JsonNode.Parse(JsonSerializer.Serialize(bundle, AuditBundle.Json))!;
+        // The close (version 5) is made to say Passed, though two of three ballots were not enough, and the
+        // forger recomputes the bundle's links: the chain alone then holds.
+        json["events"]![4]!["data"]!["outcome"] = "Passed";
+        var forged = json.Deserialize<AuditBundle>(AuditBundle.Json)!;
+        var previous = ChainHashing.Genesis;
+        var links = AuditBundles.Chained(forged).Select(c => new BundleLink(c.Event.Version, previous, previous = ChainHashing.Link(previous, c.Event, c.Format))
+            { Format = c.Format }).ToList();
+        forged = forged with { Links = links, Head = links[^1].Hash, Seal = null };
+
+        AuditBundles.Verify(forged, [PublicKey]).Valid.ShouldBeTrue();
+        var problems = await AuditBundles.RederiveAsync(forged, _kinds, _rules);
+
+        problems.ShouldContain(p => p.StartsWith("decision:5", StringComparison.Ordinal) && p.Contains("does not follow", StringComparison.Ordinal));
+    }
 }
