@@ -191,9 +191,7 @@ public static class AuditBundles
         var stored = new StoredCase();
         foreach (var type in derived.Kind.Views.Select(v => v.Type).Append(derived.Kind.StateType).Append(typeof(Core.Service.CaseService)).Distinct())
         {
-            stored.PerCase[type] = bundle.Documents?[type.Name] is { } json
-                ? serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())))
-                : null;
+            stored.PerCase[type] = bundle.Documents?[type.Name]?.ToJsonString();
         }
 
         rederivation.ComparePerCase(derived, stored);

@@ -17,8 +17,8 @@ namespace CaseLedger.Audit;
 /// </summary>
 internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds, RuleBook rules)
 {
-    private static readonly ConcurrentDictionary<(Type, bool), Func<IQuerySession, Array, CancellationToken, Task<IReadOnlyList<object>>>> Loaders = new();
     private readonly EventTyping _typing = new(store);
+    private readonly ISerializer _serializer = store.Options.Serializer();
     private readonly Rederivation _rederivation = new(kinds, rules, store.Options.Serializer());
 
     /// <summary>One case to check: its rows as read, and its chain's newest link (null: no events).</summary>
@@ -38,7 +38,7 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
             }
         }
 
-        var stored = await LoadAsync(session, derived.Select(d => d.Derived).ToList(), ct);
+        var stored = await LoadAsync(session.TenantId, derived.Select(d => d.Derived).ToList(), ct);
         var findings = new Dictionary<Guid, IReadOnlyList<DocumentFinding>>();
         foreach (var (d, c) in derived)
         {
@@ -60,8 +60,12 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
         return findings;
     }
 
-    /// <summary>What the store holds of these cases, in a few queries: by type, then the audit trail, the heads and the digest records.</summary>
-    private static async Task<Dictionary<Guid, StoredCase>> LoadAsync(IQuerySession session, IReadOnlyList<DerivedCase> cases, CancellationToken ct)
+    /// <summary>
+    /// What the store holds of these cases, as PostgreSQL holds it (JSON, read with plain SQL, so a
+    /// document forged into a shape its class cannot read is still compared), in a few queries: the
+    /// documents by type, the digest records, the audit trail and the chain heads.
+    /// </summary>
+    private async Task<Dictionary<Guid, StoredCase>> LoadAsync(string district, IReadOnlyList<DerivedCase> cases, CancellationToken ct)
     {
         var stored = cases.ToDictionary(c => c.CaseId, _ => new StoredCase());
         var ids = cases.Select(c => c.CaseId).ToArray();
@@ -70,68 +74,92 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
             return stored;
         }
 
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
         var perCaseTypes = cases.SelectMany(c => c.PerCase.Keys.Append(c.Kind.StateType).Concat(c.Kind.Views.Select(v => v.Type)))
             .Append(typeof(Core.Service.CaseService)).Distinct();
         foreach (var type in perCaseTypes)
         {
-            foreach (var document in await Loader(type, byGuid: true)(session, ids, ct))
+            foreach (var (id, json) in await RowsAsync(connection, type, district, "id = any(@ids)", ids, ct))
             {
-                if (type.GetProperty("Id")?.GetValue(document) is Guid id && stored.TryGetValue(id, out var s))
-                {
-                    s.PerCase[type] = document;
-                }
+                stored[Guid.Parse(id)].PerCase[type] = json;
             }
         }
 
-        foreach (var group in cases.SelectMany(c => c.Written.Keys.Select(k => (c.Kind, k.Type, k.Id))).GroupBy(w => w.Type))
+        foreach (var group in cases.SelectMany(c => c.Written.Keys.Select(k => (c.CaseId, k.Type, k.Id))).GroupBy(w => w.Type))
         {
-            var declaration = group.First().Kind.Documents.First(d => d.Type == group.Key);
-            var loaded = (await Loader(group.Key, byGuid: false)(session, group.Select(w => w.Id).Distinct().ToArray(), ct))
-                .ToDictionary(declaration.IdOf);
-            foreach (var c in cases)
+            var rows = (await RowsAsync(connection, group.Key, district, "id = any(@ids)", group.Select(w => w.Id).Distinct().ToArray(), ct))
+                .ToDictionary(r => r.Id, r => r.Json);
+            foreach (var (caseId, type, id) in group)
             {
-                foreach (var key in c.Written.Keys.Where(k => k.Type == group.Key))
-                {
-                    stored[c.CaseId].Written[key] = loaded.GetValueOrDefault(key.Id);
-                }
+                stored[caseId].Written[(type, id)] = rows.GetValueOrDefault(id);
             }
         }
 
         var keys = cases.SelectMany(c => c.Written.Keys.Select(k => DerivedDocument.KeyOf(k.Type, k.Id))).Distinct().ToArray();
-        var records = keys.Length == 0 ? [] : (await session.LoadManyAsync<VouchedDocument>(ct, keys)).ToDictionary(r => r.Id);
+        var records = keys.Length == 0 ? [] : (await RowsAsync(connection, typeof(VouchedDocument), district, "id = any(@ids)", keys, ct))
+            .ToDictionary(r => r.Id, r => r.Json);
         foreach (var c in cases)
         {
             foreach (var (type, id) in c.Written.Keys)
             {
                 var key = DerivedDocument.KeyOf(type, id);
-                stored[c.CaseId].Records[key] = records.GetValueOrDefault(key);
+                stored[c.CaseId].Records[key] = records.TryGetValue(key, out var json)
+                    ? Read<VouchedDocument>(stored[c.CaseId], DerivedDocument.KeyOf(typeof(VouchedDocument), key), json)
+                    : null;
             }
         }
 
-        foreach (var entry in await session.Query<AuditEntry>().Where(a => a.CaseId.IsOneOf(ids)).ToListAsync(ct))
+        foreach (var (id, json) in await RowsAsync(connection, typeof(AuditEntry), district, "cast(data ->> 'caseId' as uuid) = any(@ids)", ids, ct))
         {
-            stored[entry.CaseId].Audit[entry.Id] = entry;
+            using var entry = System.Text.Json.JsonDocument.Parse(json);
+            if (entry.RootElement.TryGetProperty("caseId", out var caseId) && caseId.TryGetGuid(out var owner) && stored.TryGetValue(owner, out var s))
+            {
+                s.Audit[Guid.Parse(id)] = json;
+            }
         }
 
-        foreach (var head in await session.LoadManyAsync<ChainHead>(ct, ids))
+        foreach (var (id, json) in await RowsAsync(connection, typeof(ChainHead), district, "id = any(@ids)", ids, ct))
         {
-            stored[head.Id].Head = head;
+            var s = stored[Guid.Parse(id)];
+            s.Head = Read<ChainHead>(s, DerivedDocument.KeyOf(typeof(ChainHead), id), json);
         }
 
         return stored;
     }
 
-    private static Func<IQuerySession, Array, CancellationToken, Task<IReadOnlyList<object>>> Loader(Type type, bool byGuid) =>
-        Loaders.GetOrAdd((type, byGuid), key => (Func<IQuerySession, Array, CancellationToken, Task<IReadOnlyList<object>>>)Delegate.CreateDelegate(
-            typeof(Func<IQuerySession, Array, CancellationToken, Task<IReadOnlyList<object>>>),
-            typeof(DocumentVerification).GetMethod(key.Item2 ? nameof(LoadByGuidsAsync) : nameof(LoadByStringsAsync), BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(key.Item1)));
+    /// <summary>The rows of a document type's table in the district that match, as (id, JSON).</summary>
+    private async Task<List<(string Id, string Json)>> RowsAsync(Npgsql.NpgsqlConnection connection, Type type, string district, string where, Array values,
+        CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select id::text, data::text from {store.Options.FindOrResolveDocumentType(type).TableName.QualifiedName} " +
+                              $"where tenant_id = @district and {where}";
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("district", district));
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", values));
+        var rows = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
 
-    private static async Task<IReadOnlyList<object>> LoadByGuidsAsync<T>(IQuerySession session, Array ids, CancellationToken ct) where T : class =>
-        (await session.LoadManyAsync<T>(ct, (Guid[])ids)).Cast<object>().ToList();
+        return rows;
+    }
 
-    private static async Task<IReadOnlyList<object>> LoadByStringsAsync<T>(IQuerySession session, Array ids, CancellationToken ct) where T : class =>
-        (await session.LoadManyAsync<T>(ct, (string[])ids)).Cast<object>().ToList();
+    /// <summary>A stored document read as its type; null, and the case told why, when its JSON no longer fits the type.</summary>
+    private T? Read<T>(StoredCase stored, string key, string json) where T : class
+    {
+        try
+        {
+            return _serializer.FromJson<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
+        {
+            stored.Unreadable[key] = e.Message;
+            return null;
+        }
+    }
 
     /// <summary>Another case's documents as stored, for a recorded decision that read one as a fact.</summary>
     private sealed class StoredFacts(IQuerySession session) : IFactReader

@@ -187,6 +187,7 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
     {
         ComparePerCase(derived, stored);
         CompareWritten(derived, stored);
+        ReportUnreadable(derived, stored);
     }
 
     /// <summary>Compares the documents kept per case (state, read models, service record) and their recorded digests.</summary>
@@ -265,7 +266,8 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         }
     }
 
-    private void CompareDocument(DerivedCase derived, string key, object? expected, object? found)
+    /// <summary>Compares a document the events produce with the stored one as PostgreSQL holds it (JSON), so a stored document no class can read is reported too.</summary>
+    private void CompareDocument(DerivedCase derived, string key, object? expected, string? found)
     {
         if (expected is null && found is null)
         {
@@ -279,10 +281,19 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
             return;
         }
 
-        if (JsonDifference.Between(serializer.ToJson(expected), serializer.ToJson(found)) is { } difference)
+        if (JsonDifference.Between(serializer.ToJson(expected), found) is { } difference)
         {
             derived.Findings.Add(new DocumentFinding(key, "the stored document is not what the case's events produce", difference.Member, difference.Expected,
                 difference.Found));
+        }
+    }
+
+    /// <summary>Reports the stored documents of the case that could not be read as their type (their JSON no longer fits it).</summary>
+    private static void ReportUnreadable(DerivedCase derived, StoredCase stored)
+    {
+        foreach (var (key, problem) in stored.Unreadable)
+        {
+            derived.Findings.Add(new DocumentFinding(key, $"the stored document cannot be read: {problem}"));
         }
     }
 
@@ -313,16 +324,22 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
     }
 }
 
-/// <summary>What the store holds of one case: its documents kept per case, its documents written by id with their digest records, its audit trail entries and its chain head.</summary>
+/// <summary>
+/// What the store holds of one case, as PostgreSQL holds it: its documents kept per case and its
+/// documents written by id (their JSON), their digest records, its audit trail entries (JSON) and its
+/// chain head; and the keys of those that could not be read, with why.
+/// </summary>
 internal sealed class StoredCase
 {
-    public Dictionary<Type, object?> PerCase { get; } = [];
+    public Dictionary<Type, string?> PerCase { get; } = [];
 
-    public Dictionary<(Type Type, string Id), object?> Written { get; } = [];
+    public Dictionary<(Type Type, string Id), string?> Written { get; } = [];
 
     public Dictionary<string, VouchedDocument?> Records { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<Guid, AuditEntry> Audit { get; } = [];
+    public Dictionary<Guid, string> Audit { get; } = [];
 
     public ChainHead? Head { get; set; }
+
+    public Dictionary<string, string> Unreadable { get; } = new(StringComparer.Ordinal);
 }

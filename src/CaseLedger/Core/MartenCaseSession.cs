@@ -87,7 +87,22 @@ internal sealed class MartenCaseSession(
             read.Vouch = evidence is not null && kinds.IsWrittenFromEvents(read.Type);
         }
 
-        var stream = await kind.FetchForWritingAsync(session, caseId, kinds.PreloadsFor(kind), reads, context, ct);
+        CaseForWriting stream;
+        try
+        {
+            stream = await kind.FetchForWritingAsync(session, caseId, kinds.PreloadsFor(kind), reads, context, ct);
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            // A stored document no longer fits its class (edited by hand): nothing can be decided on the
+            // case, nor its projections kept, until a rebuild writes it again from the events.
+            Refusal = new Rejection("case.document_unreadable",
+                $"A stored document of case {caseId} cannot be read ({e.GetBaseException().GetType().Name}): nothing is decided on it until an " +
+                "administrator rebuilds its read models from its events.", RejectionKind.Conflict);
+            await RecordUnreadableAsync(caseId, ct);
+            return new CaseForWriting(null, 0, _ => throw new InvalidOperationException("The case could not be read."));
+        }
+
         (_kind, _caseId, _version, _appended) = (kind, caseId, stream.Version, stream.Appended);
         if (stream.State is null)
         {
@@ -430,6 +445,25 @@ internal sealed class MartenCaseSession(
             FoundAt = clock.GetUtcNow(),
         }, ct);
     }
+
+    private async Task RecordUnreadableAsync(Guid caseId, CancellationToken ct)
+    {
+        if (findings is not null)
+        {
+            await findings.RecordAsync(district, new TamperFinding
+            {
+                Id = Guid.NewGuid(),
+                CaseId = caseId,
+                Document = $"case:{caseId:D}",
+                What = "a stored document of the case cannot be read as its class: it was edited outside CaseLedger; the command was refused",
+                FoundBy = "command",
+                FoundAt = clock.GetUtcNow(),
+            }, ct);
+        }
+    }
+
+    private static bool IsUnreadable(Exception e) =>
+        e is System.Text.Json.JsonException || (e.InnerException is { } inner && IsUnreadable(inner));
 
     private static bool IsExistingStream(Exception e) =>
         e is ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException

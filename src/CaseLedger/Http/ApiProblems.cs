@@ -107,6 +107,9 @@ public static class ApiProblems
 
     /// <summary>A document the command reads did not match its case's events, and the case's events do not verify against its chain: nothing is decided.</summary>
     public static readonly ApiProblem HistoryUnverified = new(StatusCodes.Status409Conflict, "case.history_unverified");
+
+    /// <summary>A stored document of the case no longer fits its class (edited by hand): nothing is decided until a rebuild.</summary>
+    public static readonly ApiProblem DocumentUnreadable = new(StatusCodes.Status409Conflict, "case.document_unreadable");
     public static readonly ApiProblem VersionMismatch = new(StatusCodes.Status412PreconditionFailed, "case.version_mismatch");
     public static readonly ApiProblem FilterUnknown = new(StatusCodes.Status400BadRequest, "query.filter_unknown");
     public static readonly ApiProblem FilterUnknownValue = new(StatusCodes.Status400BadRequest, "query.filter_unknown_value");
@@ -168,7 +171,7 @@ public static class ApiProblems
         {
             // Any command may be sent with an X-On-Behalf-Of that is not its person's (or, about nobody, with one at all).
             OnBehalfOfInvalid, OnBehalfOfMissing, OnBehalfOfMismatch, CorrelationIdInvalid, IfMatchInvalid, VersionMismatch,
-            IdempotencyKeyInvalid, IdempotencyInFlight, IdempotencyKeyReused, HistoryUnverified,
+            IdempotencyKeyInvalid, IdempotencyInFlight, IdempotencyKeyReused, HistoryUnverified, DocumentUnreadable,
         };
         if (command.OpensCase)
         {

@@ -100,7 +100,7 @@ public static class ServiceEndpoints
     [Problems(nameof(ApiProblems.OnBehalfOfInvalid), nameof(ApiProblems.OnBehalfOfMissing), nameof(ApiProblems.OnBehalfOfMismatch),
         nameof(ApiProblems.IfMatchInvalid), nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid),
         nameof(ApiProblems.IdempotencyInFlight), nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound),
-        nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing), nameof(ApiProblems.HistoryUnverified))]
+        nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing), nameof(ApiProblems.HistoryUnverified), nameof(ApiProblems.DocumentUnreadable))]
     public static Task<IResult> HandOver(string district, Guid caseId, CasePipeline pipeline, IDocumentStore store, TimeProvider clock, HttpContext http) =>
         RunAsync<HandOverCase>(district, caseId, CaseWideCommands.HandOver, pipeline, store, clock, http);
 
@@ -114,7 +114,7 @@ public static class ServiceEndpoints
     [Problems(nameof(ApiProblems.OnBehalfOfInvalid), nameof(ApiProblems.OnBehalfOfMissing), nameof(ApiProblems.OnBehalfOfMismatch),
         nameof(ApiProblems.IfMatchInvalid), nameof(ApiProblems.VersionMismatch), nameof(ApiProblems.IdempotencyKeyInvalid),
         nameof(ApiProblems.IdempotencyInFlight), nameof(ApiProblems.IdempotencyKeyReused), nameof(ApiProblems.CaseNotFound),
-        nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing), nameof(ApiProblems.HistoryUnverified))]
+        nameof(ApiProblems.ConcurrentWrite), nameof(ApiProblems.CaseIdMissing), nameof(ApiProblems.HistoryUnverified), nameof(ApiProblems.DocumentUnreadable))]
     public static Task<IResult> Complain(string district, Guid caseId, CasePipeline pipeline, IDocumentStore store, TimeProvider clock, HttpContext http) =>
         RunAsync<RecordComplaint>(district, caseId, CaseWideCommands.Complaint, pipeline, store, clock, http);
 

@@ -137,7 +137,8 @@ public static class Seeds
     /// </summary>
     public delegate Task PassTime(string district, Guid caseId, DateTimeOffset until, CancellationToken ct);
 
-    private static async Task LoadCaseAsync(Func<CommandRequest, CancellationToken, Task<CommandOutcome>> execute, PassTime? passTime, CaseKinds kinds,
+    /// <summary>Runs one seeded case's steps into <paramref name="district"/>, time passing between them as it did; a refused step is an error naming the file, the case and the step.</summary>
+    public static async Task LoadCaseAsync(Func<CommandRequest, CancellationToken, Task<CommandOutcome>> execute, PassTime? passTime, CaseKinds kinds,
         string district, SeedCase seeded, string source, CancellationToken ct)
     {
         var number = 0;

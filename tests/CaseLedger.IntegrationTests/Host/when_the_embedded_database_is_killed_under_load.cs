@@ -33,6 +33,16 @@ public sealed class when_the_embedded_database_is_killed_under_load(EmbeddedHost
     }
 
     [Fact]
+    public void the_district_verifies_intact_after_the_crash_with_no_finding_and_no_broken_case()
+    {
+        // Writes cut short by the kill left Marten's tombstones and nothing else: no false alarm.
+        run.Verification.ShouldNotBeNull(run.Output);
+        run.Verification.RootElement.GetProperty("allIntact").GetBoolean().ShouldBeTrue(run.Verification.RootElement.GetRawText());
+        run.Verification.RootElement.GetProperty("broken").GetArrayLength().ShouldBe(0);
+        run.Verification.RootElement.GetProperty("recordedFindingCount").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
     public void a_write_that_failed_was_answered_503_database_unavailable_never_500()
     {
         run.Failures.ShouldAllBe(f => f == "503 database.unavailable");
@@ -87,6 +97,9 @@ public sealed class when_the_embedded_database_is_killed_under_load(EmbeddedHost
 
         public string Output { get; private set; } = "";
 
+        /// <summary>The district's verification after the recovery, as GET /districts/{d}/verification answered it.</summary>
+        public JsonDocument? Verification { get; private set; }
+
         public async Task RunAsync(HostProcess host)
         {
             _host = host;
@@ -126,6 +139,12 @@ public sealed class when_the_embedded_database_is_killed_under_load(EmbeddedHost
                 }
 
                 MissingAfterRecovery = missing;
+                using (var verify = await _host.Client.SendAsync(HostProcess.Request(HttpMethod.Get, $"/districts/{District}/verification", District,
+                           role: CaseLedger.Core.Role.Auditor, actor: "auditor-1")))
+                {
+                    Verification = verify.IsSuccessStatusCode ? JsonDocument.Parse(await verify.Content.ReadAsStringAsync()) : null;
+                }
+
                 Output = _host.Output[startedAt..];
             }
             finally

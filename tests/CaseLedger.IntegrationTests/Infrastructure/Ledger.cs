@@ -103,7 +103,8 @@ public sealed class Ledger : IAsyncLifetime
     public async Task<int> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        // A test's SQL is the forger's, not a client's: its errors may say which rows they concern.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { IncludeErrorDetail = true }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
