@@ -24,6 +24,7 @@ internal sealed class BallotBenchmark
     private static readonly DateTimeOffset Opened = new(2025, 5, 5, 1, 0, 0, TimeSpan.Zero);
 
     private readonly DocumentStore _ledger;
+    private readonly CasePipeline _unvouched;
     private readonly DocumentStore _quick;
     private readonly DocumentStore _raw;
     private readonly DocumentStore _chained;
@@ -32,9 +33,10 @@ internal sealed class BallotBenchmark
     private readonly int _window;
 
     private BallotBenchmark(DocumentStore ledger, DocumentStore quick, DocumentStore raw, DocumentStore chained, CasePipeline pipeline,
-        IReadOnlyList<RollEntry> roll, int window)
+        CasePipeline unvouched, IReadOnlyList<RollEntry> roll, int window)
     {
         _ledger = ledger;
+        _unvouched = unvouched;
         _quick = quick;
         _raw = raw;
         _chained = chained;
@@ -64,14 +66,16 @@ internal sealed class BallotBenchmark
         var events = await bench.EventsOfAsync(first);
         var names = new (string Name, string Short)[]
         {
-            ("CaseLedger ballot (pipeline: lock, load, decide, append, read models)", "CaseLedger"),
+            ("CaseLedger ballot (pipeline: lock, load, vouch, decide, append, read models)", "CaseLedger"),
+            ("CaseLedger ballot without vouching (no digests recorded or compared)", "CaseLedger without vouching"),
             ("raw Marten append of the same events (Marten's default Quick append)", "raw Marten"),
             ("raw Marten append, Rich append (CaseLedger's append mode)", "raw Marten, Rich append"),
             ("Rich append + CaseLedger's hash chain and audit trail", "Rich append + chain + audit trail"),
         };
         async Task<List<Func<int, Task>>> FreshPaths() =>
         [
-            await bench.LedgerBallots(),
+            await bench.LedgerBallots(bench._pipeline),
+            await bench.LedgerBallots(bench._unvouched),
             await bench.RawAppends(bench._quick, events),
             await bench.RawAppends(bench._raw, events),
             await bench.RawAppends(bench._chained, events),
@@ -185,8 +189,19 @@ internal sealed class BallotBenchmark
         var roll = Enumerable.Range(1, households)
             .Select(i => new RollEntry($"B{(i - 1) / 90 + 1}-{i:0000}", $"owner-{i:0000}", 60m + i % 83 + 0.25m * (i % 4)))
             .ToList();
-        var pipeline = new CasePipeline(ledger, kinds, kinds.DefaultRules(), TimeProvider.System);
-        return new BallotBenchmark(ledger, quick, raw, chained, pipeline, roll, window);
+        // The host's pipeline: every document a ballot decides on is compared with the digests its events recorded.
+        var pipeline = new CasePipeline(ledger, kinds, kinds.DefaultRules(), TimeProvider.System, evidence: new Audit.ChainEvidence(ledger, kinds));
+        // The same, in a store of its own that keeps no digest records, with nothing compared: what vouching costs.
+        var plain = DocumentStore.For(o =>
+        {
+            o.Connection(connection);
+            o.AutoCreateSchemaObjects = AutoCreate.All;
+            o.AddCaseLedger(kinds, receiptKey: null, digestRecords: false);
+            o.DatabaseSchemaName = "unvouched_ledger";
+        });
+        await plain.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var unvouched = new CasePipeline(plain, kinds, kinds.DefaultRules(), TimeProvider.System);
+        return new BallotBenchmark(ledger, quick, raw, chained, pipeline, unvouched, roll, window);
     }
 
     private static DocumentStore RawStore(string connection, string schema, EventAppendMode mode, CaseKinds kinds) =>
@@ -211,18 +226,22 @@ internal sealed class BallotBenchmark
 
     private static DateTimeOffset At(int i) => Opened.AddMinutes(10 + i);
 
-    private async Task<Guid> OpenAsync()
+    private Task<Guid> OpenAsync() => OpenAsync(_pipeline);
+
+    private async Task<Guid> OpenAsync(CasePipeline pipeline)
     {
         var id = Guid.NewGuid();
         var open = new OpenVote("bench-compound", "Bench", new Proposal("Lifts", 900_000m), _roll, Opened, Opened.AddDays(7));
-        var outcome = await _pipeline.ExecuteAsync(new CommandRequest(District, id, open, new Acting("bench", Channel.ServiceWindow, Role.Clerk)) { At = Opened });
+        var outcome = await pipeline.ExecuteAsync(new CommandRequest(District, id, open, new Acting("bench", Channel.ServiceWindow, Role.Clerk)) { At = Opened });
         return outcome.IsAccepted ? id : throw new InvalidOperationException(outcome.Rejection!.Reason);
     }
 
-    private async Task CastAsync(Guid vote, int i)
+    private Task CastAsync(Guid vote, int i) => CastAsync(_pipeline, vote, i);
+
+    private async Task CastAsync(CasePipeline pipeline, Guid vote, int i)
     {
         var ballot = new CastBallot(_roll[i].UnitId, _roll[i].OwnerId, i % 10 == 0 ? BallotChoice.No : BallotChoice.Yes);
-        var outcome = await _pipeline.ExecuteAsync(new CommandRequest(District, vote, ballot, new Acting(_roll[i].OwnerId, Channel.OnlinePlatform, Role.Resident)) { At = At(i) });
+        var outcome = await pipeline.ExecuteAsync(new CommandRequest(District, vote, ballot, new Acting(_roll[i].OwnerId, Channel.OnlinePlatform, Role.Resident)) { At = At(i) });
         if (!outcome.IsAccepted || outcome.Appended.Count != 1)
         {
             throw new InvalidOperationException($"Ballot {i} was not recorded: {outcome.Rejection}");
@@ -235,10 +254,10 @@ internal sealed class BallotBenchmark
         return (await query.Events.FetchStreamAsync(vote)).Select(e => e.Data).ToList();
     }
 
-    private async Task<Func<int, Task>> LedgerBallots()
+    private async Task<Func<int, Task>> LedgerBallots(CasePipeline pipeline)
     {
-        var vote = await OpenAsync();
-        return i => CastAsync(vote, i);
+        var vote = await OpenAsync(pipeline);
+        return i => CastAsync(pipeline, vote, i);
     }
 
     /// <summary>The events CaseLedger wrote for one vote, appended again to a fresh stream of another store, one per transaction.</summary>

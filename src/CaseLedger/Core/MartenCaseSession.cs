@@ -213,7 +213,12 @@ internal sealed class MartenCaseSession(
 
     public async Task<Rejection?> SaveAsync(CancellationToken ct)
     {
-        await RecordDigestsAsync(ct);
+        // Digests are recorded where they are checked: a pipeline with no evidence (a store with no chain) records none.
+        if (evidence is not null)
+        {
+            await RecordDigestsAsync(ct);
+        }
+
         // The hash chain's projection issues the write's receipt; kept in the session, it is read back without another round trip.
         session.UseIdentityMapFor<IssuedReceipt>();
         try

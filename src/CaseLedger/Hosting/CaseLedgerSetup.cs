@@ -27,7 +27,14 @@ public static class CaseLedgerSetup
     /// <param name="options">The store's options.</param>
     /// <param name="kinds">The case kinds to map.</param>
     /// <param name="receiptKey">The key that signs each write's receipt (the host's seal key); none: writes get no receipt.</param>
-    public static StoreOptions AddCaseLedger(this StoreOptions options, CaseKinds kinds, SealKey? receiptKey = null)
+    public static StoreOptions AddCaseLedger(this StoreOptions options, CaseKinds kinds, SealKey? receiptKey = null) =>
+        options.AddCaseLedger(kinds, receiptKey, digestRecords: true);
+
+    /// <summary>
+    /// As the public overload; without <paramref name="digestRecords"/> no digest record is kept of the
+    /// documents written by id: only for measuring what vouching costs (the ballot benchmark's baseline).
+    /// </summary>
+    internal static StoreOptions AddCaseLedger(this StoreOptions options, CaseKinds kinds, SealKey? receiptKey, bool digestRecords)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kinds);
@@ -51,8 +58,12 @@ public static class CaseLedgerSetup
         kinds.PreloadWithEveryCase<ChainHead>();
         options.Schema.For<ChainLink>().Index(l => l.CaseId);
         options.Projections.Add(new AuditTrailProjection(kinds), ProjectionLifecycle.Inline, AuditTrailProjection.Name);
-        options.Projections.Add(new Core.Vouching.VouchedDocumentsProjection(kinds, options.Serializer), ProjectionLifecycle.Inline,
-            Core.Vouching.VouchedDocumentsProjection.Name);
+        if (digestRecords)
+        {
+            options.Projections.Add(new Core.Vouching.VouchedDocumentsProjection(kinds, options.Serializer), ProjectionLifecycle.Inline,
+                Core.Vouching.VouchedDocumentsProjection.Name);
+        }
+
         options.Schema.For<Core.Vouching.TamperFinding>().Index(f => f.FoundAt).Index(f => f.CaseId);
         DistrictSeals.Register(options);
         Core.Service.ServiceEvents.Register(options);

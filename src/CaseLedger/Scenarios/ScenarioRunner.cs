@@ -38,7 +38,9 @@ public sealed class ScenarioRunner
     public Task<ScenarioResult> RunInStoreAsync(Scenario scenario, IDocumentStore store, string district = District, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return ExecuteAsync(scenario, rules => new StoreScenarioLedger(store, new CasePipeline(store, Engine.Kinds, rules, TimeProvider.System)),
+        // As the host runs commands: each decides only on what the case's chain vouches for, and records its digests.
+        var evidence = new Audit.ChainEvidence(store, Engine.Kinds);
+        return ExecuteAsync(scenario, rules => new StoreScenarioLedger(store, new CasePipeline(store, Engine.Kinds, rules, TimeProvider.System, evidence: evidence)),
             district, ct);
     }
 
