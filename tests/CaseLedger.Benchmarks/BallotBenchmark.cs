@@ -57,6 +57,18 @@ internal sealed class BallotBenchmark
         Console.WriteLine($"CaseLedger ballot benchmark: {households} households, {window} ballots timed at each end, {rounds} rounds, " +
                           $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         var bench = await CreateAsync(database.ConnectionString, households, window);
+        // Vouching must never fold a case again on the normal path: count it, so a slow path shows.
+        long refolds = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "caseledger.vouching.refolds")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref refolds, value));
+        listener.Start();
         var first = await bench.OpenAsync();
         for (var i = 0; i < households; i++)
         {
@@ -111,6 +123,7 @@ internal sealed class BallotBenchmark
 
         var flat = Median(results.Select(r => r[0].End.PerSecond / r[0].Start.PerSecond));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CaseLedger at the end of the vote / at its start: {flat:0.00}"));
+        Console.WriteLine($"Cases folded again from their events before a decision (caseledger.vouching.refolds): {Interlocked.Read(ref refolds)}");
     }
 
     /// <summary>Whole votes run along every path, untimed, before the timed rounds.</summary>

@@ -387,6 +387,7 @@ internal sealed class MartenCaseSession(
             return known;
         }
 
+        Telemetry.CaseLedgerMeter.Refolds.Add(1, new KeyValuePair<string, object?>("district", district));
         var history = await evidence!.VerifiedHistoryAsync(session, caseId, ct);
         if (!history.Intact)
         {

@@ -14,6 +14,14 @@ public static class CaseLedgerMeter
     private static readonly Meter Meter = new(Name);
 
     /// <summary>Stored documents found not to be what their events produce, tagged by district, document type and who found them.</summary>
+    /// <summary>
+    /// Cases a command folded again from their verified events because a document it reads had no digest
+    /// of its shape on record or did not match it: normally zero after the first command on a case
+    /// recorded before digests were kept.
+    /// </summary>
+    public static readonly Counter<long> Refolds =
+        Meter.CreateCounter<long>("caseledger.vouching.refolds", unit: "{case}", description: "Cases folded again from their events before a decision");
+
     public static readonly Counter<long> TamperFindings =
         Meter.CreateCounter<long>("caseledger.tamper.findings", unit: "{finding}", description: "Stored documents found not to be what their events produce");
 }
