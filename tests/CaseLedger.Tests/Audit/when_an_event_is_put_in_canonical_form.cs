@@ -71,4 +71,21 @@ public sealed class when_an_event_is_put_in_canonical_form
         ChainHashing.Link(ChainHashing.Genesis, appended)
             .ShouldBe(ChainHashing.Link(ChainHashing.Genesis, appended with { Headers = """{ "channel" : "Web", "role" : "resident" }""" }));
     }
+
+    public static TheoryData<string, string?> Samples => new()
+    {
+        { """{"voterId":"O1","choice":"Yes"}""", null },
+        { """{"b":[1,2.50,{"z":null,"a":"\u00e9t\u00e9 \"quoted\" back\\slash"}],"a":1e3,"c":-0.0,"d":"\u0007bell","e":{}}""", """{"role":"clerk"}""" },
+        { """{"name":"赵 丽","amount":1280000.00,"nested":{"list":[{"k":"v"},[],true,false]}}""", """{"digests":{"case":{"VoteTally":"ab:cd"},"documents":{}},"on-behalf-of":"居民 7"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void the_link_written_as_bytes_is_the_link_of_the_documented_canonical_text(string data, string? headers)
+    {
+        var e = Ballot with { DataJson = data, Headers = headers, Sequence = 123456789012, Role = "clerk", OnBehalfOf = "x" };
+        var documented = ChainHashing.Sha256("0123abcd\n" + ChainHashing.Canonical(e));
+
+        ChainHashing.Link("0123abcd", e).ShouldBe(documented);
+    }
 }
