@@ -101,10 +101,10 @@ public static class ChainVerifier
         public bool Archived { get; init; }
     }
 
-    /// <summary>What the seals say about one case: the links sealed, by version, and why they cannot be trusted, if so.</summary>
     /// <summary>How many of the tamper findings commands recorded a district verification lists (the newest).</summary>
     public const int RecordedFindingsShown = 50;
 
+    /// <summary>What the seals say about one case: the links sealed, by version, and why they cannot be trusted, if so.</summary>
     internal sealed record SealedCase(long Number, IReadOnlyDictionary<long, string> Links, string? Problem);
 
     /// <summary>
@@ -141,10 +141,10 @@ public static class ChainVerifier
 
     public static Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules, string district,
         CancellationToken ct = default) =>
-        VerifyDistrictAsync(store, sealing, kinds, rules, district, [], ct);
+        VerifyDistrictAsync(store, sealing, kinds, rules, district, [], ct: ct);
 
     /// <summary>A case whose stream row is marked archived: Marten then hides it and its events, and CaseLedger never archives a case.</summary>
-    private static CaseVerification Archived(CaseVerification result) => result with
+    internal static CaseVerification Archived(CaseVerification result) => result with
     {
         Intact = false,
         Findings = [.. result.Findings, new DocumentFinding($"stream:{result.CaseId:D}",
@@ -195,69 +195,12 @@ public static class ChainVerifier
     /// database holds every seal published to the witness folder.
     /// </summary>
     public static async Task<DistrictVerification> VerifyDistrictAsync(IDocumentStore store, Sealing sealing, CaseKinds kinds, RuleBook rules,
-        string district, IReadOnlyList<SealStatement> heldSeals, CancellationToken ct = default)
+        string district, IReadOnlyList<SealStatement> heldSeals, IProgress<VerificationProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sealing);
         ArgumentNullException.ThrowIfNull(heldSeals);
-        await using var session = store.QuerySession(district);
-        var all = await ReadEventsAsync(store, district, null, ct);
-        var links = (await session.Query<ChainLink>().ToListAsync(ct)).ToLookup(l => l.CaseId);
-        var leaves = (await session.Query<SealedLink>().ToListAsync(ct)).OrderBy(l => l.Index).ToList();
-        var seals = (await session.Query<SealRecord>().ToListAsync(ct)).OrderBy(s => s.Number).ToList();
-        var recorded = (await session.Events.FetchStreamAsync(DistrictSeals.StreamFor(district), token: ct))
-            .Select(e => e.Data).OfType<DistrictSealed>().GroupBy(e => e.Number).ToDictionary(g => g.Key, g => g.Last());
-        var leavesByCase = leaves.ToLookup(l => l.CaseId);
-
-        var rowsByCase = all.ToLookup(r => r.Chained.CaseId);
-        var failedWrites = rowsByCase.Where(g => IsFailedWrites([.. g], links[g.Key].Count() + leavesByCase[g.Key].Count())).ToList();
-        var caseIds = rowsByCase.Select(g => g.Key).Concat(links.Select(g => g.Key)).Concat(leavesByCase.Select(g => g.Key))
-            .Except(failedWrites.Select(g => g.Key)).Distinct().ToList();
-
-        var problems = new List<string>();
-        var notes = new List<string>();
-        CheckSeals(sealing, district, seals, recorded, problems);
-        CheckLog(district, leaves, seals, heldSeals, problems);
-        var published = WitnessFolderChecks.Check(sealing, district, seals, problems, notes);
-
-        var latest = seals.LastOrDefault();
-        var chains = caseIds
-            .Select(id => Verify(id, district, [.. rowsByCase[id].OrderBy(r => r.Chained.Version)], [.. links[id].OrderBy(l => l.Version)],
-                latest is not null && leavesByCase[id].Any()
-                    ? new SealedCase(latest.Number, ByVersion(leavesByCase[id]), null)
-                    : null))
-            .ToList();
-        var documents = new DocumentVerification(store, kinds, rules);
-        var findings = new Dictionary<Guid, IReadOnlyList<DocumentFinding>>();
-        foreach (var batch in chains.Where(c => c.Intact && c.FirstBroken is null).Chunk(200))
-        {
-            foreach (var (id, found) in await documents.CheckAsync(session,
-                         batch.Select(c => new DocumentVerification.Case(c.CaseId, [.. rowsByCase[c.CaseId].OrderBy(r => r.Chained.Version)], c.Head)).ToList(), ct))
-            {
-                findings[id] = found;
-            }
-        }
-
-        var archived = await ArchivedStreamsAsync(store, district, null, ct);
-        var results = chains.Select(c => findings.TryGetValue(c.CaseId, out var found) ? c with { Intact = false, Findings = found } : c)
-            .Select(c => archived.Contains(c.CaseId) ? Archived(c) : c).ToList();
-        var broken = results.Where(r => !r.Intact || r.MatchesSeal == false).ToList();
-        var sealStream = DistrictSeals.StreamFor(district);
-        var chained = caseIds.Where(id => id != sealStream).Sum(id => (long)links[id].Count());
-        var sealedSize = latest?.File.Statement.TreeSize ?? 0;
-        var recordedFindings = await session.Query<Core.Vouching.TamperFinding>().OrderByDescending(f => f.FoundAt).Take(RecordedFindingsShown).ToListAsync(ct);
-        var recordedCount = recordedFindings.Count < RecordedFindingsShown ? recordedFindings.Count : await session.Query<Core.Vouching.TamperFinding>().CountAsync(ct);
-        return new DistrictVerification(district, results.Count, results.Count - broken.Count, broken, latest?.Number,
-            seals.Count == 0 && problems.Count == 0 ? null : problems.Count == 0, problems)
-        {
-            RecordedFindings = recordedFindings,
-            RecordedFindingCount = recordedCount,
-            SealedLinks = sealedSize,
-            UnsealedLinks = Math.Max(0, chained - sealedSize),
-            FailedWrites = failedWrites.Sum(g => g.Count()),
-            PublishedSeals = published,
-            Notes = notes,
-        };
+        return await new DistrictVerificationRun(store, sealing, kinds, rules, district).RunAsync(heldSeals, progress, ct);
     }
 
     /// <summary>
@@ -296,7 +239,7 @@ public static class ChainVerifier
             problems.Add($"the database's seal {statement.Number} differs from yours: it was replaced");
         }
 
-        var verification = await VerifyDistrictAsync(store, sealing, kinds, rules, district, [statement], ct);
+        var verification = await VerifyDistrictAsync(store, sealing, kinds, rules, district, [statement], ct: ct);
         problems.AddRange(verification.SealProblems);
         IReadOnlyList<string> proof = [];
         if (latest is not null && latest.File.Statement.TreeSize >= statement.TreeSize)
@@ -453,11 +396,11 @@ public static class ChainVerifier
     /// only tombstones, and no chain link or sealed link names it: it is no case and no history. A
     /// tombstone that stands in a case's stream is judged like any other event.
     /// </summary>
-    private static bool IsFailedWrites(IReadOnlyList<StoredEvent> rows, int chainedOrSealed) =>
+    internal static bool IsFailedWrites(IReadOnlyList<StoredEvent> rows, int chainedOrSealed) =>
         rows.Count > 0 && chainedOrSealed == 0 && rows.All(r => r.Chained.Type == Tombstone.Name);
 
     /// <summary>Each seal's signature, its record in the seal stream, and that it extends the seal before it.</summary>
-    private static void CheckSeals(Sealing sealing, string district, List<SealRecord> seals, Dictionary<long, DistrictSealed> recorded,
+    internal static void CheckSeals(Sealing sealing, string district, List<SealRecord> seals, Dictionary<long, DistrictSealed> recorded,
         List<string> problems)
     {
         SealRecord? before = null;
@@ -502,8 +445,8 @@ public static class ChainVerifier
     /// The stored log, leaf by leaf: its leaves are numbered without a gap, and it hashes to the root
     /// of every seal (and of every seal an auditor holds) at that seal's size.
     /// </summary>
-    private static void CheckLog(string district, IReadOnlyList<SealedLink> leaves, List<SealRecord> seals, IReadOnlyList<SealStatement> held,
-        List<string> problems)
+    internal static async Task CheckLogAsync(string district, IAsyncEnumerable<SealedLink> leaves, List<SealRecord> seals, IReadOnlyList<SealStatement> held,
+        List<string> problems, CancellationToken ct)
     {
         var size = seals.Count == 0 ? 0 : seals[^1].File.Statement.TreeSize;
         var checkpoints = seals.Select(s => s.File.Statement).Concat(held).GroupBy(s => s.TreeSize).ToDictionary(g => g.Key, g => g.ToList());
@@ -513,7 +456,7 @@ public static class ChainVerifier
             CheckRoot(frontier, empty, problems);
         }
 
-        foreach (var leaf in leaves)
+        await foreach (var leaf in leaves.WithCancellation(ct))
         {
             if (leaf.Index != frontier.Size)
             {
@@ -582,7 +525,7 @@ public static class ChainVerifier
     }
 
     /// <summary>The sealed links of one case by version (the log's own check catches a duplicated leaf).</summary>
-    private static Dictionary<long, string> ByVersion(IEnumerable<SealedLink> links) =>
+    internal static Dictionary<long, string> ByVersion(IEnumerable<SealedLink> links) =>
         links.GroupBy(l => l.Version).ToDictionary(g => g.Key, g => g.First().Link);
 
     /// <summary>Reads event rows with plain SQL: a whole district, or one case.</summary>

@@ -14,6 +14,27 @@ namespace CaseLedger.Core;
 /// </summary>
 public static class CanonicalJson
 {
+    [ThreadStatic]
+    private static (CanonicalWriter Left, CanonicalWriter Right)? _comparers;
+
+    /// <summary>Whether two JSON texts hold the same value (the same canonical form), with nothing built but two reusable buffers.</summary>
+    public static bool SameValue(string left, string right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        if (string.Equals(left, right, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var (a, b) = _comparers ??= (new CanonicalWriter(), new CanonicalWriter());
+        a.Clear();
+        b.Clear();
+        a.Json(left);
+        b.Json(right);
+        return a.Written.SequenceEqual(b.Written);
+    }
+
     public static string Canonicalize(string json)
     {
         using var document = JsonDocument.Parse(json);

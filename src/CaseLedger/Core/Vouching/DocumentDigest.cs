@@ -10,10 +10,9 @@ namespace CaseLedger.Core.Vouching;
 
 /// <summary>
 /// The digest of a document derived from events, <c>{shape}:{hash}</c>: <c>hash</c> is SHA-256 of the
-/// document's JSON as the store serializes it, 64 lower-case hex digits, put in canonical form first
-/// (<see cref="CanonicalJson"/>) when its type holds anything whose order a round trip through the
-/// store may change (a dictionary, a set, an untyped member); <c>shape</c> is 8 hex digits of SHA-256
-/// over the names and types of the members its type serializes, recursively, and of this rule. Two digests of one shape are comparable; when a new version of
+/// document's canonical JSON (<see cref="CanonicalJson"/>, as the store serializes it), 64 lower-case
+/// hex digits; <c>shape</c> is 8 hex digits of SHA-256 over the names and types of the members its
+/// type serializes, recursively. Two digests of one shape are comparable; when a new version of
 /// CaseLedger changes a document's shape, the digests recorded before it are of another shape and are
 /// not compared with documents of the new one (the pipeline then folds the case from its events once,
 /// and verification compares the document with the events directly).
@@ -21,51 +20,24 @@ namespace CaseLedger.Core.Vouching;
 public static class DocumentDigest
 {
     private static readonly ConcurrentDictionary<Type, string> Shapes = new();
-    private static readonly ConcurrentDictionary<Type, bool> Unordered = new();
+
+    [ThreadStatic]
+    private static CanonicalWriter? _writer;
 
     /// <summary>
-    /// The digest of <paramref name="document"/> as <paramref name="serializer"/> writes it. A type with
-    /// no dictionary, set or untyped member serializes its members in one order whatever its values,
-    /// so its JSON is hashed as written (a command takes several digests: this keeps them cheap).
+    /// The digest of <paramref name="document"/> as <paramref name="serializer"/> writes it, in canonical
+    /// form: by value, so a document read back from the store (where a decimal keeps the scale it was
+    /// written with, and a dictionary's members may come back in another order) has the digest of the
+    /// one the events produce.
     /// </summary>
     public static string Of(object document, ISerializer serializer)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(serializer);
-        var json = serializer.ToJson(document);
-        var type = document.GetType();
-        var text = Unordered.GetOrAdd(type, HoldsUnordered) ? CanonicalJson.Canonicalize(json) : json;
-        return ShapeOf(type) + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
-
-    private static bool HoldsUnordered(Type type) => HoldsUnordered(type, []);
-
-    private static bool HoldsUnordered(Type type, HashSet<Type> seen)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(object) || typeof(IDictionary).IsAssignableFrom(type)
-            || type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() is var d
-                && (d == typeof(IDictionary<,>) || d == typeof(IReadOnlyDictionary<,>) || d == typeof(ISet<>) || d == typeof(IReadOnlySet<>))))
-        {
-            return true;
-        }
-
-        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type.Namespace == "System" || !seen.Add(type))
-        {
-            return false;
-        }
-
-        if (type.IsArray)
-        {
-            return HoldsUnordered(type.GetElementType()!, seen);
-        }
-
-        if (typeof(IEnumerable).IsAssignableFrom(type))
-        {
-            return type.GetGenericArguments().Any(a => HoldsUnordered(a, seen));
-        }
-
-        return type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(p => HoldsUnordered(p.PropertyType, seen));
+        var writer = _writer ??= new CanonicalWriter();
+        writer.Clear();
+        writer.Json(serializer.ToJson(document));
+        return ShapeOf(document.GetType()) + ":" + Convert.ToHexStringLower(SHA256.HashData(writer.Written));
     }
 
     /// <summary>The shape part of a digest: 8 hex digits that change when the type's serialized members change.</summary>
@@ -74,8 +46,7 @@ public static class DocumentDigest
         ArgumentNullException.ThrowIfNull(type);
         return Shapes.GetOrAdd(type, t =>
         {
-            // The rule a digest is taken by is part of its shape, so digests taken by another rule are never compared.
-            var description = new StringBuilder("digest-v2;");
+            var description = new StringBuilder();
             Describe(t, description, []);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description.ToString())))[..8];
         });
