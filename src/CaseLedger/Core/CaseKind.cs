@@ -69,7 +69,13 @@ public abstract class CaseKind
 
     public abstract Type StateType { get; }
 
-    public IReadOnlyDictionary<Type, string> EventNames => _events.ToDictionary(e => e.Key, e => e.Value.Name);
+    public IReadOnlyDictionary<Type, string> EventNames => _eventNames ??= _events.ToDictionary(e => e.Key, e => e.Value.Name);
+
+    // Read on every event appended, folded and verified: made once, after the declaration is complete.
+    private IReadOnlyDictionary<Type, string>? _eventNames;
+
+    /// <summary>Whether the kind declares events of this type (its own, or the core's deadline events it keeps).</summary>
+    public bool Declares(Type eventType) => _events.ContainsKey(eventType);
 
     public IEnumerable<Type> EventTypes => _events.Keys;
 
@@ -174,6 +180,7 @@ public abstract class CaseKind
             _events[type] = (name, describe);
         }
 
+        _eventNames = null;
         KeepsDeadlines = true;
     }
 
@@ -210,8 +217,11 @@ public abstract class CaseKind
     internal abstract IReadOnlyList<JasperFx.Events.IEvent> StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events);
 
     /// <summary>Declares an event under its stable, versioned name, with the line the audit trail shows for it.</summary>
-    protected void Event<TEvent>(string name, Func<TEvent, EventDescription?>? describe = null) where TEvent : class =>
+    protected void Event<TEvent>(string name, Func<TEvent, EventDescription?>? describe = null) where TEvent : class
+    {
         _events[typeof(TEvent)] = (name, describe is null ? null : e => describe((TEvent)e));
+        _eventNames = null;
+    }
 
     /// <summary>
     /// Declares a read model kept per case in the same transaction as its events; the first one

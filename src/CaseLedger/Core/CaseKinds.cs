@@ -41,6 +41,7 @@ public sealed class CaseKinds
 
         _kinds.Add(kind);
         _derived.Clear();
+        _byEventType.Clear();
         return this;
     }
 
@@ -101,7 +102,9 @@ public sealed class CaseKinds
     public CaseKind? Named(string name) => _kinds.FirstOrDefault(k => k.Name == name);
 
     /// <summary>The kind an event type belongs to, if any.</summary>
-    public CaseKind? ForEventType(Type eventType) => _kinds.FirstOrDefault(k => k.EventNames.ContainsKey(eventType));
+    public CaseKind? ForEventType(Type eventType) => _byEventType.GetOrAdd(eventType, t => _kinds.FirstOrDefault(k => k.Declares(t)));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, CaseKind?> _byEventType = new();
 
     /// <summary>The declaration of a command type, if a registered kind declares it.</summary>
     public CommandDeclaration? CommandFor(Type commandType) =>

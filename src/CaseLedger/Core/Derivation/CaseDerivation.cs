@@ -48,7 +48,7 @@ public static class CaseDerivation
         var changed = new List<DerivedDocument>();
         // The state and read models fold the kind's own events only (a case-wide event of the core, a
         // hand-over, leaves them and their version as they were), as the store's projections do.
-        if (kind.EventNames.ContainsKey(e.GetType()))
+        if (kind.Declares(e.GetType()))
         {
             if (kind.Evolve(before(kind.StateType, id), e) is { } state)
             {
@@ -88,7 +88,7 @@ public static class CaseDerivation
     public static Func<Type, string?> OpeningOf(CaseKind kind)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        return t => typeof(IOpensCase).IsAssignableFrom(t) && kind.EventNames.ContainsKey(t) ? kind.Name : null;
+        return t => typeof(IOpensCase).IsAssignableFrom(t) && kind.Declares(t) ? kind.Name : null;
     }
 }
 
