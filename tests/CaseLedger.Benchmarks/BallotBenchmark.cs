@@ -28,13 +28,15 @@ internal sealed class BallotBenchmark
     private readonly DocumentStore _quick;
     private readonly DocumentStore _raw;
     private readonly DocumentStore _chained;
+    private readonly DocumentStore _idiomatic;
     private readonly CasePipeline _pipeline;
     private readonly IReadOnlyList<RollEntry> _roll;
     private readonly int _window;
 
-    private BallotBenchmark(DocumentStore ledger, DocumentStore quick, DocumentStore raw, DocumentStore chained, CasePipeline pipeline,
-        CasePipeline unvouched, IReadOnlyList<RollEntry> roll, int window)
+    private BallotBenchmark(DocumentStore ledger, DocumentStore quick, DocumentStore raw, DocumentStore chained, DocumentStore idiomatic,
+        CasePipeline pipeline, CasePipeline unvouched, IReadOnlyList<RollEntry> roll, int window)
     {
+        _idiomatic = idiomatic;
         _ledger = ledger;
         _unvouched = unvouched;
         _quick = quick;
@@ -83,6 +85,8 @@ internal sealed class BallotBenchmark
             ("raw Marten append of the same events (Marten's default Quick append)", "raw Marten"),
             ("raw Marten append, Rich append (CaseLedger's append mode)", "raw Marten, Rich append"),
             ("Rich append + CaseLedger's hash chain and audit trail", "Rich append + chain + audit trail"),
+            ("Marten handler: FetchForWriting, inline snapshot", "Marten FetchForWriting + inline snapshot"),
+            ("Marten handler: FetchForExclusiveWriting, inline snapshot, + 1 document", "Marten FetchForExclusiveWriting + snapshot + 1 document"),
         };
         async Task<List<Func<int, Task>>> FreshPaths() =>
         [
@@ -91,6 +95,8 @@ internal sealed class BallotBenchmark
             await bench.RawAppends(bench._quick, events),
             await bench.RawAppends(bench._raw, events),
             await bench.RawAppends(bench._chained, events),
+            await bench.MartenHandler(events, exclusive: false),
+            await bench.MartenHandler(events, exclusive: true),
         ];
 
         for (var warmUp = 0; warmUp < WarmUpVotes; warmUp++)
@@ -124,6 +130,7 @@ internal sealed class BallotBenchmark
         var flat = Median(results.Select(r => r[0].End.PerSecond / r[0].Start.PerSecond));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CaseLedger at the end of the vote / at its start: {flat:0.00}"));
         Console.WriteLine($"Cases folded again from their events before a decision (caseledger.vouching.refolds): {Interlocked.Read(ref refolds)}");
+        await bench.ClientsAsync(events, Clients, window);
     }
 
     /// <summary>Whole votes run along every path, untimed, before the timed rounds.</summary>
@@ -214,28 +221,45 @@ internal sealed class BallotBenchmark
         });
         await plain.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var unvouched = new CasePipeline(plain, kinds, kinds.DefaultRules(), TimeProvider.System);
-        return new BallotBenchmark(ledger, quick, raw, chained, pipeline, unvouched, roll, window);
+        // What a user would write instead with Marten alone: the vote's tally as an inline snapshot
+        // (folded by the same function), the case fetched for writing, the event appended.
+        var idiomatic = DocumentStore.For(o =>
+        {
+            Peer(o, connection, "idiomatic_handlers", kinds);
+            o.Projections.Add(new CaseProjection<VoteTally>(VoteTallyProjection.Evolve, kinds.All[0].EventTypes, typeof(VoteTally)),
+                JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+            o.Schema.For<MemberBallot>();
+        });
+        await idiomatic.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return new BallotBenchmark(ledger, quick, raw, chained, idiomatic, pipeline, unvouched, roll, window);
     }
 
     private static DocumentStore RawStore(string connection, string schema, EventAppendMode mode, CaseKinds kinds) =>
         DocumentStore.For(o =>
         {
-            o.Connection(connection);
-            o.AutoCreateSchemaObjects = AutoCreate.All;
-            o.DatabaseSchemaName = schema;
+            Peer(o, connection, schema, kinds);
             o.Events.AppendMode = mode;
-            o.Events.StreamIdentity = StreamIdentity.AsGuid;
-            o.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
-            o.Events.MetadataConfig.HeadersEnabled = true;
-            o.Events.MetadataConfig.CausationIdEnabled = true;
-            o.Events.MetadataConfig.CorrelationIdEnabled = true;
-            o.Events.MetadataConfig.UserNameEnabled = true;
-            o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-            foreach (var (type, name) in kinds.All[0].EventNames)
-            {
-                o.Events.MapEventType(type, name);
-            }
         });
+
+    /// <summary>A store with CaseLedger's tenancy, metadata and serializer settings and the vote's event names, and nothing of CaseLedger's.</summary>
+    private static void Peer(StoreOptions o, string connection, string schema, CaseKinds kinds)
+    {
+        o.Connection(connection);
+        o.AutoCreateSchemaObjects = AutoCreate.All;
+        o.DatabaseSchemaName = schema;
+        o.Events.StreamIdentity = StreamIdentity.AsGuid;
+        o.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
+        o.Events.MetadataConfig.HeadersEnabled = true;
+        o.Events.MetadataConfig.CausationIdEnabled = true;
+        o.Events.MetadataConfig.CorrelationIdEnabled = true;
+        o.Events.MetadataConfig.UserNameEnabled = true;
+        o.Serializer(StoreJson.Create());
+        o.Policies.AllDocumentsAreMultiTenanted();
+        foreach (var (type, name) in kinds.All[0].EventNames)
+        {
+            o.Events.MapEventType(type, name);
+        }
+    }
 
     private static DateTimeOffset At(int i) => Opened.AddMinutes(10 + i);
 
@@ -271,6 +295,97 @@ internal sealed class BallotBenchmark
     {
         var vote = await OpenAsync(pipeline);
         return i => CastAsync(pipeline, vote, i);
+    }
+
+    /// <summary>
+    /// The handler a user of Marten alone would write for a ballot, on a fresh stream holding the
+    /// vote's opening: fetch the case for writing (its tally is an inline snapshot, read in the same
+    /// round trip as the stream's version; exclusively, with a row lock, when <paramref name="exclusive"/>),
+    /// check the vote is open, append the very event CaseLedger recorded; exclusively, also store the
+    /// member's ballot document the event writes (one more document per event).
+    /// </summary>
+    private async Task<Func<int, Task>> MartenHandler(IReadOnlyList<object> events, bool exclusive)
+    {
+        var target = Guid.NewGuid();
+        await using (var session = _idiomatic.LightweightSession(District))
+        {
+            session.Events.StartStream<VoteTally>(target, events[0]);
+            await session.SaveChangesAsync();
+        }
+
+        var kind = new RenovationVoteKind();
+        return async i =>
+        {
+            await using var session = _idiomatic.LightweightSession(District);
+            session.LastModifiedBy = _roll[i].OwnerId;
+            session.SetHeader(CaseHeaders.Channel, nameof(Channel.OnlinePlatform));
+            var stream = exclusive
+                ? await session.Events.FetchForExclusiveWriting<VoteTally>(target)
+                : await session.Events.FetchForWriting<VoteTally>(target);
+            if (stream.Aggregate is not { Status: VoteStatus.Open })
+            {
+                throw new InvalidOperationException("The vote is not open.");
+            }
+
+            var ballot = events[i + 1];
+            stream.AppendOne(ballot);
+            if (exclusive)
+            {
+                foreach (var written in kind.Documents.Where(d => d.Type == typeof(MemberBallot)).SelectMany(d => d.From(ballot)))
+                {
+                    session.Store((MemberBallot)written.Document);
+                }
+            }
+
+            await session.SaveChangesAsync();
+        };
+    }
+
+    /// <summary>Clients casting ballots at once, each on a vote of its own.</summary>
+    private const int Clients = 8;
+
+    /// <summary>
+    /// <paramref name="clients"/> clients at once, each on its own vote, along CaseLedger's path and the
+    /// two Marten handlers in turn (twice, the first untimed): ballots per second over all clients.
+    /// </summary>
+    private async Task ClientsAsync(IReadOnlyList<object> events, int clients, int ballots)
+    {
+        var paths = new (string Name, Func<Task<Func<int, Task>>> Fresh)[]
+        {
+            ("CaseLedger ballot", () => LedgerBallots(_pipeline)),
+            ("Marten FetchForWriting + inline snapshot", () => MartenHandler(events, exclusive: false)),
+            ("Marten FetchForExclusiveWriting + snapshot + 1 document", () => MartenHandler(events, exclusive: true)),
+        };
+        var rates = new double[paths.Length];
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var p = 0; p < paths.Length; p++)
+            {
+                var votes = new List<Func<int, Task>>();
+                for (var c = 0; c < clients; c++)
+                {
+                    votes.Add(await paths[p].Fresh());
+                }
+
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await Task.WhenAll(votes.Select(vote => Task.Run(async () =>
+                {
+                    for (var i = 0; i < ballots; i++)
+                    {
+                        await vote(i);
+                    }
+                })));
+                rates[p] = clients * ballots / clock.Elapsed.TotalSeconds;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{clients} clients at once, each casting {ballots} ballots on a vote of its own (the second of two passes):");
+        for (var p = 0; p < paths.Length; p++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{"",9}{paths[p].Name,-72} {rates[p],10:0}/s   CaseLedger / this: {rates[0] / rates[p]:0.00}"));
+        }
     }
 
     /// <summary>The events CaseLedger wrote for one vote, appended again to a fresh stream of another store, one per transaction.</summary>

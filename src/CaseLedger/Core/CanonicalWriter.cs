@@ -29,6 +29,13 @@ public sealed class CanonicalWriter
         Element(document.RootElement);
     }
 
+    /// <summary>Appends the canonical form of a JSON text given as UTF-8 bytes.</summary>
+    public void Json(ReadOnlyMemory<byte> utf8)
+    {
+        using var document = JsonDocument.Parse(utf8);
+        Element(document.RootElement);
+    }
+
     /// <summary>Appends text as it is (ASCII punctuation, member names already in canonical order).</summary>
     public void Raw(string ascii)
     {

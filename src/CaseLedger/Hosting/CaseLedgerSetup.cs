@@ -54,6 +54,11 @@ public static class CaseLedgerSetup
         // which the hash chain and the audit trail record.
         options.Events.AppendMode = EventAppendMode.Rich;
         options.Projections.Add(new HashChainProjection(options.Serializer, receiptKey), ProjectionLifecycle.Inline, HashChainProjection.Name);
+        if (receiptKey is not null)
+        {
+            Core.Vouching.ReceiptIssuing.MarkOn(options);
+        }
+
         options.Schema.For<Core.Vouching.IssuedReceipt>().Index(r => r.CaseId);
         kinds.PreloadWithEveryCase<ChainHead>();
         options.Schema.For<ChainLink>().Index(l => l.CaseId);

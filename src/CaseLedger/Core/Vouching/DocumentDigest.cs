@@ -24,6 +24,9 @@ public static class DocumentDigest
     [ThreadStatic]
     private static CanonicalWriter? _writer;
 
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? _json;
+
     /// <summary>
     /// The digest of <paramref name="document"/> as <paramref name="serializer"/> writes it, in canonical
     /// form: by value, so a document read back from the store (where a decimal keeps the scale it was
@@ -36,7 +39,11 @@ public static class DocumentDigest
         ArgumentNullException.ThrowIfNull(serializer);
         var writer = _writer ??= new CanonicalWriter();
         writer.Clear();
-        writer.Json(serializer.ToJson(document));
+        // Serialized as UTF-8 straight into a buffer the thread reuses: no string on the way.
+        var json = _json ??= new System.Buffers.ArrayBufferWriter<byte>(4096);
+        json.ResetWrittenCount();
+        serializer.WriteTo(json, document);
+        writer.Json(json.WrittenMemory);
         return ShapeOf(document.GetType()) + ":" + Convert.ToHexStringLower(SHA256.HashData(writer.Written));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Marten;
 
 namespace CaseLedger.Core.Vouching;
 
@@ -74,4 +75,14 @@ public sealed record IssuedReceipt
     public required WriteReceipt Receipt { get; init; }
 
     public static string IdFor(Guid caseId, long version) => $"{caseId:D}:{version.ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>Which stores sign a receipt for each write (set up with a receipt key), so a store that signs none is not asked for one.</summary>
+internal static class ReceiptIssuing
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoreOptions, object> Issuing = new();
+
+    public static void MarkOn(StoreOptions options) => Issuing.AddOrUpdate(options, Issuing);
+
+    public static bool IsOn(IDocumentStore store) => store.Options is StoreOptions options && Issuing.TryGetValue(options, out _);
 }
