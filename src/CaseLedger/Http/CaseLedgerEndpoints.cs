@@ -19,8 +19,11 @@ namespace CaseLedger.Http;
 /// </summary>
 public static class CaseLedgerEndpoints
 {
-    /// <summary>The most a list returns; the newest come first.</summary>
+    /// <summary>The most a page of a list returns (<c>?limit=</c>); the newest come first.</summary>
     public const int ListLimit = 200;
+
+    /// <summary>A page of a list when no <c>limit</c> is given.</summary>
+    public const int ListDefaultLimit = 50;
 
     /// <summary>Who may read a case's read model: staff and auditors of the district, and a resident for their own cases.</summary>
     private static readonly Role[] ViewReaders = [Role.Clerk, Role.Proxy, Role.Auditor, Role.Administrator, Role.Resident];
@@ -256,7 +259,8 @@ public static class CaseLedgerEndpoints
         app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
                 // A misspelt or repeated filter would silently widen or blur the list: it is refused instead.
-                if (http.Request.Query.FirstOrDefault(q => !view.Filters.Contains(q.Key, StringComparer.Ordinal) || q.Value.Count > 1) is { Key: { } wrong })
+                if (http.Request.Query.FirstOrDefault(q => !ListPaging.Parameters.Contains(q.Key, StringComparer.Ordinal)
+                        && (!view.Filters.Contains(q.Key, StringComparer.Ordinal) || q.Value.Count > 1)) is { Key: { } wrong })
                 {
                     return CaseHttp.Problem(ApiProblems.FilterUnknown.Status, ApiProblems.FilterUnknown.Code,
                         view.Filters.Contains(wrong, StringComparer.Ordinal)
@@ -264,17 +268,28 @@ public static class CaseLedgerEndpoints
                             : $"This list has no filter '{wrong}'{(view.Filters.Count > 0 ? $": use {string.Join(", ", view.Filters)}" : "")}.");
                 }
 
+                var (page, badPaging) = ListPaging.Read(http.Request, ListDefaultLimit, ListLimit, cursor => Keyset.ReadNewestFirst(view.ListName, cursor));
+                if (badPaging is not null)
+                {
+                    return badPaging;
+                }
+
                 await using var session = store.QuerySession(district);
-                var (views, refused) = await view.ListAsync(session, QueryValues(http), ListLimit, http.RequestAborted);
-                return refused is null ? Results.Ok(views) : CaseHttp.Problem(refused);
+                var (listed, refused) = await view.ListAsync(session, QueryValues(http), page!, http.RequestAborted);
+                return refused is null
+                    ? Results.Ok(ListPaging.Answer(http.Request, listed.Items, listed.Cursor, listed.Count))
+                    : CaseHttp.Problem(refused);
             })
             .WithName($"List{view.Type.Name}")
-            .WithSummary($"The district's {view.Type.Name} read models, newest first (at most {ListLimit})" +
+            .WithSummary($"The district's {view.Type.Name} read models, newest first, a page at a time (at most {ListLimit}; follow `next`)" +
                 (view.Filters.Count > 0 ? $"; filtered by {string.Join(", ", view.Filters)}" : ""))
             .WithTags(kind.Name)
             .RequireAuthorization(IdentitySetup.For(ListReaders))
-            .Produces(StatusCodes.Status200OK, typeof(IReadOnlyList<>).MakeGenericType(view.Type))
-            .WithMetadata(new ProblemsAttribute(view.RefusesFilterValues ? [ApiProblems.FilterUnknown, ApiProblems.FilterUnknownValue] : [ApiProblems.FilterUnknown]));
+            .Produces(StatusCodes.Status200OK, typeof(ListPage<>).MakeGenericType(view.Type))
+            .WithMetadata([.. view.Filters.Select(f => new QueryParameterAttribute(f, $"Only the cases whose {f} is this value.")),
+                .. ListPaging.Described(ListDefaultLimit, ListLimit)])
+            .WithMetadata(new ProblemsAttribute([.. view.RefusesFilterValues ? [ApiProblems.FilterUnknown, ApiProblems.FilterUnknownValue] : new[] { ApiProblems.FilterUnknown },
+                .. ListPaging.Problems]));
     }
 
     private static Dictionary<string, string> QueryValues(HttpContext http) =>

@@ -16,7 +16,7 @@ public sealed class when_the_birth_support_seeds_are_loaded(Ledger ledger)
     {
         var response = await Host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/birth-support-claims");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var claims = await ReadAsync<List<BirthSupportClaim>>(response);
+        var claims = await ReadItemsAsync<BirthSupportClaim>(response);
 
         claims.Count.ShouldBe(12);
         claims.Where(c => c.Status == ClaimStatus.Submitted).ShouldHaveSingleItem();
