@@ -45,6 +45,24 @@ public static class Keyset
         return (items.Take(page.Limit).ToList(), PageCursors.Encode(list, PageCursors.Time(getTime(end)), getId(end).ToString()));
     }
 
+    /// <summary>A page of documents with text ids in the order of their ids (the table's key, so indexed), after the cursor's id.</summary>
+    public static async Task<(IReadOnlyList<T> Items, string? Cursor)> ByTextIdAsync<T>(IQueryable<T> query, Func<T, string> idOf, string list,
+        PageRequest page, CancellationToken ct) where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(idOf);
+        ArgumentNullException.ThrowIfNull(page);
+        if (page.After is [var last])
+        {
+            query = query.Where(d => d.MatchesSql("d.id > ?", last));
+        }
+
+        var d = Expression.Parameter(typeof(T), "d");
+        var id = Expression.Lambda<Func<T, string>>(Expression.Property(d, "Id"), d);
+        var items = await query.OrderBy(id).Take(page.Limit + 1).ToListAsync(ct);
+        return items.Count <= page.Limit ? (items, null) : (items.Take(page.Limit).ToList(), PageCursors.Encode(list, idOf(items[page.Limit - 1])));
+    }
+
     /// <summary>The sort keys a cursor of a newest-first list carries (its time and its id); null when malformed.</summary>
     public static IReadOnlyList<string>? ReadNewestFirst(string list, string cursor) =>
         PageCursors.Decode(list, cursor, 2) is [var time, var id] keys && PageCursors.TryTime(time, out _) && Guid.TryParse(id, out _) ? keys : null;

@@ -32,7 +32,31 @@ public sealed record ListCount(long Value, bool Estimated);
 /// <see cref="Cursor"/> the opaque cursor in it; both are null on the last page. <see cref="Count"/> is
 /// given only when asked for (<c>?count=exact</c> or <c>?count=estimate</c>).
 /// </summary>
-public sealed record ListPage<T>(IReadOnlyList<T> Items, string? Next, string? Cursor, ListCount? Count = null);
+public sealed record ListPage<T>(IReadOnlyList<T> Items, string? Next, string? Cursor, ListCount? Count = null) : IListPage
+{
+    object IListPage.WithNext(string? nextLink) => this with { Next = nextLink };
+}
+
+/// <summary>A page a kind's list query answers with; the HTTP edge adds the link to the next page (<see cref="ListPage{T}.Next"/>).</summary>
+public interface IListPage
+{
+    string? Cursor { get; }
+
+    object WithNext(string? nextLink);
+}
+
+/// <summary>
+/// How a kind's query that answers with a list is paged: the name its cursors carry, how to read one
+/// back (null for anything else), and its page sizes. The query reads its page from <see cref="QueryContext.Page"/>.
+/// </summary>
+public sealed record QueryPaging(string ListName, Func<string, IReadOnlyList<string>?> ReadCursor, int DefaultLimit = 50, int MaxLimit = 200)
+{
+    /// <summary>A list newest first by a time, ties by the case id (<see cref="Keyset.NewestFirstAsync{T}"/>).</summary>
+    public static QueryPaging NewestFirst(string list) => new(list, cursor => Keyset.ReadNewestFirst(list, cursor));
+
+    /// <summary>A list in the order of its documents' text ids (<see cref="Keyset.ByTextIdAsync{T}"/>).</summary>
+    public static QueryPaging ByTextId(string list) => new(list, cursor => PageCursors.Decode(list, cursor, 1));
+}
 
 /// <summary>
 /// Keyset cursors: the sort key values of the last item of a page and its tie-breaker (an id or a

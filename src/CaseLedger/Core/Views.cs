@@ -267,6 +267,9 @@ public sealed record QueryDeclaration(
     /// district that its staff and auditors run.
     /// </summary>
     public Role? ForTheirOwn { get; init; }
+
+    /// <summary>How the query's list is paged (<c>cursor</c>, <c>limit</c>, <c>count</c>), if it answers with one; null for a reading.</summary>
+    public QueryPaging? Paging { get; init; }
 }
 
 /// <summary>
@@ -274,7 +277,11 @@ public sealed record QueryDeclaration(
 /// (its civil time), and, for a query of someone's own cases, who the resident is or which partner
 /// institution asks.
 /// </summary>
-public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, string? Person = null, string? Institution = null);
+public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, string? Person = null, string? Institution = null)
+{
+    /// <summary>The page a list query is asked for (its <see cref="QueryDeclaration.Paging"/>); the first, without a count, unless the request says otherwise.</summary>
+    public PageRequest Page { get; init; } = PageRequest.First(50);
+}
 
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the

@@ -61,11 +61,25 @@ public static class CaseLedgerEndpoints
                 app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store,
                         [FromServices] TimeProvider clock, [FromServices] RuleBook rules, HttpContext http) =>
                     {
-                        // A query of someone's own cases takes no filter: who asks is the only question.
-                        if (query.ForTheirOwn is { } own && http.Request.Query.Count > 0)
+                        // A query of someone's own cases takes no filter: who asks is the only question (a list of them takes its paging).
+                        if (query.ForTheirOwn is { } own
+                            && http.Request.Query.Any(q => query.Paging is null || !ListPaging.Parameters.Contains(q.Key, StringComparer.Ordinal)))
                         {
                             return CaseHttp.Problem(ApiProblems.FilterUnknown.Status, ApiProblems.FilterUnknown.Code,
-                                $"This answers with the signed-in {(own == Role.Partner ? "partner institution's" : "resident's own")} cases and takes no query parameter.");
+                                $"This answers with the signed-in {(own == Role.Partner ? "partner institution's" : "resident's own")} cases and takes no query parameter" +
+                                (query.Paging is null ? "." : " but its paging (cursor, limit, count)."));
+                        }
+
+                        var page = PageRequest.First(query.Paging?.DefaultLimit ?? ListDefaultLimit);
+                        if (query.Paging is { } paging)
+                        {
+                            var (asked, badPaging) = ListPaging.Read(http.Request, paging.DefaultLimit, paging.MaxLimit, paging.ReadCursor);
+                            if (badPaging is not null)
+                            {
+                                return badPaging;
+                            }
+
+                            page = asked!;
                         }
 
                         var (institution, unnamed) = query.ForTheirOwn == Role.Partner ? CaseHttp.InstitutionOf(http.User) : (null, null);
@@ -76,13 +90,16 @@ public static class CaseLedgerEndpoints
 
                         await using var session = store.QuerySession(district);
                         var person = query.ForTheirOwn == Role.Resident ? CaseLedgerClaims.SubjectOf(http.User) ?? "" : null;
-                        return Results.Ok(await query.Run(session, QueryValues(http), new QueryContext(clock.GetUtcNow(), rules, person, institution),
-                            http.RequestAborted));
+                        var answer = await query.Run(session, query.Paging is null ? QueryValues(http) : FiltersOnly(http),
+                            new QueryContext(clock.GetUtcNow(), rules, person, institution) { Page = page }, http.RequestAborted);
+                        return Results.Ok(answer is IListPage listed ? listed.WithNext(ListPaging.NextLink(http.Request, listed.Cursor)) : answer);
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
                     .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn is { } reader ? [reader] : QueryReaders))
                     .Produces(StatusCodes.Status200OK, query.ResultType)
-                    .WithMetadata(new ProblemsAttribute(query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : []));
+                    .WithMetadata(query.Paging is { } described ? ListPaging.Described(described.DefaultLimit, described.MaxLimit) : [])
+                    .WithMetadata(new ProblemsAttribute([.. query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : Array.Empty<ApiProblem>(),
+                        .. query.Paging is not null ? ListPaging.Problems : []]));
             }
         }
 
@@ -291,6 +308,11 @@ public static class CaseLedgerEndpoints
             .WithMetadata(new ProblemsAttribute([.. view.RefusesFilterValues ? [ApiProblems.FilterUnknown, ApiProblems.FilterUnknownValue] : new[] { ApiProblems.FilterUnknown },
                 .. ListPaging.Problems]));
     }
+
+    /// <summary>The query string's values but the paging's, which a list query reads from its <see cref="QueryContext.Page"/>.</summary>
+    private static Dictionary<string, string> FiltersOnly(HttpContext http) =>
+        http.Request.Query.Where(q => !ListPaging.Parameters.Contains(q.Key, StringComparer.Ordinal))
+            .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
 
     private static Dictionary<string, string> QueryValues(HttpContext http) =>
         http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
