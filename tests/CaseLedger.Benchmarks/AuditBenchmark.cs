@@ -73,7 +73,7 @@ internal static class AuditBenchmark
         var voteEvents = (await ChainVerifier.VerifyCaseAsync(store, sealing, kinds, rules, District, Vote))?.Events
                          ?? throw new InvalidOperationException($"The seeded vote {Vote} is not in district {District}.");
         var chains = (await ChainVerifier.VerifyDistrictAsync(store, sealing, kinds, rules, District)).Cases;
-        var pages = (int)Math.Ceiling(voteEvents / (double)AuditQuery.MaxPageSize);
+        var pages = (int)Math.Ceiling(voteEvents / (double)AuditQuery.MaxLimit);
         var bundleJson = "";
 
         var rows = new List<(string Operation, string Size, Samples Samples, string Raw, Samples Baseline)>
@@ -98,22 +98,26 @@ internal static class AuditBenchmark
             })),
             ("audit trail of the vote: newest 50", "1 page of 50", await Samples.MeasureAsync(WarmUps, 200, async () =>
             {
-                var page = await AuditTrail.QueryAsync(store, new AuditQuery([District], CaseId: Vote, PageSize: 50));
-                Check(page.Entries.Count == 50 && page.Total == voteEvents, "the audit trail's first page is wrong");
+                var page = await AuditTrail.QueryAsync(store, new AuditQuery([District], CaseId: Vote, Limit: 50));
+                Check(page.Entries.Count == 50 && page.Cursor is not null, "the audit trail's first page is wrong");
             }), "its newest 50 events", await Samples.MeasureAsync(WarmUps, 200, async () =>
             {
                 await using var session = store.QuerySession(District);
                 var newest = await session.Events.QueryAllRawEvents().Where(e => e.StreamId == Vote).OrderByDescending(e => e.Version).Take(50).ToListAsync();
                 Check(newest.Count == 50, "the vote's newest events are not there");
             })),
-            ("audit trail of the vote: all, oldest first", $"{pages} pages of {AuditQuery.MaxPageSize}", await Samples.MeasureAsync(WarmUps, 50, async () =>
+            ("audit trail of the vote: all, oldest first", $"{pages} pages of {AuditQuery.MaxLimit}", await Samples.MeasureAsync(WarmUps, 50, async () =>
             {
                 var entries = 0;
-                for (var page = 1; page <= pages; page++)
+                long? after = null;
+                do
                 {
-                    entries += (await AuditTrail.QueryAsync(store,
-                        new AuditQuery([District], CaseId: Vote, OldestFirst: true, Page: page, PageSize: AuditQuery.MaxPageSize))).Entries.Count;
+                    var page = await AuditTrail.QueryAsync(store,
+                        new AuditQuery([District], CaseId: Vote, OldestFirst: true, Limit: AuditQuery.MaxLimit, AfterSequence: after));
+                    entries += page.Entries.Count;
+                    after = page.Cursor is null ? null : page.Entries[^1].Sequence;
                 }
+                while (after is not null);
 
                 Check(entries == voteEvents, "the audit trail does not hold one entry per event");
             }), "read its events (FetchStreamAsync)", await Samples.MeasureAsync(WarmUps, 50, async () =>

@@ -30,11 +30,14 @@ public sealed class AuditInput : NetCoreInput
     [Description("Oldest entries first (default: newest first)"), FlagAlias("oldest-first", true)]
     public bool OldestFirstFlag { get; set; }
 
-    [Description("Page number, from 1"), FlagAlias("page", true)]
-    public int PageFlag { get; set; } = 1;
+    [Description("Continue after the entry of this sequence number (the last one a previous page printed)"), FlagAlias("after", true)]
+    public long? AfterFlag { get; set; }
 
-    [Description("Entries per page (at most 500)"), FlagAlias("page-size", true)]
-    public int PageSizeFlag { get; set; } = 50;
+    [Description("Entries per page (at most 500)"), FlagAlias("limit", true)]
+    public int LimitFlag { get; set; } = AuditQuery.DefaultLimit;
+
+    [Description("Also count every matching entry (reads them all)"), FlagAlias("count", true)]
+    public bool CountFlag { get; set; }
 
     [Description("Print JSON instead of a table"), FlagAlias("json", true)]
     public bool JsonFlag { get; set; }
@@ -56,16 +59,16 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
             throw new CommandFailure("Name at least one district with --district.");
         }
 
-        if (input.PageFlag < 1 || input.PageSizeFlag < 1)
+        if (input.LimitFlag is < 1 or > AuditQuery.MaxLimit || input.AfterFlag < 0)
         {
-            throw new CommandFailure("--page and --page-size are whole numbers from 1.");
+            throw new CommandFailure($"--limit is a whole number from 1 to {AuditQuery.MaxLimit}; --after a sequence number.");
         }
 
         var query = new AuditQuery(districts,
             input.CaseFlag is null ? null : CommandSupport.ParseGuid(input.CaseFlag, "--case"),
             input.ActorFlag, input.TypeFlag, input.KindFlag,
             CommandSupport.ParseTime(input.FromFlag, "--from"), CommandSupport.ParseTime(input.ToFlag, "--to"),
-            input.OldestFirstFlag, input.PageFlag, input.PageSizeFlag);
+            input.OldestFirstFlag, input.LimitFlag, input.AfterFlag, input.CountFlag ? Core.ListCountMode.Exact : Core.ListCountMode.None);
         var page = await AuditTrail.QueryAsync(services.GetRequiredService<IDocumentStore>(), query);
         if (input.JsonFlag)
         {
@@ -73,12 +76,17 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
             return true;
         }
 
-        Console.WriteLine($"{page.Total} entries; page {page.Page} of {Math.Max(1, (page.Total + page.PageSize - 1) / page.PageSize)}, {(page.OldestFirst ? "oldest" : "newest")} first");
+        Console.WriteLine($"{page.Entries.Count} entries{(page.Count is { } count ? $" of {count.Value}" : "")}, {(page.OldestFirst ? "oldest" : "newest")} first");
         foreach (var e in page.Entries)
         {
             var who = e.OnBehalfOf is null ? e.Actor : $"{e.Actor} for {e.OnBehalfOf}";
             Console.WriteLine($"{e.Time:u}  #{e.Sequence,-7} {e.District}/{e.CaseId} v{e.Version}  {who} via {e.Channel}{(e.Rule is null ? "" : $" [{e.Rule}]")}");
             Console.WriteLine($"    {e.EventType}: {e.Summary}");
+        }
+
+        if (page.Cursor is not null && page.Entries.Count > 0)
+        {
+            Console.WriteLine($"More: --after {page.Entries[^1].Sequence}");
         }
 
         return true;

@@ -1,6 +1,5 @@
 using CaseLedger.Core;
 using Marten;
-using Marten.Pagination;
 
 namespace CaseLedger.Audit;
 
@@ -14,23 +13,57 @@ public sealed record AuditQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     bool OldestFirst = false,
-    int Page = 1,
-    int PageSize = 50)
+    int Limit = AuditQuery.DefaultLimit,
+    long? AfterSequence = null,
+    ListCountMode Count = ListCountMode.None)
 {
-    public const int MaxPageSize = 500;
+    public const int DefaultLimit = 50;
 
-    /// <summary>The last page that may be asked for (with the largest pages, the first fifty million entries), so no offset overflows.</summary>
-    public const int MaxPage = InputLimits.Page;
+    public const int MaxLimit = 500;
 }
 
-/// <summary>One page of audit entries and how many match in all.</summary>
-public sealed record AuditPage(int Page, int PageSize, long Total, bool OldestFirst, IReadOnlyList<AuditEntry> Entries);
+/// <summary>
+/// One page of audit entries, in the order asked; <see cref="Cursor"/> continues the walk after its last
+/// entry (null on the last page), <see cref="Next"/> is the link to the next page when read over HTTP,
+/// and <see cref="Count"/> is given only when asked.
+/// </summary>
+public sealed record AuditPage(bool OldestFirst, IReadOnlyList<AuditEntry> Entries, string? Next, string? Cursor, ListCount? Count = null);
 
 public static class AuditTrail
 {
+    /// <summary>The name the trail's cursors carry.</summary>
+    public const string ListName = "audit";
+
     /// <summary>
-    /// Reads the audit trail of one or several districts (an auditor may hold several, read-only).
-    /// Entries are ordered by their global sequence, newest first unless asked otherwise.
+    /// The trail's indexes, one per filter, each ending with the sequence it is walked by, so a filtered
+    /// page is one range of an index; and the time and sequence alone. Declared here, with the list.
+    /// </summary>
+    public static void Register(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Schema.For<AuditEntry>()
+            .Index(a => a.Sequence)
+            .Index(a => a.Time)
+            .Index([a => a.CaseId, a => a.Sequence])
+            .Index([a => a.Actor!, a => a.Sequence])
+            .Index([a => a.EventType, a => a.Sequence])
+            .Index([a => a.Kind, a => a.Sequence])
+            // A district's openings (GET /districts/{d}/cases), newest first.
+            .Index([a => a.Version, a => a.Sequence]);
+    }
+
+    /// <summary>The members the trail filters and sorts on, by their JSON names, each the leading member of an index of <see cref="Register"/>.</summary>
+    public static readonly IReadOnlyList<string> IndexedMembers = ["sequence", "time", "caseId", "actor", "eventType", "kind", "version"];
+
+    /// <summary>The sequence a cursor of the trail continues after; null when it is not one.</summary>
+    public static IReadOnlyList<string>? ReadCursor(string cursor) =>
+        PageCursors.Decode(ListName, cursor, 1) is [var sequence] keys && PageCursors.TryNumber(sequence, out var n) && n >= 0 ? keys : null;
+
+    /// <summary>
+    /// Reads the audit trail of one or several districts (an auditor may hold several, read-only), a page
+    /// at a time: entries are ordered by their global sequence, newest first unless asked otherwise, and
+    /// a page starts after the sequence of the previous page's last entry, so entries appended between
+    /// pages neither repeat nor shift the walk. Nothing is counted unless asked.
     /// </summary>
     public static async Task<AuditPage> QueryAsync(IDocumentStore store, AuditQuery query, CancellationToken ct = default)
     {
@@ -41,8 +74,7 @@ public static class AuditTrail
             throw new ArgumentException("Name at least one district.", nameof(query));
         }
 
-        var pageSize = Math.Clamp(query.PageSize, 1, AuditQuery.MaxPageSize);
-        var page = Math.Clamp(query.Page, 1, AuditQuery.MaxPage);
+        var limit = Math.Clamp(query.Limit, 1, AuditQuery.MaxLimit);
         await using var session = store.QuerySession();
         var entries = session.Query<AuditEntry>().Where(e => e.TenantIsOneOf(query.Districts.ToArray()));
         if (query.CaseId is { } caseId)
@@ -75,8 +107,15 @@ public static class AuditTrail
             entries = entries.Where(e => e.Time < to);
         }
 
+        var count = await ListCounts.CountAsync(session, entries, query.Count, ct);
+        if (query.AfterSequence is { } after)
+        {
+            entries = query.OldestFirst ? entries.Where(e => e.Sequence > after) : entries.Where(e => e.Sequence < after);
+        }
+
         entries = query.OldestFirst ? entries.OrderBy(e => e.Sequence) : entries.OrderByDescending(e => e.Sequence);
-        var result = await entries.ToPagedListAsync(page, pageSize, ct);
-        return new AuditPage(page, pageSize, result.TotalItemCount, query.OldestFirst, result.ToList());
+        var page = await entries.Take(limit + 1).ToListAsync(ct);
+        var cursor = page.Count > limit ? PageCursors.Encode(ListName, PageCursors.Number(page[limit - 1].Sequence)) : null;
+        return new AuditPage(query.OldestFirst, page.Take(limit).ToList(), null, cursor, count);
     }
 }

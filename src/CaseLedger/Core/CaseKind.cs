@@ -283,11 +283,14 @@ public abstract class CaseKind
     /// rule book's civil time (months), served at <c>GET /districts/{d}/{path}</c>.
     /// </summary>
     protected void Query<TResult>(string path, string summary,
-        Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<TResult>> run)
+        Func<IQuerySession, IReadOnlyDictionary<string, string>, QueryContext, CancellationToken, Task<TResult>> run, QueryPaging? paging = null)
         where TResult : class
     {
         ArgumentNullException.ThrowIfNull(run);
-        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, now, ct) => await run(session, values, now, ct)));
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, now, ct) => await run(session, values, now, ct))
+        {
+            Paging = paging,
+        });
     }
 
     /// <summary>
@@ -295,7 +298,8 @@ public abstract class CaseKind
     /// to residents only (staff read the kind's lists): it is given the signed-in person and must
     /// answer with that person's cases alone.
     /// </summary>
-    protected void OwnQuery<TResult>(string path, string summary, Func<IQuerySession, string, QueryContext, CancellationToken, Task<TResult>> run)
+    protected void OwnQuery<TResult>(string path, string summary, Func<IQuerySession, string, QueryContext, CancellationToken, Task<TResult>> run,
+        QueryPaging? paging = null)
         where TResult : class
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -303,6 +307,7 @@ public abstract class CaseKind
             async (session, _, context, ct) => await run(session, context.Person ?? throw new InvalidOperationException($"{path} is a resident's query."), context, ct))
         {
             ForTheirOwn = Role.Resident,
+            Paging = paging,
         });
     }
 
@@ -312,7 +317,8 @@ public abstract class CaseKind
     /// partner's token names and must answer with those cases alone, and with no more of each than
     /// the partner sees (<see cref="PartnerView"/>).
     /// </summary>
-    protected void PartnerQuery<TResult>(string path, string summary, Func<IQuerySession, string, QueryContext, CancellationToken, Task<TResult>> run)
+    protected void PartnerQuery<TResult>(string path, string summary, Func<IQuerySession, string, QueryContext, CancellationToken, Task<TResult>> run,
+        QueryPaging? paging = null)
         where TResult : class
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -321,6 +327,7 @@ public abstract class CaseKind
                 await run(session, context.Institution ?? throw new InvalidOperationException($"{path} is a partner institution's query."), context, ct))
         {
             ForTheirOwn = Role.Partner,
+            Paging = paging,
         });
     }
 

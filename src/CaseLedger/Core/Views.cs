@@ -36,9 +36,22 @@ public abstract class ViewDeclaration
     /// <summary>The case version a view was built to (its <c>Version</c> member), if it keeps one.</summary>
     public abstract long? VersionOf(object view);
 
-    /// <summary>The district's views, newest first, filtered by the named query values; a rejection for a filter it cannot read.</summary>
-    internal abstract Task<(IReadOnlyList<object> Views, Rejection? Refused)> ListAsync(
-        IQuerySession session, IReadOnlyDictionary<string, string> filters, int limit, CancellationToken ct);
+    /// <summary>
+    /// The members the district's list filters and sorts on, by the JSON name the store keeps them under:
+    /// each is the leading member of an index declared with the view (a test finds each in <c>pg_indexes</c>).
+    /// </summary>
+    public abstract IReadOnlyList<string> IndexedMembers { get; }
+
+    /// <summary>The name a list's cursors carry, so a cursor of one list is not read by another.</summary>
+    public string ListName => Type.Name;
+
+    /// <summary>
+    /// One page of the district's views, newest first (ties by id), filtered by the named query values,
+    /// after the cursor's item; the next page's cursor (null on the last page), the count when asked,
+    /// or a rejection for a filter it cannot read.
+    /// </summary>
+    internal abstract Task<(ListPage<object> Page, Rejection? Refused)> ListAsync(
+        IQuerySession session, IReadOnlyDictionary<string, string> filters, PageRequest page, CancellationToken ct);
 }
 
 public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
@@ -49,7 +62,7 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
     private static readonly MethodInfo Clone = typeof(object).GetMethod("MemberwiseClone", BindingFlags.NonPublic | BindingFlags.Instance)!;
 
     private readonly Func<TView?, object, TView?> _evolve;
-    private readonly List<(string Name, Func<string, (Expression<Func<TView, bool>>? Where, Rejection? Refused)> Parse)> _filters = [];
+    private readonly List<(string Name, LambdaExpression Member, Func<string, (Expression<Func<TView, bool>>? Where, Rejection? Refused)> Parse)> _filters = [];
     private readonly List<Expression<Func<TView, object?>>> _indexes = [];
     private Expression<Func<TView, DateTimeOffset>>? _newest;
 
@@ -58,6 +71,9 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
     public override Type Type => typeof(TView);
 
     public override IReadOnlyList<string> Filters => _filters.Select(f => f.Name).ToList();
+
+    public override IReadOnlyList<string> IndexedMembers =>
+        [.. _newest is null ? Array.Empty<string>() : [JsonName(_newest)], .. _filters.Select(f => JsonName(f.Member)), .. _indexes.Select(JsonName)];
 
     public override bool RefusesFilterValues => _refusingFilters;
 
@@ -105,7 +121,7 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
         ArgumentNullException.ThrowIfNull(member);
         var enumType = Nullable.GetUnderlyingType(typeof(TValue)) ?? typeof(TValue);
         _refusingFilters |= enumType.IsEnum;
-        _filters.Add((name, text =>
+        _filters.Add((name, member, text =>
         {
             object? value;
             if (enumType.IsEnum)
@@ -141,17 +157,48 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
             options.Projections.Add(new CaseProjection<TView>(_evolve, eventTypes, caseState), ProjectionLifecycle.Inline);
         }
 
+        // The district's list is read per district, newest first: every index leads with the district
+        // (the tenant), and the sort's and each filter's end with the sort, so a filtered page is one range of an index.
+        var schema = options.Schema.For<TView>().StartIndexesByTenantId();
+        var id = Keyset.IdOf<TView>();
+        if (_newest is not null)
+        {
+            Expression<Func<TView, object>>[] sort = [Boxed(_newest), Boxed(id)];
+            schema.Index(sort);
+            foreach (var (_, member, _) in _filters)
+            {
+                schema.Index([Boxed(member), .. sort]);
+            }
+        }
+
         foreach (var index in _indexes)
         {
-            options.Schema.For<TView>().Index(index);
+            schema.Index(index);
         }
     }
 
-    internal override async Task<(IReadOnlyList<object> Views, Rejection? Refused)> ListAsync(
-        IQuerySession session, IReadOnlyDictionary<string, string> filters, int limit, CancellationToken ct)
+    /// <summary>The time the district's list is ordered by, newest first; every view that is listed declares one.</summary>
+    private Expression<Func<TView, DateTimeOffset>> Newest =>
+        _newest ?? throw new InvalidOperationException($"{typeof(TView).Name} is listed, so it says what orders its list: NewestFirstBy(...).");
+
+    /// <summary>A member as the untyped expression Marten's index declarations take.</summary>
+    private static Expression<Func<TView, object>> Boxed(LambdaExpression member) =>
+        Expression.Lambda<Func<TView, object>>(Expression.Convert(member.Body, typeof(object)), member.Parameters);
+
+    /// <summary>A member's name as the store writes it in JSON (camel case).</summary>
+    private static string JsonName(LambdaExpression member)
     {
+        var body = member.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : member.Body;
+        var name = ((MemberExpression)body).Member.Name;
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
+    internal override async Task<(ListPage<object> Page, Rejection? Refused)> ListAsync(
+        IQuerySession session, IReadOnlyDictionary<string, string> filters, PageRequest page, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(page);
         IQueryable<TView> query = session.Query<TView>();
-        foreach (var (name, parse) in _filters)
+        foreach (var (name, _, parse) in _filters)
         {
             if (!filters.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text))
             {
@@ -161,18 +208,15 @@ public sealed class ViewDeclaration<TView> : ViewDeclaration where TView : class
             var (where, refused) = parse(text);
             if (refused is not null)
             {
-                return ([], refused);
+                return (new ListPage<object>([], null, null), refused);
             }
 
             query = query.Where(where!);
         }
 
-        if (_newest is not null)
-        {
-            query = query.OrderByDescending(_newest);
-        }
-
-        return ((await query.Take(limit).ToListAsync(ct)).Cast<object>().ToList(), null);
+        var count = await ListCounts.CountAsync(session, query, page.Count, ct);
+        var (items, cursor) = await Keyset.NewestFirstAsync(query, Newest, ListName, page, ct);
+        return (new ListPage<object>(items.Cast<object>().ToList(), null, cursor, count), null);
     }
 }
 
@@ -223,6 +267,9 @@ public sealed record QueryDeclaration(
     /// district that its staff and auditors run.
     /// </summary>
     public Role? ForTheirOwn { get; init; }
+
+    /// <summary>How the query's list is paged (<c>cursor</c>, <c>limit</c>, <c>count</c>), if it answers with one; null for a reading.</summary>
+    public QueryPaging? Paging { get; init; }
 }
 
 /// <summary>
@@ -230,7 +277,11 @@ public sealed record QueryDeclaration(
 /// (its civil time), and, for a query of someone's own cases, who the resident is or which partner
 /// institution asks.
 /// </summary>
-public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, string? Person = null, string? Institution = null);
+public sealed record QueryContext(DateTimeOffset Now, Rules.RuleBook Rules, string? Person = null, string? Institution = null)
+{
+    /// <summary>The page a list query is asked for (its <see cref="QueryDeclaration.Paging"/>); the first, without a count, unless the request says otherwise.</summary>
+    public PageRequest Page { get; init; } = PageRequest.First(50);
+}
 
 /// <summary>
 /// A single-stream projection that folds a case's events with a kind's pure evolve function, so the

@@ -75,7 +75,7 @@ public static class CaseLedgerSetup
         Core.Service.CaseService.Register(options, kinds);
         options.Schema.For<DistrictRecord>().SingleTenanted();
         options.Schema.For<IdempotencyRecord>().Index(r => r.ClaimedAt);
-        options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);
+        AuditTrail.Register(options);
         foreach (var kind in kinds.All)
         {
             kind.Configure(options);

@@ -114,6 +114,11 @@ public static class ApiProblems
     public static readonly ApiProblem FilterUnknown = new(StatusCodes.Status400BadRequest, "query.filter_unknown");
     public static readonly ApiProblem FilterUnknownValue = new(StatusCodes.Status400BadRequest, "query.filter_unknown_value");
 
+    // Lists (ListPaging): a cursor that is not one of the list's own, a limit out of its range, a count that is neither exact nor estimate.
+    public static readonly ApiProblem CursorInvalid = new(StatusCodes.Status400BadRequest, "query.cursor_invalid");
+    public static readonly ApiProblem LimitInvalid = new(StatusCodes.Status400BadRequest, "query.limit_invalid");
+    public static readonly ApiProblem CountInvalid = new(StatusCodes.Status400BadRequest, "query.count_invalid");
+
     // The database (DatabaseUnavailableHandler): any operation but a health probe, while PostgreSQL cannot be reached.
     public static readonly ApiProblem DatabaseUnavailable = new(StatusCodes.Status503ServiceUnavailable, "database.unavailable");
 

@@ -28,7 +28,6 @@ public static class AuditEndpoints
     private const string SealNotPublished = "audit.seal_not_published";
     private const string SealInvalid = "audit.seal_invalid";
     private const string SealNotFoundCode = "audit.seal_not_found";
-    private const string PageInvalid = "audit.page_invalid";
 
     /// <summary>
     /// The audit trail's query parameters, as <see cref="Entries"/> declares them for the API description;
@@ -40,14 +39,16 @@ public static class AuditEndpoints
     /// <summary>
     /// The audit trail of one or more districts: <c>?district=a&amp;district=b</c>, filtered by
     /// <c>caseId</c>, <c>actor</c>, <c>eventType</c>, <c>kind</c>, <c>from</c>/<c>to</c> (ISO 8601), ordered
-    /// <c>order=newest|oldest</c>, paged with <c>page</c> and <c>pageSize</c>.
+    /// <c>order=newest|oldest</c>, paged by cursor (<c>cursor</c>, <c>limit</c>; the answer's <c>next</c>
+    /// link carries the cursor), counted only when asked (<c>count</c>).
     /// </summary>
     [WolverineGet("/audit/entries", OperationId = "QueryAuditTrail")]
     [Authorize(Roles = RoleNames.AuditTrail)]
     [Tags("audit"), EndpointSummary("The audit trail of one or more districts, filtered, ordered and paged")]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
     // Each district named is checked as a route's district is.
-    [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, PageInvalid, OrderInvalid)]
+    [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, OrderInvalid)]
+    [Problems(nameof(ApiProblems.CursorInvalid), nameof(ApiProblems.LimitInvalid), nameof(ApiProblems.CountInvalid))]
     [Problems(nameof(ApiProblems.DistrictInvalid), nameof(ApiProblems.DistrictNotGranted), nameof(ApiProblems.DistrictUnknown))]
     [QueryParameter("district", "A district whose trail to read, granted by the token; name several to read them together (at least one).",
         Required = true, Repeated = true)]
@@ -58,8 +59,10 @@ public static class AuditEndpoints
     [QueryParameter("from", "Only entries recorded at or after this time: ISO 8601 with its offset.", Format = "date-time")]
     [QueryParameter("to", "Only entries recorded before this time: ISO 8601 with its offset.", Format = "date-time")]
     [QueryParameter("order", "Newest entries first (the default) or oldest first.", Values = ["newest", "oldest"], Default = "newest")]
-    [QueryParameter("page", "Which page of entries, from 1.", Type = "integer", Format = "int32", Minimum = 1, Maximum = AuditQuery.MaxPage, Default = "1")]
-    [QueryParameter("pageSize", "Entries per page.", Type = "integer", Format = "int32", Minimum = 1, Maximum = AuditQuery.MaxPageSize, Default = "50")]
+    [QueryParameter(ListPaging.Cursor, "Where to continue the walk: the opaque cursor of the previous page (its `next` link carries it). Left out, the first page.")]
+    [QueryParameter(ListPaging.Limit, "Entries per page.", Type = "integer", Format = "int32", Minimum = 1, Maximum = AuditQuery.MaxLimit, Default = "50")]
+    [QueryParameter(ListPaging.Count, "Also count the matching entries: `exact` (reads every one) or `estimate` (PostgreSQL's planner estimate, " +
+                                      "labelled `estimated`). Left out, no count.", Values = ["exact", "estimate"])]
     public static async Task<IResult> Entries(IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -96,10 +99,10 @@ public static class AuditEndpoints
                 "caseId is a GUID, from and to are ISO 8601 times with their offset (e.g. 2024-04-08T00:00:00+08:00).");
         }
 
-        if (!TryInt(q["page"], 1, AuditQuery.MaxPage, out var page) || !TryInt(q["pageSize"], 50, AuditQuery.MaxPageSize, out var pageSize))
+        var (page, badPaging) = ListPaging.Read(http.Request, AuditQuery.DefaultLimit, AuditQuery.MaxLimit, AuditTrail.ReadCursor);
+        if (badPaging is not null)
         {
-            return CaseHttp.Problem(400, PageInvalid,
-                $"page is a whole number from 1 to {AuditQuery.MaxPage}, pageSize one from 1 to {AuditQuery.MaxPageSize}.");
+            return badPaging;
         }
 
         var order = q["order"].ToString();
@@ -108,16 +111,22 @@ public static class AuditEndpoints
             return CaseHttp.Problem(400, OrderInvalid, "order is 'newest' (default) or 'oldest'.");
         }
 
+        var after = page!.After is [var sequence] ? long.Parse(sequence, CultureInfo.InvariantCulture) : (long?)null;
         var result = await AuditTrail.QueryAsync(store, new AuditQuery(districts, caseId, Text(q["actor"]), Text(q["eventType"]), Text(q["kind"]),
-            from, to, order == "oldest", page, pageSize), http.RequestAborted);
-        return Results.Ok(result);
+            from, to, order == "oldest", page.Limit, after, page.Count), http.RequestAborted);
+        return Results.Ok(result with { Next = ListPaging.NextLink(http.Request, result.Cursor) });
     }
 
-    /// <summary>The cases of a district, newest first, optionally of one kind or matching text in their opening summary.</summary>
+    /// <summary>The cases of a district, newest first, optionally of one kind or matching text in their opening summary, paged by cursor.</summary>
     [WolverineGet("/districts/{district}/cases", OperationId = "SearchCases")]
     [Authorize(Roles = RoleNames.CaseRecords)]
-    [Tags("audit"), EndpointSummary("The cases of a district, newest first, optionally of one kind or matching text in their opening summary")]
-    [ProducesResponseType<IReadOnlyList<CaseFound>>(StatusCodes.Status200OK)]
+    [Tags("audit"), EndpointSummary("The cases of a district, newest first, optionally of one kind or matching text in their opening summary, paged by cursor")]
+    [ProducesResponseType<ListPage<CaseFound>>(StatusCodes.Status200OK)]
+    [Problems(nameof(ApiProblems.CursorInvalid), nameof(ApiProblems.LimitInvalid), nameof(ApiProblems.CountInvalid))]
+    [QueryParameter(ListPaging.Cursor, "Where to continue the walk: the opaque cursor of the previous page (its `next` link carries it). Left out, the first page.")]
+    [QueryParameter(ListPaging.Limit, "Cases per page.", Type = "integer", Format = "int32", Minimum = 1, Maximum = CaseLedgerEndpoints.ListLimit, Default = "50")]
+    [QueryParameter(ListPaging.Count, "Also count the matching cases: `exact` or `estimate` (PostgreSQL's planner estimate). Left out, no count.",
+        Values = ["exact", "estimate"])]
     public static async Task<IResult> Cases(string district, string? kind, string? q, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -125,6 +134,12 @@ public static class AuditEndpoints
         if (CaseHttp.CheckDistrict(district) is { } bad)
         {
             return bad;
+        }
+
+        var (page, badPaging) = ListPaging.Read(http.Request, CaseLedgerEndpoints.ListDefaultLimit, CaseLedgerEndpoints.ListLimit, OpeningCursor);
+        if (badPaging is not null)
+        {
+            return badPaging;
         }
 
         await using var session = store.QuerySession(district);
@@ -139,9 +154,23 @@ public static class AuditEndpoints
             openings = openings.Where(e => e.Summary.Contains(q, StringComparison.OrdinalIgnoreCase) || e.Actor == q);
         }
 
-        var found = await openings.OrderByDescending(e => e.Sequence).Take(200).ToListAsync(http.RequestAborted);
-        return Results.Ok(found.Select(e => new CaseFound(e.CaseId, e.Kind, e.Summary, e.Time, e.Actor, e.Channel)).ToList());
+        var count = await ListCounts.CountAsync(session, openings, page!.Count, http.RequestAborted);
+        if (page.After is [var sequence])
+        {
+            var after = long.Parse(sequence, CultureInfo.InvariantCulture);
+            openings = openings.Where(e => e.Sequence < after);
+        }
+
+        var found = await openings.OrderByDescending(e => e.Sequence).Take(page.Limit + 1).ToListAsync(http.RequestAborted);
+        var cursor = found.Count > page.Limit ? PageCursors.Encode(OpeningsList, PageCursors.Number(found[page.Limit - 1].Sequence)) : null;
+        return Results.Ok(ListPaging.Answer(http.Request,
+            found.Take(page.Limit).Select(e => new CaseFound(e.CaseId, e.Kind, e.Summary, e.Time, e.Actor, e.Channel)).ToList(), cursor, count));
     }
+
+    private const string OpeningsList = "openings";
+
+    private static IReadOnlyList<string>? OpeningCursor(string cursor) =>
+        PageCursors.Decode(OpeningsList, cursor, 1) is [var sequence] keys && PageCursors.TryNumber(sequence, out var n) && n >= 0 ? keys : null;
 
     /// <summary>The case as it looked at a version (<c>?version=</c>) or a time (<c>?at=</c>); the latest without either.</summary>
     [WolverineGet("/districts/{district}/cases/{caseId}/state", OperationId = "GetCaseState")]
@@ -521,13 +550,6 @@ public static class AuditEndpoints
 
         result = t;
         return true;
-    }
-
-    private static bool TryInt(Microsoft.Extensions.Primitives.StringValues value, int fallback, int max, out int result)
-    {
-        result = fallback;
-        return Text(value) is not { } text
-               || (value.Count == 1 && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= 1 && result <= max);
     }
 }
 

@@ -19,8 +19,11 @@ namespace CaseLedger.Http;
 /// </summary>
 public static class CaseLedgerEndpoints
 {
-    /// <summary>The most a list returns; the newest come first.</summary>
+    /// <summary>The most a page of a list returns (<c>?limit=</c>); the newest come first.</summary>
     public const int ListLimit = 200;
+
+    /// <summary>A page of a list when no <c>limit</c> is given.</summary>
+    public const int ListDefaultLimit = 50;
 
     /// <summary>Who may read a case's read model: staff and auditors of the district, and a resident for their own cases.</summary>
     private static readonly Role[] ViewReaders = [Role.Clerk, Role.Proxy, Role.Auditor, Role.Administrator, Role.Resident];
@@ -58,11 +61,25 @@ public static class CaseLedgerEndpoints
                 app.MapGet($"/districts/{{district}}/{query.Path}", async (string district, [FromServices] IDocumentStore store,
                         [FromServices] TimeProvider clock, [FromServices] RuleBook rules, HttpContext http) =>
                     {
-                        // A query of someone's own cases takes no filter: who asks is the only question.
-                        if (query.ForTheirOwn is { } own && http.Request.Query.Count > 0)
+                        // A query of someone's own cases takes no filter: who asks is the only question (a list of them takes its paging).
+                        if (query.ForTheirOwn is { } own
+                            && http.Request.Query.Any(q => query.Paging is null || !ListPaging.Parameters.Contains(q.Key, StringComparer.Ordinal)))
                         {
                             return CaseHttp.Problem(ApiProblems.FilterUnknown.Status, ApiProblems.FilterUnknown.Code,
-                                $"This answers with the signed-in {(own == Role.Partner ? "partner institution's" : "resident's own")} cases and takes no query parameter.");
+                                $"This answers with the signed-in {(own == Role.Partner ? "partner institution's" : "resident's own")} cases and takes no query parameter" +
+                                (query.Paging is null ? "." : " but its paging (cursor, limit, count)."));
+                        }
+
+                        var page = PageRequest.First(query.Paging?.DefaultLimit ?? ListDefaultLimit);
+                        if (query.Paging is { } paging)
+                        {
+                            var (asked, badPaging) = ListPaging.Read(http.Request, paging.DefaultLimit, paging.MaxLimit, paging.ReadCursor);
+                            if (badPaging is not null)
+                            {
+                                return badPaging;
+                            }
+
+                            page = asked!;
                         }
 
                         var (institution, unnamed) = query.ForTheirOwn == Role.Partner ? CaseHttp.InstitutionOf(http.User) : (null, null);
@@ -73,13 +90,16 @@ public static class CaseLedgerEndpoints
 
                         await using var session = store.QuerySession(district);
                         var person = query.ForTheirOwn == Role.Resident ? CaseLedgerClaims.SubjectOf(http.User) ?? "" : null;
-                        return Results.Ok(await query.Run(session, QueryValues(http), new QueryContext(clock.GetUtcNow(), rules, person, institution),
-                            http.RequestAborted));
+                        var answer = await query.Run(session, query.Paging is null ? QueryValues(http) : FiltersOnly(http),
+                            new QueryContext(clock.GetUtcNow(), rules, person, institution) { Page = page }, http.RequestAborted);
+                        return Results.Ok(answer is IListPage listed ? listed.WithNext(ListPaging.NextLink(http.Request, listed.Cursor)) : answer);
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
                     .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn is { } reader ? [reader] : QueryReaders))
                     .Produces(StatusCodes.Status200OK, query.ResultType)
-                    .WithMetadata(new ProblemsAttribute(query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : []));
+                    .WithMetadata(query.Paging is { } described ? ListPaging.Described(described.DefaultLimit, described.MaxLimit) : [])
+                    .WithMetadata(new ProblemsAttribute([.. query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : Array.Empty<ApiProblem>(),
+                        .. query.Paging is not null ? ListPaging.Problems : []]));
             }
         }
 
@@ -256,7 +276,8 @@ public static class CaseLedgerEndpoints
         app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
             {
                 // A misspelt or repeated filter would silently widen or blur the list: it is refused instead.
-                if (http.Request.Query.FirstOrDefault(q => !view.Filters.Contains(q.Key, StringComparer.Ordinal) || q.Value.Count > 1) is { Key: { } wrong })
+                if (http.Request.Query.FirstOrDefault(q => !ListPaging.Parameters.Contains(q.Key, StringComparer.Ordinal)
+                        && (!view.Filters.Contains(q.Key, StringComparer.Ordinal) || q.Value.Count > 1)) is { Key: { } wrong })
                 {
                     return CaseHttp.Problem(ApiProblems.FilterUnknown.Status, ApiProblems.FilterUnknown.Code,
                         view.Filters.Contains(wrong, StringComparer.Ordinal)
@@ -264,18 +285,34 @@ public static class CaseLedgerEndpoints
                             : $"This list has no filter '{wrong}'{(view.Filters.Count > 0 ? $": use {string.Join(", ", view.Filters)}" : "")}.");
                 }
 
+                var (page, badPaging) = ListPaging.Read(http.Request, ListDefaultLimit, ListLimit, cursor => Keyset.ReadNewestFirst(view.ListName, cursor));
+                if (badPaging is not null)
+                {
+                    return badPaging;
+                }
+
                 await using var session = store.QuerySession(district);
-                var (views, refused) = await view.ListAsync(session, QueryValues(http), ListLimit, http.RequestAborted);
-                return refused is null ? Results.Ok(views) : CaseHttp.Problem(refused);
+                var (listed, refused) = await view.ListAsync(session, QueryValues(http), page!, http.RequestAborted);
+                return refused is null
+                    ? Results.Ok(ListPaging.Answer(http.Request, listed.Items, listed.Cursor, listed.Count))
+                    : CaseHttp.Problem(refused);
             })
             .WithName($"List{view.Type.Name}")
-            .WithSummary($"The district's {view.Type.Name} read models, newest first (at most {ListLimit})" +
+            .WithSummary($"The district's {view.Type.Name} read models, newest first, a page at a time (at most {ListLimit}; follow `next`)" +
                 (view.Filters.Count > 0 ? $"; filtered by {string.Join(", ", view.Filters)}" : ""))
             .WithTags(kind.Name)
             .RequireAuthorization(IdentitySetup.For(ListReaders))
-            .Produces(StatusCodes.Status200OK, typeof(IReadOnlyList<>).MakeGenericType(view.Type))
-            .WithMetadata(new ProblemsAttribute(view.RefusesFilterValues ? [ApiProblems.FilterUnknown, ApiProblems.FilterUnknownValue] : [ApiProblems.FilterUnknown]));
+            .Produces(StatusCodes.Status200OK, typeof(ListPage<>).MakeGenericType(view.Type))
+            .WithMetadata([.. view.Filters.Select(f => new QueryParameterAttribute(f, $"Only the cases whose {f} is this value.")),
+                .. ListPaging.Described(ListDefaultLimit, ListLimit)])
+            .WithMetadata(new ProblemsAttribute([.. view.RefusesFilterValues ? [ApiProblems.FilterUnknown, ApiProblems.FilterUnknownValue] : new[] { ApiProblems.FilterUnknown },
+                .. ListPaging.Problems]));
     }
+
+    /// <summary>The query string's values but the paging's, which a list query reads from its <see cref="QueryContext.Page"/>.</summary>
+    private static Dictionary<string, string> FiltersOnly(HttpContext http) =>
+        http.Request.Query.Where(q => !ListPaging.Parameters.Contains(q.Key, StringComparer.Ordinal))
+            .ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
 
     private static Dictionary<string, string> QueryValues(HttpContext http) =>
         http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);

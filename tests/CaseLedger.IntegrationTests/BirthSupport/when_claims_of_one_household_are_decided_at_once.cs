@@ -150,10 +150,10 @@ public sealed class when_claims_of_one_household_are_decided_at_once(Ledger ledg
             channel: "OnlinePlatform", role: Role.Resident));
         others.StatusCode.ShouldBe(HttpStatusCode.Forbidden, "and nobody else's");
 
-        var households = await ReadAsync<HouseholdTotalsList>(await Host.Client.GetAsync($"/districts/{_district}/birth-support/households?register=hr-resident"));
-        households.Households.ShouldHaveSingleItem().TotalPaid.ShouldBe(1000m);
-        var budget = await ReadAsync<CountyBudgetList>(await Host.Client.GetAsync($"/districts/{_district}/birth-support/budget"));
-        budget.Years.ShouldHaveSingleItem().Budget.ShouldBe(5_650_000m);
+        var households = await ReadItemsAsync<HouseholdTotals>(await Host.Client.GetAsync($"/districts/{_district}/birth-support/households?register=hr-resident"));
+        households.ShouldHaveSingleItem().TotalPaid.ShouldBe(1000m);
+        var budget = await ReadItemsAsync<CountyBudget>(await Host.Client.GetAsync($"/districts/{_district}/birth-support/budget"));
+        budget.ShouldHaveSingleItem().Budget.ShouldBe(5_650_000m);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class when_the_birth_support_seeds_are_loaded(Ledger ledger)
     {
         var response = await Host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/birth-support-claims");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var claims = await ReadAsync<List<BirthSupportClaim>>(response);
+        var claims = await ReadItemsAsync<BirthSupportClaim>(response);
 
         claims.Count.ShouldBe(12);
         claims.Where(c => c.Status == ClaimStatus.Submitted).ShouldHaveSingleItem();
@@ -29,14 +29,14 @@ public sealed class when_the_birth_support_seeds_are_loaded(Ledger ledger)
     [Fact]
     public async Task the_households_totals_and_the_countys_spending_are_served_against_their_caps()
     {
-        var households = await ReadAsync<HouseholdTotalsList>(await Host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/birth-support/households"));
-        var infertile = households.Households.Single(h => h.Id == "XT-0002");
+        var households = await ReadItemsAsync<HouseholdTotals>(await Host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/birth-support/households"));
+        var infertile = households.Single(h => h.Id == "XT-0002");
         infertile.InfertilityPaid.ShouldBe(infertile.InfertilityCap);
-        households.Households.Single(h => h.Id == "XT-0001").Childcare.ShouldHaveSingleItem().Paid.ShouldBe(2000m);
+        households.Single(h => h.Id == "XT-0001").Childcare.ShouldHaveSingleItem().Paid.ShouldBe(2000m);
 
-        var budget = await ReadAsync<CountyBudgetList>(await Host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/birth-support/budget"));
-        var year = budget.Years.ShouldHaveSingleItem();
+        var budget = await ReadItemsAsync<CountyBudget>(await Host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/birth-support/budget"));
+        var year = budget.ShouldHaveSingleItem();
         year.Year.ShouldBe(2025);
-        year.Spent.ShouldBe(households.Households.Sum(h => h.TotalPaid));
+        year.Spent.ShouldBe(households.Sum(h => h.TotalPaid));
     }
 }

@@ -49,7 +49,7 @@ public sealed class when_handling_a_certificate_over_http
     {
         var response = await Host.Client.GetAsync($"/districts/{district}/certificates");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        return await ReadAsync<List<CertificateEligibility>>(response);
+        return await ReadItemsAsync<CertificateEligibility>(response);
     }
 
     private async Task<CaseHistory> HistoryAsync(Guid id)
@@ -233,7 +233,7 @@ public sealed class when_handling_a_certificate_over_http
         await ApplyAsync();
         await ApplyAsync(channel: "ServiceWindow");
 
-        var routed = await ReadAsync<List<CertificateEligibility>>(await Host.Client.GetAsync($"/districts/{_district}/certificates?route=InPersonWindow"));
+        var routed = await ReadItemsAsync<CertificateEligibility>(await Host.Client.GetAsync($"/districts/{_district}/certificates?route=InPersonWindow"));
         var bad = await Host.Client.GetAsync($"/districts/{_district}/certificates?status=Lost");
 
         routed.ShouldHaveSingleItem().Route.ShouldBe(CertificateRoute.InPersonWindow);

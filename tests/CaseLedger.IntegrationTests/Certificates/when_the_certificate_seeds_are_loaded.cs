@@ -16,7 +16,7 @@ public sealed class when_the_certificate_seeds_are_loaded(Ledger ledger)
     {
         var response = await _host.Client.GetAsync($"/districts/{Ledger.SeededDistrict}/certificates{query}");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        return await ReadAsync<List<CertificateEligibility>>(response);
+        return await ReadItemsAsync<CertificateEligibility>(response);
     }
 
     [Fact]

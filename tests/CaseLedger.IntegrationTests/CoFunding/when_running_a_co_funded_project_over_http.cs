@@ -221,7 +221,7 @@ public sealed class when_running_a_co_funded_project_over_http
         var problem = await ReadAsync<JsonElement>(response);
         problem.GetProperty("code").GetString().ShouldBe("co_funding.description_missing");
         problem.GetProperty("status").GetInt32().ShouldBe(400);
-        (await ReadAsync<List<CoFundingEligibility>>(await _host.Client.GetAsync(Projects()))).ShouldBeEmpty();
+        (await ReadItemsAsync<CoFundingEligibility>(await _host.Client.GetAsync(Projects()))).ShouldBeEmpty();
         (await ReadAsync<CoFundingSummary>(await _host.Client.GetAsync(Summary()))).Projects.ShouldBe(0);
     }
 
@@ -246,7 +246,7 @@ public sealed class when_running_a_co_funded_project_over_http
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("auth.token_missing");
-        (await ReadAsync<List<CoFundingEligibility>>(await _host.Client.GetAsync(Projects()))).ShouldBeEmpty();
+        (await ReadItemsAsync<CoFundingEligibility>(await _host.Client.GetAsync(Projects()))).ShouldBeEmpty();
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class when_running_a_vote_over_http
         var problem = await ReadAsync<JsonElement>(response);
         problem.GetProperty("code").GetString().ShouldBe("renovation_vote.duplicate_unit");
         problem.GetProperty("status").GetInt32().ShouldBe(400);
-        (await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync($"/districts/{_district}/renovation-votes"))).ShouldBeEmpty();
+        (await ReadItemsAsync<VoteTally>(await _host.Client.GetAsync($"/districts/{_district}/renovation-votes"))).ShouldBeEmpty();
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class when_running_a_vote_over_http
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
         (await ReadAsync<JsonElement>(response)).GetProperty("code").GetString().ShouldBe("auth.token_missing");
-        (await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync($"/districts/{_district}/renovation-votes"))).ShouldBeEmpty();
+        (await ReadItemsAsync<VoteTally>(await _host.Client.GetAsync($"/districts/{_district}/renovation-votes"))).ShouldBeEmpty();
     }
 
     [Fact]

@@ -37,13 +37,13 @@ public sealed class when_the_host_starts_on_an_empty_store(Ledger ledger)
     {
         var response = await _host.Client.GetAsync("/districts/yuelu/renovation-votes?compoundId=sunshine-garden");
 
-        var tallies = await ReadAsync<List<VoteTally>>(response);
+        var tallies = await ReadItemsAsync<VoteTally>(response);
         var online = tallies.Single(t => t.Route == VotingRoute.FullVote);
         online.Units.ShouldBe(702);
         online.FinalOutcome.ShouldBe(VoteOutcome.Passed);
         (online.Count.YesArea / online.Count.ParticipatingArea).ShouldBeGreaterThan(0.95m);
         (online.Count.YesMembers / (decimal)online.Count.ParticipatingMembers).ShouldBeGreaterThan(0.95m);
-        var all = await ReadAsync<List<VoteTally>>(await _host.Client.GetAsync("/districts/yuelu/renovation-votes"));
+        var all = await ReadItemsAsync<VoteTally>(await _host.Client.GetAsync("/districts/yuelu/renovation-votes?limit=200"));
         all.ShouldContain(t => t.FinalOutcome == VoteOutcome.Failed);
         all.ShouldContain(t => t.Rule.Version == "1");
     }

@@ -36,7 +36,7 @@ public sealed class when_a_request_is_retried(Ledger ledger)
     }
 
     private async Task<int> VotesAsync() =>
-        (await ReadAsync<List<VoteTally>>(await ledger.Client.GetAsync($"/districts/{_district}/renovation-votes"))).Count;
+        (await ReadItemsAsync<VoteTally>(await ledger.Client.GetAsync($"/districts/{_district}/renovation-votes"))).Count;
 
     private async Task<long> EventsAsync()
     {

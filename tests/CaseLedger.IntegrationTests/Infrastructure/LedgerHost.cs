@@ -194,6 +194,10 @@ public sealed class LedgerHost : IAsyncDisposable
         return JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidOperationException($"Empty body: {body}");
     }
 
+    /// <summary>The items of one page of a list (the first, unless the request named a cursor).</summary>
+    public static async Task<List<T>> ReadItemsAsync<T>(HttpResponseMessage response) =>
+        [.. (await ReadAsync<Core.ListPage<T>>(response)).Items];
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -468,8 +468,8 @@ public sealed class MalformedRequests
         string? query = operation.Path switch
         {
             "/audit/entries" => Pick([
-                "page=0", "page=-1", "page=2147483647", $"page={InputLimits.Page + 1}", "page=abc", "page=1.5", "page=1&page=2", "pageSize=0",
-                "pageSize=501", "pageSize=2147483647", "pageSize=", "from=yesterday", "from=2024-04-08T09:00:00", "to=0001-01-01T00:00:00Z",
+                "limit=0", "limit=-1", "limit=2147483647", "limit=abc", "limit=1.5", "limit=1&limit=2", "limit=501", "limit=",
+                "cursor=", "cursor=abc", "cursor=%25%25", "cursor=WyJhdWRpdCJd", "count=yes", "page=2", "from=yesterday", "from=2024-04-08T09:00:00", "to=0001-01-01T00:00:00Z",
                 "to=9999-12-31T23:59:59-14:00", "caseId=not-a-guid", "caseId=" + _cases.Values.First() + "&caseId=" + _cases.Values.Last(), "order=sideways",
                 "actor=a&actor=b", "actr=someone", "district=UPPER", "district=nosuch-" + Interlocked.Increment(ref _unknownDistricts),
             ]),

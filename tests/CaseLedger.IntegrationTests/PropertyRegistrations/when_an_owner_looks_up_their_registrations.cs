@@ -44,10 +44,18 @@ public sealed class when_an_owner_looks_up_their_registrations
         var response = await _ledger.Host.Client.SendAsync(Request(HttpMethod.Get, Mine, role: Role.Resident, actor: "owner-0101", channel: "OnlinePlatform"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var mine = await ReadAsync<List<OwnRegistration>>(response);
+        var mine = await ReadItemsAsync<OwnRegistration>(response);
         mine.Select(r => r.Id).ShouldBe([first, second], ignoreOrder: true);
         mine.ShouldAllBe(r => r.Status == RegistrationStatus.InProgress && r.Remaining.Count > 0);
         mine.Select(r => r.PropertyId).ShouldBe(["LY-2025-0101", "LY-2025-0102"], ignoreOrder: true);
+
+        // The look-up is a list like the others: a page at a time, by its next link.
+        var one = await ReadAsync<Core.ListPage<OwnRegistration>>(await _ledger.Host.Client.SendAsync(
+            Request(HttpMethod.Get, Mine + "?limit=1", role: Role.Resident, actor: "owner-0101", channel: "OnlinePlatform")));
+        var two = await ReadAsync<Core.ListPage<OwnRegistration>>(await _ledger.Host.Client.SendAsync(
+            Request(HttpMethod.Get, one.Next!, role: Role.Resident, actor: "owner-0101", channel: "OnlinePlatform")));
+        one.Items.Concat(two.Items).Select(r => r.Id).ShouldBe(mine.Select(r => r.Id));
+        two.Next.ShouldBeNull();
     }
 
     [Fact]
@@ -63,6 +71,6 @@ public sealed class when_an_owner_looks_up_their_registrations
         clerk.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         filtered.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ReadAsync<System.Text.Json.JsonElement>(filtered)).GetProperty("code").GetString().ShouldBe("query.filter_unknown");
-        (await ReadAsync<List<OwnRegistration>>(nobody)).ShouldBeEmpty();
+        (await ReadItemsAsync<OwnRegistration>(nobody)).ShouldBeEmpty();
     }
 }

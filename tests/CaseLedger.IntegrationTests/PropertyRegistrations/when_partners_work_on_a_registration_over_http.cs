@@ -148,7 +148,7 @@ public sealed class when_partners_work_on_a_registration_over_http
         var response = await Client.SendAsync(AsPartner(HttpMethod.Get, $"/districts/{_district}/property-registrations/partnered", Bank));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var worklist = await ReadAsync<List<PartnerRegistrationView>>(response);
+        var worklist = await ReadItemsAsync<PartnerRegistrationView>(response);
         worklist.Select(c => c.Id).ShouldBe([both, mortgage], "newest first, this district's cases that name the bank");
         worklist.ShouldAllBe(c => c.YourSteps.All(s => s.Institution == Bank) && c.YourSteps.Count == 1);
         (await response.Content.ReadAsStringAsync()).ShouldNotContain("owner-0001", Case.Insensitive);

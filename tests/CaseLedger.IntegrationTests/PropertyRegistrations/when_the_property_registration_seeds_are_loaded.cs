@@ -1,3 +1,4 @@
+using CaseLedger.Core;
 using System.Net;
 using CaseLedger.Audit;
 using CaseLedger.Cases.PropertyRegistrations;
@@ -20,7 +21,7 @@ public sealed class when_the_property_registration_seeds_are_loaded(Ledger ledge
     [Fact]
     public async Task every_seeded_case_is_complete_and_the_days_show_their_same_day_rate()
     {
-        var cases = await GetAsync<List<PropertyRegistration>>("property-registrations");
+        var cases = (await GetAsync<ListPage<PropertyRegistration>>("property-registrations?limit=200")).Items;
 
         cases.Count.ShouldBe(6);
         cases.ShouldAllBe(c => c.Status == RegistrationStatus.Completed);

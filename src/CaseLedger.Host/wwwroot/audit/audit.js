@@ -12,8 +12,8 @@
 
 const TOKEN_KEY = "caseledger.audit.token";
 const DISTRICT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const AUDIT_PAGE_SIZE = 500; // the largest page /audit/entries serves
-const SEARCH_LIMIT = 200; // what /districts/{d}/cases returns at most
+const AUDIT_PAGE_SIZE = 500; // the largest page (limit) /audit/entries serves; each page's next link leads on
+const SEARCH_LIMIT = 200; // the largest page (limit) /districts/{d}/cases serves; "Show more" follows its next link
 const LIST_LIMIT = 100; // longer lists in a state are cut, with a note, to keep the page fast
 const CHANGES_LIMIT = 300;
 const SLIDER_DELAY_MS = 120;
@@ -389,14 +389,29 @@ async function showSearch({ district, kind, q }) {
   const params = new URLSearchParams();
   if (kind) params.set("kind", kind);
   if (q) params.set("q", q);
+  params.set("limit", String(SEARCH_LIMIT));
+  results.replaceChildren();
+  await loadSearchPage(`/districts/${enc(district)}/cases?${params}`, district, q, searchController.signal);
+}
+
+/** One page of the search's results, appended; its next link, if any, behind a "Show more" button. */
+async function loadSearchPage(url, district, q, signal) {
+  const status = $("search-status");
+  const results = $("results");
+  const more = $("search-more");
+  more.hidden = true;
   try {
-    const cases = await getJson(`/districts/${enc(district)}/cases?${params}`, searchController.signal);
-    results.replaceChildren(...cases.map((found) => resultItem(district, found)));
+    const page = await getJson(url, signal);
+    results.append(...page.items.map((found) => resultItem(district, found)));
+    const shown = results.children.length;
     const what = q ? ` matching \u201c${q}\u201d` : "";
-    status.textContent = cases.length === 0
+    status.textContent = shown === 0
       ? `No case in ${district}${what}.`
-      : `${cases.length} case${cases.length === 1 ? "" : "s"} in ${district}${what}, newest first` +
-        (cases.length >= SEARCH_LIMIT ? ` (only the newest ${SEARCH_LIMIT}: narrow the search).` : ".");
+      : `${shown} case${shown === 1 ? "" : "s"} in ${district}${what}, newest first` + (page.next ? " (more below)." : ".");
+    if (page.next) {
+      more.hidden = false;
+      more.onclick = () => loadSearchPage(page.next, district, q, signal);
+    }
   } catch (error) {
     if (isSettled(error)) return;
     results.replaceChildren();
@@ -529,11 +544,10 @@ function resetCase(district, caseId) {
 
 async function loadTimeline(signal) {
   const body = $("timeline").tBodies[0];
-  const base = `/audit/entries?district=${enc(current.district)}&caseId=${enc(current.caseId)}&order=oldest&pageSize=${AUDIT_PAGE_SIZE}`;
-  let total = 0;
-  for (let page = 1; ; page++) {
-    const result = await getJson(`${base}&page=${page}`, signal);
-    total = result.total;
+  // The case's whole timeline, oldest first, a page at a time by each page's next link (no total is asked: the walk ends where next does).
+  let url = `/audit/entries?district=${enc(current.district)}&caseId=${enc(current.caseId)}&order=oldest&limit=${AUDIT_PAGE_SIZE}`;
+  for (let first = true; url; first = false) {
+    const result = await getJson(url, signal);
     const rows = [];
     for (const entry of result.entries) {
       current.entries.set(entry.version, entry);
@@ -541,17 +555,17 @@ async function loadTimeline(signal) {
       rows.push(timelineRow(entry));
     }
     body.append(...rows);
-    if (page === 1 && result.entries.length > 0) {
+    if (first && result.entries.length > 0) {
       const opening = result.entries[0];
       $("case-kind").textContent = kindLabel(opening.kind);
       $("case-title").textContent = opening.summary;
       document.title = `${kindLabel(opening.kind)} ${current.caseId} \u2014 CaseLedger audit`;
     }
-    $("timeline-status").textContent = `${current.entries.size} of ${total} events, oldest first. Select a row to see the case at that version.`;
-    if (result.entries.length === 0 || current.entries.size >= total) break;
+    url = result.next;
+    $("timeline-status").textContent = `${current.entries.size} events${url ? " so far" : ""}, oldest first. Select a row to see the case at that version.`;
   }
 
-  $("case-events").textContent = String(total);
+  $("case-events").textContent = String(current.entries.size);
   const slider = $("version-slider");
   slider.max = String(Math.max(1, current.latest));
   markBrokenRow();
@@ -983,6 +997,7 @@ function signOut(reason, kind) {
   $("district").replaceChildren();
   $("results").replaceChildren();
   $("search-status").textContent = "";
+  $("search-more").hidden = true;
   $("token-input").value = "";
   clearError();
   showSignIn(reason, kind);

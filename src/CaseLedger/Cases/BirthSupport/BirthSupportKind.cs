@@ -12,8 +12,8 @@ public sealed class BirthSupportKind : CaseKind<BirthSupportClaim>
 {
     public const string KindName = "birth-support";
 
-    /// <summary>The most households or budget years one listing reads.</summary>
-    private const int Limit = 500;
+    /// <summary>The names the households' and the budget's list cursors carry.</summary>
+    private const string HouseholdsList = "HouseholdTotals", BudgetList = "CountyBudget";
 
     public BirthSupportKind()
         : base(KindName, "birth-support-claims", BirthSupportRules.RuleId, BirthSupportClaimProjection.Evolve)
@@ -59,17 +59,27 @@ public sealed class BirthSupportKind : CaseKind<BirthSupportClaim>
         // A resident reads the claims they made.
         ResidentsRead(async (session, claim, person, ct) => (await session.LoadAsync<BirthSupportClaim>(claim, ct))?.Claimant == person);
 
-        Query("birth-support/households", "Each household's totals against each cap (one household with ?register=)",
-            async (session, values, ct) => new HouseholdTotalsList(values.TryGetValue("register", out var register)
-                ? await session.Query<HouseholdTotals>().Where(h => h.Id == register).ToListAsync(ct)
-                : await session.Query<HouseholdTotals>().OrderBy(h => h.Id).Take(Limit).ToListAsync(ct)));
-        Query("birth-support/budget", "The county's spending against its budget, by year",
-            async (session, _, ct) => new CountyBudgetList(await session.Query<CountyBudget>().OrderBy(b => b.Year).Take(Limit).ToListAsync(ct)));
+        // Both lists walk their documents by id (the table's key): the household register number, budget-{year}.
+        Query("birth-support/households", "Each household's totals against each cap, by register number, a page at a time (one household with ?register=)",
+            async (session, values, context, ct) =>
+            {
+                IQueryable<HouseholdTotals> households = session.Query<HouseholdTotals>();
+                if (values.TryGetValue("register", out var register))
+                {
+                    households = households.Where(h => h.Id == register);
+                }
+
+                var count = await ListCounts.CountAsync(session, households, context.Page.Count, ct);
+                var (items, cursor) = await Keyset.ByTextIdAsync(households, h => h.Id, HouseholdsList, context.Page, ct);
+                return new ListPage<HouseholdTotals>(items, null, cursor, count);
+            }, QueryPaging.ByTextId(HouseholdsList));
+        Query("birth-support/budget", "The county's spending against its budget, by year, a page at a time",
+            async (session, _, context, ct) =>
+            {
+                var years = session.Query<CountyBudget>();
+                var count = await ListCounts.CountAsync(session, years, context.Page.Count, ct);
+                var (items, cursor) = await Keyset.ByTextIdAsync(years, b => b.Id, BudgetList, context.Page, ct);
+                return new ListPage<CountyBudget>(items, null, cursor, count);
+            }, QueryPaging.ByTextId(BudgetList));
     }
 }
-
-/// <summary>Households' totals against each cap.</summary>
-public sealed record HouseholdTotalsList(IReadOnlyList<HouseholdTotals> Households);
-
-/// <summary>The county's spending against its budget, by year.</summary>
-public sealed record CountyBudgetList(IReadOnlyList<CountyBudget> Years);

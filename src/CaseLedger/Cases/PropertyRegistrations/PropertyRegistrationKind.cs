@@ -52,9 +52,11 @@ public sealed class PropertyRegistrationKind : CaseKind<PropertyRegistration>
         PartnersRead<PropertyRegistration, PartnerRegistrationView>(PropertyRegistrationProjection.ForPartner);
 
         PartnerQuery("property-registrations/partnered", "A partner institution's worklist: the cases that name it, each with its own steps only, newest first",
-            async (session, institution, _, ct) => await PropertyRegistrationReadings.PartneredAsync(session, institution, ct));
+            async (session, institution, context, ct) => await PropertyRegistrationReadings.PartneredAsync(session, institution, context.Page, ct),
+            QueryPaging.NewestFirst(PropertyRegistrationReadings.PartneredList));
         OwnQuery("property-registrations/mine", "An owner's look-up of their properties' registration status: their own cases, newest first",
-            async (session, owner, _, ct) => await PropertyRegistrationReadings.OwnAsync(session, owner, ct));
+            async (session, owner, context, ct) => await PropertyRegistrationReadings.OwnAsync(session, owner, context.Page, ct),
+            QueryPaging.NewestFirst(PropertyRegistrationReadings.OwnList));
         Query("property-registrations/completion-times", "Each completed case's completion time, at the fastest or not, the same day or not",
             async (session, _, _, ct) => await PropertyRegistrationReadings.CompletionTimesAsync(session, ct));
         Query("property-registrations/same-day-rate", "Per day of application: cases applied, completed the same day, the rate, and at the fastest",

@@ -37,25 +37,36 @@ public static class PropertyRegistrationReadings
             r.AtTheFastest == true, r.SameDay == true)).ToList();
     }
 
-    /// <summary>The owner's registrations, newest first: the look-up of their properties' registration status, online at any hour.</summary>
-    public static async Task<IReadOnlyList<OwnRegistration>> OwnAsync(IQuerySession session, string owner, CancellationToken ct)
+    /// <summary>The name the owner's list's cursors carry.</summary>
+    public const string OwnList = "OwnRegistration";
+
+    /// <summary>The name the partner's worklist's cursors carry.</summary>
+    public const string PartneredList = "PartnerRegistration";
+
+    /// <summary>The owner's registrations, newest first, a page at a time: the look-up of their properties' registration status, online at any hour.</summary>
+    public static async Task<ListPage<OwnRegistration>> OwnAsync(IQuerySession session, string owner, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var cases = await session.Query<PropertyRegistration>().Where(r => r.Owner == owner).OrderByDescending(r => r.AppliedAt).Take(Limit).ToListAsync(ct);
-        return cases.Select(r => new OwnRegistration(r.Id, r.PropertyId, r.Business, r.Status, r.AppliedAt, r.CompletedAt, r.Remaining, r.SameDayPromise))
-            .ToList();
+        var query = session.Query<PropertyRegistration>().Where(r => r.Owner == owner);
+        var count = await ListCounts.CountAsync(session, query, page.Count, ct);
+        var (cases, cursor) = await Keyset.NewestFirstAsync(query, r => r.AppliedAt, OwnList, page, ct);
+        return new ListPage<OwnRegistration>(
+            cases.Select(r => new OwnRegistration(r.Id, r.PropertyId, r.Business, r.Status, r.AppliedAt, r.CompletedAt, r.Remaining, r.SameDayPromise)).ToList(),
+            null, cursor, count);
     }
 
     /// <summary>
     /// A partner institution's worklist, newest first: the cases that name it for a step, each as the
     /// partner sees it (<see cref="PropertyRegistrationProjection.ForPartner"/>: its own steps, never the owner).
     /// </summary>
-    public static async Task<IReadOnlyList<PartnerRegistrationView>> PartneredAsync(IQuerySession session, string institution, CancellationToken ct)
+    public static async Task<ListPage<PartnerRegistrationView>> PartneredAsync(IQuerySession session, string institution, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var cases = await session.Query<PropertyRegistration>().Where(r => r.Steps.Any(s => s.Institution == institution))
-            .OrderByDescending(r => r.AppliedAt).ThenByDescending(r => r.Id).Take(Limit).ToListAsync(ct);
-        return cases.Select(r => PropertyRegistrationProjection.ForPartner(r, institution)).OfType<PartnerRegistrationView>().ToList();
+        var query = session.Query<PropertyRegistration>().Where(r => r.Steps.Any(s => s.Institution == institution));
+        var count = await ListCounts.CountAsync(session, query, page.Count, ct);
+        var (cases, cursor) = await Keyset.NewestFirstAsync(query, r => r.AppliedAt, PartneredList, page, ct);
+        return new ListPage<PartnerRegistrationView>(
+            cases.Select(r => PropertyRegistrationProjection.ForPartner(r, institution)).OfType<PartnerRegistrationView>().ToList(), null, cursor, count);
     }
 
     public static async Task<IReadOnlyList<SameDayRow>> SameDayAsync(IQuerySession session, TimeSpan civilOffset, CancellationToken ct)
