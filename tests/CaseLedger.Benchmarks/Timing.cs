@@ -38,6 +38,9 @@ internal sealed class Samples
     /// <summary>The 95th percentile by nearest rank: no more than 5% of the runs took longer.</summary>
     public double P95Ms => _sortedMs[(int)Math.Ceiling(0.95 * Runs) - 1];
 
+    /// <summary>The 99th percentile by nearest rank: no more than 1% of the runs took longer.</summary>
+    public double P99Ms => _sortedMs[(int)Math.Ceiling(0.99 * Runs) - 1];
+
     /// <summary>Runs per second over the timed runs as a whole.</summary>
     public double PerSecond => Runs / (_sortedMs.Sum() / 1000);
 
