@@ -107,15 +107,40 @@ public static class ChainHashing
 
     private static void WriteV3(CanonicalWriter w, ChainedEvent e)
     {
+        var parts = Parts;
+        parts.Clear();
+        parts.Json(e.DataJson);
+        var data = parts.Written.Length;
+        WriteHeaders(parts, e);
+        WriteV3(w, e, parts.Written[..data], parts.Written[data..]);
+    }
+
+    /// <summary>The v3 form, given the canonical data and headers already written.</summary>
+    private static void WriteV3(CanonicalWriter w, ChainedEvent e, ReadOnlySpan<byte> data, ReadOnlySpan<byte> headers)
+    {
         w.Raw("{\"case\":");
         w.Text(e.CaseId.ToString("D"));
         w.Raw(",\"data\":");
-        w.Json(e.DataJson);
+        w.Canonical(data);
         w.Raw(",\"district\":");
         w.Text(e.District);
         w.Raw(",\"format\":");
         w.Text(Format);
         w.Raw(",\"headers\":");
+        w.Canonical(headers);
+        w.Raw(",\"metadata\":");
+        WriteMetadataV3(w, e);
+        w.Raw(",\"sequence\":");
+        w.Raw(e.Sequence.ToString(CultureInfo.InvariantCulture));
+        w.Raw(",\"type\":");
+        w.Text(e.Type);
+        w.Raw(",\"version\":");
+        w.Raw(e.Version.ToString(CultureInfo.InvariantCulture));
+        w.Raw("}");
+    }
+
+    private static void WriteHeaders(CanonicalWriter w, ChainedEvent e)
+    {
         if (e.Headers is { Length: > 0 } headers)
         {
             w.Json(headers);
@@ -124,8 +149,11 @@ public static class ChainHashing
         {
             w.Raw("{}");
         }
+    }
 
-        w.Raw(",\"metadata\":{\"actor\":");
+    private static void WriteMetadataV3(CanonicalWriter w, ChainedEvent e)
+    {
+        w.Raw("{\"actor\":");
         w.TextOrNull(e.Actor);
         w.Raw(",\"causationId\":");
         w.TextOrNull(e.CausationId);
@@ -133,13 +161,47 @@ public static class ChainHashing
         w.TextOrNull(e.CorrelationId);
         w.Raw(",\"time\":");
         w.Text(FormatTime(e.Time));
-        w.Raw("},\"sequence\":");
-        w.Raw(e.Sequence.ToString(CultureInfo.InvariantCulture));
-        w.Raw(",\"type\":");
-        w.Text(e.Type);
-        w.Raw(",\"version\":");
-        w.Raw(e.Version.ToString(CultureInfo.InvariantCulture));
         w.Raw("}");
+    }
+
+    [ThreadStatic]
+    private static CanonicalWriter? _parts;
+
+    /// <summary>A second writer per thread, for the canonical data and headers an event's three hashes share.</summary>
+    private static CanonicalWriter Parts => _parts ??= new CanonicalWriter();
+
+    /// <summary>
+    /// An event's link (v3), data hash and metadata hash at once, each the same as <see cref="Link(string, ChainedEvent)"/>,
+    /// <see cref="DataHash"/> and <see cref="MetadataHash(ChainedEvent)"/> give: its data and headers are put in
+    /// canonical form once for the three, as appending hashes every event.
+    /// </summary>
+    public static (string Link, string DataHash, string MetadataHash) Hashes(string previous, ChainedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(e);
+        var parts = Parts;
+        parts.Clear();
+        parts.Json(e.DataJson);
+        var dataLength = parts.Written.Length;
+        WriteHeaders(parts, e);
+        var data = parts.Written[..dataLength];
+        var headers = parts.Written[dataLength..];
+        var dataHash = Convert.ToHexStringLower(SHA256.HashData(data));
+
+        var w = Writer;
+        w.Clear();
+        w.Raw("{\"headers\":");
+        w.Canonical(headers);
+        w.Raw(",\"metadata\":");
+        WriteMetadataV3(w, e);
+        w.Raw("}");
+        var metadataHash = Convert.ToHexStringLower(SHA256.HashData(w.Written));
+
+        w.Clear();
+        w.Raw(previous);
+        w.Raw("\n");
+        WriteV3(w, e, data, headers);
+        return (Convert.ToHexStringLower(SHA256.HashData(w.Written)), dataHash, metadataHash);
     }
 
     /// <summary>The format a stored link was made in: the one it records, else v2 for an event that recorded a role, v1 before.</summary>

@@ -83,7 +83,7 @@ public sealed class HashChainProjection(Func<ISerializer> serializer, SealKey? r
             foreach (var e in stream.OrderBy(e => e.Version))
             {
                 var chained = ChainHashing.FromEvent(e, serializer());
-                var hash = ChainHashing.Link(head.Hash, chained);
+                var (hash, dataHash, metadataHash) = ChainHashing.Hashes(head.Hash, chained);
                 operations.Store(new ChainLink
                 {
                     Id = ChainLink.IdFor(e.StreamId, e.Version),
@@ -95,8 +95,8 @@ public sealed class HashChainProjection(Func<ISerializer> serializer, SealKey? r
                     Time = chained.Time,
                     Previous = head.Hash,
                     Hash = hash,
-                    DataHash = ChainHashing.DataHash(chained),
-                    MetadataHash = ChainHashing.MetadataHash(chained),
+                    DataHash = dataHash,
+                    MetadataHash = metadataHash,
                     Format = ChainHashing.Format,
                 });
                 head = head with { Version = e.Version, Hash = hash, Time = chained.Time, Digests = Merged(head.Digests, Core.Vouching.DigestHeader.Of(e)) };

@@ -36,6 +36,13 @@ public sealed class CanonicalWriter
         Element(document.RootElement);
     }
 
+    /// <summary>Appends bytes already in canonical form (written by another writer).</summary>
+    public void Canonical(ReadOnlySpan<byte> written)
+    {
+        written.CopyTo(_buffer.GetSpan(written.Length));
+        _buffer.Advance(written.Length);
+    }
+
     /// <summary>Appends text as it is (ASCII punctuation, member names already in canonical order).</summary>
     public void Raw(string ascii)
     {

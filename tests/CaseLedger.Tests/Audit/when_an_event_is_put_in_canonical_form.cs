@@ -88,4 +88,17 @@ public sealed class when_an_event_is_put_in_canonical_form
 
         ChainHashing.Link("0123abcd", e).ShouldBe(documented);
     }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void the_three_hashes_made_at_once_are_each_the_hash_made_alone(string data, string? headers)
+    {
+        var e = Ballot with { DataJson = data, Headers = headers, Sequence = 42, Actor = "柳 \"A\"\u0001", CorrelationId = null };
+
+        var (link, dataHash, metadataHash) = ChainHashing.Hashes("0123abcd", e);
+
+        link.ShouldBe(ChainHashing.Sha256("0123abcd\n" + ChainHashing.Canonical(e)));
+        dataHash.ShouldBe(ChainHashing.DataHash(e));
+        metadataHash.ShouldBe(ChainHashing.MetadataHash(e));
+    }
 }
