@@ -68,7 +68,7 @@ public static class CaseLedgerSetup
         DistrictSeals.Register(options);
         Core.Service.ServiceEvents.Register(options);
         Core.Service.CaseService.Register(options, kinds);
-        Core.Summaries.SummaryStore.Register(options);
+        Core.Summaries.SummaryStore.Register(options, kinds);
         options.Schema.For<DistrictRecord>().SingleTenanted();
         options.Schema.For<IdempotencyRecord>().Index(r => r.ClaimedAt);
         options.Schema.For<AuditEntry>().Index(a => a.CaseId).Index(a => a.Actor).Index(a => a.Time).Index(a => a.Sequence);

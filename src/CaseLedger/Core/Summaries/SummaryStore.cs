@@ -16,9 +16,12 @@ public static class SummaryStore
 {
     public const string TableName = "caseledger_summary_cells";
 
-    /// <summary>Declares the cells' table, created and migrated with the store's other tables.</summary>
-    internal static void Register(StoreOptions options)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoreOptions, CaseKinds> Kinds = new();
+
+    /// <summary>Declares the cells' table, created and migrated with the store's other tables, and the kinds whose summaries the store keeps.</summary>
+    internal static void Register(StoreOptions options, CaseKinds kinds)
     {
+        Kinds.AddOrUpdate(options, kinds);
         var table = new Table(new PostgresqlObjectName(options.DatabaseSchemaName, TableName, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
         table.AddColumn<string>("tenant_id").AsPrimaryKey();
         table.AddColumn<string>("summary").AsPrimaryKey();
@@ -101,23 +104,44 @@ public static class SummaryStore
         return cells;
     }
 
-    /// <summary>
-    /// Folds every summary again from the documents they sum over (after a rebuild has written them
-    /// again from the events): the documents are streamed from the database and folded into cells in
-    /// memory, then each district's cells are replaced in one transaction. Only <paramref name="district"/>
-    /// when given.
-    /// </summary>
-    public static async Task RecomputeAsync(IDocumentStore store, CaseKinds kinds, TimeSpan civilOffset, string? district = null, CancellationToken ct = default)
+    /// <summary>The summaries kept over documents of these types, in a store set up by CaseLedger.</summary>
+    public static IReadOnlyList<SummaryDeclaration> Over(IDocumentStore store, IEnumerable<Type> documentTypes)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(kinds);
+        return Kinds.TryGetValue((StoreOptions)store.Options, out var kinds) ? documentTypes.SelectMany(kinds.SummariesOf).Distinct().ToList() : [];
+    }
+
+    /// <summary>The civil time of CaseLedger's default rule book for the store's kinds (+08:00 unless a rule document says otherwise).</summary>
+    public static TimeSpan DefaultCivilOffset(IDocumentStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return Kinds.TryGetValue((StoreOptions)store.Options, out var kinds) ? kinds.DefaultRules().UtcOffset : TimeSpan.FromHours(8);
+    }
+
+    /// <summary>
+    /// Folds <paramref name="summaries"/> again from the documents they sum over (after a rebuild has
+    /// written them again from the events): the documents are streamed from the database and folded
+    /// into cells in memory, then the summaries' cells are replaced in one transaction. Only
+    /// <paramref name="district"/> when given. Commands appended meanwhile may be counted twice or
+    /// not at all: run it, as a rebuild does, while the district is not being written.
+    /// </summary>
+    public static async Task RecomputeAsync(IDocumentStore store, IReadOnlyList<SummaryDeclaration> summaries, TimeSpan civilOffset, string? district = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(summaries);
+        if (summaries.Count == 0)
+        {
+            return;
+        }
+
         var serializer = store.Options.Serializer();
         var tallies = new Dictionary<string, SummaryTally>(StringComparer.Ordinal);
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
-        foreach (var group in kinds.Summaries.GroupBy(s => s.DocumentType))
+        foreach (var group in summaries.GroupBy(s => s.DocumentType))
         {
-            var summaries = group.ToList();
+            var declared = group.ToList();
             await using var command = connection.CreateCommand();
             command.CommandText = $"select tenant_id, data::text from {store.Options.FindOrResolveDocumentType(group.Key).TableName.QualifiedName}" +
                 (district is null ? "" : " where tenant_id = @t");
@@ -136,7 +160,7 @@ public static class SummaryStore
                     tallies[tenant] = tally = new SummaryTally();
                 }
 
-                tally.Add(summaries, document, civilOffset);
+                tally.Add(declared, document, civilOffset);
             }
         }
 
@@ -144,7 +168,8 @@ public static class SummaryStore
         await using (var delete = connection.CreateCommand())
         {
             delete.Transaction = transaction;
-            delete.CommandText = $"delete from {Table(store)}" + (district is null ? "" : " where tenant_id = @t");
+            delete.CommandText = $"delete from {Table(store)} where summary = any(@names)" + (district is null ? "" : " and tenant_id = @t");
+            delete.Parameters.Add(new NpgsqlParameter("names", summaries.Select(s => s.Name).ToArray()));
             if (district is not null)
             {
                 delete.Parameters.Add(new NpgsqlParameter("t", district));
