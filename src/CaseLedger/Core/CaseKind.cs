@@ -310,6 +310,23 @@ public abstract class CaseKind
     }
 
     /// <summary>
+    /// Declares a read-only reading of the district over a period (<c>from</c>, <c>to</c>, both
+    /// included, in <paramref name="grain"/>), served at <c>GET /districts/{d}/{path}</c>; the period is
+    /// checked before the reading runs, and a bad one is refused with a stable code.
+    /// </summary>
+    protected void PeriodQuery<TResult>(string path, string summary, PeriodGrain grain,
+        Func<IQuerySession, ReadingPeriod, QueryContext, CancellationToken, Task<TResult>> run)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult),
+            async (session, values, context, ct) => await run(session, ReadingPeriod.Read(values, grain).Period ?? ReadingPeriod.All, context, ct))
+        {
+            Period = grain,
+        });
+    }
+
+    /// <summary>
     /// Declares a resident's query of their own cases of this kind, served at <c>GET /districts/{d}/{path}</c>
     /// to residents only (staff read the kind's lists): it is given the signed-in person and must
     /// answer with that person's cases alone.

@@ -223,6 +223,12 @@ public sealed record QueryDeclaration(
     /// district that its staff and auditors run.
     /// </summary>
     public Role? ForTheirOwn { get; init; }
+
+    /// <summary>
+    /// The grain of the period (<c>from</c>, <c>to</c>) the query reads, checked strictly before it runs
+    /// (a bad value is a problem with a stable code, never a run); null for a query with no period.
+    /// </summary>
+    public Summaries.PeriodGrain? Period { get; init; }
 }
 
 /// <summary>

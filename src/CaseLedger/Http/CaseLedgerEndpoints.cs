@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 using CaseLedger.Hosting;
 using CaseLedger.Http.Identity;
 using CaseLedger.Rules;
@@ -65,6 +66,11 @@ public static class CaseLedgerEndpoints
                                 $"This answers with the signed-in {(own == Role.Partner ? "partner institution's" : "resident's own")} cases and takes no query parameter.");
                         }
 
+                        if (query.Period is { } grain && ReadingPeriod.Read(QueryValues(http), grain).Refused is { } refused)
+                        {
+                            return CaseHttp.Problem(refused);
+                        }
+
                         var (institution, unnamed) = query.ForTheirOwn == Role.Partner ? CaseHttp.InstitutionOf(http.User) : (null, null);
                         if (unnamed is not null)
                         {
@@ -79,7 +85,9 @@ public static class CaseLedgerEndpoints
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
                     .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn is { } reader ? [reader] : QueryReaders))
                     .Produces(StatusCodes.Status200OK, query.ResultType)
-                    .WithMetadata(new ProblemsAttribute(query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : []));
+                    .WithMetadata(new ProblemsAttribute(query.ForTheirOwn is not null
+                        ? [ApiProblems.FilterUnknown]
+                        : query.Period is { } grain ? ReadingPeriod.CodesOf(grain).Select(code => new ApiProblem(StatusCodes.Status400BadRequest, code)) : []));
             }
         }
 
