@@ -191,7 +191,7 @@ public sealed record CoFundingSummary(
     }
 
     /// <summary>The district's co-funding from the summary's cells.</summary>
-    public static CoFundingSummary Of(string district, IEnumerable<SummaryCell> cells)
+    public static CoFundingSummary FromCells(string district, IEnumerable<SummaryCell> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
         var counts = cells.GroupBy(c => c.Counter).ToDictionary(g => g.Key, g => g.Sum(c => c.N), StringComparer.Ordinal);
@@ -206,23 +206,7 @@ public sealed record CoFundingSummary(
 
     private static long Fen(decimal yuan) => (long)Math.Round(yuan * 100m, 0, MidpointRounding.AwayFromZero);
 
-    public static CoFundingSummary Of(string district, IReadOnlyCollection<CoFundingEligibility> projects)
-    {
-        ArgumentNullException.ThrowIfNull(projects);
-        var awarded = projects.Where(p => p.Grant is not null).ToList();
-        var paid = projects.Sum(p => p.Paid.Total);
-        var other = awarded.Sum(p => p.OtherMoney);
-        return new CoFundingSummary(
-            district,
-            projects.Count,
-            projects.Count(p => p.Eligible),
-            awarded.Count,
-            awarded.Sum(p => p.Grant!.Total),
-            paid,
-            projects.Sum(p => p.Paid.City),
-            projects.Sum(p => p.Paid.District),
-            other,
-            awarded.SelectMany(p => p.Funding).GroupBy(f => f.Source).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Amount)),
-            paid > 0 ? Math.Round(other / paid, 2, MidpointRounding.AwayFromZero) : null);
-    }
+    /// <summary>The co-funding of these projects: their contributions summed as the district's cells sum them.</summary>
+    public static CoFundingSummary Of(string district, IReadOnlyCollection<CoFundingEligibility> projects) =>
+        FromCells(district, SummaryTally.Of(SummaryDeclaration.For<CoFundingEligibility>(SummaryName, ContributionOf), projects, TimeSpan.Zero).Read(SummaryName));
 }

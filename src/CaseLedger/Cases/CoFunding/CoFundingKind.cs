@@ -71,7 +71,7 @@ public sealed class CoFundingKind : CaseKind<CoFundingProject>
 
         Summarizes<CoFundingEligibility>(CoFundingSummary.SummaryName, CoFundingSummary.ContributionOf);
         Query("co-funding-summary", "The district's co-funding across its projects: grants decided and paid, the other money beside them, the leverage",
-            async (session, _, ct) => CoFundingSummary.Of(session.TenantId, await SummaryStore.ReadAsync(session, CoFundingSummary.SummaryName, null, null, ct)));
+            async (session, _, ct) => CoFundingSummary.FromCells(session.TenantId, await SummaryStore.ReadAsync(session, CoFundingSummary.SummaryName, null, null, ct)));
 
         // Scenarios may leave out what the old scenario format worked out: the compound's id (from its
         // name) and the estimate (the money listed).
