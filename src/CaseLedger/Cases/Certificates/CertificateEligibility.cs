@@ -102,7 +102,7 @@ public sealed record CertificateCount(DocumentType DocumentType, CertificateRout
 public static class CertificateCounts
 {
     /// <summary>The summary the counts are read from: one application per cell of its document type and route (empty while none is chosen).</summary>
-    public const string SummaryName = "certificates.applications";
+    public const string SummaryName = "certificates/applications";
 
     public static IEnumerable<SummaryCount> ContributionOf(CertificateEligibility application, TimeSpan civilOffset)
     {

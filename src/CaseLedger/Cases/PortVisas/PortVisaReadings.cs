@@ -15,9 +15,9 @@ public sealed record VisasOfAgency(string Agency, int Groups, int Travellers, in
 /// </summary>
 public static class PortVisaReadings
 {
-    public const string PerDayName = "port-visas.per-day";
-    public const string PerAgencyName = "port-visas.per-agency";
-    public const string GroupsName = "port-visas.groups";
+    public const string PerDayName = "port-visas/per-day";
+    public const string PerAgencyName = "port-visas/per-agency";
+    public const string GroupsName = "port-visas/groups";
 
     /// <summary>A traveller counts as <c>submitted</c> on its civil day, and as <c>issued</c> or <c>refused</c> on the day decided.</summary>
     public static IEnumerable<SummaryCount> PerDayOf(Traveller traveller, TimeSpan civilOffset)

@@ -60,7 +60,7 @@ public static class PropertyRegistrationReadings
     }
 
     /// <summary>The summary the same-day rate is read from, by civil day of application.</summary>
-    public const string SameDayName = "property-registrations.same-day";
+    public const string SameDayName = "property-registrations/same-day";
 
     /// <summary>
     /// What a case adds to the same-day summary, in the cell of the civil day it was applied for:

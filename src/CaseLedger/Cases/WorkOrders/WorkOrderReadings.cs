@@ -49,7 +49,7 @@ public static class WorkOrderReadings
     }
 
     /// <summary>The summary the on-time rate is read from: settled deadlines by the month they fell due, team and category.</summary>
-    public const string OnTimeName = "work-orders.on-time";
+    public const string OnTimeName = "work-orders/on-time";
 
     /// <summary>
     /// What an order adds to the on-time summary: each settled deadline (met, or breached) counts as

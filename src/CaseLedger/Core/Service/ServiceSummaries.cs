@@ -9,8 +9,8 @@ namespace CaseLedger.Core.Service;
 /// </summary>
 public static class ServiceSummaries
 {
-    public const string OnTimeName = "service.on-time";
-    public const string ComplaintsName = "service.complaints";
+    public const string OnTimeName = "service/on-time";
+    public const string ComplaintsName = "service/complaints";
 
     /// <summary>
     /// A settled deadline counts once in the cell of the month it fell due (civil time), its case's kind

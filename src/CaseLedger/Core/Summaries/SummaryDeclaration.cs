@@ -14,7 +14,7 @@ public sealed class SummaryDeclaration
     private SummaryDeclaration(string name, Type documentType, Func<object, TimeSpan, IEnumerable<SummaryCount>> contribute) =>
         (Name, DocumentType, _contribute) = (name, documentType, contribute);
 
-    /// <summary>The summary's name (e.g. <c>service.on-time</c>), the first part of its cells' keys.</summary>
+    /// <summary>The summary's name (e.g. <c>service/on-time</c>), the first part of its cells' keys.</summary>
     public string Name { get; }
 
     /// <summary>The per-case document it sums over.</summary>
