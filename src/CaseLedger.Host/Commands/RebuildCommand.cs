@@ -19,6 +19,7 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
     public override Task<bool> Execute(RebuildInput input) => CommandSupport.RunAsync(input, async services =>
     {
         var store = services.GetRequiredService<IDocumentStore>();
+        var rules = services.GetRequiredService<CaseLedger.Rules.RuleBook>();
         var all = Rebuilding.Rebuildable(store);
         if (input.ListFlag)
         {
@@ -44,7 +45,7 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
                     last = p.Replayed;
                     Console.WriteLine($"{p.Projection}: {p.Replayed} of {p.Total} events ({(p.Total == 0 ? 100 : 100 * p.Replayed / p.Total)}%)");
                 }
-            }));
+            }), rules: rules);
             Console.WriteLine($"{projection}: rebuilt");
         }
 

@@ -110,6 +110,12 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
             Console.WriteLine($"  note: {note}");
         }
 
+        foreach (var cell in all.SummaryFindings)
+        {
+            Console.WriteLine($"  summary: {cell.Summary} {cell.Bucket} [{string.Join(", ", cell.Dimensions)}] {cell.Counter}: " +
+                              $"the events give {cell.Expected}, the store holds {cell.Stored}");
+        }
+
         foreach (var broken in all.Broken)
         {
             Report(broken);

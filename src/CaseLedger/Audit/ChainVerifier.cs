@@ -74,8 +74,18 @@ public sealed record DistrictVerification(
 
     public int RecordedFindingCount { get; init; }
 
-    public bool AllIntact => Broken.Count == 0 && SealsIntact != false && RecordedFindingCount == 0;
+    /// <summary>
+    /// Cells of the district's summaries that are not the sum of what its cases' documents, folded
+    /// again from their events, contribute: each names the cell and gives both counts. (A case whose
+    /// chain is broken is not folded, so its contribution shows here too.)
+    /// </summary>
+    public IReadOnlyList<SummaryFinding> SummaryFindings { get; init; } = [];
+
+    public bool AllIntact => Broken.Count == 0 && SealsIntact != false && RecordedFindingCount == 0 && SummaryFindings.Count == 0;
 }
+
+/// <summary>A summary cell whose stored count is not what the district's events produce.</summary>
+public sealed record SummaryFinding(string Summary, string Bucket, IReadOnlyList<string> Dimensions, string Counter, long Expected, long Stored);
 
 /// <summary>What checking the database against a seal an auditor kept found.</summary>
 public sealed record HeldSealVerification(
@@ -184,7 +194,7 @@ public static class ChainVerifier
             return result;
         }
 
-        var found = await documents.CheckAsync(session, [new DocumentVerification.Case(result.CaseId, rows, result.Head)], ct);
+        var found = await documents.CheckAsync(session, [new DocumentVerification.Case(result.CaseId, rows, result.Head)], null, ct);
         return found.TryGetValue(result.CaseId, out var findings) ? result with { Intact = false, Findings = findings } : result;
     }
 

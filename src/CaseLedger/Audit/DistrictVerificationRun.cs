@@ -27,6 +27,7 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
 
     private readonly List<CaseVerification> _broken = [];
     private readonly DocumentVerification _documents = new(store, kinds, rules);
+    private readonly Core.Summaries.SummaryTally _summaries = new();
     private long _cases;
     private long _events;
     private long _chained;
@@ -97,6 +98,10 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
             broken.Add(ChainVerifier.Archived(new CaseVerification(id, district, 0, true, null, null, null, null)));
         }
 
+        // The district's summaries against what its cases' folded documents contribute: a cell that differs is a finding.
+        var summaryFindings = Core.Summaries.SummaryTally.Differences(_summaries, await Core.Summaries.SummaryStore.StoredAsync(store, district, ct))
+            .Select(d => new SummaryFinding(d.Cell.Summary, d.Cell.Bucket, Core.Summaries.SummaryCount.ValuesOf(d.Cell.Dimensions), d.Cell.Counter, d.Expected, d.Stored))
+            .ToList();
         var sealedSize = latest?.File.Statement.TreeSize ?? 0;
         var recordedFindings = await session.Query<Core.Vouching.TamperFinding>().OrderByDescending(f => f.FoundAt)
             .Take(ChainVerifier.RecordedFindingsShown).ToListAsync(ct);
@@ -115,6 +120,7 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
             FailedWrites = _failedWrites,
             PublishedSeals = published,
             Notes = notes,
+            SummaryFindings = summaryFindings,
         };
     }
 
@@ -151,7 +157,13 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
 
         var intact = chains.Where(c => c.Chain.Intact && c.Chain.FirstBroken is null)
             .Select(c => new DocumentVerification.Case(c.Chain.CaseId, c.Rows, c.Chain.Head)).ToList();
-        var findings = intact.Count == 0 ? [] : await _documents.CheckAsync(session, intact, ct);
+        var summaries = new Core.Summaries.SummaryTally();
+        var findings = intact.Count == 0 ? [] : await _documents.CheckAsync(session, intact, summaries, ct);
+        lock (_summaries)
+        {
+            _summaries.Add(summaries);
+        }
+
         var broken = chains.Select(c => findings.TryGetValue(c.Chain.CaseId, out var found) ? c.Chain with { Intact = false, Findings = found } : c.Chain)
             .Where(c => !c.Intact || c.MatchesSeal == false).ToList();
         if (broken.Count > 0)

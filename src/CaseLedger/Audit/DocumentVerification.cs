@@ -24,8 +24,12 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
     /// <summary>One case to check: its rows as read, and its chain's newest link (null: no events).</summary>
     public sealed record Case(Guid CaseId, IReadOnlyList<ChainVerifier.StoredEvent> Rows, string? Head);
 
-    /// <summary>The findings of each case that has any.</summary>
-    public async Task<Dictionary<Guid, IReadOnlyList<DocumentFinding>>> CheckAsync(IQuerySession session, IReadOnlyList<Case> cases, CancellationToken ct)
+    /// <summary>
+    /// The findings of each case that has any; what the folded documents contribute to the district's
+    /// summaries is added to <paramref name="summaries"/> when given.
+    /// </summary>
+    public async Task<Dictionary<Guid, IReadOnlyList<DocumentFinding>>> CheckAsync(IQuerySession session, IReadOnlyList<Case> cases,
+        Core.Summaries.SummaryTally? summaries, CancellationToken ct)
     {
         var outside = new StoredFacts(session);
         var derived = new List<(DerivedCase Derived, Case Case)>();
@@ -35,6 +39,10 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
             if (events.Count > 0 && await _rederivation.DeriveAsync(c.CaseId, events, outside, ct) is { } d)
             {
                 derived.Add((d, c));
+                foreach (var (type, document) in d.PerCase)
+                {
+                    summaries?.Add(kinds.SummariesOf(type), document, rules.UtcOffset);
+                }
             }
         }
 

@@ -23,8 +23,13 @@ public static class Rebuilding
             .ToList();
     }
 
-    /// <summary>Rebuilds one projection, reporting progress about every quarter second.</summary>
-    public static async Task RebuildAsync(IDocumentStore store, string projection, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>
+    /// Rebuilds one projection, reporting progress about every quarter second; then folds again the
+    /// district summaries kept over the documents it writes (in the rule book's civil time: CaseLedger's
+    /// default rule book's when none is given).
+    /// </summary>
+    public static async Task RebuildAsync(IDocumentStore store, string projection, IProgress<RebuildProgress>? progress = null,
+        Rules.RuleBook? rules = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (!Rebuildable(store).Contains(projection))
@@ -54,6 +59,14 @@ public static class Rebuilding
         }
 
         await rebuild;
+        var source = ((StoreOptions)store.Options).Projections.All.First(p => p.Name == projection);
+        var summaries = Core.Summaries.SummaryStore.Over(store, source.PublishedTypes());
+        if (summaries.Count > 0)
+        {
+            var offset = rules?.UtcOffset ?? Core.Summaries.SummaryStore.DefaultCivilOffset(store);
+            await Core.Summaries.SummaryStore.RecomputeAsync(store, summaries, offset, ct: ct);
+        }
+
         progress?.Report(new RebuildProgress(projection, total, total));
     }
 }

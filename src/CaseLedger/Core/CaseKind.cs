@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CaseLedger.Core.Deadlines;
 using JasperFx.Events.Projections;
 using Marten;
+using CaseLedger.Core.Summaries;
 
 namespace CaseLedger.Core;
 
@@ -43,6 +44,7 @@ public abstract class CaseKind
     private readonly List<ViewDeclaration> _views = [];
     private readonly List<DocumentsDeclaration> _documents = [];
     private readonly List<QueryDeclaration> _queries = [];
+    private readonly List<SummaryDeclaration> _summaries = [];
     private readonly Dictionary<string, Func<JsonObject, IReadOnlyList<JsonObject>, string?>> _hooks = [];
 
     private protected CaseKind(string name, string route, string ruleId)
@@ -86,6 +88,9 @@ public abstract class CaseKind
     public IReadOnlyList<DocumentsDeclaration> Documents => _documents;
 
     public IReadOnlyList<QueryDeclaration> Queries => _queries;
+
+    /// <summary>The district summaries the kind keeps over its read models (see <see cref="SummaryDeclaration"/>).</summary>
+    public IReadOnlyList<SummaryDeclaration> Summaries => _summaries;
 
     /// <summary>
     /// The kind's named hooks for its scenario vocabulary: each completes a step's command (as JSON)
@@ -247,6 +252,20 @@ public abstract class CaseKind
     protected void Writes<TDoc>(Func<object, IEnumerable<TDoc>> fromEvent, Func<TDoc, string> id) where TDoc : class =>
         _documents.Add(new DocumentsDeclaration<TDoc>(fromEvent, id));
 
+    /// <summary>
+    /// Declares a summary of the district kept over one of the kind's read models: what each case's
+    /// document contributes to the summary's cells, so a reading sums a few cells instead of the cases.
+    /// </summary>
+    protected void Summarizes<TView>(string name, Func<TView, TimeSpan, IEnumerable<SummaryCount>> contribute) where TView : class
+    {
+        if (_views.All(v => v.Type != typeof(TView)))
+        {
+            throw new InvalidOperationException($"{Name}: a summary sums over one of the kind's read models, not {typeof(TView).Name}.");
+        }
+
+        _summaries.Add(SummaryDeclaration.For(name, contribute));
+    }
+
     /// <summary>Declares which cases are a resident's own, so they may read them (see <see cref="ResidentCase"/>).</summary>
     protected void ResidentsRead(Func<IQuerySession, Guid, string, CancellationToken, Task<bool>> isTheirs) =>
         ResidentCase = isTheirs ?? throw new ArgumentNullException(nameof(isTheirs));
@@ -290,6 +309,23 @@ public abstract class CaseKind
         _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult), async (session, values, now, ct) => await run(session, values, now, ct))
         {
             Paging = paging,
+        });
+    }
+
+    /// <summary>
+    /// Declares a read-only reading of the district over a period (<c>from</c>, <c>to</c>, both
+    /// included, in <paramref name="grain"/>), served at <c>GET /districts/{d}/{path}</c>; the period is
+    /// checked before the reading runs, and a bad one is refused with a stable code.
+    /// </summary>
+    protected void PeriodQuery<TResult>(string path, string summary, PeriodGrain grain,
+        Func<IQuerySession, ReadingPeriod, QueryContext, CancellationToken, Task<TResult>> run)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _queries.Add(new QueryDeclaration(this, path, summary, typeof(TResult),
+            async (session, values, context, ct) => await run(session, ReadingPeriod.Read(values, grain).Period ?? ReadingPeriod.All, context, ct))
+        {
+            Period = grain,
         });
     }
 

@@ -1,5 +1,6 @@
 using CaseLedger.Rules;
 using Microsoft.Extensions.Configuration;
+using CaseLedger.Core.Summaries;
 
 namespace CaseLedger.Core;
 
@@ -19,6 +20,17 @@ public sealed class CaseKinds
     }
 
     public IReadOnlyList<CaseKind> All => _kinds;
+
+    /// <summary>Every district summary kept: the core's over the service record, then each kind's over its read models.</summary>
+    public IReadOnlyList<SummaryDeclaration> Summaries => _summaries ??= [.. Service.ServiceSummaries.All, .. _kinds.SelectMany(k => k.Summaries)];
+
+    private IReadOnlyList<SummaryDeclaration>? _summaries;
+
+    /// <summary>The summaries kept over documents of <paramref name="type"/> (none for most types).</summary>
+    public IReadOnlyList<SummaryDeclaration> SummariesOf(Type type) =>
+        _summariesByType.GetOrAdd(type, t => Summaries.Where(s => s.DocumentType == t).ToList());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, IReadOnlyList<SummaryDeclaration>> _summariesByType = new();
 
     /// <summary>Adds a kind; a second kind with the same name, route, command or event type is a mistake and refused.</summary>
     public CaseKinds Add(CaseKind kind)
@@ -40,6 +52,8 @@ public sealed class CaseKinds
         }
 
         _kinds.Add(kind);
+        _summaries = null;
+        _summariesByType.Clear();
         _derived.Clear();
         _byEventType.Clear();
         return this;

@@ -28,7 +28,8 @@ internal sealed class MartenCaseSession(
     string district,
     ICaseEvidence? evidence,
     ITamperFindings? findings,
-    TimeProvider clock) : ICaseWriteSession
+    TimeProvider clock,
+    TimeSpan civilOffset) : ICaseWriteSession
 {
     private readonly Dictionary<(Type Type, string Id), object?> _before = [];
     private readonly Dictionary<Guid, IReadOnlyDictionary<(Type Type, string Id), object>?> _histories = [];
@@ -213,11 +214,9 @@ internal sealed class MartenCaseSession(
 
     public async Task<Rejection?> SaveAsync(CancellationToken ct)
     {
-        // Digests are recorded where they are checked: a pipeline with no evidence (a store with no chain) records none.
-        if (evidence is not null)
-        {
-            await RecordDigestsAsync(ct);
-        }
+        // Digests are recorded where they are checked: a pipeline with no evidence (a store with no chain)
+        // records none; the district's summaries are kept either way, in this transaction.
+        await RecordDerivedAsync(ct);
 
         // The hash chain's projection issues the write's receipt; kept in the session, it is read back without another round trip.
         session.UseIdentityMapFor<IssuedReceipt>();
@@ -245,9 +244,11 @@ internal sealed class MartenCaseSession(
     /// <summary>
     /// Sets, on each event this command appends, the digests of the documents it leaves: folded from
     /// the documents the command started from (vouched for, or folded from the verified events) with
-    /// the same functions the store's projections fold with.
+    /// the same functions the store's projections fold with. And queues, in the same transaction, the
+    /// change those documents make to the district's summaries: what each contributes after the
+    /// command less what it contributed before.
     /// </summary>
-    private async Task RecordDigestsAsync(CancellationToken ct)
+    private async Task RecordDerivedAsync(CancellationToken ct)
     {
         if (_kind is not { } kind)
         {
@@ -261,12 +262,35 @@ internal sealed class MartenCaseSession(
             await LoadAsync<CaseService>(_caseId, ct);
         }
 
+        // The per-case documents the summaries sum over, as they were before this command's events.
+        var summarized = new Dictionary<Type, object?>();
+        foreach (var type in kind.Views.Select(v => v.Type).Append(typeof(CaseService)).Distinct().Where(t => kinds.SummariesOf(t).Count > 0))
+        {
+            summarized[type] = _before.GetValueOrDefault((type, id));
+        }
+
+        var before = summarized.ToDictionary(s => s.Key, s => s.Value);
         var serializer = Serializer;
         var version = _version;
         foreach (var e in events)
         {
             version++;
             var changed = CaseDerivation.Apply(kind, _caseId, version, e.Data, (type, documentId) => _before.GetValueOrDefault((type, documentId)));
+            foreach (var document in changed.Where(d => d.PerCase && summarized.ContainsKey(d.Type)))
+            {
+                summarized[document.Type] = document.Document;
+            }
+
+            if (evidence is null)
+            {
+                foreach (var document in changed)
+                {
+                    _before[(document.Type, document.Id)] = document.Document;
+                }
+
+                continue;
+            }
+
             var perCase = new Dictionary<string, string>(StringComparer.Ordinal);
             var documents = new Dictionary<string, string>(StringComparer.Ordinal);
             if (_recordAll)
@@ -301,6 +325,13 @@ internal sealed class MartenCaseSession(
         }
 
         _appendedBefore += events.Count;
+        var change = new Summaries.SummaryTally();
+        foreach (var (type, after) in summarized)
+        {
+            change.Add(Summaries.SummaryTally.Change(kinds.SummariesOf(type), before[type], after, civilOffset));
+        }
+
+        Summaries.SummaryStore.Queue(session, change);
     }
 
     /// <summary>

@@ -142,7 +142,7 @@ public sealed class CasePipeline(
     }
 
     private MartenCaseSession Session(IDocumentSession session, string district) =>
-        new(session, kinds, scheduler, district, evidence, findings, clock);
+        new(session, kinds, scheduler, district, evidence, findings, clock, rules.UtcOffset);
 
     /// <summary>Never reached: the pipeline refuses the request before it touches a session.</summary>
     private sealed class RefusingSession : ICaseWriteSession

@@ -270,6 +270,12 @@ public sealed record QueryDeclaration(
 
     /// <summary>How the query's list is paged (<c>cursor</c>, <c>limit</c>, <c>count</c>), if it answers with one; null for a reading.</summary>
     public QueryPaging? Paging { get; init; }
+
+    /// <summary>
+    /// The grain of the period (<c>from</c>, <c>to</c>) the query reads, checked strictly before it runs
+    /// (a bad value is a problem with a stable code, never a run); null for a query with no period.
+    /// </summary>
+    public Summaries.PeriodGrain? Period { get; init; }
 }
 
 /// <summary>

@@ -73,6 +73,7 @@ public static class CaseLedgerSetup
         DistrictSeals.Register(options);
         Core.Service.ServiceEvents.Register(options);
         Core.Service.CaseService.Register(options, kinds);
+        Core.Summaries.SummaryStore.Register(options, kinds);
         options.Schema.For<DistrictRecord>().SingleTenanted();
         options.Schema.For<IdempotencyRecord>().Index(r => r.ClaimedAt);
         AuditTrail.Register(options);

@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 using CaseLedger.Hosting;
 using CaseLedger.Http.Identity;
 using CaseLedger.Rules;
@@ -82,6 +83,11 @@ public static class CaseLedgerEndpoints
                             page = asked!;
                         }
 
+                        if (query.Period is { } grain && ReadingPeriod.Read(QueryValues(http), grain).Refused is { } refused)
+                        {
+                            return CaseHttp.Problem(refused);
+                        }
+
                         var (institution, unnamed) = query.ForTheirOwn == Role.Partner ? CaseHttp.InstitutionOf(http.User) : (null, null);
                         if (unnamed is not null)
                         {
@@ -99,7 +105,8 @@ public static class CaseLedgerEndpoints
                     .Produces(StatusCodes.Status200OK, query.ResultType)
                     .WithMetadata(query.Paging is { } described ? ListPaging.Described(described.DefaultLimit, described.MaxLimit) : [])
                     .WithMetadata(new ProblemsAttribute([.. query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : Array.Empty<ApiProblem>(),
-                        .. query.Paging is not null ? ListPaging.Problems : []]));
+                        .. query.Paging is not null ? ListPaging.Problems : [],
+                        .. query.Period is { } grain ? ReadingPeriod.CodesOf(grain).Select(code => new ApiProblem(StatusCodes.Status400BadRequest, code)) : []]));
             }
         }
 

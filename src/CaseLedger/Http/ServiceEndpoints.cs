@@ -26,11 +26,12 @@ public static class ServiceEndpoints
     /// <summary>
     /// The district's on-time rate over every settled deadline of every kind (met on time, met late,
     /// breached), by the month it fell due, by kind and by the level the case was accepted at:
-    /// <c>?from=yyyy-MM&amp;to=yyyy-MM&amp;kind=&amp;level=</c>, each optional.
+    /// <c>?from=yyyy-MM&amp;to=yyyy-MM&amp;kind=&amp;level=</c>, each optional. Read from the district's
+    /// summary kept with the events (a few cells per month), never from its cases one by one.
     /// </summary>
     [WolverineGet("/districts/{district}/on-time-rate", OperationId = "GetDistrictOnTimeRate")]
     [Authorize(Roles = RoleNames.CaseRecords)]
-    [Tags("service"), EndpointSummary("The district's on-time rate across every kind, by the month deadlines fell due, by kind and by service level")]
+    [Tags("service"), EndpointSummary("The district's on-time rate across every kind, by the month deadlines fell due, by kind and by service level (from, to: months, yyyy-MM; read from summaries kept with the events)")]
     [ProducesResponseType<DistrictOnTimeRate>(StatusCodes.Status200OK)]
     [Problems(StatusCodes.Status400BadRequest, MonthInvalid, PeriodInvalid, KindUnknown, LevelUnknown)]
     public static Task<IResult> OnTimeRate(string district, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http) =>
@@ -39,7 +40,7 @@ public static class ServiceEndpoints
     /// <summary>The district's complaints, counted by kind and by month: <c>?from=yyyy-MM&amp;to=yyyy-MM&amp;kind=&amp;level=</c>, each optional.</summary>
     [WolverineGet("/districts/{district}/complaints", OperationId = "CountDistrictComplaints")]
     [Authorize(Roles = RoleNames.CaseRecords)]
-    [Tags("service"), EndpointSummary("The district's complaints about cases that could not be done, counted by kind and by month")]
+    [Tags("service"), EndpointSummary("The district's complaints about cases that could not be done, counted by kind and by month (from, to: months, yyyy-MM; read from summaries kept with the events)")]
     [ProducesResponseType<DistrictComplaints>(StatusCodes.Status200OK)]
     [Problems(StatusCodes.Status400BadRequest, MonthInvalid, PeriodInvalid, KindUnknown, LevelUnknown)]
     public static Task<IResult> Complaints(string district, IDocumentStore store, CaseKinds kinds, RuleBook rules, HttpContext http) =>

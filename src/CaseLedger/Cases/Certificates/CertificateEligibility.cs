@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 using CaseLedger.Rules;
 using Marten;
 
@@ -100,20 +101,29 @@ public sealed record CertificateCount(DocumentType DocumentType, CertificateRout
 /// <summary>A district's applications counted by document type and route.</summary>
 public static class CertificateCounts
 {
-    /// <summary>The counts of the session's district, counted in the database, in a stable order.</summary>
+    /// <summary>The summary the counts are read from: one application per cell of its document type and route (empty while none is chosen).</summary>
+    public const string SummaryName = "certificates/applications";
+
+    public static IEnumerable<SummaryCount> ContributionOf(CertificateEligibility application, TimeSpan civilOffset)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        yield return SummaryCount.Of(SummaryName, "", "applications", 1, application.DocumentType.ToString(), application.Route?.ToString() ?? "");
+    }
+
+    /// <summary>The counts of the session's district, from the summary cells kept with the events (one indexed query), in a stable order.</summary>
     public static async Task<IReadOnlyList<CertificateCount>> CountAsync(IQuerySession session, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var groups = await session.Query<CertificateEligibility>()
-            .GroupBy(e => new { e.DocumentType, e.Route })
-            .Select(g => new { g.Key.DocumentType, g.Key.Route, Count = g.Count() })
-            .ToListAsync(ct);
-        return groups
-            .Select(g => new CertificateCount(g.DocumentType, g.Route, g.Count))
+        return Count(await SummaryStore.ReadAsync(session, SummaryName, null, null, ct));
+    }
+
+    public static IReadOnlyList<CertificateCount> Count(IEnumerable<SummaryCell> cells) =>
+        cells.GroupBy(c => (DocumentType: Enum.Parse<DocumentType>(c.Dimensions[0]), Route: c.Dimensions[1].Length == 0 ? (CertificateRoute?)null : Enum.Parse<CertificateRoute>(c.Dimensions[1])))
+            .Select(g => new CertificateCount(g.Key.DocumentType, g.Key.Route, (int)g.Sum(c => c.N)))
+            .Where(c => c.Count > 0)
             .OrderBy(c => c.DocumentType)
             .ThenBy(c => c.Route)
             .ToList();
-    }
 }
 
 /// <summary>Folds an application's events into its <see cref="CertificateEligibility"/>.</summary>

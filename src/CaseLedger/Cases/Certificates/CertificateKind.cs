@@ -79,6 +79,7 @@ public sealed class CertificateKind : CaseKind<Certificate>
 
         Query("certificates/counts", "The district's applications counted by document type and route",
             async (session, _, ct) => await CertificateCounts.CountAsync(session, ct));
+        Summarizes<CertificateEligibility>(CertificateCounts.SummaryName, CertificateCounts.ContributionOf);
     }
 
     private static string Document(DocumentType type) => type switch

@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 using CaseLedger.Rules;
 
 namespace CaseLedger.Cases.CoFunding;
@@ -161,23 +162,51 @@ public sealed record CoFundingSummary(
     IReadOnlyDictionary<FundingSource, decimal> OtherMoneyBySource,
     decimal? Leverage)
 {
-    public static CoFundingSummary Of(string district, IReadOnlyCollection<CoFundingEligibility> projects)
+    /// <summary>The summary the district's co-funding is read from: counts and sums of money in fen (a hundredth of a yuan), with no period.</summary>
+    public const string SummaryName = "co-funding";
+
+    /// <summary>
+    /// What a project adds to the district's co-funding summary: one project, one eligible project and
+    /// one awarded project as it stands, and its money in fen (amounts are yuan with two decimals).
+    /// </summary>
+    public static IEnumerable<SummaryCount> ContributionOf(CoFundingEligibility project, TimeSpan civilOffset)
     {
-        ArgumentNullException.ThrowIfNull(projects);
-        var awarded = projects.Where(p => p.Grant is not null).ToList();
-        var paid = projects.Sum(p => p.Paid.Total);
-        var other = awarded.Sum(p => p.OtherMoney);
-        return new CoFundingSummary(
-            district,
-            projects.Count,
-            projects.Count(p => p.Eligible),
-            awarded.Count,
-            awarded.Sum(p => p.Grant!.Total),
-            paid,
-            projects.Sum(p => p.Paid.City),
-            projects.Sum(p => p.Paid.District),
-            other,
-            awarded.SelectMany(p => p.Funding).GroupBy(f => f.Source).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Amount)),
-            paid > 0 ? Math.Round(other / paid, 2, MidpointRounding.AwayFromZero) : null);
+        ArgumentNullException.ThrowIfNull(project);
+        SummaryCount Count(string counter, long n) => SummaryCount.Of(SummaryName, "", counter, n);
+        yield return Count("projects", 1);
+        yield return Count("eligible", project.Eligible ? 1 : 0);
+        yield return Count("grants-paid", Fen(project.Paid.Total));
+        yield return Count("city-paid", Fen(project.Paid.City));
+        yield return Count("district-paid", Fen(project.Paid.District));
+        if (project.Grant is { } grant)
+        {
+            yield return Count("awarded", 1);
+            yield return Count("grants-awarded", Fen(grant.Total));
+            yield return Count("other-money", Fen(project.OtherMoney));
+            foreach (var source in project.Funding.GroupBy(f => f.Source))
+            {
+                yield return Count($"other-money:{source.Key}", Fen(source.Sum(f => f.Amount)));
+            }
+        }
     }
+
+    /// <summary>The district's co-funding from the summary's cells.</summary>
+    public static CoFundingSummary FromCells(string district, IEnumerable<SummaryCell> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var counts = cells.GroupBy(c => c.Counter).ToDictionary(g => g.Key, g => g.Sum(c => c.N), StringComparer.Ordinal);
+        long N(string counter) => counts.GetValueOrDefault(counter);
+        decimal Yuan(string counter) => N(counter) / 100m;
+        var paid = Yuan("grants-paid");
+        var other = Yuan("other-money");
+        var bySource = Enum.GetValues<FundingSource>().Where(f => counts.ContainsKey($"other-money:{f}")).ToDictionary(f => f, f => Yuan($"other-money:{f}"));
+        return new CoFundingSummary(district, (int)N("projects"), (int)N("eligible"), (int)N("awarded"), Yuan("grants-awarded"), paid,
+            Yuan("city-paid"), Yuan("district-paid"), other, bySource, paid > 0 ? Math.Round(other / paid, 2, MidpointRounding.AwayFromZero) : null);
+    }
+
+    private static long Fen(decimal yuan) => (long)Math.Round(yuan * 100m, 0, MidpointRounding.AwayFromZero);
+
+    /// <summary>The co-funding of these projects: their contributions summed as the district's cells sum them.</summary>
+    public static CoFundingSummary Of(string district, IReadOnlyCollection<CoFundingEligibility> projects) =>
+        FromCells(district, SummaryTally.Of(SummaryDeclaration.For<CoFundingEligibility>(SummaryName, ContributionOf), projects, TimeSpan.Zero).Read(SummaryName));
 }

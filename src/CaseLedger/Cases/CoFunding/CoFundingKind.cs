@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 using Marten;
 
 namespace CaseLedger.Cases.CoFunding;
@@ -68,8 +69,9 @@ public sealed class CoFundingKind : CaseKind<CoFundingProject>
             .Decides((command, project, context) => AwardingTheGrant.Decide(command, project, context.Now))
             .Replays<GrantSettled>(e => new SettleGrant(e.PaymentReference), e => e.SettledAt);
 
+        Summarizes<CoFundingEligibility>(CoFundingSummary.SummaryName, CoFundingSummary.ContributionOf);
         Query("co-funding-summary", "The district's co-funding across its projects: grants decided and paid, the other money beside them, the leverage",
-            async (session, _, ct) => CoFundingSummary.Of(session.TenantId, await session.Query<CoFundingEligibility>().ToListAsync(ct)));
+            async (session, _, ct) => CoFundingSummary.FromCells(session.TenantId, await SummaryStore.ReadAsync(session, CoFundingSummary.SummaryName, null, null, ct)));
 
         // Scenarios may leave out what the old scenario format worked out: the compound's id (from its
         // name) and the estimate (the money listed).

@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 
 namespace CaseLedger.Cases.PortVisas;
 
@@ -50,8 +51,11 @@ public sealed class PortVisaKind : CaseKind<Traveller>
             .Decides((command, traveller, context) => DecidingAVisa.Decide(command, traveller, context.Now))
             .Replays<VisaRefused>(e => new RefuseVisa(e.Reason), e => e.RefusedAt);
 
-        Query("port-visas/per-day", "Travellers submitted, and visas issued and refused, per civil day",
-            async (session, _, context, ct) => await PortVisaReadings.PerDayAsync(session, context.Rules.UtcOffset, ct));
+        Summarizes<Traveller>(PortVisaReadings.PerDayName, PortVisaReadings.PerDayOf);
+        Summarizes<Traveller>(PortVisaReadings.PerAgencyName, PortVisaReadings.PerAgencyOf);
+        Summarizes<Traveller>(PortVisaReadings.GroupsName, PortVisaReadings.GroupsOf);
+        PeriodQuery("port-visas/per-day", "Travellers submitted, and visas issued and refused, per civil day (from, to: days, yyyy-MM-dd)",
+            PeriodGrain.Day, async (session, period, _, ct) => await PortVisaReadings.PerDayAsync(session, period, ct));
         Query("port-visas/per-agency", "Each travel agency's groups and travellers, and where their visas stand",
             async (session, _, ct) => await PortVisaReadings.PerAgencyAsync(session, ct));
     }

@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 
 namespace CaseLedger.Cases.PropertyRegistrations;
 
@@ -59,7 +60,9 @@ public sealed class PropertyRegistrationKind : CaseKind<PropertyRegistration>
             QueryPaging.NewestFirst(PropertyRegistrationReadings.OwnList));
         Query("property-registrations/completion-times", "Each completed case's completion time, at the fastest or not, the same day or not",
             async (session, _, _, ct) => await PropertyRegistrationReadings.CompletionTimesAsync(session, ct));
-        Query("property-registrations/same-day-rate", "Per day of application: cases applied, completed the same day, the rate, and at the fastest",
-            async (session, _, context, ct) => await PropertyRegistrationReadings.SameDayAsync(session, context.Rules.UtcOffset, ct));
+        Summarizes<PropertyRegistration>(PropertyRegistrationReadings.SameDayName, PropertyRegistrationReadings.SameDayOf);
+        PeriodQuery("property-registrations/same-day-rate",
+            "Per day of application: cases applied, completed the same day, the rate, and at the fastest (from, to: days, yyyy-MM-dd)",
+            PeriodGrain.Day, async (session, period, _, ct) => await PropertyRegistrationReadings.SameDayAsync(session, period, ct));
     }
 }

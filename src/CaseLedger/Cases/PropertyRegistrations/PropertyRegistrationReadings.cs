@@ -1,5 +1,6 @@
 using System.Globalization;
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 using Marten;
 
 namespace CaseLedger.Cases.PropertyRegistrations;
@@ -69,10 +70,34 @@ public static class PropertyRegistrationReadings
             cases.Select(r => PropertyRegistrationProjection.ForPartner(r, institution)).OfType<PartnerRegistrationView>().ToList(), null, cursor, count);
     }
 
-    public static async Task<IReadOnlyList<SameDayRow>> SameDayAsync(IQuerySession session, TimeSpan civilOffset, CancellationToken ct)
+    /// <summary>The summary the same-day rate is read from, by civil day of application.</summary>
+    public const string SameDayName = "property-registrations/same-day";
+
+    /// <summary>
+    /// What a case adds to the same-day summary, in the cell of the civil day it was applied for:
+    /// <c>applied</c>, <c>same-day</c> when completed by its same-day deadline, <c>at-the-fastest</c>;
+    /// and, once completed, <c>completed</c> in the cell of its completion minutes (the day's fastest
+    /// is the least minutes with a case in it).
+    /// </summary>
+    public static IEnumerable<SummaryCount> SameDayOf(PropertyRegistration registration, TimeSpan civilOffset)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var day = SummaryCount.Day(registration.AppliedAt, civilOffset);
+        yield return SummaryCount.Of(SameDayName, day, "applied", 1, "");
+        yield return SummaryCount.Of(SameDayName, day, "same-day", registration.SameDay == true ? 1 : 0, "");
+        yield return SummaryCount.Of(SameDayName, day, "at-the-fastest", registration.AtTheFastest == true ? 1 : 0, "");
+        if (registration.CompletionMinutes is { } minutes)
+        {
+            yield return SummaryCount.Of(SameDayName, day, "completed", 1, minutes.ToString("0.############", CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>The same-day rate per civil day of application in the period (days), from the summary cells kept with the events: one indexed query.</summary>
+    public static async Task<IReadOnlyList<SameDayRow>> SameDayAsync(IQuerySession session, ReadingPeriod period, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return ByDay(await session.Query<PropertyRegistration>().OrderByDescending(r => r.AppliedAt).Take(Limit).ToListAsync(ct), civilOffset);
+        ArgumentNullException.ThrowIfNull(period);
+        return ByDay(await SummaryStore.ReadAsync(session, SameDayName, period.From, period.To, ct));
     }
 
     /// <summary>
@@ -80,15 +105,20 @@ public static class PropertyRegistrationReadings
     /// completed by their same-day deadline. A case still running counts as not (yet) completed the same day.
     /// </summary>
     public static IReadOnlyList<SameDayRow> ByDay(IEnumerable<PropertyRegistration> cases, TimeSpan civilOffset) =>
-        cases.GroupBy(r => r.AppliedAt.ToOffset(civilOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
+        ByDay(SummaryTally.Of(SummaryDeclaration.For<PropertyRegistration>(SameDayName, SameDayOf), cases, civilOffset).Read(SameDayName));
+
+    public static IReadOnlyList<SameDayRow> ByDay(IEnumerable<SummaryCell> cells) =>
+        cells.GroupBy(c => c.Bucket)
             .Select(g =>
             {
-                var applied = g.Count();
-                var sameDay = g.Count(r => r.SameDay == true);
-                var done = g.Where(r => r.CompletionMinutes is not null).ToList();
-                return new SameDayRow(g.Key, applied, sameDay, Math.Round((decimal)sameDay / applied, 4, MidpointRounding.AwayFromZero),
-                    g.Count(r => r.AtTheFastest == true), done.Count == 0 ? null : done.Min(r => r.CompletionMinutes));
+                int Count(string counter) => (int)g.Where(c => c.Counter == counter).Sum(c => c.N);
+                var applied = Count("applied");
+                var sameDay = Count("same-day");
+                var fastest = g.Where(c => c.Counter == "completed" && c.N > 0).Select(c => (decimal?)decimal.Parse(c.Dimensions[0], CultureInfo.InvariantCulture)).Min();
+                return new SameDayRow(g.Key, applied, sameDay, applied == 0 ? null : Math.Round((decimal)sameDay / applied, 4, MidpointRounding.AwayFromZero),
+                    Count("at-the-fastest"), fastest);
             })
+            .Where(r => r.Applied > 0)
+            .OrderBy(r => r.Day, StringComparer.Ordinal)
             .ToList();
 }

@@ -1,4 +1,5 @@
 using CaseLedger.Core;
+using CaseLedger.Core.Summaries;
 
 namespace CaseLedger.Cases.WorkOrders;
 
@@ -85,8 +86,9 @@ public sealed class WorkOrderKind : CaseKind<WorkOrder>
 
         Query("work-orders/deadlines", "Each order's deadlines: due, at risk, breached or met, and the time left now",
             async (session, _, context, ct) => await WorkOrderReadings.DeadlinesAsync(session, context.Now, ct));
-        Query("work-orders/on-time-rate", "The district's on-time rate, by team, category and the month deadlines fell due",
-            async (session, _, context, ct) => await WorkOrderReadings.OnTimeAsync(session, context.Rules.UtcOffset, ct));
+        Summarizes<WorkOrder>(WorkOrderReadings.OnTimeName, WorkOrderReadings.OnTimeOf);
+        PeriodQuery("work-orders/on-time-rate", "The district's on-time rate, by team, category and the month deadlines fell due (from, to: months, yyyy-MM)",
+            PeriodGrain.Month, async (session, period, _, ct) => await WorkOrderReadings.OnTimeAsync(session, period, ct));
     }
 
     private static string Words(WorkOrderCategory category) => category switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CaseLedger.Core;
 using CaseLedger.Core.Deadlines;
+using CaseLedger.Core.Summaries;
 using Marten;
 
 namespace CaseLedger.Cases.WorkOrders;
@@ -47,26 +48,54 @@ public static class WorkOrderReadings
             order.Deadlines.All.Select(d => DeadlineReading.Of(d, now, share)).ToList());
     }
 
-    public static async Task<OnTimeReport> OnTimeAsync(IQuerySession session, TimeSpan civilOffset, CancellationToken ct)
+    /// <summary>The summary the on-time rate is read from: settled deadlines by the month they fell due, team and category.</summary>
+    public const string OnTimeName = "work-orders/on-time";
+
+    /// <summary>
+    /// What an order adds to the on-time summary: each settled deadline (met, or breached) counts as
+    /// <c>settled</c>, and as <c>on-time</c> when met in time, in the cell of the month it fell due (civil
+    /// time), the order's team and category.
+    /// </summary>
+    public static IEnumerable<SummaryCount> OnTimeOf(WorkOrder order, TimeSpan civilOffset)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        foreach (var deadline in order.Deadlines.All.Where(DeadlineReading.IsSettled))
+        {
+            var month = SummaryCount.Month(deadline.DueAt, civilOffset);
+            yield return SummaryCount.Of(OnTimeName, month, "settled", 1, order.Team.ToString(), order.Category.ToString());
+            if (deadline.OnTime == true)
+            {
+                yield return SummaryCount.Of(OnTimeName, month, "on-time", 1, order.Team.ToString(), order.Category.ToString());
+            }
+        }
+    }
+
+    /// <summary>The district's on-time rate in the period (months), from the summary cells kept with the events: one indexed query.</summary>
+    public static async Task<OnTimeReport> OnTimeAsync(IQuerySession session, ReadingPeriod period, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return Rate(await session.Query<WorkOrder>().ToListAsync(ct), civilOffset);
+        ArgumentNullException.ThrowIfNull(period);
+        return Rate(await SummaryStore.ReadAsync(session, OnTimeName, period.From, period.To, ct));
     }
 
     /// <summary>The on-time rate of these orders; a deadline counts once it is met or breached, in the month (civil time) it fell due.</summary>
-    public static OnTimeReport Rate(IEnumerable<WorkOrder> orders, TimeSpan civilOffset)
+    public static OnTimeReport Rate(IEnumerable<WorkOrder> orders, TimeSpan civilOffset) =>
+        Rate(SummaryTally.Of(SummaryDeclaration.For<WorkOrder>(OnTimeName, OnTimeOf), orders, civilOffset).Read(OnTimeName));
+
+    /// <summary>The on-time rate from the summary's cells (month; team, category; counter).</summary>
+    public static OnTimeReport Rate(IEnumerable<SummaryCell> cells)
     {
-        var settled = orders
-            .SelectMany(o => o.Deadlines.All.Where(DeadlineReading.IsSettled).Select(d => (o.Team, o.Category,
-                Month: d.DueAt.ToOffset(civilOffset).ToString("yyyy-MM", CultureInfo.InvariantCulture), OnTime: d.OnTime == true)))
-            .ToList();
-        var rows = settled
-            .GroupBy(s => (s.Team, s.Category, s.Month))
-            .Select(g => new OnTimeRow(g.Key.Team, g.Key.Category, g.Key.Month, g.Count(), g.Count(s => s.OnTime), Share(g.Count(s => s.OnTime), g.Count())!.Value))
+        ArgumentNullException.ThrowIfNull(cells);
+        var rows = cells
+            .GroupBy(c => (Team: Enum.Parse<WorkOrderCategory>(c.Dimensions[0]), Category: Enum.Parse<WorkOrderCategory>(c.Dimensions[1]), Month: c.Bucket))
+            .Select(g => (g.Key, Settled: (int)g.Where(c => c.Counter == "settled").Sum(c => c.N), OnTime: (int)g.Where(c => c.Counter == "on-time").Sum(c => c.N)))
+            .Where(g => g.Settled > 0)
+            .Select(g => new OnTimeRow(g.Key.Team, g.Key.Category, g.Key.Month, g.Settled, g.OnTime, Share(g.OnTime, g.Settled)!.Value))
             .OrderBy(r => r.Month, StringComparer.Ordinal).ThenBy(r => r.Team).ThenBy(r => r.Category)
             .ToList();
-        var onTime = settled.Count(s => s.OnTime);
-        return new OnTimeReport(settled.Count, onTime, Share(onTime, settled.Count), rows);
+        var settled = rows.Sum(r => r.Settled);
+        var onTime = rows.Sum(r => r.OnTime);
+        return new OnTimeReport(settled, onTime, Share(onTime, settled), rows);
     }
 
     private static decimal? Share(int part, int whole) =>

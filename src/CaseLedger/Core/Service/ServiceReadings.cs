@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CaseLedger.Core.Deadlines;
+using CaseLedger.Core.Summaries;
 using CaseLedger.Rules;
 using Marten;
 
@@ -119,10 +120,12 @@ public sealed record ServicePeriod(string? From, string? To, string? Kind, Servi
 /// </summary>
 public static class ServiceReadings
 {
+    /// <summary>The district's on-time rate in the period, from the summary cells kept with the events: one indexed query.</summary>
     public static async Task<DistrictOnTimeRate> OnTimeRateAsync(IQuerySession session, ServicePeriod period, RuleBook rules, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return OnTimeRate(await CasesAsync(session, period, ct), period, rules.UtcOffset);
+        ArgumentNullException.ThrowIfNull(period);
+        return OnTimeRate(await SummaryStore.ReadAsync(session, ServiceSummaries.OnTimeName, period.From, period.To, ct), period);
     }
 
     /// <summary>
@@ -131,52 +134,75 @@ public static class ServiceReadings
     /// </summary>
     public static DistrictOnTimeRate OnTimeRate(IEnumerable<CaseService> cases, ServicePeriod period, TimeSpan civilOffset)
     {
-        ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(period);
-        var settled = cases
-            .Where(c => period.Level is null || c.AcceptedAt == period.Level)
-            .SelectMany(c => c.Deadlines.All.Where(DeadlineReading.IsSettled).Select(d => (c.Kind, Level: c.AcceptedAt, Month: Month(d.DueAt, civilOffset),
-                OnTime: d is { Status: DeadlineStatus.Met, OnTime: true }, MetLate: d is { Status: DeadlineStatus.Met, OnTime: not true })))
-            .Where(s => period.Covers(s.Month))
+        return OnTimeRate(SummaryTally.Of(ServiceSummaries.OnTime, cases, civilOffset).Read(ServiceSummaries.OnTimeName, period.From, period.To), period);
+    }
+
+    /// <summary>The on-time rate from the summary's cells (month; kind, level; counter) in the period.</summary>
+    public static DistrictOnTimeRate OnTimeRate(IEnumerable<SummaryCell> cells, ServicePeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(period);
+        var rows = cells
+            .Select(c => (Month: c.Bucket, Kind: c.Dimensions[0], Level: Enum.Parse<ServiceLevel>(c.Dimensions[1]), c.Counter, c.N))
+            .Where(c => (period.Kind is null || c.Kind == period.Kind) && (period.Level is null || c.Level == period.Level) && period.Covers(c.Month))
             .ToList();
-        OnTimeCount Count(string key, IEnumerable<(string Kind, ServiceLevel Level, string Month, bool OnTime, bool MetLate)> group)
+        OnTimeCount Count(string key, IEnumerable<(string Month, string Kind, ServiceLevel Level, string Counter, long N)> group)
         {
             var all = group.ToList();
-            var onTime = all.Count(s => s.OnTime);
-            return new OnTimeCount(key, all.Count, onTime, all.Count(s => s.MetLate), all.Count(s => !s.OnTime && !s.MetLate), Share(onTime, all.Count));
+            int Sum(string counter) => (int)all.Where(r => r.Counter == counter).Sum(r => r.N);
+            var settled = Sum("settled");
+            var onTime = Sum("on-time");
+            return new OnTimeCount(key, settled, onTime, Sum("met-late"), Sum("breached"), Share(onTime, settled));
         }
 
-        return new DistrictOnTimeRate(period.From, period.To, Count("all", settled),
-            settled.GroupBy(s => s.Month).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Count(g.Key, g)).ToList(),
-            settled.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Count(g.Key, g)).ToList(),
-            settled.GroupBy(s => s.Level).OrderBy(g => g.Key).Select(g => Count(ServicePeriod.LevelName(g.Key), g)).ToList(),
-            settled.GroupBy(s => (s.Month, s.Kind, s.Level))
+        return new DistrictOnTimeRate(period.From, period.To, Count("all", rows),
+            rows.GroupBy(s => s.Month).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Count(g.Key, g)).ToList(),
+            rows.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Count(g.Key, g)).ToList(),
+            rows.GroupBy(s => s.Level).OrderBy(g => g.Key).Select(g => Count(ServicePeriod.LevelName(g.Key), g)).ToList(),
+            rows.GroupBy(s => (s.Month, s.Kind, s.Level))
                 .OrderBy(g => g.Key.Month, StringComparer.Ordinal).ThenBy(g => g.Key.Kind, StringComparer.Ordinal).ThenBy(g => g.Key.Level)
-                .Select(g => new OnTimeCell(g.Key.Month, g.Key.Kind, g.Key.Level, g.Count(), g.Count(s => s.OnTime), Share(g.Count(s => s.OnTime), g.Count())))
+                .Select(g => Count(g.Key.Month, g) is var c ? new OnTimeCell(g.Key.Month, g.Key.Kind, g.Key.Level, c.Settled, c.OnTime, c.Rate) : null!)
                 .ToList());
     }
 
+    /// <summary>The district's complaints in the period, from the summary cells kept with the events: one indexed query.</summary>
     public static async Task<DistrictComplaints> ComplaintsAsync(IQuerySession session, ServicePeriod period, RuleBook rules, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return Complaints(await CasesAsync(session, period, ct), period, rules.UtcOffset);
+        ArgumentNullException.ThrowIfNull(period);
+        return Complaints(await SummaryStore.ReadAsync(session, ServiceSummaries.ComplaintsName, period.From, period.To, ct), period);
     }
 
     /// <summary>The complaints about these cases recorded in the period, counted with the cases they are about.</summary>
     public static DistrictComplaints Complaints(IEnumerable<CaseService> cases, ServicePeriod period, TimeSpan civilOffset)
     {
-        ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(period);
-        var complaints = cases
-            .Where(c => period.Level is null || c.AcceptedAt == period.Level)
-            .SelectMany(c => c.Complaints.Select(x => (Case: c.Id, c.Kind, Month: Month(x.At, civilOffset))))
-            .Where(x => period.Covers(x.Month))
+        return Complaints(SummaryTally.Of(ServiceSummaries.Complaints, cases, civilOffset).Read(ServiceSummaries.ComplaintsName, period.From, period.To), period);
+    }
+
+    /// <summary>
+    /// The complaints from the summary's cells (month; kind, level, month of the case's previous
+    /// complaint; counter): a case counts once in a group over several months, in its first month
+    /// with a complaint in the period (the one whose previous complaint lies before the period).
+    /// </summary>
+    public static DistrictComplaints Complaints(IEnumerable<SummaryCell> cells, ServicePeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(period);
+        var rows = cells
+            .Select(c => (Month: c.Bucket, Kind: c.Dimensions[0], Level: Enum.Parse<ServiceLevel>(c.Dimensions[1]), Since: c.Dimensions[2], c.Counter, c.N))
+            .Where(c => (period.Kind is null || c.Kind == period.Kind) && (period.Level is null || c.Level == period.Level) && period.Covers(c.Month))
             .ToList();
-        return new DistrictComplaints(period.From, period.To, complaints.Count,
-            complaints.GroupBy(x => x.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new ComplaintCount(g.Key, g.Count(), g.Select(x => x.Case).Distinct().Count())).ToList(),
-            complaints.GroupBy(x => x.Month).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new ComplaintCount(g.Key, g.Count(), g.Select(x => x.Case).Distinct().Count())).ToList());
+        bool FirstInPeriod(string since) => since.Length == 0 || (period.From is { } from && string.CompareOrdinal(since, from) < 0);
+        int Complaints<T>(IEnumerable<T> group, Func<T, (string Counter, long N)> of) => (int)group.Select(of).Where(r => r.Counter == "complaints").Sum(r => r.N);
+        var total = Complaints(rows, r => (r.Counter, r.N));
+        return new DistrictComplaints(period.From, period.To, total,
+            rows.GroupBy(x => x.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new ComplaintCount(g.Key, Complaints(g, r => (r.Counter, r.N)),
+                    (int)g.Where(r => r.Counter == "cases" && FirstInPeriod(r.Since)).Sum(r => r.N))).ToList(),
+            rows.GroupBy(x => x.Month).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new ComplaintCount(g.Key, Complaints(g, r => (r.Counter, r.N)), (int)g.Where(r => r.Counter == "cases").Sum(r => r.N))).ToList());
     }
 
     /// <summary>One case's deadlines read at <paramref name="now"/>, with its escalations, hand-overs and complaints; null when the district has no such case.</summary>
@@ -207,19 +233,6 @@ public static class ServiceReadings
         var version = rules.All.FirstOrDefault(v => v.Id == rule.Id && v.Version == rule.Version);
         return version?.Parameters["atRiskShare"] is JsonValue value && value.TryGetValue<decimal>(out var share) ? share : 0;
     }
-
-    private static async Task<IReadOnlyList<CaseService>> CasesAsync(IQuerySession session, ServicePeriod period, CancellationToken ct)
-    {
-        IQueryable<CaseService> query = session.Query<CaseService>();
-        if (period.Kind is { } kind)
-        {
-            query = query.Where(c => c.Kind == kind);
-        }
-
-        return await query.ToListAsync(ct);
-    }
-
-    private static string Month(DateTimeOffset at, TimeSpan civilOffset) => at.ToOffset(civilOffset).ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     private static decimal? Share(int part, int whole) =>
         whole == 0 ? null : Math.Round((decimal)part / whole, 4, MidpointRounding.AwayFromZero);

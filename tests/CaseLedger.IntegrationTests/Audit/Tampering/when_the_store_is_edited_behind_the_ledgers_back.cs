@@ -1,9 +1,11 @@
 using CaseLedger.Audit;
 using CaseLedger.Cases.BirthSupport;
+using CaseLedger.Cases.CoFunding;
 using CaseLedger.Cases.Certificates;
 using CaseLedger.Cases.RenovationVotes;
 using CaseLedger.Core;
 using CaseLedger.Core.Service;
+using CaseLedger.Core.Summaries;
 using CaseLedger.Core.Vouching;
 using CaseLedger.IntegrationTests.Infrastructure;
 using Marten;
@@ -69,6 +71,28 @@ public sealed class when_the_store_is_edited_behind_the_ledgers_back(Ledger ledg
             (await NextCommandAsync(set, caseId)).IsAccepted.ShouldBeTrue();
             (await RecordedFindingsAsync(set, caseId)).ShouldBeEmpty();
         }
+    }
+
+    [Fact]
+    public async Task an_edited_summary_cell_is_found_by_district_verification_naming_the_cell_and_both_counts()
+    {
+        var set = await BaseAsync();
+        var cells = $"{ledger.Store.Options.DatabaseSchemaName}.{SummaryStore.TableName}";
+        (await ledger.ExecuteSqlAsync($"update {cells} set n = n + 5 where tenant_id = @d and summary = @s and counter = 'settled'",
+            ("d", set.District), ("s", ServiceSummaries.OnTimeName))).ShouldBeGreaterThan(0);
+        (await ledger.ExecuteSqlAsync($"delete from {cells} where tenant_id = @d and summary = @s",
+            ("d", set.District), ("s", CoFundingSummary.SummaryName))).ShouldBeGreaterThan(0);
+
+        var district = await set.VerifyDistrictAsync();
+
+        district.Broken.ShouldBeEmpty("every case's chain and documents hold");
+        district.AllIntact.ShouldBeFalse();
+        var settled = district.SummaryFindings.Where(f => f.Summary == ServiceSummaries.OnTimeName).ToList();
+        settled.ShouldNotBeEmpty();
+        settled.ShouldAllBe(f => f.Counter == "settled" && f.Stored == f.Expected + 5);
+        settled.ShouldContain(f => f.Dimensions.Contains("work-order"));
+        var projects = district.SummaryFindings.Single(f => f.Summary == CoFundingSummary.SummaryName && f.Counter == "projects");
+        (projects.Expected, projects.Stored).ShouldBe((1L, 0L));
     }
 
     [Fact]
