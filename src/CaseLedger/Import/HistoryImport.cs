@@ -184,7 +184,7 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
     /// <summary>The metadata the pipeline stamps on an event (<see cref="Acting.ApplyTo"/>), with the recorded time, and the digests of what it leaves.</summary>
     private void Stamp(IEvent e, RecordedEvent recorded, CaseKind kind, DigestRecorder digests)
     {
-        e.Timestamp = recorded.Timestamp;
+        e.Timestamp = recorded.Timestamp.ToUniversalTime();
         e.UserName = recorded.Actor;
         e.SetHeader(CaseHeaders.Channel, recorded.Channel);
         e.SetHeader(CaseHeaders.Role, recorded.Role);
