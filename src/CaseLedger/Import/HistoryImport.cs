@@ -42,6 +42,9 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
     /// <summary>What the <c>imported</c> header of every event names (the file's name, say).</summary>
     public string Source { get; init; } = "import";
 
+    /// <summary>The same import with another batch size and source.</summary>
+    public HistoryImport With(int batchSize, string source) => new(store, kinds, rules, clock, scheduler) { BatchSize = batchSize, Source = source };
+
     public async Task<ImportResult> ImportAsync(string district, ImportFile file, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(file);
