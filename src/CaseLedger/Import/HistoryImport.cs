@@ -18,6 +18,12 @@ public sealed record ImportProgress(int CasesDone, int CasesTotal, long EventsWr
 /// <summary>What an import did: cases imported, cases already in the district (skipped), events written, and the bad lines.</summary>
 public sealed record ImportResult(int CasesImported, int CasesSkipped, long EventsWritten, IReadOnlyList<BadLine> BadLines, TimeSpan Elapsed)
 {
+    /// <summary>Of the time taken, deciding the cases again (in memory).</summary>
+    public TimeSpan Deciding { get; init; }
+
+    /// <summary>Of the time taken, writing them (the append and the inline projections, in the database's transaction).</summary>
+    public TimeSpan Writing { get; init; }
+
     public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? EventsWritten / Elapsed.TotalSeconds : 0;
 
     /// <summary>The cases with a bad line (none of them stored).</summary>
@@ -77,15 +83,20 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
 
         var total = cases.Count + refused.Count + bad.Count(b => b.CaseId is null);
         var (done, importedCount, skipped, events) = (total - cases.Count, 0, 0, 0L);
+        var (deciding, writing) = (TimeSpan.Zero, TimeSpan.Zero);
         foreach (var batch in cases.Chunk(Math.Max(1, BatchSize)))
         {
             var existing = await ExistingAsync(district, batch.Select(c => c.Id).ToArray(), ct);
             var todo = batch.Where(c => !existing.Contains(c.Id)).ToList();
             skipped += batch.Length - todo.Count;
             var now = clock.GetUtcNow();
+            var started = watch.Elapsed;
             var (decided, problems) = await DecideAsync(district, todo, now, ct);
             bad.AddRange(problems);
+            deciding += watch.Elapsed - started;
+            started = watch.Elapsed;
             var written = await WriteAsync(district, decided, now, ct);
+            writing += watch.Elapsed - started;
             importedCount += written.Cases;
             skipped += decided.Count - written.Cases;
             events += written.Events;
@@ -94,7 +105,7 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
         }
 
         progress?.Report(new ImportProgress(total, total, events, watch.Elapsed));
-        return new ImportResult(importedCount, skipped, events, bad.OrderBy(b => b.Line).ToList(), watch.Elapsed);
+        return new ImportResult(importedCount, skipped, events, bad.OrderBy(b => b.Line).ToList(), watch.Elapsed) { Deciding = deciding, Writing = writing };
     }
 
     /// <summary>
