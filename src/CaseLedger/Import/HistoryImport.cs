@@ -48,8 +48,16 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
     /// <summary>What the <c>imported</c> header of every event names (the file's name, say).</summary>
     public string Source { get; init; } = "import";
 
+    /// <summary>
+    /// A demo's seeds (docs/seeds.md) rather than a district's history: steps may be dated after now,
+    /// and time is not passed after a case's last step; every deadline still open is scheduled, as the
+    /// pipeline scheduled it when seeds went through it.
+    /// </summary>
+    public bool Seeding { get; init; }
+
     /// <summary>The same import with another batch size and source.</summary>
-    public HistoryImport With(int batchSize, string source) => new(store, kinds, rules, clock, scheduler) { BatchSize = batchSize, Source = source };
+    public HistoryImport With(int batchSize, string source, bool seeding = false) =>
+        new(store, kinds, rules, clock, scheduler) { BatchSize = batchSize, Source = source, Seeding = seeding };
 
     public async Task<ImportResult> ImportAsync(string district, ImportFile file, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -123,7 +131,7 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
             var failed = new List<ImportCase>();
             foreach (var imported in batch)
             {
-                if (await imported.DecideAsync(ledger, district, now, ct) is { } problem)
+                if (await imported.DecideAsync(ledger, district, Seeding ? null : now, ct) is { } problem)
                 {
                     problems.Add(problem);
                     failed.Add(imported);
@@ -172,7 +180,7 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
                 events += appended.Count;
                 if (ledger.State(district, imported.Id) is IHoldsDeadlines { Deadlines: var book })
                 {
-                    due.AddRange(book.All.Where(d => d.Status == DeadlineStatus.Open && d.BreachedAt is null && d.DueAt > now)
+                    due.AddRange(book.All.Where(d => d.Status == DeadlineStatus.Open && d.BreachedAt is null && (Seeding || d.DueAt > now))
                         .Select(d => new DeadlineFallsDue(kind.Name, imported.Id, d.Key, d.DueAt)));
                 }
             }

@@ -69,13 +69,14 @@ internal sealed class ImportCase
     /// them breached at their due times, and those past due by <paramref name="now"/> after the last;
     /// the first refused step is the case's bad line.
     /// </summary>
-    public async Task<BadLine?> DecideAsync(InMemoryLedger ledger, string district, DateTimeOffset now, CancellationToken ct)
+    /// <remarks>Without <paramref name="now"/> (seeds), steps may be dated in the future and no time passes after the last.</remarks>
+    public async Task<BadLine?> DecideAsync(InMemoryLedger ledger, string district, DateTimeOffset? now, CancellationToken ct)
     {
         for (var i = 0; i < Requests.Count; i++)
         {
             var request = Requests[i];
             var at = request.At!.Value;
-            if (at > now)
+            if (now is { } present && at > present)
             {
                 return new BadLine(Steps[i].Line, Id, $"dated {at:O}, after now: history cannot be in the future");
             }
@@ -92,7 +93,11 @@ internal sealed class ImportCase
             }
         }
 
-        await ledger.PassTimeAsync(district, now, [Id], ct);
+        if (now is { } until)
+        {
+            await ledger.PassTimeAsync(district, until, [Id], ct);
+        }
+
         return null;
     }
 
