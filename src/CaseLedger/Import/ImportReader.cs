@@ -130,7 +130,9 @@ public static class ImportReader
         if (format == ImportFormat.Csv)
         {
             var at = header?.ToList().IndexOf("case") ?? -1;
-            return at >= 0 && SplitCsv(line) is { } fields && fields.Count > at && Guid.TryParse(fields[at], out var id) ? id : null;
+            // A line whose quotes are left open still names its case when the case comes before the open quote.
+            var fields = SplitCsv(line) ?? line.Split(',');
+            return at >= 0 && fields.Count > at && Guid.TryParse(fields[at], out var id) ? id : null;
         }
 
         try
