@@ -10,10 +10,10 @@ using Microsoft.AspNetCore.Routing;
 namespace CaseLedger.Http;
 
 /// <summary>What an import did, as the endpoint answers when every line was imported or already there.</summary>
-public sealed record ImportSummary(int CasesImported, int CasesSkipped, long EventsWritten, double EventsPerSecond)
+public sealed record ImportSummary(int CasesImported, int CasesSkipped, long EventsWritten, long EventsPerSecond)
 {
     public static ImportSummary Of(ImportResult result) =>
-        new(result.CasesImported, result.CasesSkipped, result.EventsWritten, Math.Round(result.EventsPerSecond));
+        new(result.CasesImported, result.CasesSkipped, result.EventsWritten, (long)Math.Round(result.EventsPerSecond, MidpointRounding.AwayFromZero));
 }
 
 /// <summary>

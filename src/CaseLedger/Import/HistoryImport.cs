@@ -5,6 +5,7 @@ using CaseLedger.Rules;
 using CaseLedger.Scenarios;
 using JasperFx.Events;
 using Marten;
+using Marten.Services;
 using Npgsql;
 
 namespace CaseLedger.Import;
@@ -162,44 +163,85 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
 
         for (var attempt = 0; ; attempt++)
         {
-            await using var session = store.LightweightSession(district);
+            // One transaction for the batch, in two sessions: a case's own events first, then the core's
+            // case-wide events (a hand-over, a complaint) that end a case, appended after them as the
+            // pipeline appends them, so the kind's documents keep the version of its own last event.
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
             var serializer = store.Options.Serializer();
             var due = new List<DeadlineFallsDue>();
+            var trailing = new List<(ImportCase Case, IReadOnlyList<RecordedEvent> Events, DigestRecorder Digests)>();
             long events = 0;
-            foreach (var (imported, ledger) in decided)
+            var options = SessionOptions.ForTransaction(transaction);
+            options.TenantId = district;
+            await using (var session = store.LightweightSession(options))
             {
-                var kind = imported.Kind;
-                var recorded = ledger.Events(district, imported.Id);
-                var appended = kind.StartStream(session, imported.Id, recorded.Select(r => r.Data).ToList());
-                var digests = new DigestRecorder(kind, imported.Id, serializer);
-                for (var i = 0; i < appended.Count; i++)
+                foreach (var (imported, ledger) in decided)
                 {
-                    Stamp(appended[i], recorded[i], kind, digests);
+                    var kind = imported.Kind;
+                    var recorded = ledger.Events(district, imported.Id);
+                    var own = recorded.Count;
+                    while (own > 1 && !kind.Declares(recorded[own - 1].Data.GetType()))
+                    {
+                        own--;
+                    }
+
+                    var appended = kind.StartStream(session, imported.Id, recorded.Take(own).Select(r => r.Data).ToList());
+                    var digests = new DigestRecorder(kind, imported.Id, serializer);
+                    for (var i = 0; i < appended.Count; i++)
+                    {
+                        Stamp(appended[i], recorded[i], kind, digests);
+                    }
+
+                    if (own < recorded.Count)
+                    {
+                        trailing.Add((imported, recorded.Skip(own).ToList(), digests));
+                    }
+
+                    events += recorded.Count;
+                    if (ledger.State(district, imported.Id) is IHoldsDeadlines { Deadlines: var book })
+                    {
+                        due.AddRange(book.All.Where(d => d.Status == DeadlineStatus.Open && d.BreachedAt is null && (Seeding || d.DueAt > now))
+                            .Select(d => new DeadlineFallsDue(kind.Name, imported.Id, d.Key, d.DueAt)));
+                    }
                 }
 
-                events += appended.Count;
-                if (ledger.State(district, imported.Id) is IHoldsDeadlines { Deadlines: var book })
+                if (scheduler is not null && due.Count > 0)
                 {
-                    due.AddRange(book.All.Where(d => d.Status == DeadlineStatus.Open && d.BreachedAt is null && (Seeding || d.DueAt > now))
-                        .Select(d => new DeadlineFallsDue(kind.Name, imported.Id, d.Key, d.DueAt)));
+                    await scheduler.ScheduleAsync(session, district, due, ct);
+                }
+
+                try
+                {
+                    await session.SaveChangesAsync(ct);
+                }
+                catch (Exception e) when (attempt == 0 && IsExistingStream(e))
+                {
+                    await transaction.RollbackAsync(ct);
+                    var existing = await ExistingAsync(district, decided.Select(d => d.Case.Id).ToArray(), ct);
+                    decided = decided.Where(d => !existing.Contains(d.Case.Id)).ToList();
+                    continue;
                 }
             }
 
-            if (scheduler is not null && due.Count > 0)
+            if (trailing.Count > 0)
             {
-                await scheduler.ScheduleAsync(session, district, due, ct);
-            }
+                await using var session = store.LightweightSession(options);
+                foreach (var (imported, recorded, digests) in trailing)
+                {
+                    var appended = session.Events.Append(imported.Id, recorded.Select(r => r.Data).ToArray()).Events;
+                    for (var i = 0; i < appended.Count; i++)
+                    {
+                        Stamp(appended[i], recorded[i], imported.Kind, digests);
+                    }
+                }
 
-            try
-            {
                 await session.SaveChangesAsync(ct);
-                return (decided.Count, events);
             }
-            catch (Exception e) when (attempt == 0 && IsExistingStream(e))
-            {
-                var existing = await ExistingAsync(district, decided.Select(d => d.Case.Id).ToArray(), ct);
-                decided = decided.Where(d => !existing.Contains(d.Case.Id)).ToList();
-            }
+
+            await transaction.CommitAsync(ct);
+            return (decided.Count, events);
         }
     }
 
