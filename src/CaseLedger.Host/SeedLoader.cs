@@ -7,11 +7,11 @@ namespace CaseLedger.Host;
 
 /// <summary>
 /// On the first start with an empty store, loads the demo data in <c>seeds/</c> through each case
-/// kind's own decisions, as dated commands through the command pipeline. Runs before the host starts listening, so seeded cases are there from the
+/// kind's own decisions, as an import of dated history (<see cref="Import.SeedImport"/>): the events keep the seeds' dates. Runs before the host starts listening, so seeded cases are there from the
 /// first request. Switch off with <c>CaseLedger:Seeds:Enabled=false</c>.
 /// </summary>
 internal sealed class SeedLoader(
-    IDocumentStore store, CaseKinds kinds, CasePipeline pipeline, DistrictRegistry districts, IConfiguration configuration, ILogger<SeedLoader> logger)
+    IDocumentStore store, CaseKinds kinds, Import.HistoryImport importer, DistrictRegistry districts, IConfiguration configuration, ILogger<SeedLoader> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,8 +36,8 @@ internal sealed class SeedLoader(
             await districts.RegisterAsync(district, district, cancellationToken);
         }
 
-        var counts = await Seeds.LoadAsync(pipeline.ExecuteAsync, kinds, root,
-            async (district, caseId, until, ct) => await pipeline.PassTimeAsync(district, until, [caseId], ct), cancellationToken);
+        // As an import: each case decided at its steps' dates and recorded with them, so the demo shows its real dates.
+        var counts = await Import.SeedImport.LoadAsync(importer, kinds, root, cancellationToken);
         foreach (var (kind, count) in counts)
         {
             logger.LogInformation("Seeded {Count} {Kind} case(s) from {Root}", count, kind, root);

@@ -16,12 +16,14 @@ using CaseLedger.Benchmarks;
 //               and raw two-row inserts in the same run.
 //   visas       --travellers N (default 300) travellers of one group submitted over HTTP to the host by --clients N
 //               (default 32) concurrent clients, each its own case, all checked present, beside as many authenticated GETs.
+//   import      --cases N (default 20000) work orders imported from JSON lines with their recorded times (decided again,
+//               hash chain, audit trail, digests, read models), beside a raw BulkInsertEventsAsync (COPY) of the same events.
 // Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
 // With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory|deadlines|visas] [--households N] [--window N] [--rounds N] " +
-    "[--clients N] [--requests N] [--orders N] [--promise-seconds N] [--travellers N]";
-string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory", "deadlines", "visas"];
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory|deadlines|visas|import] [--households N] [--window N] [--rounds N] " +
+    "[--clients N] [--requests N] [--orders N] [--promise-seconds N] [--travellers N] [--cases N]";
+string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory", "deadlines", "visas", "import"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
 if (suite is not null && !suites.Contains(suite))
@@ -31,7 +33,7 @@ if (suite is not null && !suites.Contains(suite))
 
 var options = new Dictionary<string, int>
 {
-    ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240, ["--orders"] = 500, ["--promise-seconds"] = 30, ["--travellers"] = 300,
+    ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240, ["--orders"] = 500, ["--promise-seconds"] = 30, ["--travellers"] = 300, ["--cases"] = 20_000,
 };
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
@@ -72,6 +74,9 @@ foreach (var run in suite is null ? suites : [suite])
             break;
         case "visas":
             await VisaBurstBenchmark.RunAsync(options["--travellers"], options["--clients"]);
+            break;
+        case "import":
+            await ImportBenchmark.RunAsync(options["--cases"]);
             break;
         case "deadlines":
             await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"]);

@@ -168,4 +168,7 @@ public static class CaseHeaders
     public const string Kind = "kind";
     /// <summary>The partner institution a partner's clerk acted for.</summary>
     public const string Institution = "institution";
+
+    /// <summary>On an event imported from a district's recorded history (docs/import.md): the import it came in by.</summary>
+    public const string Imported = "imported";
 }

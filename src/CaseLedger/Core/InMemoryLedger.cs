@@ -48,6 +48,13 @@ public sealed class InMemoryLedger
 
     public RuleBook Rules { get; }
 
+    /// <summary>
+    /// Whether shared totals a command holds are read from outside too when the ledger has none of its
+    /// own: for an import, whose cases are not yet in the store's totals (a replay must not, since the
+    /// store's totals count the replayed case itself).
+    /// </summary>
+    public bool HoldsFromOutside { get; init; }
+
     /// <summary>Runs a command; without <see cref="CommandRequest.At"/> it is decided at <paramref name="now"/>.</summary>
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, DateTimeOffset now, CancellationToken ct = default)
     {
@@ -207,7 +214,7 @@ public sealed class InMemoryLedger
         /// </summary>
         public async Task HoldAsync(IReadOnlyList<DocumentRead> held, CommandContext context, CancellationToken ct)
         {
-            var own = new OwnDocuments(ledger, district);
+            IFactReader own = ledger.HoldsFromOutside ? this : new OwnDocuments(ledger, district);
             foreach (var document in held)
             {
                 await document.ReadAsync(own, context, ct);

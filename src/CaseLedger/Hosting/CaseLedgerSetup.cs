@@ -105,6 +105,9 @@ public static class CaseLedgerSetup
         options.Services.TryAddSingleton<Core.Vouching.ICaseEvidence>(sp => new ChainEvidence(sp.GetRequiredService<IDocumentStore>(), kinds));
         options.Services.TryAddSingleton<Core.Vouching.ITamperFindings, TamperFindingRecorder>();
         options.Services.TryAddSingleton<CasePipeline>();
+        // Imports of recorded history: decided as the pipeline decides, the still-running deadlines scheduled as it schedules them.
+        options.Services.TryAddSingleton(sp => new Import.HistoryImport(sp.GetRequiredService<IDocumentStore>(), kinds,
+            sp.GetRequiredService<RuleBook>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Core.Deadlines.IDeadlineScheduler>()));
         options.Services.TryAddSingleton<DistrictRegistry>();
         options.Services.AddHostedService<ConfiguredDistricts>();
         options.Services.TryAddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetValue<double?>("CaseLedger:Idempotency:RetentionHours") is { } hours

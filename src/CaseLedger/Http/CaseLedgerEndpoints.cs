@@ -46,6 +46,7 @@ public static class CaseLedgerEndpoints
             .WithName("ListKinds").WithSummary("The case kinds this ledger serves: their routes, commands, events and queries").WithTags("ledger")
             .Produces<IReadOnlyList<KindInfo>>();
         DistrictEndpoints.Map(app);
+        ImportEndpoints.Map(app);
         RuleEndpoints.Map(app);
         foreach (var kind in kinds.All)
         {
