@@ -18,12 +18,15 @@ using CaseLedger.Benchmarks;
 //               (default 32) concurrent clients, each its own case, all checked present, beside as many authenticated GETs.
 //   import      --cases N (default 20000) work orders imported from JSON lines with their recorded times (decided again,
 //               hash chain, audit trail, digests, read models), beside a raw BulkInsertEventsAsync (COPY) of the same events.
+//   district-year --cases N (default 450000) work orders of one district (and N/10 in a second) imported with their
+//               recorded times, every read model rebuilt and the district verified (each beside a raw read or COPY), then
+//               every district reading and list page timed through the host at N/10 and at N (p50, p99), with its memory.
 // Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
 // With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory|deadlines|visas|import] [--households N] [--window N] [--rounds N] " +
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory|deadlines|visas|import|district-year] [--households N] [--window N] [--rounds N] " +
     "[--clients N] [--requests N] [--orders N] [--promise-seconds N] [--travellers N] [--cases N]";
-string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory", "deadlines", "visas", "import"];
+string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory", "deadlines", "visas", "import", "district-year"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
 if (suite is not null && !suites.Contains(suite))
@@ -33,12 +36,12 @@ if (suite is not null && !suites.Contains(suite))
 
 var options = new Dictionary<string, int>
 {
-    ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240, ["--orders"] = 500, ["--promise-seconds"] = 30, ["--travellers"] = 300, ["--cases"] = 20_000,
+    ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240, ["--orders"] = 500, ["--promise-seconds"] = 30, ["--travellers"] = 300,
 };
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
     var name = args[i];
-    if (!options.ContainsKey(name))
+    if (!options.ContainsKey(name) && name != "--cases")
     {
         return UsageError($"Unknown option '{name}'.");
     }
@@ -50,6 +53,9 @@ for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 
     options[name] = value;
 }
+
+// --cases: work orders imported; each suite that takes it has its own default.
+int Cases(int byDefault) => options.TryGetValue("--cases", out var given) ? given : byDefault;
 
 if (options["--window"] * 2 > options["--households"])
 {
@@ -76,7 +82,10 @@ foreach (var run in suite is null ? suites : [suite])
             await VisaBurstBenchmark.RunAsync(options["--travellers"], options["--clients"]);
             break;
         case "import":
-            await ImportBenchmark.RunAsync(options["--cases"]);
+            await ImportBenchmark.RunAsync(Cases(20_000));
+            break;
+        case "district-year":
+            await DistrictYearBenchmark.RunAsync(Cases(450_000));
             break;
         case "deadlines":
             await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"]);
