@@ -74,7 +74,7 @@ foreach (var run in suite is null ? suites : [suite])
             await VisaBurstBenchmark.RunAsync(options["--travellers"], options["--clients"]);
             break;
         case "deadlines":
-            await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"]);
+            await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"], options["--clients"]);
             break;
         default:
             await ScenarioBenchmark.RunAsync();

@@ -1,3 +1,4 @@
+using CaseLedger.Core;
 using Marten;
 
 namespace CaseLedger.Audit;
@@ -23,7 +24,23 @@ public static class Rebuilding
             .ToList();
     }
 
-    /// <summary>Rebuilds one projection, reporting progress about every quarter second.</summary>
+    /// <summary>The name progress reports carry for a rebuild of every read model at once.</summary>
+    public const string All = "all read models";
+
+    /// <summary>
+    /// Rebuilds every read model kept from the events (every projection but the hash chain) in one pass
+    /// over each district's events, folding cases on every core and writing with binary COPY; returns
+    /// the events replayed. Every append waits while it runs (it holds a SHARE lock on the events
+    /// table); reads go on and see the rebuilt tables refilled case by case (docs/rebuild.md).
+    /// </summary>
+    public static async Task<long> RebuildAllAsync(IDocumentStore store, CaseKinds kinds, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(kinds);
+        return await new SinglePassRebuild(store, kinds).RunAsync(progress, ct);
+    }
+
+    /// <summary>Rebuilds one projection with Marten's projection daemon, reporting progress about every quarter second.</summary>
     public static async Task RebuildAsync(IDocumentStore store, string projection, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
