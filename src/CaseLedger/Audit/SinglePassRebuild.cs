@@ -33,6 +33,7 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         : null;
 
     private long _replayed;
+    private long _unreadable;
     private long _total;
 
     /// <summary>The document types a rebuild empties and writes again.</summary>
@@ -153,9 +154,18 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         var events = new List<IEvent>(rows.Count);
         foreach (var row in rows)
         {
-            if (_typing.ToEvent(row) is { } e)
+            try
             {
-                events.Add(e);
+                if (_typing.ToEvent(row) is { } e)
+                {
+                    events.Add(e);
+                }
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
+            {
+                // An event edited into a shape its type cannot read folds into nothing, as in the daemon's
+                // rebuild; verification reports the case.
+                Interlocked.Increment(ref _unreadable);
             }
         }
 
