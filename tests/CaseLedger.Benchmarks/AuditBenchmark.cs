@@ -31,7 +31,7 @@ internal static class AuditBenchmark
     /// <summary>The seeded 702-household vote.</summary>
     private static readonly Guid Vote = Guid.Parse("0190c9a0-0000-7000-8000-000000000001", CultureInfo.InvariantCulture);
 
-    public static async Task RunAsync()
+    public static async Task RunAsync(int scaleEvents)
     {
         await using var database = await BenchDatabase.OpenAsync("bench_audit");
         var serverVersion = await DropSchemaAsync(database.ConnectionString);
@@ -153,6 +153,8 @@ internal static class AuditBenchmark
                 $"{operation,-46} {size,-22} {samples.Runs,5} {samples.MedianMs,7:0.00} ms {samples.P95Ms,7:0.00} ms {samples.PerSecond,8:0.0}   {raw,-36} {baseline.MedianMs,7:0.00} ms {samples.MedianMs / baseline.MedianMs,6:0.0}"));
         }
 
+        Console.WriteLine();
+        await RebuildVerifyBenchmark.RunAsync(store, kinds, rules, sealing, scaleEvents);
         Directory.Delete(witness, recursive: true);
     }
 

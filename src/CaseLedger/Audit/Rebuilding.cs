@@ -30,8 +30,8 @@ public static class Rebuilding
     /// <summary>
     /// Rebuilds every read model kept from the events (every projection but the hash chain) in one pass
     /// over each district's events, folding cases on every core and writing with binary COPY; returns
-    /// the events replayed. Every append waits while it runs (it holds a SHARE lock on the events
-    /// table); reads go on and see the rebuilt tables refilled case by case (docs/rebuild.md).
+    /// the events replayed. Every command and append waits while it runs (it holds an EXCLUSIVE lock on
+    /// the streams and events tables); reads go on and see the rebuilt tables refilled case by case (docs/rebuild.md).
     /// </summary>
     public static async Task<long> RebuildAllAsync(IDocumentStore store, CaseKinds kinds, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
     {

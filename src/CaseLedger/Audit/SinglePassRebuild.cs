@@ -18,9 +18,11 @@ namespace CaseLedger.Audit;
 /// binary COPY (Marten's bulk insert). The hash chain is not touched.
 /// </summary>
 /// <remarks>
-/// For its whole run the rebuild holds PostgreSQL's SHARE lock on the events table: every append (so
-/// every command, of every district) waits until it ends, and no case can change under it. Reads go
-/// on, and see the rebuilt tables emptied and refilled case by case.
+/// For its whole run the rebuild holds PostgreSQL's EXCLUSIVE lock on the streams and events tables:
+/// every command (which locks its case's stream row before it reads the case's documents) and every
+/// append, of every district, waits until it ends, so no command decides on a document half rebuilt
+/// and no case changes under it. Plain reads go on, and see the rebuilt tables emptied and refilled
+/// case by case (docs/rebuild.md).
 /// </remarks>
 internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
 {
@@ -52,7 +54,9 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         await using var gate = store.Storage.Database.CreateConnection();
         await gate.OpenAsync(ct);
         await using var hold = await gate.BeginTransactionAsync(ct);
-        await ExecuteAsync(gate, $"lock table {schema}.mt_events in share mode", ct);
+        // Streams first: a command locks its case's stream row before it reads the case's documents, so it
+        // waits here before it could read one half rebuilt; an append waits on the events.
+        await ExecuteAsync(gate, $"lock table {schema}.mt_streams, {schema}.mt_events in exclusive mode", ct);
         _total = await ScalarAsync<long>(gate, $"select count(*) from {schema}.mt_events", ct);
         var districts = new List<string>();
         await using (var command = new NpgsqlCommand($"select distinct tenant_id from {schema}.mt_events", gate))
