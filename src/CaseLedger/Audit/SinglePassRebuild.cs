@@ -102,7 +102,8 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
                 }
 
                 await store.BulkInsertDocumentsAsync(district, documents, BulkInsertMode.InsertsOnly, 10_000, ct);
-                progress?.Report(new RebuildProgress(Rebuilding.All, Interlocked.Add(ref _replayed, events), _total));
+                var replayed = Interlocked.Add(ref _replayed, events);
+                progress?.Report(new RebuildProgress(Rebuilding.All, replayed, _total));
             }
         }, ct)).ToList();
 
