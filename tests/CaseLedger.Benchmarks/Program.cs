@@ -10,6 +10,7 @@ using CaseLedger.Benchmarks;
 //   audit       verifying the seeded 702-household vote and its whole district, its audit trail, its offline bundle; then a district
 //               of work orders written through the pipeline to --events N (default 100000) events, every read model rebuilt
 //               in one pass and the district verified, each beside a raw sequential read of the same events in the same run.
+//   scale       only that last part of audit (--events N), on a store of its own.
 //   scenarios   every scenario file in seeds/scenarios, run in memory again and again (no database).
 //   memory      the host process's working set and GC heap after --requests N (default 10240) malformed requests (the fuzz
 //               suite's mix, oversized bodies included), beside a fresh host after as many valid small ones.
@@ -21,12 +22,14 @@ using CaseLedger.Benchmarks;
 // Run: ./build.sh bench [suite] [options]  (or dotnet run -c Release --project tests/CaseLedger.Benchmarks -- ...)
 // With no suite named, all run in the order above.
 
-const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scenarios|memory|deadlines|visas] [--households N] [--window N] [--rounds N] " +
+const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scale|scenarios|memory|deadlines|visas] [--households N] [--window N] [--rounds N] " +
     "[--clients N] [--requests N] [--orders N] [--promise-seconds N] [--travellers N] [--events N]";
 string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory", "deadlines", "visas"];
+// Not run when no suite is named (audit runs it too): rebuild and verification at scale alone.
+string[] named = [.. suites, "scale"];
 
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
-if (suite is not null && !suites.Contains(suite))
+if (suite is not null && !named.Contains(suite))
 {
     return UsageError($"Unknown suite '{suite}'.");
 }
@@ -68,6 +71,9 @@ foreach (var run in suite is null ? suites : [suite])
             break;
         case "audit":
             await AuditBenchmark.RunAsync(options["--events"]);
+            break;
+        case "scale":
+            await AuditBenchmark.RunScaleAsync(options["--events"]);
             break;
         case "memory":
             await MemoryBenchmark.RunAsync(options["--requests"]);
