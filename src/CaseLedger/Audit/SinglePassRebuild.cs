@@ -68,6 +68,12 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
             }
         }
 
+        // A table Marten has not made yet (no document of its type written so far) is made now, as a write would.
+        foreach (var type in DocumentTypes())
+        {
+            await store.Storage.Database.EnsureStorageExistsAsync(type, ct);
+        }
+
         foreach (var district in districts)
         {
             await EmptyAsync(district, ct);
@@ -85,11 +91,12 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         // Documents written by id may be written by several cases: the one the latest event wrote is kept.
         var written = new ConcurrentDictionary<(Type Type, string Id), (object Document, long Sequence)>();
         var vouched = new ConcurrentDictionary<string, VouchedDocument>(StringComparer.Ordinal);
-        var batches = System.Threading.Channels.Channel.CreateBounded<List<List<ChainVerifier.StoredEvent>>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 2)
+        var batches = System.Threading.Channels.Channel.CreateBounded<List<List<ChainVerifier.StoredEvent>>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4)
         {
             SingleWriter = true,
         });
-        var workers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(async () =>
+        // Two workers a core: while one waits for PostgreSQL to take its batch's COPY, the other folds, so the cores stay busy.
+        var workers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount * 2)).Select(_ => Task.Run(async () =>
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
