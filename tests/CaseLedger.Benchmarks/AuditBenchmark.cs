@@ -31,7 +31,29 @@ internal static class AuditBenchmark
     /// <summary>The seeded 702-household vote.</summary>
     private static readonly Guid Vote = Guid.Parse("0190c9a0-0000-7000-8000-000000000001", CultureInfo.InvariantCulture);
 
-    public static async Task RunAsync()
+    /// <summary>Only the rebuild and verification at scale (<see cref="RebuildVerifyBenchmark"/>), on a store of their own.</summary>
+    public static async Task RunScaleAsync(int scaleEvents)
+    {
+        await using var database = await BenchDatabase.OpenAsync("bench_audit");
+        await DropSchemaAsync(database.ConnectionString);
+        var kinds = StandardKinds.Create();
+        using var store = DocumentStore.For(o =>
+        {
+            o.Connection(database.ConnectionString);
+            o.AutoCreateSchemaObjects = AutoCreate.All;
+            o.AddCaseLedger(kinds);
+            o.DatabaseSchemaName = Schema;
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var witness = Path.Combine(Path.GetTempPath(), $"caseledger-bench-seals-{Guid.NewGuid():N}");
+        using var key = SealKey.Generate();
+        var sealing = new Sealing(key, new SealWitnessFolder(witness, create: true), TimeSpan.Zero);
+        Console.WriteLine($"CaseLedger rebuild and verification at scale: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+        await RebuildVerifyBenchmark.RunAsync(store, kinds, kinds.DefaultRules(), sealing, scaleEvents);
+        Directory.Delete(witness, recursive: true);
+    }
+
+    public static async Task RunAsync(int scaleEvents)
     {
         await using var database = await BenchDatabase.OpenAsync("bench_audit");
         var serverVersion = await DropSchemaAsync(database.ConnectionString);
@@ -157,6 +179,8 @@ internal static class AuditBenchmark
                 $"{operation,-46} {size,-22} {samples.Runs,5} {samples.MedianMs,7:0.00} ms {samples.P95Ms,7:0.00} ms {samples.PerSecond,8:0.0}   {raw,-36} {baseline.MedianMs,7:0.00} ms {samples.MedianMs / baseline.MedianMs,6:0.0}"));
         }
 
+        Console.WriteLine();
+        await RebuildVerifyBenchmark.RunAsync(store, kinds, rules, sealing, scaleEvents);
         Directory.Delete(witness, recursive: true);
     }
 

@@ -26,12 +26,12 @@ internal static class DeadlineBenchmark
 {
     private const string District = "bench-deadlines";
 
-    public static async Task RunAsync(int orders, int promiseSeconds)
+    public static async Task RunAsync(int orders, int promiseSeconds, int clients)
     {
         await using var database = await BenchDatabase.OpenAsync("bench_deadlines");
         var connection = await ConcurrentBallotBenchmark.FreshDatabaseAsync(database.ConnectionString);
         var rules = ShortPromises.Write(TimeSpan.FromSeconds(promiseSeconds));
-        Console.WriteLine($"CaseLedger deadlines: {orders} metering orders over HTTP, contact promised in {promiseSeconds} s, breaches recorded by " +
+        Console.WriteLine($"CaseLedger deadlines: {orders} metering orders over HTTP from {clients} clients, contact promised in {promiseSeconds} s, breaches recorded by " +
                           $"Wolverine durable scheduled messages (sweep off); {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         await using var host = await HostProcess.StartAsync(connection, District, new Dictionary<string, string>
         {
@@ -44,20 +44,23 @@ internal static class DeadlineBenchmark
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", clerk);
 
         // Warm up both paths, untimed; the warm-up's 20 contact deadlines breach too, and are not counted.
-        await ReportAsync(http, 20, "WaterQuality");
-        await ReportAsync(http, 20, "MeteringProblem");
-        var baseline = await ReportAsync(http, orders, "WaterQuality");
-        var firstDue = DateTimeOffset.UtcNow.AddSeconds(promiseSeconds);
-        var scheduled = await ReportAsync(http, orders, "MeteringProblem");
-        if (DateTimeOffset.UtcNow > firstDue)
+        await ReportAsync(http, 20, "WaterQuality", clients);
+        await ReportAsync(http, 20, "MeteringProblem", clients);
+        // The warm-up's own breaches are recorded before the timed ones start falling due.
+        await WaitForBreachesAsync(connection, 0, TimeSpan.FromSeconds(promiseSeconds) + TimeSpan.FromMinutes(2));
+        // The pipeline's own command rate, from as many clients: a sample of at most 2,000 orders is enough for a rate.
+        var baseline = await ReportAsync(http, Math.Min(orders, 2000), "WaterQuality", clients);
+        var scheduled = await ReportAsync(http, orders, "MeteringProblem", clients);
+        if (scheduled.Elapsed > TimeSpan.FromSeconds(promiseSeconds))
         {
-            Console.WriteLine($"warning: scheduling took longer than the promise ({promiseSeconds} s); pass a longer --promise-seconds");
+            Console.WriteLine($"warning: scheduling took longer than the promise ({promiseSeconds} s), so breaches fell due while orders came in; pass a longer --promise-seconds");
         }
 
         // The timed orders each breach once (contact) and escalate.
-        var (fired, lastRecorded) = await WaitForBreachesAsync(connection, orders, TimeSpan.FromSeconds(promiseSeconds) + TimeSpan.FromMinutes(5));
-        var firing = lastRecorded - firstDue;
-        var raw = await RawAppendsAsync(connection, orders);
+        var (fired, _) = await WaitForBreachesAsync(connection, orders, TimeSpan.FromSeconds(promiseSeconds) + TimeSpan.FromMinutes(10));
+        var lateness = await LatenessAsync(connection);
+        var firing = lateness.LastRecorded - lateness.FirstDue;
+        var raw = await RawAppendsAsync(connection, Math.Min(orders, 2000));
 
         Console.WriteLine();
         Console.WriteLine($"{"operation",-58} {"count",6} {"seconds",8} {"per second",11}");
@@ -67,6 +70,14 @@ internal static class DeadlineBenchmark
         Row("breaches fired and recorded, with escalation", fired, firing < TimeSpan.Zero ? TimeSpan.Zero : firing);
         Row("raw baseline: two-row inserts, one transaction each", raw.Operations, raw.Elapsed);
         Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"due times spread over {(lateness.LastDue - lateness.FirstDue).TotalSeconds:0.0} s; breaches recorded at {(firing > TimeSpan.Zero ? fired / firing.TotalSeconds : double.NaN):0} per second " +
+            $"(first due to last recorded), {fired / baseline.PerSecond:0.0} s of the pipeline's own command rate ({baseline.PerSecond:0} orders/s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"lateness of a breach (recorded - its own due time): median {lateness.Median.TotalSeconds:0.00} s, p99 {lateness.P99.TotalSeconds:0.00} s, worst {lateness.Worst.TotalSeconds:0.00} s; " +
+            $"{lateness.WrongDueTimes} breaches recorded a due time other than their deadline's"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"breaches / pipeline: {(firing > TimeSpan.Zero ? fired / firing.TotalSeconds : double.NaN) / baseline.PerSecond:0.00} of the orders per second without deadlines"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scheduling / baseline: {scheduled.PerSecond / baseline.PerSecond:0.00} of the orders per second without deadlines"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -79,13 +90,50 @@ internal static class DeadlineBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{operation,-58} {count,6} {elapsed.TotalSeconds,8:0.00} {(elapsed > TimeSpan.Zero ? count / elapsed.TotalSeconds : double.NaN),11:0}"));
 
-    private static async Task<Rate> ReportAsync(HttpClient http, int count, string category) =>
-        await Rate.MeasureAsync(count, async i =>
+    /// <summary>Posts <paramref name="count"/> orders from <paramref name="clients"/> clients at once; the rate over all of them.</summary>
+    private static async Task<Rate> ReportAsync(HttpClient http, int count, string category, int clients)
+    {
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(clients, count)).Select(async _ =>
         {
-            using var response = await http.PostAsJsonAsync(new Uri($"/districts/{District}/work-orders", UriKind.Relative),
-                new { reporter = $"user-{i:00000}", category, address = $"{i} Baoqing Road", description = "Benchmark order", residentialCompound = false });
-            response.EnsureSuccessStatusCode();
-        });
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                using var response = await http.PostAsJsonAsync(new Uri($"/districts/{District}/work-orders", UriKind.Relative),
+                    new { reporter = $"user-{i:00000}", category, address = $"{i} Baoqing Road", description = "Benchmark order", residentialCompound = false });
+                response.EnsureSuccessStatusCode();
+            }
+        }));
+        return new Rate(count, watch.Elapsed);
+    }
+
+    /// <summary>How late each breach was recorded after its own due time, over the breaches of the contact deadline (the timed orders' and the warm-up's).</summary>
+    private static async Task<Lateness> LatenessAsync(string connection)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        // The breach's own recorded due time against the deadline's due time as scheduled (its DeadlineSet event).
+        await using var query = new NpgsqlCommand(
+            "select (b.data->>'dueAt')::timestamptz, b.timestamp, " +
+            " exists (select 1 from caseledger.mt_events s where s.stream_id = b.stream_id and s.tenant_id = b.tenant_id and s.type <> 'deadline.breached.v1' " +
+            "   and s.data->>'key' = b.data->>'key' and (s.data->>'dueAt')::timestamptz = (b.data->>'dueAt')::timestamptz) " +
+            "from caseledger.mt_events b where b.type = 'deadline.breached.v1' order by b.seq_id offset 20", db);
+        var rows = new List<(DateTimeOffset Due, DateTimeOffset Recorded, bool Matches)>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2)));
+            }
+        }
+
+        var late = rows.Select(r => r.Recorded - r.Due).Order().ToList();
+        return new Lateness(rows.Min(r => r.Due), rows.Max(r => r.Due), rows.Max(r => r.Recorded), late[late.Count / 2],
+            late[(int)Math.Ceiling(0.99 * late.Count) - 1], late[^1], rows.Count(r => !r.Matches));
+    }
+
+    private sealed record Lateness(DateTimeOffset FirstDue, DateTimeOffset LastDue, DateTimeOffset LastRecorded, TimeSpan Median, TimeSpan P99, TimeSpan Worst,
+        int WrongDueTimes);
 
     /// <summary>Waits until <paramref name="expected"/> breaches beyond the warm-up's are recorded; returns how many and when the last was.</summary>
     private static async Task<(int Count, DateTimeOffset Last)> WaitForBreachesAsync(string connection, int expected, TimeSpan patience)

@@ -27,28 +27,31 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
             return true;
         }
 
-        var chosen = input.ProjectionFlag is null ? all : [input.ProjectionFlag];
-        foreach (var projection in chosen)
+        if (input.ProjectionFlag is null)
         {
-            if (!all.Contains(projection))
-            {
-                throw new CommandFailure(projection == HashChainProjection.Name
-                    ? "The hash chain is evidence and is never rebuilt from the events it protects."
-                    : $"No projection '{projection}'. Rebuildable: {string.Join(", ", all)}.");
-            }
-
-            var last = -1L;
-            await Rebuilding.RebuildAsync(store, projection, new Progress<RebuildProgress>(p =>
-            {
-                if (p.Replayed != last)
-                {
-                    last = p.Replayed;
-                    Console.WriteLine($"{p.Projection}: {p.Replayed} of {p.Total} events ({(p.Total == 0 ? 100 : 100 * p.Replayed / p.Total)}%)");
-                }
-            }), rules: rules);
-            Console.WriteLine($"{projection}: rebuilt");
+            // Every read model in one pass over the events (appends wait while it runs: docs/rebuild.md).
+            var kinds = services.GetRequiredService<CaseLedger.Core.CaseKinds>();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var replayed = await ProgressBar.RunAsync("rebuild", progress =>
+                Rebuilding.RebuildAllAsync(store, kinds, ProgressBar.Of<RebuildProgress>(progress, p => (p.Replayed, p.Total)), rules));
+            Console.WriteLine($"{Rebuilding.All}: rebuilt from {replayed} events in {watch.Elapsed.TotalSeconds:0.0} s");
+            return true;
         }
 
+        var projection = input.ProjectionFlag;
+        if (!all.Contains(projection))
+        {
+            throw new CommandFailure(projection == HashChainProjection.Name
+                ? "The hash chain is evidence and is never rebuilt from the events it protects."
+                : $"No projection '{projection}'. Rebuildable: {string.Join(", ", all)}.");
+        }
+
+        await ProgressBar.RunAsync(projection, async progress =>
+        {
+            await Rebuilding.RebuildAsync(store, projection, ProgressBar.Of<RebuildProgress>(progress, p => (p.Replayed, p.Total)), rules);
+            return true;
+        });
+        Console.WriteLine($"{projection}: rebuilt");
         return true;
     });
 }

@@ -68,7 +68,8 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
             return since.Intact;
         }
 
-        var all = await ChainVerifier.VerifyDistrictAsync(store, sealing, kinds, rules, district);
+        var all = await ProgressBar.RunAsync($"verify {district}", progress =>
+            ChainVerifier.VerifyDistrictAsync(store, sealing, kinds, rules, district, [], ProgressBar.Of<VerificationProgress>(progress, p => (p.Events, Math.Max(p.Events, p.EventsInAll)))));
         ReportDistrict(all);
         return all.AllIntact;
     });

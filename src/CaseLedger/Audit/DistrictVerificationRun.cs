@@ -41,11 +41,12 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
         var latest = seals.LastOrDefault();
         var estimate = await EstimateEventsAsync(ct);
 
-        var batches = System.Threading.Channels.Channel.CreateBounded<List<(Guid CaseId, List<ChainVerifier.StoredEvent> Rows)>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 2)
+        var batches = System.Threading.Channels.Channel.CreateBounded<List<(Guid CaseId, List<ChainVerifier.StoredEvent> Rows)>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4)
         {
             SingleWriter = true,
         });
-        var workers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(async () =>
+        // Two workers a core: while one waits for its batch's links and documents, the other folds, so the cores stay busy.
+        var workers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount * 2)).Select(_ => Task.Run(async () =>
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {

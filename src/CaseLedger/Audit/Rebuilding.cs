@@ -1,3 +1,4 @@
+using CaseLedger.Core;
 using Marten;
 
 namespace CaseLedger.Audit;
@@ -23,10 +24,37 @@ public static class Rebuilding
             .ToList();
     }
 
+    /// <summary>The name progress reports carry for a rebuild of every read model at once.</summary>
+    public const string All = "all read models";
+
     /// <summary>
-    /// Rebuilds one projection, reporting progress about every quarter second; then folds again the
-    /// district summaries kept over the documents it writes (in the rule book's civil time: CaseLedger's
-    /// default rule book's when none is given).
+    /// Rebuilds every read model kept from the events (every projection but the hash chain) in one pass
+    /// over each district's events, folding cases on every core and writing with binary COPY, then folds
+    /// again every district summary over the documents written (in the rule book's civil time: CaseLedger's
+    /// default rule book's when none is given); returns the events replayed. Every command and append waits
+    /// while it runs (it holds an EXCLUSIVE lock on the streams and events tables); reads go on and see the
+    /// rebuilt tables refilled case by case (docs/rebuild.md).
+    /// </summary>
+    public static async Task<long> RebuildAllAsync(IDocumentStore store, CaseKinds kinds, IProgress<RebuildProgress>? progress = null,
+        Rules.RuleBook? rules = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(kinds);
+        var replayed = await new SinglePassRebuild(store, kinds).RunAsync(progress, ct);
+        var written = ((StoreOptions)store.Options).Projections.All.Where(p => p.Name != HashChainProjection.Name).SelectMany(p => p.PublishedTypes());
+        var summaries = Core.Summaries.SummaryStore.Over(store, written);
+        if (summaries.Count > 0)
+        {
+            await Core.Summaries.SummaryStore.RecomputeAsync(store, summaries, rules?.UtcOffset ?? Core.Summaries.SummaryStore.DefaultCivilOffset(store), ct: ct);
+        }
+
+        return replayed;
+    }
+
+    /// <summary>
+    /// Rebuilds one projection with Marten's projection daemon, reporting progress about every quarter second;
+    /// then folds again the district summaries kept over the documents it writes (in the rule book's civil
+    /// time: CaseLedger's default rule book's when none is given).
     /// </summary>
     public static async Task RebuildAsync(IDocumentStore store, string projection, IProgress<RebuildProgress>? progress = null,
         Rules.RuleBook? rules = null, CancellationToken ct = default)

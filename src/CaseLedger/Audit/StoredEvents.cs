@@ -56,10 +56,10 @@ public static class StoredEvents
     private static ChainVerifier.StoredEvent Row(NpgsqlDataReader reader, string district)
     {
         var headersText = reader.IsDBNull(7) ? null : reader.GetString(7);
-        using var headerDocument = headersText is null ? null : JsonDocument.Parse(headersText);
-        JsonElement? headers = headerDocument?.RootElement;
+        // Parsed once here, and kept with the row for turning it into a typed event (EventTyping.ToEvent).
+        var headers = headersText is null ? null : ParseHeaders(headersText);
         string? Header(string name) =>
-            headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            headers is not null && headers.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         return new ChainVerifier.StoredEvent(reader.GetInt64(0), reader.GetGuid(1), new ChainedEvent(
             reader.GetGuid(2), district, reader.GetInt64(3), reader.GetString(4),
@@ -74,7 +74,21 @@ public static class StoredEvents
         })
         {
             Archived = !reader.IsDBNull(11) && reader.GetBoolean(11),
+            ParsedHeaders = headers,
         };
+    }
+
+    /// <summary>A headers column's JSON by name; null when it is not an object (a row edited by hand is still read, and its chain then fails).</summary>
+    internal static Dictionary<string, JsonElement>? ParseHeaders(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }
 
@@ -138,7 +152,7 @@ public sealed class EventTyping
         e.CorrelationId = row.Chained.CorrelationId;
         e.CausationId = row.Chained.CausationId;
         e.IsArchived = row.Archived;
-        if (row.Chained.Headers is { } headers && JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(headers) is { } parsed)
+        if (row.Chained.Headers is { } headers && (row.ParsedHeaders ?? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(headers)) is { } parsed)
         {
             foreach (var (name, value) in parsed)
             {

@@ -130,6 +130,10 @@ public sealed class InMemoryLedger
     public T? Document<T>(string district, string id) where T : class =>
         _documents.TryGetValue((district, typeof(T), id), out var doc) ? (T)doc : null;
 
+    /// <summary>A document of the given type, as the store would hold it; null when there is none.</summary>
+    public object? Document(Type type, string district, string id) =>
+        _documents.TryGetValue((district, type, id), out var doc) ? doc : null;
+
     /// <summary>
     /// Puts a document a kind writes from its events (shared totals) into the district as given, as a
     /// what-if replay does with the totals a recorded decision held (<see cref="IRecordsHeldDocuments"/>).

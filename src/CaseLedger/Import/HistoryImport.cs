@@ -207,6 +207,18 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
                     }
                 }
 
+                // The district's summaries gain what each new case's documents contribute, in the same transaction.
+                var summaries = new Core.Summaries.SummaryTally();
+                foreach (var (imported, ledger) in decided)
+                {
+                    foreach (var type in imported.Kind.Views.Select(v => v.Type).Append(typeof(Core.Service.CaseService)).Distinct()
+                                 .Where(t => kinds.SummariesOf(t).Count > 0))
+                    {
+                        summaries.Add(kinds.SummariesOf(type), ledger.Document(type, district, imported.Id.ToString()), rules.UtcOffset);
+                    }
+                }
+
+                Core.Summaries.SummaryStore.Queue(session, summaries);
                 if (scheduler is not null && due.Count > 0)
                 {
                     await scheduler.ScheduleAsync(session, district, due, ct);

@@ -100,7 +100,7 @@ public static class CaseDerivation
 public static class Versioned
 {
     private static readonly MethodInfo Clone = typeof(object).GetMethod("MemberwiseClone", BindingFlags.NonPublic | BindingFlags.Instance)!;
-    private static readonly Dictionary<Type, PropertyInfo?> Properties = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, PropertyInfo?> Properties = new();
 
     /// <summary>A copy of <paramref name="document"/> carrying <paramref name="version"/>; the document itself when it keeps no version or already carries it.</summary>
     public static object With(object document, long version)
@@ -123,19 +123,9 @@ public static class Versioned
         return PropertyOf(document.GetType())?.GetValue(document) as long?;
     }
 
-    private static PropertyInfo? PropertyOf(Type type)
-    {
-        lock (Properties)
-        {
-            if (!Properties.TryGetValue(type, out var property))
-            {
-                property = type.GetProperty("Version", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var t } p && t == typeof(long) && p.CanWrite
-                    ? p
-                    : null;
-                Properties[type] = property;
-            }
-
-            return property;
-        }
-    }
+    // Looked up once per type, with no lock: verification and the rebuild fold on every core at once.
+    private static PropertyInfo? PropertyOf(Type type) =>
+        Properties.GetOrAdd(type, t => t.GetProperty("Version", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var p } property && p == typeof(long) && property.CanWrite
+            ? property
+            : null);
 }

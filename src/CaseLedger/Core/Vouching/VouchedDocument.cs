@@ -42,14 +42,24 @@ public sealed class VouchedDocumentsProjection(CaseKinds kinds, Func<ISerializer
         ArgumentNullException.ThrowIfNull(events);
         foreach (var e in events)
         {
-            var documents = DigestHeader.Of(e)?.Documents ?? Written(e.Data);
-            foreach (var (key, digest) in documents)
+            foreach (var record in RecordsOf(e))
             {
-                operations.Store(new VouchedDocument { Id = key, CaseId = e.StreamId, Version = e.Version, Sequence = e.Sequence, Digest = digest });
+                operations.Store(record);
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The digest records an event puts on record, one per document it wrote by id (the single-pass rebuild keeps them the same way).</summary>
+    public IEnumerable<VouchedDocument> RecordsOf(IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var documents = DigestHeader.Of(e)?.Documents ?? Written(e.Data);
+        foreach (var (key, digest) in documents)
+        {
+            yield return new VouchedDocument { Id = key, CaseId = e.StreamId, Version = e.Version, Sequence = e.Sequence, Digest = digest };
+        }
     }
 
     private Dictionary<string, string> Written(object data) =>
