@@ -46,6 +46,13 @@ internal static class ImportEndpoints
                     return CaseHttp.Problem(ApiProblems.DistrictUnknown, $"District '{district}' is not set up.");
                 }
 
+                using var reader = new StreamReader(http.Request.Body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                var text = await reader.ReadToEndAsync(http.RequestAborted);
+                if (string.IsNullOrWhiteSpace(text) || text.Trim() == "null")
+                {
+                    return CaseHttp.Problem(ApiProblems.BodyMissing, "Send the file as the body: JSON lines or CSV (docs/import.md).");
+                }
+
                 var media = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
                 ImportFormat? format = media switch
                 {
@@ -58,8 +65,7 @@ internal static class ImportEndpoints
                     return CaseHttp.Problem(ApiProblems.ContentType, "Send the file as application/x-ndjson (JSON lines) or text/csv.");
                 }
 
-                using var reader = new StreamReader(http.Request.Body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-                var file = await ImportReader.ReadAsync(reader, format.Value, http.RequestAborted);
+                var file = await ImportReader.ReadAsync(text, format.Value, http.RequestAborted);
                 var result = await importer.With(importer.BatchSize, "http").ImportAsync(district, file, ct: http.RequestAborted);
                 if (result.BadLines.Count == 0)
                 {
@@ -77,9 +83,10 @@ internal static class ImportEndpoints
             })
             .WithName("ImportHistory").WithSummary("Import a district's recorded history with its real times (docs/import.md)").WithTags("ledger")
             .RequireAuthorization(IdentitySetup.For(Role.Administrator))
-            .Accepts<string>("application/x-ndjson", "text/csv")
+            // No Accepts metadata: routing would answer a wrong content type with 415 before the caller's
+            // role and district are checked. The body is JSON lines (application/x-ndjson) or CSV (text/csv).
             .Produces<ImportSummary>()
             .WithMetadata(new ProblemsAttribute([ApiProblems.DistrictInvalid, ApiProblems.DistrictNotGranted, ApiProblems.DistrictUnknown,
-                ApiProblems.ContentType, BadLines]));
+                ApiProblems.BodyMissing, ApiProblems.ContentType, BadLines]));
     }
 }

@@ -17,8 +17,9 @@ public partial class when_checking_the_layers
         ["Audit"] = ["Rules", "Core"],
         ["Scenarios"] = ["Rules", "Core", "Audit"],
         ["Cases"] = ["Rules", "Core"],
-        ["Hosting"] = ["Rules", "Core", "Audit", "Scenarios", "Cases"],
-        ["Http"] = ["Rules", "Core", "Audit", "Scenarios", "Cases", "Hosting"],
+        ["Import"] = ["Rules", "Core", "Audit", "Scenarios"],
+        ["Hosting"] = ["Rules", "Core", "Audit", "Scenarios", "Cases", "Import"],
+        ["Http"] = ["Rules", "Core", "Audit", "Scenarios", "Cases", "Hosting", "Import"],
     };
 
     private static string Library => Path.Combine(Tests.Scenarios.ScenarioCatalog.RepositoryRoot, "src", "CaseLedger");
