@@ -112,7 +112,10 @@ internal static class DistrictYearBenchmark
             }
         }
 
-        Directory.Delete(witness, recursive: true);
+        if (Directory.Exists(witness))
+        {
+            Directory.Delete(witness, recursive: true);
+        }
 
         // The host on the same database: every reading and page, in both districts.
         await using var host = await HostProcess.StartAsync(connection, Year, new Dictionary<string, string> { ["CaseLedger__Districts__1"] = Tenth });
@@ -172,13 +175,13 @@ internal static class DistrictYearBenchmark
                 $$"""{"reporter":"yongding-user-{{n:000000}}","category":"{{category}}","address":"{{n % 300 + 1}} Dayong Road","description":"Reported on the hotline","residentialCompound":{{(n % 3 == 0 ? "true" : "false")}}}""");
             if (category != WorkOrderCategory.MeteringProblem)
             {
-                Line(lines, id, "resolve", resolved, "yongding-team-07", "Clerk", "ServiceWindow", """{"resolution":"Done on site"}""");
+                Line(lines, id, "resolve-work-order", resolved, "yongding-team-07", "Clerk", "ServiceWindow", """{"resolution":"Done on site"}""");
                 continue;
             }
 
-            Line(lines, id, "contact", contacted, "yongding-team-07", "Clerk", "Hotline", "{}");
-            Line(lines, id, "arrival", arrived, "yongding-team-07", "Clerk", "ServiceWindow", "{}");
-            Line(lines, id, "resolve", resolved, "yongding-team-07", "Clerk", "ServiceWindow", """{"resolution":"Meter replaced"}""");
+            Line(lines, id, "record-contact", contacted, "yongding-team-07", "Clerk", "Hotline", "{}");
+            Line(lines, id, "record-arrival", arrived, "yongding-team-07", "Clerk", "ServiceWindow", "{}");
+            Line(lines, id, "resolve-work-order", resolved, "yongding-team-07", "Clerk", "ServiceWindow", """{"resolution":"Meter replaced"}""");
             if (n % 13 == 0)
             {
                 Line(lines, id, "record-complaint", resolved.AddHours(3), "yongding-hotline-01", "Clerk", "Hotline",
