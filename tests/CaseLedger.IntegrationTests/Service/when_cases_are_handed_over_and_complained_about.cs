@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CaseLedger.Audit;
+using CaseLedger.Cases.WorkOrders;
 using CaseLedger.Core;
 using CaseLedger.Core.Service;
 using CaseLedger.Hosting;
@@ -314,5 +315,26 @@ public sealed class when_cases_are_handed_over_and_complained_about
             var response = await Host.Client.SendAsync(Request(HttpMethod.Get, $"/districts/{_district}/{path}?{query}", role: Role.Auditor, actor: "auditor-1"));
             await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest, code);
         }
+    }
+
+    [Theory]
+    [InlineData("work-orders/on-time-rate?from=2025-13", "reading.month_invalid")]
+    [InlineData("work-orders/on-time-rate?from=2025-04&to=2025-03", "reading.period_invalid")]
+    [InlineData("port-visas/per-day?from=2025-03", "reading.day_invalid")]
+    [InlineData("property-registrations/same-day-rate?to=2025-03-32", "reading.day_invalid")]
+    [InlineData("property-registrations/same-day-rate?from=2025-03-02&to=2025-03-01", "reading.period_invalid")]
+    public async Task a_bad_period_of_a_kinds_reading_is_refused_with_its_code(string query, string code) =>
+        await ShouldBeProblemAsync(await Host.Client.SendAsync(Request(HttpMethod.Get, $"/districts/{_district}/{query}", role: Role.Auditor, actor: "auditor-1")),
+            HttpStatusCode.BadRequest, code);
+
+    [Fact]
+    public async Task the_work_orders_on_time_rate_is_read_for_the_months_asked()
+    {
+        await ReportAsync();
+        Host.Clock.Set(Nine.AddMinutes(31));
+        await Host.Services.GetRequiredService<DeadlineSweep>().SweepAsync(district: _district);
+
+        (await GetAsync<OnTimeReport>("work-orders/on-time-rate?from=2025-03&to=2025-03")).Settled.ShouldBeGreaterThan(0);
+        (await GetAsync<OnTimeReport>("work-orders/on-time-rate?from=2025-04")).Settled.ShouldBe(0);
     }
 }
