@@ -50,7 +50,10 @@ internal static class AuditBenchmark
         var sealing = new Sealing(key, new SealWitnessFolder(witness, create: true), TimeSpan.Zero);
         Console.WriteLine($"CaseLedger rebuild and verification at scale: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         await RebuildVerifyBenchmark.RunAsync(store, kinds, kinds.DefaultRules(), sealing, scaleEvents);
-        Directory.Delete(witness, recursive: true);
+        if (Directory.Exists(witness))
+        {
+            Directory.Delete(witness, recursive: true);
+        }
     }
 
     public static async Task RunAsync(int scaleEvents)
