@@ -59,9 +59,6 @@ public static class InputLimits
     /// <summary>The values one query string may carry, all parameters together.</summary>
     public const int QueryValues = 50;
 
-    /// <summary>A page of a paged list is numbered from 1 up to this.</summary>
-    public const int Page = 100_000;
-
     /// <summary>
     /// The values (texts, lists and mappings) one scenario file may stand for, each YAML alias counted
     /// as every value its anchor holds: the catalogue's largest file has under 600, and a file of

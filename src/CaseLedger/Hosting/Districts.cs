@@ -58,6 +58,15 @@ public sealed class DistrictRegistry(IDocumentStore store, TimeProvider clock)
         return false;
     }
 
+    /// <summary>The districts set up among those named (a token's grants), by id: as many as the token grants, never the whole registry.</summary>
+    public async Task<IReadOnlyList<DistrictRecord>> AmongAsync(IReadOnlyCollection<string> districts, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(districts);
+        await using var session = store.QuerySession();
+        var ids = districts.ToArray();
+        return (await session.Query<DistrictRecord>().Where(d => d.Id.IsOneOf(ids)).OrderBy(d => d.Id).ToListAsync(ct)).ToList();
+    }
+
     /// <summary>Every district set up, by id.</summary>
     public async Task<IReadOnlyList<DistrictRecord>> AllAsync(CancellationToken ct = default)
     {

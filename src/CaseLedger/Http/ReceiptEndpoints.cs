@@ -1,4 +1,5 @@
 using CaseLedger.Audit;
+using CaseLedger.Core;
 using CaseLedger.Core.Vouching;
 using CaseLedger.Http.Identity;
 using Marten;
@@ -9,8 +10,11 @@ using Wolverine.Http;
 
 namespace CaseLedger.Http;
 
-/// <summary>A page of a case's receipts, newest first; <see cref="Next"/> is the link to the older ones, null on the last page.</summary>
-public sealed record ReceiptPage(Guid CaseId, IReadOnlyList<WriteReceipt> Receipts, string? Next);
+/// <summary>
+/// A page of a case's receipts, newest first; <see cref="Next"/> is the link to the older ones and
+/// <see cref="Cursor"/> the cursor in it, both null on the last page.
+/// </summary>
+public sealed record ReceiptPage(Guid CaseId, IReadOnlyList<WriteReceipt> Receipts, string? Next, string? Cursor = null);
 
 /// <summary>
 /// The signed receipts of acknowledged writes: the ones a case was given (for the auditor's page), and
@@ -18,20 +22,21 @@ public sealed record ReceiptPage(Guid CaseId, IReadOnlyList<WriteReceipt> Receip
 /// </summary>
 public static class ReceiptEndpoints
 {
-    /// <summary>The most receipts one page lists.</summary>
+    /// <summary>The most receipts one page lists (<c>?limit=</c>), and the number it lists unless asked.</summary>
     public const int PageSize = 100;
+
+    private const string ListName = "receipts";
 
     private const string ReceiptInvalid = "audit.receipt_invalid";
     private const string ReceiptOtherDistrict = "audit.receipt_other_district";
-    private const string BeforeInvalid = "audit.page_invalid";
-
-    /// <summary>The receipts issued for a case's writes, newest first, paged with <c>before</c> (a version: the receipts below it).</summary>
+    /// <summary>The receipts issued for a case's writes, newest first, paged by cursor (the case version of the last receipt of the page before).</summary>
     [WolverineGet("/districts/{district}/cases/{caseId}/receipts", OperationId = "ListCaseReceipts")]
     [Authorize(Roles = RoleNames.CaseRecords)]
     [Tags("audit"), EndpointSummary("The signed receipts issued for a case's writes, newest first")]
     [ProducesResponseType<ReceiptPage>(StatusCodes.Status200OK)]
-    [Problems(StatusCodes.Status400BadRequest, BeforeInvalid)]
-    [Problems(nameof(ApiProblems.CaseNotFound))]
+    [Problems(nameof(ApiProblems.CaseNotFound), nameof(ApiProblems.CursorInvalid), nameof(ApiProblems.LimitInvalid))]
+    [QueryParameter(ListPaging.Cursor, "Where to continue the walk: the opaque cursor of the previous page (its `next` link carries it). Left out, the newest receipts.")]
+    [QueryParameter(ListPaging.Limit, "Receipts per page.", Type = "integer", Format = "int32", Minimum = 1, Maximum = PageSize, Default = "100")]
     public static async Task<IResult> ListReceipts(string district, Guid caseId, IDocumentStore store, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -40,18 +45,14 @@ public static class ReceiptEndpoints
             return bad;
         }
 
-        long? before = null;
-        if (http.Request.Query.TryGetValue("before", out var text))
+        var (paging, badPaging) = ListPaging.Read(http.Request, PageSize, PageSize, cursor =>
+            PageCursors.Decode(ListName, cursor, 1) is [var v] keys && PageCursors.TryNumber(v, out var n) && n >= 1 ? keys : null);
+        if (badPaging is not null || paging!.Count != Core.ListCountMode.None)
         {
-            if (!long.TryParse(text.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
-                || version < 1)
-            {
-                return CaseHttp.Problem(StatusCodes.Status400BadRequest, BeforeInvalid, "before is a case version: a whole number of 1 or more.");
-            }
-
-            before = version;
+            return badPaging ?? CaseHttp.Problem(ApiProblems.CountInvalid, "A case's receipts are not counted: follow next to the last page.");
         }
 
+        long? before = paging.After is [var version] ? long.Parse(version, System.Globalization.CultureInfo.InvariantCulture) : null;
         await using var session = store.QuerySession(district);
         if (await session.Events.FetchStreamStateAsync(caseId, http.RequestAborted) is null)
         {
@@ -64,9 +65,10 @@ public static class ReceiptEndpoints
             query = query.Where(r => r.Version < below);
         }
 
-        var page = await query.OrderByDescending(r => r.Version).Take(PageSize + 1).ToListAsync(http.RequestAborted);
-        var next = page.Count > PageSize ? $"/districts/{district}/cases/{caseId}/receipts?before={page[PageSize - 1].Version}" : null;
-        return Results.Ok(new ReceiptPage(caseId, page.Take(PageSize).Select(r => r.Receipt).ToList(), next));
+        var limit = paging.Limit;
+        var page = await query.OrderByDescending(r => r.Version).Take(limit + 1).ToListAsync(http.RequestAborted);
+        var cursor = page.Count > limit ? PageCursors.Encode(ListName, PageCursors.Number(page[limit - 1].Version)) : null;
+        return Results.Ok(new ReceiptPage(caseId, page.Take(limit).Select(r => r.Receipt).ToList(), ListPaging.NextLink(http.Request, cursor), cursor));
     }
 
     /// <summary>

@@ -33,7 +33,8 @@ public sealed partial class when_lists_are_backed_by_indexes(Ledger ledger)
     }
 
     // "USING btree (tenant_id, caseledger.mt_immutable_timestamptz((data ->> 'openedAt'::text)), id)": the first member after any tenant_id.
-    [GeneratedRegex(@"USING btree \((?:tenant_id, )?[^']*?'(?<member>\w+)'")]
+    // "USING gin (((data -> 'steps'::text)) jsonb_path_ops)": a collection looked up by containment.
+    [GeneratedRegex(@"USING (?:btree|gin) \((?:tenant_id, )?[^']*?'(?<member>\w+)'")]
     private static partial Regex LeadingMember();
 
     [Fact]

@@ -112,12 +112,14 @@ public sealed class when_walking_a_list_by_its_cursor(Ledger ledger) : IAsyncLif
             var page = await PageAsync(await ledger.Client.GetAsync(next));
             seen.AddRange(page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()));
             next = page.GetProperty("next").GetString();
-            if (appended++ < 2)
+            if (next is not null && appended < 2)
             {
                 await OpenVoteAsync(Votes.Start.AddDays(2));
+                appended++;
             }
         }
 
+        appended.ShouldBeGreaterThan(0);
         seen.ShouldBeUnique();
         seen.ShouldBeInOrder(SortDirection.Ascending);
         // Walking towards the newest, the walk reaches what was appended meanwhile: every entry, each once.

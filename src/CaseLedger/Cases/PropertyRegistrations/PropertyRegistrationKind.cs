@@ -31,7 +31,9 @@ public sealed class PropertyRegistrationKind : CaseKind<PropertyRegistration>
         View<PropertyRegistration>(PropertyRegistrationProjection.Evolve)
             .NewestFirstBy(r => r.AppliedAt)
             .FilteredBy("status", r => r.Status)
-            .Indexed(r => r.Owner);
+            .Indexed(r => r.Owner)
+            // A partner's worklist: the cases whose steps name its institution.
+            .IndexedForContainment(r => r.Steps);
 
         Opens<ApplyForRegistration>("Apply for a registration at the window or online, naming the partner institution for each partner step the case needs; " +
                 "it is promised the same day")
