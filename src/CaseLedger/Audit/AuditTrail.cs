@@ -36,12 +36,15 @@ public static class AuditTrail
 
     /// <summary>
     /// The trail's indexes, one per filter, each ending with the sequence it is walked by, so a filtered
-    /// page is one range of an index; and the time and sequence alone. Declared here, with the list.
+    /// page is one range of an index; and the time and sequence alone. Each leads with the district (the
+    /// tenant): a district's page is a range of its own entries, however many other districts hold
+    /// newer ones. Declared here, with the list.
     /// </summary>
     public static void Register(StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Schema.For<AuditEntry>()
+            .StartIndexesByTenantId()
             .Index(a => a.Sequence)
             .Index(a => a.Time)
             .Index([a => a.CaseId, a => a.Sequence])
@@ -76,7 +79,33 @@ public static class AuditTrail
 
         var limit = Math.Clamp(query.Limit, 1, AuditQuery.MaxLimit);
         await using var session = store.QuerySession();
-        var entries = session.Query<AuditEntry>().Where(e => e.TenantIsOneOf(query.Districts.ToArray()));
+        var count = await ListCounts.CountAsync(session, Filtered(session.Query<AuditEntry>().Where(e => e.TenantIsOneOf(query.Districts.ToArray())), query), query.Count, ct);
+
+        // Each district's page read on its own, as a range of its own index (district, filter, sequence),
+        // then merged by the sequence (global, so the order is the same as one query's): a district's page
+        // never walks past the entries other districts hold.
+        var found = new List<AuditEntry>();
+        foreach (var district in query.Districts.Distinct(StringComparer.Ordinal))
+        {
+            await using var scoped = store.QuerySession(district);
+            var entries = Filtered(scoped.Query<AuditEntry>(), query);
+            if (query.AfterSequence is { } after)
+            {
+                entries = query.OldestFirst ? entries.Where(e => e.Sequence > after) : entries.Where(e => e.Sequence < after);
+            }
+
+            entries = query.OldestFirst ? entries.OrderBy(e => e.Sequence) : entries.OrderByDescending(e => e.Sequence);
+            found.AddRange(await entries.Take(limit + 1).ToListAsync(ct));
+        }
+
+        var page = (query.OldestFirst ? found.OrderBy(e => e.Sequence) : found.OrderByDescending(e => e.Sequence)).Take(limit + 1).ToList();
+        var cursor = page.Count > limit ? PageCursors.Encode(ListName, PageCursors.Number(page[limit - 1].Sequence)) : null;
+        return new AuditPage(query.OldestFirst, page.Take(limit).ToList(), null, cursor, count);
+    }
+
+    /// <summary>The query's filters (case, actor, event type, kind, time), each backed by an index that ends with the sequence.</summary>
+    private static IQueryable<AuditEntry> Filtered(IQueryable<AuditEntry> entries, AuditQuery query)
+    {
         if (query.CaseId is { } caseId)
         {
             entries = entries.Where(e => e.CaseId == caseId);
@@ -107,15 +136,6 @@ public static class AuditTrail
             entries = entries.Where(e => e.Time < to);
         }
 
-        var count = await ListCounts.CountAsync(session, entries, query.Count, ct);
-        if (query.AfterSequence is { } after)
-        {
-            entries = query.OldestFirst ? entries.Where(e => e.Sequence > after) : entries.Where(e => e.Sequence < after);
-        }
-
-        entries = query.OldestFirst ? entries.OrderBy(e => e.Sequence) : entries.OrderByDescending(e => e.Sequence);
-        var page = await entries.Take(limit + 1).ToListAsync(ct);
-        var cursor = page.Count > limit ? PageCursors.Encode(ListName, PageCursors.Number(page[limit - 1].Sequence)) : null;
-        return new AuditPage(query.OldestFirst, page.Take(limit).ToList(), null, cursor, count);
+        return entries;
     }
 }

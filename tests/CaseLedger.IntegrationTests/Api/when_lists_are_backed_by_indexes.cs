@@ -61,4 +61,23 @@ public sealed partial class when_lists_are_backed_by_indexes(Ledger ledger)
 
         AuditTrail.IndexedMembers.Where(m => !leading.Contains(m)).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task the_audit_trails_indexes_lead_with_the_district()
+    {
+        // A district's first page is a range of its own entries, not a walk past every newer entry of the other districts.
+        await using var connection = new NpgsqlConnection(ledger.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select indexdef from pg_indexes where schemaname = 'caseledger' and tablename = 'mt_doc_auditentry'", connection);
+        var definitions = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            definitions.Add(reader.GetString(0));
+        }
+
+        definitions.Where(d => LeadingMember().IsMatch(d)).ShouldNotBeEmpty();
+        definitions.Where(d => LeadingMember().IsMatch(d) && !d.Contains("(tenant_id, ", StringComparison.Ordinal)).ShouldBeEmpty();
+    }
 }
