@@ -32,19 +32,26 @@ internal static class AuditBenchmark
     private static readonly Guid Vote = Guid.Parse("0190c9a0-0000-7000-8000-000000000001", CultureInfo.InvariantCulture);
 
     /// <summary>Only the rebuild and verification at scale (<see cref="RebuildVerifyBenchmark"/>), on a store of their own.</summary>
-    public static async Task RunScaleAsync(int scaleEvents)
+    /// <summary>CaseLedger's store in the suite's own schema, its tables made.</summary>
+    private static async Task<DocumentStore> StoreAsync(string connection, CaseKinds kinds)
     {
-        await using var database = await BenchDatabase.OpenAsync("bench_audit");
-        await DropSchemaAsync(database.ConnectionString);
-        var kinds = StandardKinds.Create();
-        using var store = DocumentStore.For(o =>
+        var store = DocumentStore.For(o =>
         {
-            o.Connection(database.ConnectionString);
+            o.Connection(connection);
             o.AutoCreateSchemaObjects = AutoCreate.All;
             o.AddCaseLedger(kinds);
             o.DatabaseSchemaName = Schema;
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return store;
+    }
+
+    public static async Task RunScaleAsync(int scaleEvents)
+    {
+        await using var database = await BenchDatabase.OpenAsync("bench_audit");
+        await DropSchemaAsync(database.ConnectionString);
+        var kinds = StandardKinds.Create();
+        using var store = await StoreAsync(database.ConnectionString, kinds);
         var witness = Path.Combine(Path.GetTempPath(), $"caseledger-bench-seals-{Guid.NewGuid():N}");
         using var key = SealKey.Generate();
         var sealing = new Sealing(key, new SealWitnessFolder(witness, create: true), TimeSpan.Zero);
@@ -61,14 +68,7 @@ internal static class AuditBenchmark
         await using var database = await BenchDatabase.OpenAsync("bench_audit");
         var serverVersion = await DropSchemaAsync(database.ConnectionString);
         var kinds = StandardKinds.Create();
-        using var store = DocumentStore.For(o =>
-        {
-            o.Connection(database.ConnectionString);
-            o.AutoCreateSchemaObjects = AutoCreate.All;
-            o.AddCaseLedger(kinds);
-            o.DatabaseSchemaName = Schema;
-        });
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        using var store = await StoreAsync(database.ConnectionString, kinds);
         Console.WriteLine($"CaseLedger audit benchmark: district {District}, {WarmUps} warm-up runs per operation, " +
                           $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, PostgreSQL {serverVersion}, {DateTime.UtcNow:yyyy-MM-dd}");
 

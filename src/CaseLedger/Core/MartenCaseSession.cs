@@ -292,7 +292,6 @@ internal sealed class MartenCaseSession(
             }
 
             var perCase = new Dictionary<string, string>(StringComparer.Ordinal);
-            var documents = new Dictionary<string, string>(StringComparer.Ordinal);
             if (_recordAll)
             {
                 // The case's documents had no digests on record (or of an older shape): the first event
@@ -306,22 +305,11 @@ internal sealed class MartenCaseSession(
                 _recordAll = false;
             }
 
+            e.SetHeader(DigestHeader.Name, DigestHeader.Of(changed, serializer, perCase));
             foreach (var document in changed)
             {
-                var digest = DocumentDigest.Of(document.Document, serializer);
-                if (document.PerCase)
-                {
-                    perCase[document.Type.Name] = digest;
-                }
-                else
-                {
-                    documents[document.Key] = digest;
-                }
-
                 _before[(document.Type, document.Id)] = document.Document;
             }
-
-            e.SetHeader(DigestHeader.Name, new DigestHeader(perCase, documents));
         }
 
         _appendedBefore += events.Count;

@@ -16,23 +16,12 @@ internal sealed class DigestRecorder(CaseKind kind, Guid caseId, ISerializer ser
 
     public DigestHeader Next(long version, object e)
     {
-        var perCase = new Dictionary<string, string>(StringComparer.Ordinal);
-        var documents = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var document in CaseDerivation.Apply(kind, caseId, version, e, (type, id) => _documents.GetValueOrDefault((type, id))))
+        var changed = CaseDerivation.Apply(kind, caseId, version, e, (type, id) => _documents.GetValueOrDefault((type, id)));
+        foreach (var document in changed)
         {
-            var digest = DocumentDigest.Of(document.Document, serializer);
-            if (document.PerCase)
-            {
-                perCase[document.Type.Name] = digest;
-            }
-            else
-            {
-                documents[document.Key] = digest;
-            }
-
             _documents[(document.Type, document.Id)] = document.Document;
         }
 
-        return new DigestHeader(perCase, documents);
+        return DigestHeader.Of(changed, serializer);
     }
 }

@@ -15,6 +15,33 @@ public sealed record DigestHeader(IReadOnlyDictionary<string, string> Case, IRea
     /// <summary>The header's name on an event.</summary>
     public const string Name = "digests";
 
+    /// <summary>
+    /// The header an event records of the documents it changed (<paramref name="changed"/>, as
+    /// <see cref="Derivation.CaseDerivation.Apply"/> folds them): those kept per case by type name, those
+    /// written by id by key; <paramref name="perCase"/> holds any digests of the case's documents already
+    /// to be recorded with them.
+    /// </summary>
+    public static DigestHeader Of(IEnumerable<Derivation.DerivedDocument> changed, Marten.ISerializer serializer, Dictionary<string, string>? perCase = null)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        perCase ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        var documents = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var document in changed)
+        {
+            var digest = DocumentDigest.Of(document.Document, serializer);
+            if (document.PerCase)
+            {
+                perCase[document.Type.Name] = digest;
+            }
+            else
+            {
+                documents[document.Key] = digest;
+            }
+        }
+
+        return new DigestHeader(perCase, documents);
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The digests an event records, or null when it records none (it was appended before digests were kept, or outside the pipeline).</summary>
