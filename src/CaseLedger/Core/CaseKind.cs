@@ -466,7 +466,7 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
         await session.BeginTransactionAsync(ct);
         var batch = session.CreateBatchQuery();
         var fetch = batch.Events.FetchForExclusiveWriting<TState>(caseId);
-        var loads = preloads.Select(p => p.Enlist(session, batch, caseId)).Concat(reads.Select(r => r.EnlistAsync(batch, context))).ToList();
+        var loads = preloads.Select(p => p.Enlist(session, batch, caseId)).Append(DocumentRead.EnlistAsync(batch, reads, context)).ToList();
         await batch.Execute(ct);
         var stream = await fetch;
         await Task.WhenAll(loads);

@@ -30,8 +30,41 @@ public abstract class DocumentRead
     /// </summary>
     internal bool Vouch { get; set; }
 
-    /// <summary>Adds the read to the batch that takes the case's lock; the returned task completes when the batch ran.</summary>
-    internal abstract Task EnlistAsync(IBatchedQuery batch, CommandContext context);
+    /// <summary>
+    /// Adds the reads to a batch (the one that takes the case's lock, or the held documents' after their
+    /// locks): each document, and the digest records of those vouched for in one load by key; the
+    /// returned task completes when the batch ran.
+    /// </summary>
+    internal static Task EnlistAsync(IBatchedQuery batch, IReadOnlyList<DocumentRead> reads, CommandContext context)
+    {
+        if (reads.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var vouched = reads.Where(r => r.Vouch && r.Key is not null).ToList();
+        var records = vouched.Count == 0
+            ? null
+            : batch.LoadMany<Vouching.VouchedDocument>().ById(vouched.Select(r => r.Key!).Distinct(StringComparer.Ordinal).ToArray());
+        return Task.WhenAll(reads.Select(r => r.EnlistAsync(batch, context)).Append(RecordsFoundAsync(records, vouched)));
+    }
+
+    private static async Task RecordsFoundAsync(Task<IReadOnlyList<Vouching.VouchedDocument>>? loading, List<DocumentRead> vouched)
+    {
+        if (loading is null)
+        {
+            return;
+        }
+
+        var records = (await loading).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var read in vouched)
+        {
+            read.Record = records.GetValueOrDefault(read.Key!);
+        }
+    }
+
+    /// <summary>Adds the document's load to a batch; the returned task completes when the batch ran.</summary>
+    private protected abstract Task EnlistAsync(IBatchedQuery batch, CommandContext context);
 
     /// <summary>Reads where there is no batch (the in-memory ledger).</summary>
     internal abstract Task ReadAsync(IFactReader reader, CommandContext context, CancellationToken ct);
@@ -52,7 +85,7 @@ internal sealed class DocumentRead<TDoc>(string? id) : DocumentRead where TDoc :
 
     internal override string? Key => id is null ? null : Derivation.DerivedDocument.KeyOf(typeof(TDoc), id);
 
-    internal override async Task EnlistAsync(IBatchedQuery batch, CommandContext context)
+    private protected override async Task EnlistAsync(IBatchedQuery batch, CommandContext context)
     {
         if (id is null)
         {
@@ -60,9 +93,7 @@ internal sealed class DocumentRead<TDoc>(string? id) : DocumentRead where TDoc :
             return;
         }
 
-        var record = Vouch ? batch.Load<Vouching.VouchedDocument>(Key!) : null;
         Loaded = await batch.Load<TDoc>(id);
-        Record = record is null ? null : await record;
         context.SetFact(typeof(TDoc), Loaded);
     }
 

@@ -172,12 +172,12 @@ internal sealed class MartenCaseSession(
             document.Vouch = evidence is not null && kinds.IsWrittenFromEvents(document.Type);
         }
 
-        var batch = session.CreateBatchQuery();
-        var loads = held.Select(h => h.EnlistAsync(batch, context)).ToList();
-        if (loads.Count > 0)
+        if (held.Count > 0)
         {
+            var batch = session.CreateBatchQuery();
+            var loads = DocumentRead.EnlistAsync(batch, held, context);
             await batch.Execute(ct);
-            await Task.WhenAll(loads);
+            await loads;
         }
 
         foreach (var document in held.Where(h => h.Vouch))
