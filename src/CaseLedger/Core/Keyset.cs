@@ -45,6 +45,35 @@ public static class Keyset
         return (items.Take(page.Limit).ToList(), PageCursors.Encode(list, PageCursors.Time(getTime(end)), getId(end).ToString()));
     }
 
+    /// <summary>
+    /// A page of <paramref name="query"/>'s documents that have a <paramref name="time"/>, soonest first
+    /// by it then by id, after the cursor's item: a worklist of what falls due next.
+    /// </summary>
+    public static async Task<(IReadOnlyList<T> Items, string? Cursor)> SoonestFirstAsync<T>(IQueryable<T> query,
+        Expression<Func<T, DateTimeOffset?>> time, string list, PageRequest page, CancellationToken ct) where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(page);
+        var id = IdOf<T>();
+        var locator = LocatorOf(query, time);
+        query = query.Where(d => d.MatchesSql($"{locator} is not null"));
+        if (page.After is [var at, var last])
+        {
+            var lastId = Guid.Parse(last);
+            query = query.Where(d => d.MatchesSql($"({locator}, d.id) > (?::timestamptz, ?)", at, lastId));
+        }
+
+        var items = await query.OrderBy(time).ThenBy(id).Take(page.Limit + 1).ToListAsync(ct);
+        if (items.Count <= page.Limit)
+        {
+            return (items, null);
+        }
+
+        var end = items[page.Limit - 1];
+        return (items.Take(page.Limit).ToList(), PageCursors.Encode(list, PageCursors.Time(time.Compile()(end)!.Value), id.Compile()(end).ToString()));
+    }
+
     /// <summary>A page of documents with text ids in the order of their ids (the table's key, so indexed), after the cursor's id.</summary>
     public static async Task<(IReadOnlyList<T> Items, string? Cursor)> ByTextIdAsync<T>(IQueryable<T> query, Func<T, string> idOf, string list,
         PageRequest page, CancellationToken ct) where T : notnull
@@ -63,8 +92,8 @@ public static class Keyset
         return items.Count <= page.Limit ? (items, null) : (items.Take(page.Limit).ToList(), PageCursors.Encode(list, idOf(items[page.Limit - 1])));
     }
 
-    /// <summary>The sort keys a cursor of a newest-first list carries (its time and its id); null when malformed.</summary>
-    public static IReadOnlyList<string>? ReadNewestFirst(string list, string cursor) =>
+    /// <summary>The sort keys a cursor of a newest-first or soonest-first list carries (its time and its id); null when malformed.</summary>
+    public static IReadOnlyList<string>? ReadTimeAndId(string list, string cursor) =>
         PageCursors.Decode(list, cursor, 2) is [var time, var id] keys && PageCursors.TryTime(time, out _) && Guid.TryParse(id, out _) ? keys : null;
 
     /// <summary>The id member of a document type (its <c>Id</c>), as an expression Marten orders by.</summary>

@@ -52,7 +52,10 @@ public interface IListPage
 public sealed record QueryPaging(string ListName, Func<string, IReadOnlyList<string>?> ReadCursor, int DefaultLimit = 50, int MaxLimit = 200)
 {
     /// <summary>A list newest first by a time, ties by the case id (<see cref="Keyset.NewestFirstAsync{T}"/>).</summary>
-    public static QueryPaging NewestFirst(string list) => new(list, cursor => Keyset.ReadNewestFirst(list, cursor));
+    public static QueryPaging NewestFirst(string list) => new(list, cursor => Keyset.ReadTimeAndId(list, cursor));
+
+    /// <summary>A list soonest first by a time, ties by the case id (<see cref="Keyset.SoonestFirstAsync{T}"/>).</summary>
+    public static QueryPaging SoonestFirst(string list) => new(list, cursor => Keyset.ReadTimeAndId(list, cursor));
 
     /// <summary>A list in the order of its documents' text ids (<see cref="Keyset.ByTextIdAsync{T}"/>).</summary>
     public static QueryPaging ByTextId(string list) => new(list, cursor => PageCursors.Decode(list, cursor, 1));

@@ -293,7 +293,7 @@ public static class CaseLedgerEndpoints
                             : $"This list has no filter '{wrong}'{(view.Filters.Count > 0 ? $": use {string.Join(", ", view.Filters)}" : "")}.");
                 }
 
-                var (page, badPaging) = ListPaging.Read(http.Request, ListDefaultLimit, ListLimit, cursor => Keyset.ReadNewestFirst(view.ListName, cursor));
+                var (page, badPaging) = ListPaging.Read(http.Request, ListDefaultLimit, ListLimit, cursor => Keyset.ReadTimeAndId(view.ListName, cursor));
                 if (badPaging is not null)
                 {
                     return badPaging;

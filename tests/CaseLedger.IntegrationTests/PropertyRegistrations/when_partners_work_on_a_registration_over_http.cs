@@ -256,7 +256,7 @@ public sealed class when_partners_work_on_a_registration_over_http
         done.CompletionMinutes.ShouldBe(15m);
         done.AtTheFastest.ShouldBe(true);
         done.SameDayPromise.ShouldBe("met");
-        var times = await ReadAsync<List<CompletionTime>>(await Client.GetAsync($"/districts/{_district}/property-registrations/completion-times"));
+        var times = await ReadItemsAsync<CompletionTime>(await Client.GetAsync($"/districts/{_district}/property-registrations/completion-times"));
         times.ShouldHaveSingleItem().Minutes.ShouldBe(15m);
         var days = await ReadAsync<List<SameDayRow>>(await Client.GetAsync($"/districts/{_district}/property-registrations/same-day-rate"));
         days.ShouldHaveSingleItem().ShouldBe(new SameDayRow("2025-03-04", 1, 1, 1m, 1, 15m));

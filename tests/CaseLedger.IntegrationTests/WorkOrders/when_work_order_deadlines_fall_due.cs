@@ -68,7 +68,47 @@ public sealed class when_work_order_deadlines_fall_due
     {
         var response = await Host.Client.GetAsync($"/districts/{_district}/work-orders/deadlines");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        return (await ReadAsync<List<WorkOrderDeadlines>>(response)).Single(o => o.OrderId == id);
+        return (await ReadItemsAsync<WorkOrderDeadlines>(response)).Single(o => o.OrderId == id);
+    }
+
+    [Fact]
+    public async Task the_deadlines_worklist_puts_the_soonest_due_first_a_page_at_a_time_and_leaves_out_orders_with_nothing_pending()
+    {
+        // Three metering orders reported a minute apart, the first of them contacted (only its on-site
+        // visit pending, due after the others' contact), and a fourth contacted and resolved: nothing pending.
+        var metering = await ReportAsync();
+        Host.Clock.Set(Nine.AddMinutes(1));
+        var second = await ReportAsync();
+        Host.Clock.Set(Nine.AddMinutes(2));
+        var third = await ReportAsync();
+        await StepAsync(metering, "contact", new { note = "called" });
+        var done = await ReportAsync();
+        await StepAsync(done, "contact", new { note = "called" });
+        await StepAsync(done, "resolve", new { resolution = "The meter was replaced" });
+        List<Guid> expected;
+        await using (var session = Host.Store.QuerySession(_district))
+        {
+            var pending = await session.Query<WorkOrder>().Where(o => o.SoonestPendingDue != null).ToListAsync();
+            pending.Select(o => o.Id).ShouldBe([metering, second, third], ignoreOrder: true);
+            pending.Select(o => o.SoonestPendingDue).Distinct().Count().ShouldBe(3, "no two orders fall due at once, so the order is the due times'");
+            expected = pending.OrderBy(o => o.SoonestPendingDue).Select(o => o.Id).ToList();
+        }
+
+        var walked = new List<Guid>();
+        var next = $"/districts/{_district}/work-orders/deadlines?limit=1";
+        while (next is not null)
+        {
+            var response = await Host.Client.GetAsync(next);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var page = await ReadAsync<ListPage<WorkOrderDeadlines>>(response);
+            page.Items.Count.ShouldBeLessThanOrEqualTo(1);
+            walked.AddRange(page.Items.Select(o => o.OrderId));
+            next = page.Next;
+        }
+
+        walked.ShouldBe(expected, "soonest pending deadline first, each once, the order with nothing pending left out");
+        var counted = await ReadAsync<ListPage<WorkOrderDeadlines>>(await Host.Client.GetAsync($"/districts/{_district}/work-orders/deadlines?count=exact"));
+        counted.Count!.Value.ShouldBe(3);
     }
 
     [Fact]

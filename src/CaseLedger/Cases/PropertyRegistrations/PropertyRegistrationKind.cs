@@ -60,8 +60,9 @@ public sealed class PropertyRegistrationKind : CaseKind<PropertyRegistration>
         OwnQuery("property-registrations/mine", "An owner's look-up of their properties' registration status: their own cases, newest first",
             async (session, owner, context, ct) => await PropertyRegistrationReadings.OwnAsync(session, owner, context.Page, ct),
             QueryPaging.NewestFirst(PropertyRegistrationReadings.OwnList));
-        Query("property-registrations/completion-times", "Each completed case's completion time, at the fastest or not, the same day or not",
-            async (session, _, _, ct) => await PropertyRegistrationReadings.CompletionTimesAsync(session, ct));
+        Query("property-registrations/completion-times", "Each completed case's completion time, at the fastest or not, the same day or not, newest application first, a page at a time",
+            async (session, _, context, ct) => await PropertyRegistrationReadings.CompletionTimesAsync(session, context.Page, ct),
+            QueryPaging.NewestFirst(PropertyRegistrationReadings.CompletionList));
         Summarizes<PropertyRegistration>(PropertyRegistrationReadings.SameDayName, PropertyRegistrationReadings.SameDayOf);
         PeriodQuery("property-registrations/same-day-rate",
             "Per day of application: cases applied, completed the same day, the rate, and at the fastest (from, to: days, yyyy-MM-dd)",

@@ -26,16 +26,19 @@ public sealed record OwnRegistration(Guid Id, string PropertyId, RegistrationBus
 /// <summary>The registration queries, worked out from the cases' read models (kept from the events, so a rebuild gives the same).</summary>
 public static class PropertyRegistrationReadings
 {
-    /// <summary>The most cases one reading reads (the newest).</summary>
-    private const int Limit = 5000;
+    /// <summary>The name the completion times' cursors carry.</summary>
+    public const string CompletionList = "CompletionTime";
 
-    public static async Task<IReadOnlyList<CompletionTime>> CompletionTimesAsync(IQuerySession session, CancellationToken ct)
+    /// <summary>The completed cases' completion times, newest application first, a page at a time.</summary>
+    public static async Task<ListPage<CompletionTime>> CompletionTimesAsync(IQuerySession session, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var cases = await session.Query<PropertyRegistration>().Where(r => r.Status == RegistrationStatus.Completed)
-            .OrderByDescending(r => r.AppliedAt).Take(Limit).ToListAsync(ct);
-        return cases.Select(r => new CompletionTime(r.Id, r.PropertyId, r.Business, r.AppliedAt, r.CompletedAt!.Value, r.CompletionMinutes ?? 0,
-            r.AtTheFastest == true, r.SameDay == true)).ToList();
+        ArgumentNullException.ThrowIfNull(page);
+        var query = session.Query<PropertyRegistration>().Where(r => r.Status == RegistrationStatus.Completed);
+        var count = await ListCounts.CountAsync(session, query, page.Count, ct);
+        var (cases, cursor) = await Keyset.NewestFirstAsync(query, r => r.AppliedAt, CompletionList, page, ct);
+        return new ListPage<CompletionTime>(cases.Select(r => new CompletionTime(r.Id, r.PropertyId, r.Business, r.AppliedAt, r.CompletedAt!.Value,
+            r.CompletionMinutes ?? 0, r.AtTheFastest == true, r.SameDay == true)).ToList(), null, cursor, count);
     }
 
     /// <summary>The name the owner's list's cursors carry.</summary>

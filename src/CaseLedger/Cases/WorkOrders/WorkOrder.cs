@@ -124,6 +124,14 @@ public sealed record WorkOrder : ICaseState, IHoldsDeadlines
     public DeadlineBook Deadlines { get; init; } = DeadlineBook.Empty;
 
     /// <summary>
+    /// The due time of the order's soonest deadline still pending: open (past due or breached included)
+    /// or paused; null when none is. Stored with the order and indexed: the deadlines worklist is walked
+    /// in its order.
+    /// </summary>
+    public DateTimeOffset? SoonestPendingDue =>
+        Deadlines.All.Where(d => d.IsPending).Select(d => (DateTimeOffset?)d.DueAt).Min();
+
+    /// <summary>
     /// Each deadline's state, as recorded (no clock): <c>running</c>, <c>paused</c>, <c>met</c>,
     /// <c>met-late</c>, <c>breached</c> or <c>cancelled</c>; null for a deadline the order never had.
     /// For scenarios and lists; the countdown is read with <see cref="WorkOrderReadings"/>.

@@ -35,7 +35,8 @@ public sealed class WorkOrderKind : CaseKind<WorkOrder>
             .NewestFirstBy(o => o.ReportedAt)
             .FilteredBy("team", o => o.Team)
             .FilteredBy("status", o => o.Status)
-            .Indexed(o => o.Reporter);
+            .Indexed(o => o.Reporter)
+            .Indexed(o => o.SoonestPendingDue);
 
         Opens<ReportWorkOrder>("Take a work order at the service hall, on the 24-hour hotline or in the online hall; it is dispatched by category " +
                 "to a team, and a metering problem gets its promised contact and on-site times")
@@ -84,8 +85,10 @@ public sealed class WorkOrderKind : CaseKind<WorkOrder>
         // A resident reads the orders they reported.
         ResidentsRead(async (session, order, person, ct) => (await session.LoadAsync<WorkOrder>(order, ct))?.Reporter == person);
 
-        Query("work-orders/deadlines", "Each order's deadlines: due, at risk, breached or met, and the time left now",
-            async (session, _, context, ct) => await WorkOrderReadings.DeadlinesAsync(session, context.Now, ct));
+        Query("work-orders/deadlines",
+            "The orders with a deadline still open or paused, the soonest due first, a page at a time: each deadline due, at risk, breached or met, and the time left now",
+            async (session, _, context, ct) => await WorkOrderReadings.DeadlinesAsync(session, context.Now, context.Page, ct),
+            QueryPaging.SoonestFirst(WorkOrderReadings.DeadlinesList));
         Summarizes<WorkOrder>(WorkOrderReadings.OnTimeName, WorkOrderReadings.OnTimeOf);
         PeriodQuery("work-orders/on-time-rate", "The district's on-time rate, by team, category and the month deadlines fell due (from, to: months, yyyy-MM)",
             PeriodGrain.Month, async (session, period, _, ct) => await WorkOrderReadings.OnTimeAsync(session, period, ct));

@@ -27,17 +27,21 @@ public sealed record OnTimeReport(int Settled, int OnTime, [property: Fraction] 
 /// </summary>
 public static class WorkOrderReadings
 {
-    /// <summary>The most orders one listing reads (the newest); those with the earliest running deadlines come first.</summary>
-    private const int Limit = 500;
+    /// <summary>The name the deadlines worklist's cursors carry.</summary>
+    public const string DeadlinesList = "WorkOrderDeadlines";
 
-    public static async Task<IReadOnlyList<WorkOrderDeadlines>> DeadlinesAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The orders with a deadline still pending (open or paused), the soonest due first (by <see cref="WorkOrder.SoonestPendingDue"/>,
+    /// indexed), a page at a time, each with its deadlines read at <paramref name="now"/>.
+    /// </summary>
+    public static async Task<ListPage<WorkOrderDeadlines>> DeadlinesAsync(IQuerySession session, DateTimeOffset now, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var orders = await session.Query<WorkOrder>().OrderByDescending(o => o.ReportedAt).Take(Limit).ToListAsync(ct);
-        return orders.Where(o => o.Deadlines.All.Count > 0)
-            .Select(o => Read(o, now))
-            .OrderBy(o => o.Deadlines.Where(d => d.TimeLeft is not null).Select(d => (DateTimeOffset?)d.DueAt).Min() ?? DateTimeOffset.MaxValue)
-            .ToList();
+        ArgumentNullException.ThrowIfNull(page);
+        var query = session.Query<WorkOrder>();
+        var count = await ListCounts.CountAsync(session, query.Where(o => o.SoonestPendingDue != null), page.Count, ct);
+        var (orders, cursor) = await Keyset.SoonestFirstAsync(query, o => o.SoonestPendingDue, DeadlinesList, page, ct);
+        return new ListPage<WorkOrderDeadlines>(orders.Select(o => Read(o, now)).ToList(), null, cursor, count);
     }
 
     public static WorkOrderDeadlines Read(WorkOrder order, DateTimeOffset now)
