@@ -39,8 +39,9 @@ internal static class AuditBenchmark
         {
             o.Connection(connection);
             o.AutoCreateSchemaObjects = AutoCreate.All;
-            o.AddCaseLedger(kinds);
+            // The schema first: AddCaseLedger declares the summary cells' table in the schema set by then.
             o.DatabaseSchemaName = Schema;
+            o.AddCaseLedger(kinds);
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return store;
