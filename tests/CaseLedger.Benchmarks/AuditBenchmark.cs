@@ -50,7 +50,11 @@ internal static class AuditBenchmark
     public static async Task RunScaleAsync(int scaleEvents)
     {
         await using var database = await BenchDatabase.OpenAsync("bench_audit");
-        await DropSchemaAsync(database.ConnectionString);
+        if (!RebuildVerifyBenchmark.ReusesDistrict)
+        {
+            await DropSchemaAsync(database.ConnectionString);
+        }
+
         var kinds = StandardKinds.Create();
         using var store = await StoreAsync(database.ConnectionString, kinds);
         var witness = Path.Combine(Path.GetTempPath(), $"caseledger-bench-seals-{Guid.NewGuid():N}");
