@@ -39,9 +39,10 @@ internal static class AuditBenchmark
         {
             o.Connection(connection);
             o.AutoCreateSchemaObjects = AutoCreate.All;
-            // The schema first: AddCaseLedger declares the summary cells' table in the schema set by then.
-            o.DatabaseSchemaName = Schema;
             o.AddCaseLedger(kinds);
+            o.DatabaseSchemaName = Schema;
+            // AddCaseLedger declared the summary cells' table in its own schema; the suite's schema needs one too.
+            Core.Summaries.SummaryStore.Register(o, kinds);
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return store;
