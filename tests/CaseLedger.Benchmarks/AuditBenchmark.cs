@@ -41,6 +41,8 @@ internal static class AuditBenchmark
             o.AutoCreateSchemaObjects = AutoCreate.All;
             o.AddCaseLedger(kinds);
             o.DatabaseSchemaName = Schema;
+            // AddCaseLedger declared the summary cells' table in its own schema; the suite's schema needs one too.
+            Core.Summaries.SummaryStore.Register(o, kinds);
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return store;
@@ -49,7 +51,11 @@ internal static class AuditBenchmark
     public static async Task RunScaleAsync(int scaleEvents)
     {
         await using var database = await BenchDatabase.OpenAsync("bench_audit");
-        await DropSchemaAsync(database.ConnectionString);
+        if (!RebuildVerifyBenchmark.ReusesDistrict)
+        {
+            await DropSchemaAsync(database.ConnectionString);
+        }
+
         var kinds = StandardKinds.Create();
         using var store = await StoreAsync(database.ConnectionString, kinds);
         var witness = Path.Combine(Path.GetTempPath(), $"caseledger-bench-seals-{Guid.NewGuid():N}");

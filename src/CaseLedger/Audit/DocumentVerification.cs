@@ -88,7 +88,7 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
             .Append(typeof(Core.Service.CaseService)).Distinct();
         foreach (var type in perCaseTypes)
         {
-            foreach (var (id, json) in await RowsAsync(connection, type, district, "id = any(@ids)", ids, ct))
+            foreach (var (id, json, _) in await RowsAsync(connection, type, district, "id = any(@ids)", ids, ct))
             {
                 stored[Guid.Parse(id)].PerCase[type] = json;
             }
@@ -118,16 +118,17 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
             }
         }
 
-        foreach (var (id, json) in await RowsAsync(connection, typeof(AuditEntry), district, "cast(data ->> 'caseId' as uuid) = any(@ids)", ids, ct))
+        // The entry's case as a column of its own, so the entries (one per event) are not parsed here a first time.
+        foreach (var (id, json, caseId) in await RowsAsync(connection, typeof(AuditEntry), district, "cast(data ->> 'caseId' as uuid) = any(@ids)", ids, ct,
+                     "data ->> 'caseId'"))
         {
-            using var entry = System.Text.Json.JsonDocument.Parse(json);
-            if (entry.RootElement.TryGetProperty("caseId", out var caseId) && caseId.TryGetGuid(out var owner) && stored.TryGetValue(owner, out var s))
+            if (caseId is not null && Guid.TryParseExact(caseId, "D", out var owner) && stored.TryGetValue(owner, out var s))
             {
                 s.Audit[Guid.Parse(id)] = json;
             }
         }
 
-        foreach (var (id, json) in await RowsAsync(connection, typeof(ChainHead), district, "id = any(@ids)", ids, ct))
+        foreach (var (id, json, _) in await RowsAsync(connection, typeof(ChainHead), district, "id = any(@ids)", ids, ct))
         {
             var s = stored[Guid.Parse(id)];
             s.Head = Read<ChainHead>(s, DerivedDocument.KeyOf(typeof(ChainHead), id), json);
@@ -137,19 +138,19 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
     }
 
     /// <summary>The rows of a document type's table in the district that match, as (id, JSON).</summary>
-    private async Task<List<(string Id, string Json)>> RowsAsync(Npgsql.NpgsqlConnection connection, Type type, string district, string where, Array values,
-        CancellationToken ct)
+    private async Task<List<(string Id, string Json, string? Extra)>> RowsAsync(Npgsql.NpgsqlConnection connection, Type type, string district, string where, Array values,
+        CancellationToken ct, string? extra = null)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select id::text, data::text from {store.Options.FindOrResolveDocumentType(type).TableName.QualifiedName} " +
+        command.CommandText = $"select id::text, data::text{(extra is null ? "" : $", {extra}")} from {store.Options.FindOrResolveDocumentType(type).TableName.QualifiedName} " +
                               $"where tenant_id = @district and {where}";
         command.Parameters.Add(new Npgsql.NpgsqlParameter("district", district));
         command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", values));
-        var rows = new List<(string, string)>();
+        var rows = new List<(string, string, string?)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add((reader.GetString(0), reader.GetString(1)));
+            rows.Add((reader.GetString(0), reader.GetString(1), extra is null || reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
 
         return rows;

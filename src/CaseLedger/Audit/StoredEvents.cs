@@ -81,14 +81,30 @@ public static class StoredEvents
     /// <summary>A headers column's JSON by name; null when it is not an object (a row edited by hand is still read, and its chain then fails).</summary>
     internal static Dictionary<string, JsonElement>? ParseHeaders(string json)
     {
+        // One document for the whole object, its members' values pointing into it: no document of its own per
+        // value, as a dictionary of elements deserialized member by member would make (every event's headers are read).
+        JsonElement root;
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json);
+            root = JsonSerializer.Deserialize<JsonElement>(json);
         }
         catch (JsonException)
         {
             return null;
         }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var headers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var member in root.EnumerateObject())
+        {
+            headers[member.Name] = member.Value; // a name given twice: the last, as a dictionary deserialized reads it
+        }
+
+        return headers;
     }
 }
 

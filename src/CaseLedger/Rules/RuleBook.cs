@@ -130,6 +130,23 @@ public sealed class RuleBook
     public static T Parameters<T>(RuleVersion version) where T : RuleParameters
     {
         ArgumentNullException.ThrowIfNull(version);
+        // Read once per version and type: every decision, and verification deciding each recorded one again, asks for them.
+        var read = Read.GetOrCreateValue(version);
+        if (read.TryGetValue(typeof(T), out var held))
+        {
+            return (T)held;
+        }
+
+        var parameters = ReadParameters<T>(version);
+        read.TryAdd(typeof(T), parameters);
+        return parameters;
+    }
+
+    /// <summary>Each version's parameters as read, by type; kept while the version is (its parameters are immutable records).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RuleVersion, System.Collections.Concurrent.ConcurrentDictionary<Type, RuleParameters>> Read = new();
+
+    private static T ReadParameters<T>(RuleVersion version) where T : RuleParameters
+    {
         try
         {
             var parameters = version.Parameters.Deserialize<T>(ParameterJson)

@@ -100,19 +100,19 @@ public static class CaseDerivation
 public static class Versioned
 {
     private static readonly MethodInfo Clone = typeof(object).GetMethod("MemberwiseClone", BindingFlags.NonPublic | BindingFlags.Instance)!;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, PropertyInfo?> Properties = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Accessors?> Properties = new();
 
     /// <summary>A copy of <paramref name="document"/> carrying <paramref name="version"/>; the document itself when it keeps no version or already carries it.</summary>
     public static object With(object document, long version)
     {
         ArgumentNullException.ThrowIfNull(document);
-        if (PropertyOf(document.GetType()) is not { } property || (long)property.GetValue(document)! == version)
+        if (AccessorsOf(document.GetType()) is not { } accessors || accessors.Get(document) == version)
         {
             return document;
         }
 
-        var copy = Clone.Invoke(document, null)!;
-        property.SetValue(copy, version);
+        var copy = accessors.Copy(document);
+        accessors.Set(copy, version);
         return copy;
     }
 
@@ -120,12 +120,44 @@ public static class Versioned
     public static long? Of(object document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return PropertyOf(document.GetType())?.GetValue(document) as long?;
+        return AccessorsOf(document.GetType()) is { } accessors ? accessors.Get(document) : null;
     }
 
-    // Looked up once per type, with no lock: verification and the rebuild fold on every core at once.
-    private static PropertyInfo? PropertyOf(Type type) =>
+    /// <summary>A type's version member read and written, and the type copied, by compiled delegates: every event of a rebuild or a verification sets it.</summary>
+    private sealed record Accessors(Func<object, long> Get, Action<object, long> Set, Func<object, object> Copy);
+
+    // Made once per type, with no lock: verification and the rebuild fold on every core at once.
+    private static Accessors? AccessorsOf(Type type) =>
         Properties.GetOrAdd(type, t => t.GetProperty("Version", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var p } property && p == typeof(long) && property.CanWrite
-            ? property
+            ? Compile(t, property)
             : null);
+
+    private static Accessors Compile(Type type, PropertyInfo property)
+    {
+        Func<object, object> copy;
+        try
+        {
+            copy = (Func<object, object>)Delegate.CreateDelegate(typeof(Func<object, object>), Clone);
+        }
+        catch (ArgumentException)
+        {
+            copy = document => Clone.Invoke(document, null)!;
+        }
+
+        if (type.IsValueType)
+        {
+            return new Accessors(document => (long)property.GetValue(document)!, (document, version) => property.SetValue(document, version), copy);
+        }
+
+        return (Accessors)typeof(Versioned).GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type)
+            .Invoke(null, [property, copy])!;
+    }
+
+    private static Accessors Typed<T>(PropertyInfo property, Func<object, object> copy) where T : class
+    {
+        // An init-only member is still set through its setter, as reflection set it before.
+        var get = property.GetMethod!.CreateDelegate<Func<T, long>>();
+        var set = property.SetMethod!.CreateDelegate<Action<T, long>>();
+        return new Accessors(document => get((T)document), (document, version) => set((T)document, version), copy);
+    }
 }
