@@ -22,7 +22,7 @@ public static class ShortPromises
     /// city's 17:30 does. Returns its path.
     /// </summary>
     public static string WriteSameDay(TimeSpan timeOfDay) =>
-        Write($"A same-day metering contact promise, by {timeOfDay:hh\:mm\:ss}, to wait for in real time",
+        Write($"A same-day metering contact promise, by {timeOfDay.ToString("c")}, to wait for in real time",
             new JsonObject { ["within"] = timeOfDay.ToString("c"), ["measure"] = "sameDay", ["clause"] = "work-order.metering.contact" });
 
     private static string Write(string title, JsonObject contact)
