@@ -148,6 +148,15 @@ internal static class DeadlineBenchmark
         await using var doubled = new NpgsqlCommand(
             "select count(*) from (select stream_id, data->>'key' from caseledger.mt_events where type = 'deadline.breached.v1' group by 1, 2 having count(*) > 1) d", db);
         var twice = (long)(await doubled.ExecuteScalarAsync())!;
+        // The transaction that wrote each breach (PostgreSQL's xmin): how many cases each transaction recorded.
+        await using var transactions = new NpgsqlCommand(
+            "select count(*), coalesce(max(n), 0) from (select xmin::text, count(*) n from caseledger.mt_events where type = 'deadline.breached.v1' group by 1) t", db);
+        await using (var reader = await transactions.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            Console.WriteLine($"breaches recorded in {reader.GetInt64(0)} transactions, at most {reader.GetInt64(1)} in one");
+        }
+
         var late = rows.Select(r => r.Recorded - r.Due).Order().ToList();
         return new Lateness(rows.Min(r => r.Due), rows.Max(r => r.Due), rows.Max(r => r.Recorded), late[late.Count / 2],
             late[(int)Math.Ceiling(0.99 * late.Count) - 1], late[^1], rows.Count(r => !r.Matches), (int)twice, late.Count(l => l <= TimeSpan.FromSeconds(60)));
