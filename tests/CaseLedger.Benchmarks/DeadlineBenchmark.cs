@@ -13,7 +13,9 @@ namespace CaseLedger.Benchmarks;
 /// <summary>
 /// How many deadlines the host schedules and fires, with their breaches recorded. The host runs as its
 /// own process, with a rule file whose contact promise is short enough to wait for and the sweep off,
-/// so every breach is recorded by its own durable scheduled message. Timed in the same run:
+/// so every breach is recorded by its own durable scheduled message. The contact promise is either a
+/// same-day one, due for every order at one moment (a city's 17:30: the rush hour), or a number of
+/// seconds after each order. Timed in the same run:
 /// <list type="bullet">
 /// <item>scheduling: metering orders (two deadlines each, their checks scheduled in the order's
 /// transaction) against the same number of water-quality orders (no deadline) over HTTP;</item>
@@ -26,13 +28,17 @@ internal static class DeadlineBenchmark
 {
     private const string District = "bench-deadlines";
 
-    public static async Task RunAsync(int orders, int promiseSeconds, int clients)
+    public static async Task RunAsync(int orders, int promiseSeconds, int clients, bool sameDay)
     {
         await using var database = await BenchDatabase.OpenAsync("bench_deadlines");
         var connection = await ConcurrentBallotBenchmark.FreshDatabaseAsync(database.ConnectionString);
-        var rules = ShortPromises.Write(TimeSpan.FromSeconds(promiseSeconds));
-        Console.WriteLine($"CaseLedger deadlines: {orders} metering orders over HTTP from {clients} clients, contact promised in {promiseSeconds} s, breaches recorded by " +
-                          $"Wolverine durable scheduled messages (sweep off); {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+        // A same-day promise is due at a time of day in the rule book's civil time (+08:00), here whole seconds.
+        var civil = DateTimeOffset.UtcNow.AddSeconds(promiseSeconds).ToOffset(TimeSpan.FromHours(8));
+        var dueAt = new DateTimeOffset(civil.Year, civil.Month, civil.Day, civil.Hour, civil.Minute, civil.Second, civil.Offset);
+        var rules = sameDay ? ShortPromises.WriteSameDay(dueAt.TimeOfDay) : ShortPromises.Write(TimeSpan.FromSeconds(promiseSeconds));
+        Console.WriteLine($"CaseLedger deadlines: {orders} metering orders over HTTP from {clients} clients, " +
+                          (sameDay ? $"every contact deadline a same-day promise due at {dueAt:HH:mm:ss zzz} ({promiseSeconds} s after the start)" : $"contact promised in {promiseSeconds} s") +
+                          $", breaches recorded by Wolverine durable scheduled messages (sweep off); {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         await using var host = await HostProcess.StartAsync(connection, District, new Dictionary<string, string>
         {
             ["CaseLedger__RuleFiles__0"] = rules,
@@ -43,22 +49,32 @@ internal static class DeadlineBenchmark
         using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", clerk);
 
-        // Warm up both paths, untimed; the warm-up's 20 contact deadlines breach too, and are not counted.
+        // Warm up both paths, untimed; the warm-up's 20 contact deadlines breach too: before the timed ones
+        // fall due, and not counted; or, same-day, at the same moment as all the others, and counted with them.
         await ReportAsync(http, 20, "WaterQuality", clients);
         await ReportAsync(http, 20, "MeteringProblem", clients);
-        // The warm-up's own breaches are recorded before the timed ones start falling due.
-        await WaitForBreachesAsync(connection, 0, TimeSpan.FromSeconds(promiseSeconds) + TimeSpan.FromMinutes(2));
+        var warmUp = sameDay ? 0 : 20;
+        if (!sameDay)
+        {
+            await WaitForBreachesAsync(connection, 0, warmUp, TimeSpan.FromSeconds(promiseSeconds) + TimeSpan.FromMinutes(2));
+        }
+
         // The pipeline's own command rate, from as many clients: a sample of at most 2,000 orders is enough for a rate.
         var baseline = await ReportAsync(http, Math.Min(orders, 2000), "WaterQuality", clients);
         var scheduled = await ReportAsync(http, orders, "MeteringProblem", clients);
-        if (scheduled.Elapsed > TimeSpan.FromSeconds(promiseSeconds))
+        if (sameDay && DateTimeOffset.UtcNow > dueAt)
+        {
+            Console.WriteLine($"warning: the orders were still coming in at {dueAt:HH:mm:ss}, so the later ones are due tomorrow and never breach here; pass a longer --promise-seconds");
+        }
+        else if (!sameDay && scheduled.Elapsed > TimeSpan.FromSeconds(promiseSeconds))
         {
             Console.WriteLine($"warning: scheduling took longer than the promise ({promiseSeconds} s), so breaches fell due while orders came in; pass a longer --promise-seconds");
         }
 
-        // The timed orders each breach once (contact) and escalate.
-        var (fired, _) = await WaitForBreachesAsync(connection, orders, TimeSpan.FromSeconds(promiseSeconds) + TimeSpan.FromMinutes(10));
-        var lateness = await LatenessAsync(connection);
+        // The timed orders each breach once (contact) and escalate; same-day, so do the warm-up's.
+        var expected = sameDay ? orders + 20 : orders;
+        var (fired, _) = await WaitForBreachesAsync(connection, expected, warmUp, TimeSpan.FromSeconds(promiseSeconds) + TimeSpan.FromMinutes(10));
+        var lateness = await LatenessAsync(connection, warmUp);
         var firing = lateness.LastRecorded - lateness.FirstDue;
         var raw = await RawAppendsAsync(connection, Math.Min(orders, 2000));
 
@@ -75,7 +91,8 @@ internal static class DeadlineBenchmark
             $"(first due to last recorded), {fired / baseline.PerSecond:0.0} s of the pipeline's own command rate ({baseline.PerSecond:0} orders/s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"lateness of a breach (recorded - its own due time): median {lateness.Median.TotalSeconds:0.00} s, p99 {lateness.P99.TotalSeconds:0.00} s, worst {lateness.Worst.TotalSeconds:0.00} s; " +
-            $"{lateness.WrongDueTimes} breaches recorded a due time other than their deadline's"));
+            $"{lateness.WrongDueTimes} breaches recorded a due time other than their deadline's; {lateness.Doubled} deadlines breached more than once; " +
+            $"{lateness.Within60} of {fired} recorded within 60 s of their due time"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"breaches / pipeline: {(firing > TimeSpan.Zero ? fired / firing.TotalSeconds : double.NaN) / baseline.PerSecond:0.00} of the orders per second without deadlines"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -108,7 +125,7 @@ internal static class DeadlineBenchmark
     }
 
     /// <summary>How late each breach was recorded after its own due time, over the breaches of the contact deadline (the timed orders' and the warm-up's).</summary>
-    private static async Task<Lateness> LatenessAsync(string connection)
+    private static async Task<Lateness> LatenessAsync(string connection, int warmUp)
     {
         await using var db = new NpgsqlConnection(connection);
         await db.OpenAsync();
@@ -117,7 +134,8 @@ internal static class DeadlineBenchmark
             "select (b.data->>'dueAt')::timestamptz, b.timestamp, " +
             " exists (select 1 from caseledger.mt_events s where s.stream_id = b.stream_id and s.tenant_id = b.tenant_id and s.type <> 'deadline.breached.v1' " +
             "   and s.data->>'key' = b.data->>'key' and (s.data->>'dueAt')::timestamptz = (b.data->>'dueAt')::timestamptz) " +
-            "from caseledger.mt_events b where b.type = 'deadline.breached.v1' order by b.seq_id offset 20", db);
+            "from caseledger.mt_events b where b.type = 'deadline.breached.v1' order by b.seq_id offset @warmUp", db);
+        query.Parameters.AddWithValue("warmUp", warmUp);
         var rows = new List<(DateTimeOffset Due, DateTimeOffset Recorded, bool Matches)>();
         await using (var reader = await query.ExecuteReaderAsync())
         {
@@ -127,16 +145,28 @@ internal static class DeadlineBenchmark
             }
         }
 
+        await using var doubled = new NpgsqlCommand(
+            "select count(*) from (select stream_id, data->>'key' from caseledger.mt_events where type = 'deadline.breached.v1' group by 1, 2 having count(*) > 1) d", db);
+        var twice = (long)(await doubled.ExecuteScalarAsync())!;
+        // The transaction that wrote each breach (PostgreSQL's xmin): how many cases each transaction recorded.
+        await using var transactions = new NpgsqlCommand(
+            "select count(*), coalesce(max(n), 0) from (select xmin::text, count(*) n from caseledger.mt_events where type = 'deadline.breached.v1' group by 1) t", db);
+        await using (var reader = await transactions.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            Console.WriteLine($"breaches recorded in {reader.GetInt64(0)} transactions, at most {reader.GetInt64(1)} in one");
+        }
+
         var late = rows.Select(r => r.Recorded - r.Due).Order().ToList();
         return new Lateness(rows.Min(r => r.Due), rows.Max(r => r.Due), rows.Max(r => r.Recorded), late[late.Count / 2],
-            late[(int)Math.Ceiling(0.99 * late.Count) - 1], late[^1], rows.Count(r => !r.Matches));
+            late[(int)Math.Ceiling(0.99 * late.Count) - 1], late[^1], rows.Count(r => !r.Matches), (int)twice, late.Count(l => l <= TimeSpan.FromSeconds(60)));
     }
 
     private sealed record Lateness(DateTimeOffset FirstDue, DateTimeOffset LastDue, DateTimeOffset LastRecorded, TimeSpan Median, TimeSpan P99, TimeSpan Worst,
-        int WrongDueTimes);
+        int WrongDueTimes, int Doubled, int Within60);
 
     /// <summary>Waits until <paramref name="expected"/> breaches beyond the warm-up's are recorded; returns how many and when the last was.</summary>
-    private static async Task<(int Count, DateTimeOffset Last)> WaitForBreachesAsync(string connection, int expected, TimeSpan patience)
+    private static async Task<(int Count, DateTimeOffset Last)> WaitForBreachesAsync(string connection, int expected, int warmUp, TimeSpan patience)
     {
         await using var db = new NpgsqlConnection(connection);
         await db.OpenAsync();
@@ -148,7 +178,7 @@ internal static class DeadlineBenchmark
             await using var query = new NpgsqlCommand("select count(*), max(timestamp) from caseledger.mt_events where type = 'deadline.breached.v1'", db);
             await using var reader = await query.ExecuteReaderAsync();
             await reader.ReadAsync();
-            count = (int)reader.GetInt64(0) - 20;
+            count = (int)reader.GetInt64(0) - warmUp;
             if (count >= expected)
             {
                 last = reader.GetFieldValue<DateTimeOffset>(1);

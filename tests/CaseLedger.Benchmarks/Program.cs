@@ -15,8 +15,9 @@ using CaseLedger.Benchmarks;
 //   memory      the host process's working set and GC heap after --requests N (default 10240) malformed requests (the fuzz
 //               suite's mix, oversized bodies included), beside a fresh host after as many valid small ones.
 //   deadlines   --orders N (default 500) metering orders over HTTP to the host from --clients N clients at once, their deadlines scheduled as durable messages,
-//               then fired and recorded as breaches --promise-seconds N (default 30) later, beside orders without deadlines
-//               and raw two-row inserts in the same run.
+//               then fired and recorded as breaches, beside orders without deadlines and raw two-row inserts in the same run. With --same-day 1
+//               (the default) every contact deadline is a same-day promise due at one moment, --promise-seconds N (default 30) after the host
+//               started (a city's 17:30); with --same-day 0 each is due --promise-seconds after its own order.
 //   visas       --travellers N (default 300) travellers of one group submitted over HTTP to the host by --clients N
 //               (default 32) concurrent clients, each its own case, all checked present, beside as many authenticated GETs.
 //   import      --cases N (default 20000) work orders imported from JSON lines with their recorded times (decided again,
@@ -28,7 +29,7 @@ using CaseLedger.Benchmarks;
 // With no suite named, all run in the order above.
 
 const string Usage = "usage: ./build.sh bench [ballots|concurrent|audit|scale|scenarios|memory|deadlines|visas|import|district-year] [--households N] [--window N] [--rounds N] " +
-    "[--clients N] [--requests N] [--orders N] [--promise-seconds N] [--travellers N] [--events N] [--cases N]";
+    "[--clients N] [--requests N] [--orders N] [--promise-seconds N] [--same-day 0|1] [--travellers N] [--events N] [--cases N]";
 string[] suites = ["ballots", "concurrent", "audit", "scenarios", "memory", "deadlines", "visas", "import", "district-year"];
 // Not run when no suite is named (audit runs it too): rebuild and verification at scale alone.
 string[] named = [.. suites, "scale"];
@@ -41,7 +42,7 @@ if (suite is not null && !named.Contains(suite))
 
 var options = new Dictionary<string, int>
 {
-    ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240, ["--orders"] = 500, ["--promise-seconds"] = 30, ["--travellers"] = 300, ["--events"] = 100_000,
+    ["--households"] = 702, ["--window"] = 100, ["--rounds"] = 3, ["--clients"] = 32, ["--requests"] = 10_240, ["--orders"] = 500, ["--promise-seconds"] = 30, ["--same-day"] = 1, ["--travellers"] = 300, ["--events"] = 100_000,
 };
 for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
 {
@@ -51,12 +52,20 @@ for (var i = suite is null ? 0 : 1; i < args.Length; i += 2)
         return UsageError($"Unknown option '{name}'.");
     }
 
-    if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+    if (name == "--same-day")
+    {
+        if (i + 1 >= args.Length || args[i + 1] is not ("0" or "1"))
+        {
+            return UsageError("--same-day is 1 (every contact deadline due at one moment) or 0 (each due after its own order).");
+        }
+    }
+    else if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
     {
         return UsageError($"{name} needs a whole number of at least 1.");
     }
 
-    options[name] = value;
+    options[name] = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+
 }
 
 // --cases: work orders imported; each suite that takes it has its own default.
@@ -96,7 +105,7 @@ foreach (var run in suite is null ? suites : [suite])
             await DistrictYearBenchmark.RunAsync(Cases(450_000));
             break;
         case "deadlines":
-            await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"], options["--clients"]);
+            await DeadlineBenchmark.RunAsync(options["--orders"], options["--promise-seconds"], options["--clients"], options["--same-day"] == 1);
             break;
         default:
             await ScenarioBenchmark.RunAsync();

@@ -215,8 +215,24 @@ public abstract class CaseKind
 
     private protected abstract bool IsStateEvolve(Delegate evolve);
 
-    internal abstract Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
-        IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct);
+    internal async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
+        IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct)
+    {
+        // The transaction is begun first, so the batch below is the only thing using the session.
+        await session.BeginTransactionAsync(ct);
+        var batch = session.CreateBatchQuery();
+        var fetch = EnlistForWriting(session, batch, caseId, preloads, reads, context);
+        await batch.Execute(ct);
+        return await fetch;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the case's stream row lock (select ... for update), its state and
+    /// the documents the inline projections and the command will read of it; the returned task completes
+    /// once the batch ran. Many cases enlisted in one batch are locked, in the order enlisted, in one round trip.
+    /// </summary>
+    internal abstract Task<CaseForWriting> EnlistForWriting(IDocumentSession session, Marten.Services.BatchQuerying.IBatchedQuery batch, Guid caseId,
+        IReadOnlyList<Preload> preloads, IReadOnlyList<DocumentRead> reads, CommandContext context);
 
     /// <summary>Starts the case's stream with its opening events; returns them as the store will write them.</summary>
     internal abstract IReadOnlyList<JasperFx.Events.IEvent> StartStream(IDocumentSession session, Guid caseId, IReadOnlyList<object> events);
@@ -453,8 +469,8 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
     private protected override void RegisterState(StoreOptions options) =>
         options.Projections.Add(new CaseProjection<TState>(_evolve, EventTypes, typeof(TState)), ProjectionLifecycle.Inline);
 
-    internal override async Task<CaseForWriting> FetchForWritingAsync(IDocumentSession session, Guid caseId, IReadOnlyList<Preload> preloads,
-        IReadOnlyList<DocumentRead> reads, CommandContext context, CancellationToken ct)
+    internal override async Task<CaseForWriting> EnlistForWriting(IDocumentSession session, Marten.Services.BatchQuerying.IBatchedQuery batch, Guid caseId,
+        IReadOnlyList<Preload> preloads, IReadOnlyList<DocumentRead> reads, CommandContext context)
     {
         // Takes the stream's row lock (select ... for update) in a transaction held until the append
         // commits: commands to one case are applied one after another, each on the latest state. The
@@ -462,12 +478,8 @@ public abstract class CaseKind<TState> : CaseKind where TState : class, ICaseSta
         // come in the same round trip and are kept in the session's identity map, where the
         // projections find them instead of asking the database again; so do the documents of the
         // case the command declared it reads (a ballot's unit and member).
-        // The transaction is begun first, so the batch below is the only thing using the session.
-        await session.BeginTransactionAsync(ct);
-        var batch = session.CreateBatchQuery();
         var fetch = batch.Events.FetchForExclusiveWriting<TState>(caseId);
         var loads = preloads.Select(p => p.Enlist(session, batch, caseId)).Append(DocumentRead.EnlistAsync(batch, reads, context)).ToList();
-        await batch.Execute(ct);
         var stream = await fetch;
         await Task.WhenAll(loads);
         var version = stream.CurrentVersion ?? stream.StartingVersion ?? 0;

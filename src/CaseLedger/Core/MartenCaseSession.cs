@@ -29,7 +29,8 @@ internal sealed class MartenCaseSession(
     ICaseEvidence? evidence,
     ITamperFindings? findings,
     TimeProvider clock,
-    TimeSpan civilOffset) : ICaseWriteSession
+    TimeSpan civilOffset,
+    bool batched = false) : ICaseWriteSession
 {
     private readonly Dictionary<(Type Type, string Id), object?> _before = [];
     private readonly Dictionary<Guid, IReadOnlyDictionary<(Type Type, string Id), object>?> _histories = [];
@@ -39,6 +40,7 @@ internal sealed class MartenCaseSession(
     private Func<IReadOnlyList<JasperFx.Events.IEvent>> _appended = () => [];
     private int _appendedBefore;
     private bool _recordAll;
+    private (RuleRef? Rule, CaseKind Kind)? _stamp;
 
     public Rejection? Refusal { get; private set; }
 
@@ -104,6 +106,17 @@ internal sealed class MartenCaseSession(
             return new CaseForWriting(null, 0, _ => throw new InvalidOperationException("The case could not be read."));
         }
 
+        return await TakeAsync(kind, caseId, stream, reads, context, ct);
+    }
+
+    /// <summary>
+    /// Takes a case whose stream was locked and loaded (alone, or with others in one batch, see
+    /// <see cref="MartenCaseBatch"/>): vouches for its state and documents and remembers them as they
+    /// were before the command.
+    /// </summary>
+    internal async Task<CaseForWriting> TakeAsync(CaseKind kind, Guid caseId, CaseForWriting stream, IReadOnlyList<DocumentRead> reads, CommandContext context,
+        CancellationToken ct)
+    {
         (_kind, _caseId, _version, _appended) = (kind, caseId, stream.Version, stream.Appended);
         if (stream.State is null)
         {
@@ -198,6 +211,15 @@ internal sealed class MartenCaseSession(
 
     public void Stamp(Acting acting, RuleRef? rule, CaseKind kind)
     {
+        if (batched)
+        {
+            // Several cases share the session, each perhaps under its own rule version: what is the
+            // same for all (who acted) goes on the session, the rule and the kind on each case's own events.
+            acting.ApplyTo(session);
+            _stamp = (rule, kind);
+            return;
+        }
+
         acting.ApplyTo(session, rule);
         if (kind.KeepsDeadlines)
         {
@@ -216,8 +238,15 @@ internal sealed class MartenCaseSession(
     {
         // Digests are recorded where they are checked: a pipeline with no evidence (a store with no chain)
         // records none; the district's summaries are kept either way, in this transaction.
-        await RecordDerivedAsync(ct);
+        var change = new Summaries.SummaryTally();
+        await PrepareAsync(change, ct);
+        Summaries.SummaryStore.Queue(session, change);
+        return await SaveChangesAsync(session, ct);
+    }
 
+    /// <summary>Commits the session; a lost race on a case, or a case that already exists, comes back as a rejection.</summary>
+    internal static async Task<Rejection?> SaveChangesAsync(IDocumentSession session, CancellationToken ct)
+    {
         // The hash chain's projection issues the write's receipt; kept in the session, it is read back without another round trip.
         session.UseIdentityMapFor<IssuedReceipt>();
         try
@@ -244,11 +273,12 @@ internal sealed class MartenCaseSession(
     /// <summary>
     /// Sets, on each event this command appends, the digests of the documents it leaves: folded from
     /// the documents the command started from (vouched for, or folded from the verified events) with
-    /// the same functions the store's projections fold with. And queues, in the same transaction, the
-    /// change those documents make to the district's summaries: what each contributes after the
-    /// command less what it contributed before.
+    /// the same functions the store's projections fold with. And adds to <paramref name="change"/> the
+    /// change those documents make to the district's summaries (what each contributes after the
+    /// command less what it contributed before), which the caller queues in the same transaction.
+    /// In a batch, also puts the rule and the kind on the case's own events (<see cref="Stamp"/>).
     /// </summary>
-    private async Task RecordDerivedAsync(CancellationToken ct)
+    internal async Task PrepareAsync(Summaries.SummaryTally change, CancellationToken ct)
     {
         if (_kind is not { } kind)
         {
@@ -256,6 +286,22 @@ internal sealed class MartenCaseSession(
         }
 
         var events = _appended().Skip(_appendedBefore).ToList();
+        if (_stamp is { } stamp)
+        {
+            foreach (var e in events)
+            {
+                if (stamp.Rule is not null)
+                {
+                    e.SetHeader(CaseHeaders.Rule, stamp.Rule.ToString());
+                }
+
+                if (stamp.Kind.KeepsDeadlines)
+                {
+                    e.SetHeader(CaseHeaders.Kind, stamp.Kind.Name);
+                }
+            }
+        }
+
         var id = _caseId.ToString("D");
         if (events.Any(e => CaseDerivation.ChangesService(e.Data)) && _version > 0 && !_before.ContainsKey((typeof(CaseService), id)))
         {
@@ -313,13 +359,10 @@ internal sealed class MartenCaseSession(
         }
 
         _appendedBefore += events.Count;
-        var change = new Summaries.SummaryTally();
         foreach (var (type, after) in summarized)
         {
             change.Add(Summaries.SummaryTally.Change(kinds.SummariesOf(type), before[type], after, civilOffset));
         }
-
-        Summaries.SummaryStore.Queue(session, change);
     }
 
     /// <summary>

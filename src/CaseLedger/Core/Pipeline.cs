@@ -131,6 +131,25 @@ internal interface ICaseWriteSession : IFactReader
 }
 
 /// <summary>
+/// Where the pipeline writes many cases in one transaction (the breaches of deadlines that fell due
+/// together): each case gets a session of its own over the one transaction, so what the pipeline does
+/// per case (vouching, stamping, digests) is what it does for a single command.
+/// </summary>
+internal interface ICaseBatchSession
+{
+    /// <summary>
+    /// Holds every case with its row lock and loads its state and documents, in one round trip, in the
+    /// order of the case ids whatever the order given (two batches never wait on each other in a cycle);
+    /// returns them in the order given, each with its own session and the context its decision takes.
+    /// </summary>
+    Task<IReadOnlyList<(CaseKind Kind, Guid CaseId, ICaseWriteSession Session, CaseForWriting Stream, CommandContext Context)>> FetchForWritingAsync(
+        IReadOnlyList<(CaseKind Kind, Guid CaseId)> cases, Func<Guid, CommandContext> context, CancellationToken ct);
+
+    /// <summary>Commits every case's events and documents together; a lost race comes back as a rejection.</summary>
+    Task<Rejection?> SaveAsync(CancellationToken ct);
+}
+
+/// <summary>
 /// The one path every command takes, whoever sends it (HTTP, a Wolverine message, seeds, scenarios,
 /// what-if, tests): find its declaration, check the request, hold and load the case, read the
 /// declared facts, decide, then append with the acting metadata (the inline projections run in the
@@ -305,14 +324,96 @@ public static partial class CommandPipeline
             return CommandOutcome.Rejected(caseId, NotFound(caseId));
         }
 
-        if (stream.State is not IHoldsDeadlines held || held.Deadlines.BreachesBy(caseId, now) is not { Count: > 0 } breaches)
+        if (DecideBreaches(kind, stream.State, caseId, context) is not { Count: > 0 } events)
         {
             return new CommandOutcome(caseId, stream.Version, [], null, []);
         }
 
+        session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
+        stream.Append(events);
+        var request = new CommandRequest(district, caseId, new object(), acting);
+        return await SaveAsync(session, kind, request, stream.Version, Decision.Accept([.. events]), now, ct);
+    }
+
+    /// <summary>
+    /// Records, in one transaction, the breaches of many cases of a district, as
+    /// <see cref="RecordBreachesAsync(ICaseWriteSession, CaseKind, RuleBook, string, Guid, DateTimeOffset, CancellationToken)"/>
+    /// records those of one: every case held with its row lock (all locked in one round trip, in the
+    /// order of their ids), each decided on its own latest state with the same decision, each breach
+    /// saying its own due time, each case's events stamped, chained and summarized as its own. A case
+    /// that is refused (its history does not verify, it does not exist) or has nothing due appends
+    /// nothing and does not hold back the others. Returns one outcome per case, in the order given.
+    /// </summary>
+    internal static async Task<IReadOnlyList<CommandOutcome>> RecordBreachesAsync(
+        ICaseBatchSession batch, RuleBook rules, string district, IReadOnlyList<(CaseKind Kind, Guid CaseId)> cases, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var acting = Acting.ByCaseLedger;
+        var held = await batch.FetchForWritingAsync(cases, caseId => new CommandContext(district, caseId, now, acting, rules), ct);
+        var outcomes = new CommandOutcome[held.Count];
+        var appending = new List<(int Index, ICaseWriteSession Session, CaseKind Kind, Guid CaseId, long Before, List<object> Events)>();
+        for (var i = 0; i < held.Count; i++)
+        {
+            var (kind, caseId, session, stream, context) = held[i];
+            if (session.Refusal is { } tampered)
+            {
+                outcomes[i] = CommandOutcome.Rejected(caseId, tampered);
+            }
+            else if (stream.State is null)
+            {
+                outcomes[i] = CommandOutcome.Rejected(caseId, NotFound(caseId));
+            }
+            else if (DecideBreaches(kind, stream.State, caseId, context) is not { Count: > 0 } events)
+            {
+                outcomes[i] = new CommandOutcome(caseId, stream.Version, [], null, []);
+            }
+            else
+            {
+                session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
+                stream.Append(events);
+                appending.Add((i, session, kind, caseId, stream.Version, events));
+            }
+        }
+
+        if (appending.Count == 0)
+        {
+            return outcomes;
+        }
+
+        foreach (var (_, session, kind, caseId, _, events) in appending)
+        {
+            await session.ScheduleAsync(Scheduled(kind, caseId, events), ct);
+        }
+
+        var lost = await batch.SaveAsync(ct);
+        foreach (var (index, session, kind, caseId, before, events) in appending)
+        {
+            outcomes[index] = lost is not null
+                ? CommandOutcome.Rejected(caseId, lost)
+                : new CommandOutcome(caseId, before + events.Count, events.Select(e => kind.EventName(e.GetType())).ToList(), null, [])
+                {
+                    Events = events,
+                    Receipt = await session.ReceiptAsync(before + events.Count, ct),
+                };
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The breaches of every open deadline of the case due at the context's time and not yet recorded,
+    /// earliest first, each followed by the kind's decision on it (<see cref="CaseKind.OnBreach"/>) taken
+    /// on the state with the breach folded in; empty when nothing is due. Pure.
+    /// </summary>
+    private static List<object> DecideBreaches(CaseKind kind, object state, Guid caseId, CommandContext context)
+    {
         var events = new List<object>();
-        var state = stream.State;
-        foreach (var breach in breaches)
+        if (state is not IHoldsDeadlines held)
+        {
+            return events;
+        }
+
+        foreach (var breach in held.Deadlines.BreachesBy(caseId, context.Now))
         {
             events.Add(breach);
             state = kind.Evolve(state, breach)!;
@@ -323,10 +424,7 @@ public static partial class CommandPipeline
             }
         }
 
-        session.Stamp(acting, (stream.State as ICaseState)?.Rule, kind);
-        stream.Append(events);
-        var request = new CommandRequest(district, caseId, new object(), acting);
-        return await SaveAsync(session, kind, request, stream.Version, Decision.Accept([.. events]), now, ct);
+        return events;
     }
 
     /// <summary>

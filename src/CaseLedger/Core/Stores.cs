@@ -59,7 +59,7 @@ public sealed class CasePipeline(
     /// <summary>
     /// Records the case's deadlines that are due at <paramref name="at"/> (now by the pipeline's clock
     /// when not given) as breached, with the kind's escalation, as CaseLedger itself; see
-    /// <see cref="CommandPipeline.RecordBreachesAsync"/>. An unknown kind or case is a rejection.
+    /// <see cref="CommandPipeline.RecordBreachesAsync(ICaseWriteSession, CaseKind, RuleBook, string, Guid, DateTimeOffset, CancellationToken)"/>. An unknown kind or case is a rejection.
     /// </summary>
     public async Task<CommandOutcome> RecordBreachesAsync(string district, string kind, Guid caseId, DateTimeOffset? at = null, CancellationToken ct = default)
     {
@@ -71,6 +71,83 @@ public sealed class CasePipeline(
         await using var session = store.LightweightSession(district);
         return await CommandPipeline.RecordBreachesAsync(Session(session, district), declared, rules, district,
             caseId, at ?? clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>
+    /// Records the breaches of many cases of a district that are due at <paramref name="at"/> (now by the
+    /// pipeline's clock when not given) in one transaction (<see cref="CommandPipeline.RecordBreachesAsync(ICaseBatchSession, RuleBook, string, IReadOnlyList{ValueTuple{CaseKind, Guid}}, DateTimeOffset, CancellationToken)"/>):
+    /// the same decisions, evidence and read models as one case at a time, a commit for all of them.
+    /// Should the batch fail as a whole (a stored document that cannot be read, a lost race), each case
+    /// is recorded again on its own, so one bad case never holds back the others; a case that fails on
+    /// its own too fails the call after the others were recorded. A case named twice is recorded once.
+    /// Returns one outcome per distinct case, in the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandOutcome>> RecordBreachesAsync(string district, IReadOnlyList<(string Kind, Guid CaseId)> cases,
+        DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        var now = at ?? clock.GetUtcNow();
+        var distinct = cases.DistinctBy(c => c.CaseId).ToList();
+        var outcomes = new Dictionary<Guid, CommandOutcome>();
+        var known = new List<(CaseKind Kind, Guid CaseId)>();
+        foreach (var (kind, caseId) in distinct)
+        {
+            if (CommandPipeline.IsDistrictId(district) && kinds.Named(kind) is { KeepsDeadlines: true } declared)
+            {
+                known.Add((declared, caseId));
+            }
+            else
+            {
+                outcomes[caseId] = CommandOutcome.Rejected(caseId, CommandPipeline.NotFound(caseId));
+            }
+        }
+
+        if (known.Count > 0 && await RecordTogetherAsync(district, known, now, ct) is { } together)
+        {
+            foreach (var outcome in together)
+            {
+                outcomes[outcome.CaseId] = outcome;
+            }
+        }
+        else if (known.Count > 0)
+        {
+            var failures = new List<Exception>();
+            foreach (var (kind, caseId) in known)
+            {
+                try
+                {
+                    outcomes[caseId] = await RecordBreachesAsync(district, kind.Name, caseId, now, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures.Add(e);
+                }
+            }
+
+            if (failures.Count > 0)
+            {
+                throw new AggregateException($"Recording the breaches of {failures.Count} of {known.Count} cases failed; the others were recorded.", failures);
+            }
+        }
+
+        return distinct.Select(c => outcomes[c.CaseId]).ToList();
+    }
+
+    /// <summary>The breaches of the cases in one transaction; null when the batch failed as a whole (nothing of it was stored).</summary>
+    private async Task<IReadOnlyList<CommandOutcome>?> RecordTogetherAsync(string district, IReadOnlyList<(CaseKind Kind, Guid CaseId)> cases,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession(district);
+            var batch = new MartenCaseBatch(session, kinds, shared => Session(shared, district, batched: true));
+            var outcomes = await CommandPipeline.RecordBreachesAsync(batch, rules, district, cases, now, ct);
+            return outcomes.Any(o => o.Rejection?.Code == CommandPipeline.LostRace().Code) ? null : outcomes;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -141,8 +218,8 @@ public sealed class CasePipeline(
         }
     }
 
-    private MartenCaseSession Session(IDocumentSession session, string district) =>
-        new(session, kinds, scheduler, district, evidence, findings, clock, rules.UtcOffset);
+    private MartenCaseSession Session(IDocumentSession session, string district, bool batched = false) =>
+        new(session, kinds, scheduler, district, evidence, findings, clock, rules.UtcOffset, batched);
 
     /// <summary>Never reached: the pipeline refuses the request before it touches a session.</summary>
     private sealed class RefusingSession : ICaseWriteSession
