@@ -99,14 +99,17 @@ public sealed class HashChainProjection(Func<ISerializer> serializer, SealKey? r
     /// they are stored) and the case's head after them, from its head before them: what this projection
     /// stores for an append, and what an import writing its rows itself stores the same way.
     /// </summary>
-    public static (IReadOnlyList<ChainLink> Links, ChainHead Head) Extend(ChainHead head, IEnumerable<IEvent> events, ISerializer serializer)
+    public static (IReadOnlyList<ChainLink> Links, ChainHead Head) Extend(ChainHead head, IEnumerable<IEvent> events, ISerializer serializer) =>
+        Extend(head, events.Select(e => (e, ChainHashing.FromEvent(e, serializer))));
+
+    /// <summary>As <see cref="Extend(ChainHead, IEnumerable{IEvent}, ISerializer)"/>, each event given with what the chain covers of it, already serialized.</summary>
+    public static (IReadOnlyList<ChainLink> Links, ChainHead Head) Extend(ChainHead head, IEnumerable<(IEvent Event, ChainedEvent Chained)> events)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(events);
         var links = new List<ChainLink>();
-        foreach (var e in events)
+        foreach (var (e, chained) in events)
         {
-            var chained = ChainHashing.FromEvent(e, serializer);
             var (hash, dataHash, metadataHash) = ChainHashing.Hashes(head.Hash, chained);
             links.Add(new ChainLink
             {

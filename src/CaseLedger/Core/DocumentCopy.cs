@@ -15,24 +15,17 @@ public static class DocumentCopy
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ICopier> Copiers = new();
 
-    /// <summary>Makes each type's table if Marten has not yet (outside any transaction, as a first write would).</summary>
-    public static async Task EnsureTablesAsync(Tenant tenant, IEnumerable<Type> types, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(tenant);
-        ArgumentNullException.ThrowIfNull(types);
-        foreach (var type in types)
-        {
-            await tenant.Database.EnsureStorageExistsAsync(type, ct);
-        }
-    }
-
-    /// <summary>Copies the documents into their tables in <paramref name="tenant"/> (the district), one COPY per type.</summary>
+    /// <summary>
+    /// Copies the documents into their tables in <paramref name="tenant"/> (the district), one COPY per
+    /// type; a table Marten has not made yet is made first, on a connection of its own, as a first write would.
+    /// </summary>
     public static async Task InsertAsync(Tenant tenant, ISerializer serializer, NpgsqlConnection connection, IEnumerable<object> documents, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(documents);
         foreach (var group in documents.GroupBy(d => d.GetType()))
         {
+            await tenant.Database.EnsureStorageExistsAsync(group.Key, ct);
             var copier = Copiers.GetOrAdd(group.Key, t => (ICopier)Activator.CreateInstance(typeof(Copier<>).MakeGenericType(t))!);
             await copier.CopyAsync(tenant, serializer, connection, group, ct);
         }
