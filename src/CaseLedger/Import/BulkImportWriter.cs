@@ -60,7 +60,8 @@ internal sealed class BulkImportWriter(IDocumentStore store, CaseKinds kinds, ID
         }
 
         var cases = new Prepared[batch.Cases.Count];
-        Parallel.For(0, cases.Length, new ParallelOptions { CancellationToken = ct }, i =>
+        // One worker a core: more only contend for the collector, as the cases' digests allocate much.
+        Parallel.For(0, cases.Length, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             cases[i] = Prepare(district, batch, batch.Cases[i], version => sequences[(version <= batch.Cases[i].Own ? own[i] : trailing[i]) + (int)version - 1], serializer));
 
         var ordered = new (IEvent Event, ChainedEvent Chained)[sequences.Length];
