@@ -33,10 +33,6 @@ internal sealed record ImportBatch(IReadOnlyList<DecidedCase> Cases, IReadOnlyLi
 {
     public long Events => Cases.Sum(c => (long)c.Events.Count);
 
-    /// <summary>The same batch without the cases already in the district.</summary>
-    public ImportBatch Without(IReadOnlySet<Guid> existing) =>
-        this with { Cases = Cases.Where(c => !existing.Contains(c.Case.Id)).ToList(), Due = Due.Where(d => !existing.Contains(d.CaseId)).ToList() };
-
     /// <summary>The metadata the pipeline stamps on an event (<see cref="Acting.ApplyTo"/>), with the recorded time, and the digests of what it leaves.</summary>
     public void Stamp(IEvent e, RecordedEvent recorded, CaseKind kind, DigestHeader digests)
     {

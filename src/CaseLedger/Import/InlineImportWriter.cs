@@ -71,9 +71,3 @@ internal sealed class InlineImportWriter(IDocumentStore store, IDeadlineSchedule
         await transaction.CommitAsync(ct);
     }
 }
-
-/// <summary>Writes a batch of decided cases in one transaction, or throws (a case already in the district: a collision the import retries without it).</summary>
-internal interface IImportWriter
-{
-    Task WriteAsync(string district, ImportBatch batch, CancellationToken ct);
-}
