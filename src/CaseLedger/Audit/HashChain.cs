@@ -80,40 +80,69 @@ public sealed class HashChainProjection(Func<ISerializer> serializer, SealKey? r
             // A case being opened has no chain yet (its first event is version 1): nothing to ask the database.
             var opening = stream.Min(e => e.Version) == 1;
             var head = (opening ? null : await operations.LoadAsync<ChainHead>(stream.Key, cancellation)) ?? new ChainHead { Id = stream.Key };
-            foreach (var e in stream.OrderBy(e => e.Version))
+            (var links, head) = Extend(head, stream.OrderBy(e => e.Version), serializer());
+            foreach (var link in links)
             {
-                var chained = ChainHashing.FromEvent(e, serializer());
-                var (hash, dataHash, metadataHash) = ChainHashing.Hashes(head.Hash, chained);
-                operations.Store(new ChainLink
-                {
-                    Id = ChainLink.IdFor(e.StreamId, e.Version),
-                    CaseId = e.StreamId,
-                    Version = e.Version,
-                    Sequence = e.Sequence,
-                    EventId = e.Id,
-                    Type = e.EventTypeName,
-                    Time = chained.Time,
-                    Previous = head.Hash,
-                    Hash = hash,
-                    DataHash = dataHash,
-                    MetadataHash = metadataHash,
-                    Format = ChainHashing.Format,
-                });
-                head = head with { Version = e.Version, Hash = hash, Time = chained.Time, Digests = Merged(head.Digests, Core.Vouching.DigestHeader.Of(e)) };
+                operations.Store(link);
             }
 
             operations.Store(head);
             if (receiptKey is not null && head.Version > 0)
             {
-                operations.Store(new IssuedReceipt
-                {
-                    Id = IssuedReceipt.IdFor(stream.Key, head.Version),
-                    CaseId = stream.Key,
-                    Version = head.Version,
-                    Receipt = Receipts.Sign(receiptKey, stream.First().TenantId, stream.Key, head.Version, head.Hash, head.Time),
-                });
+                operations.Store(Receipt(receiptKey, stream.First().TenantId, head));
             }
         }
+    }
+
+    /// <summary>
+    /// The links of a case's new events (in version order, their sequences, times and headers set as
+    /// they are stored) and the case's head after them, from its head before them: what this projection
+    /// stores for an append, and what an import writing its rows itself stores the same way.
+    /// </summary>
+    public static (IReadOnlyList<ChainLink> Links, ChainHead Head) Extend(ChainHead head, IEnumerable<IEvent> events, ISerializer serializer) =>
+        Extend(head, events.Select(e => (e, ChainHashing.FromEvent(e, serializer))));
+
+    /// <summary>As <see cref="Extend(ChainHead, IEnumerable{IEvent}, ISerializer)"/>, each event given with what the chain covers of it, already serialized.</summary>
+    public static (IReadOnlyList<ChainLink> Links, ChainHead Head) Extend(ChainHead head, IEnumerable<(IEvent Event, ChainedEvent Chained)> events)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(events);
+        var links = new List<ChainLink>();
+        foreach (var (e, chained) in events)
+        {
+            var (hash, dataHash, metadataHash) = ChainHashing.Hashes(head.Hash, chained);
+            links.Add(new ChainLink
+            {
+                Id = ChainLink.IdFor(e.StreamId, e.Version),
+                CaseId = e.StreamId,
+                Version = e.Version,
+                Sequence = e.Sequence,
+                EventId = e.Id,
+                Type = e.EventTypeName,
+                Time = chained.Time,
+                Previous = head.Hash,
+                Hash = hash,
+                DataHash = dataHash,
+                MetadataHash = metadataHash,
+                Format = ChainHashing.Format,
+            });
+            head = head with { Version = e.Version, Hash = hash, Time = chained.Time, Digests = Merged(head.Digests, Core.Vouching.DigestHeader.Of(e)) };
+        }
+
+        return (links, head);
+    }
+
+    /// <summary>The signed receipt of a write that left the case at <paramref name="head"/>, as the district keeps it.</summary>
+    public static IssuedReceipt Receipt(SealKey key, string district, ChainHead head)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        return new IssuedReceipt
+        {
+            Id = IssuedReceipt.IdFor(head.Id, head.Version),
+            CaseId = head.Id,
+            Version = head.Version,
+            Receipt = Receipts.Sign(key, district, head.Id, head.Version, head.Hash, head.Time),
+        };
     }
 
     private static IReadOnlyDictionary<string, string> Merged(IReadOnlyDictionary<string, string> before, Core.Vouching.DigestHeader? recorded)

@@ -89,8 +89,13 @@ public sealed class InMemoryLedger
         CancellationToken ct = default)
     {
         var outcomes = new List<CommandOutcome>();
-        while (_streams
-            .Where(s => s.Key.District == district && s.Value.State is Deadlines.IHoldsDeadlines && (cases is null || cases.Contains(s.Key.CaseId)))
+        // One case given, only its stream is looked at (an import passes time case by case in a ledger of a
+        // thousand); several, the ledger's streams in their order, which settles ties between cases due at once.
+        IEnumerable<KeyValuePair<(string District, Guid CaseId), Stream>> streams = cases is { Count: 1 }
+            ? _streams.TryGetValue((district, cases.First()), out var one) ? [KeyValuePair.Create((district, cases.First()), one)] : []
+            : _streams.Where(s => cases is null || cases.Contains(s.Key.CaseId));
+        while (streams
+            .Where(s => s.Key.District == district && s.Value.State is Deadlines.IHoldsDeadlines)
             .Select(s => (s.Key.CaseId, s.Value.Kind, Due: ((Deadlines.IHoldsDeadlines)s.Value.State!).Deadlines.NextDue))
             .Where(s => s.Due <= until)
             .OrderBy(s => s.Due)

@@ -56,7 +56,7 @@ public static class CaseLedgerSetup
         options.Projections.Add(new HashChainProjection(options.Serializer, receiptKey), ProjectionLifecycle.Inline, HashChainProjection.Name);
         if (receiptKey is not null)
         {
-            Core.Vouching.ReceiptIssuing.MarkOn(options);
+            Core.Vouching.ReceiptIssuing.MarkOn(options, receiptKey);
         }
 
         options.Schema.For<Core.Vouching.IssuedReceipt>().Index(r => r.CaseId);

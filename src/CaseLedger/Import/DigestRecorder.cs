@@ -14,14 +14,24 @@ internal sealed class DigestRecorder(CaseKind kind, Guid caseId, ISerializer ser
 {
     private readonly Dictionary<(Type Type, string Id), object> _documents = [];
 
+    /// <summary>The documents the last event given to <see cref="Next"/> changed.</summary>
+    public IReadOnlyList<DerivedDocument> Changed { get; private set; } = [];
+
     public DigestHeader Next(long version, object e)
     {
-        var changed = CaseDerivation.Apply(kind, caseId, version, e, (type, id) => _documents.GetValueOrDefault((type, id)));
-        foreach (var document in changed)
+        Changed = CaseDerivation.Apply(kind, caseId, version, e, (type, id) => _documents.GetValueOrDefault((type, id)));
+        foreach (var document in Changed)
         {
             _documents[(document.Type, document.Id)] = document.Document;
         }
 
-        return DigestHeader.Of(changed, serializer);
+        return DigestHeader.Of(Changed, serializer);
+    }
+
+    /// <summary>The case's documents kept per case (state, read models, service record) as its last event left them, as the inline projections store them.</summary>
+    public IEnumerable<object> KeptPerCase(CaseKinds kinds)
+    {
+        var id = caseId.ToString("D");
+        return _documents.Where(d => d.Key.Id == id && kinds.IsKeptPerCase(d.Key.Type)).Select(d => d.Value);
     }
 }

@@ -3,9 +3,7 @@ using CaseLedger.Core;
 using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
 using CaseLedger.Scenarios;
-using JasperFx.Events;
 using Marten;
-using Marten.Services;
 using Npgsql;
 
 namespace CaseLedger.Import;
@@ -43,6 +41,18 @@ public sealed record ImportResult(int CasesImported, int CasesSkipped, long Even
 /// </summary>
 public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBook rules, TimeProvider clock, IDeadlineScheduler? scheduler = null)
 {
+    private readonly IImportWriter _writer = new BulkImportWriter(store, kinds, scheduler);
+
+    /// <summary>
+    /// Writes through Marten's append and the store's inline projections, statement by statement,
+    /// instead of with COPY: the slow path the bulk writer is checked against (both store the same rows).
+    /// </summary>
+    internal bool ThroughInlineProjections
+    {
+        get => _writer is InlineImportWriter;
+        init => _writer = value ? new InlineImportWriter(store, scheduler) : new BulkImportWriter(store, kinds, scheduler);
+    }
+
     /// <summary>Cases per transaction.</summary>
     public int BatchSize { get; init; } = 1000;
 
@@ -58,7 +68,7 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
 
     /// <summary>The same import with another batch size and source.</summary>
     public HistoryImport With(int batchSize, string source, bool seeding = false) =>
-        new(store, kinds, rules, clock, scheduler) { BatchSize = batchSize, Source = source, Seeding = seeding };
+        new(store, kinds, rules, clock, scheduler) { BatchSize = batchSize, Source = source, Seeding = seeding, ThroughInlineProjections = ThroughInlineProjections };
 
     public async Task<ImportResult> ImportAsync(string district, ImportFile file, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -149,8 +159,8 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
     }
 
     /// <summary>
-    /// Appends the decided cases in one transaction, each event with its recorded time and metadata,
-    /// and schedules the check of every deadline still running. A case that appeared in the district
+    /// Writes the decided cases in one transaction, each event with its recorded time and metadata,
+    /// with the check of every deadline still running scheduled. A case that appeared in the district
     /// meanwhile (another import) is left out and the rest written again.
     /// </summary>
     private async Task<(int Cases, long Events)> WriteAsync(string district, IReadOnlyList<(ImportCase Case, InMemoryLedger Ledger)> decided,
@@ -161,131 +171,42 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
             return (0, 0);
         }
 
-        for (var attempt = 0; ; attempt++)
+        var batch = Batch(district, decided, now);
+        try
         {
-            // One transaction for the batch, in two sessions: a case's own events first, then the core's
-            // case-wide events (a hand-over, a complaint) that end a case, appended after them as the
-            // pipeline appends them, so the kind's documents keep the version of its own last event.
-            await using var connection = store.Storage.Database.CreateConnection();
-            await connection.OpenAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var serializer = store.Options.Serializer();
-            var due = new List<DeadlineFallsDue>();
-            var trailing = new List<(ImportCase Case, IReadOnlyList<RecordedEvent> Events, DigestRecorder Digests)>();
-            long events = 0;
-            var options = SessionOptions.ForTransaction(transaction);
-            options.TenantId = district;
-            await using (var session = store.LightweightSession(options))
-            {
-                foreach (var (imported, ledger) in decided)
-                {
-                    var kind = imported.Kind;
-                    var recorded = ledger.Events(district, imported.Id);
-                    var own = recorded.Count;
-                    while (own > 1 && !kind.Declares(recorded[own - 1].Data.GetType()))
-                    {
-                        own--;
-                    }
-
-                    var appended = kind.StartStream(session, imported.Id, recorded.Take(own).Select(r => r.Data).ToList());
-                    var digests = new DigestRecorder(kind, imported.Id, serializer);
-                    for (var i = 0; i < appended.Count; i++)
-                    {
-                        Stamp(appended[i], recorded[i], kind, digests);
-                    }
-
-                    if (own < recorded.Count)
-                    {
-                        trailing.Add((imported, recorded.Skip(own).ToList(), digests));
-                    }
-
-                    events += recorded.Count;
-                    if (ledger.State(district, imported.Id) is IHoldsDeadlines { Deadlines: var book })
-                    {
-                        due.AddRange(book.All.Where(d => d.Status == DeadlineStatus.Open && d.BreachedAt is null && (Seeding || d.DueAt > now))
-                            .Select(d => new DeadlineFallsDue(kind.Name, imported.Id, d.Key, d.DueAt)));
-                    }
-                }
-
-                // The district's summaries gain what each new case's documents contribute, in the same transaction.
-                var summaries = new Core.Summaries.SummaryTally();
-                foreach (var (imported, ledger) in decided)
-                {
-                    foreach (var type in imported.Kind.Views.Select(v => v.Type).Append(typeof(Core.Service.CaseService)).Distinct()
-                                 .Where(t => kinds.SummariesOf(t).Count > 0))
-                    {
-                        summaries.Add(kinds.SummariesOf(type), ledger.Document(type, district, imported.Id.ToString()), rules.UtcOffset);
-                    }
-                }
-
-                Core.Summaries.SummaryStore.Queue(session, summaries);
-                if (scheduler is not null && due.Count > 0)
-                {
-                    await scheduler.ScheduleAsync(session, district, due, ct);
-                }
-
-                try
-                {
-                    await session.SaveChangesAsync(ct);
-                }
-                catch (Exception e) when (attempt == 0 && IsExistingStream(e))
-                {
-                    await transaction.RollbackAsync(ct);
-                    var existing = await ExistingAsync(district, decided.Select(d => d.Case.Id).ToArray(), ct);
-                    decided = decided.Where(d => !existing.Contains(d.Case.Id)).ToList();
-                    continue;
-                }
-            }
-
-            if (trailing.Count > 0)
-            {
-                await using var session = store.LightweightSession(options);
-                foreach (var (imported, recorded, digests) in trailing)
-                {
-                    var appended = session.Events.Append(imported.Id, recorded.Select(r => r.Data).ToArray()).Events;
-                    for (var i = 0; i < appended.Count; i++)
-                    {
-                        Stamp(appended[i], recorded[i], imported.Kind, digests);
-                    }
-                }
-
-                await session.SaveChangesAsync(ct);
-            }
-
-            await transaction.CommitAsync(ct);
-            return (decided.Count, events);
+            await _writer.WriteAsync(district, batch, ct);
         }
+        catch (Exception e) when (IsExistingStream(e))
+        {
+            var existing = await ExistingAsync(district, decided.Select(d => d.Case.Id).ToArray(), ct);
+            batch = Batch(district, decided.Where(d => !existing.Contains(d.Case.Id)).ToList(), now);
+            await _writer.WriteAsync(district, batch, ct);
+        }
+
+        return (batch.Cases.Count, batch.Events);
     }
 
-    /// <summary>The metadata the pipeline stamps on an event (<see cref="Acting.ApplyTo"/>), with the recorded time, and the digests of what it leaves.</summary>
-    private void Stamp(IEvent e, RecordedEvent recorded, CaseKind kind, DigestRecorder digests)
+    /// <summary>The decided cases as a batch to write: their events, the checks of their deadlines still running, and what their documents add to the district's summaries.</summary>
+    private ImportBatch Batch(string district, IReadOnlyList<(ImportCase Case, InMemoryLedger Ledger)> decided, DateTimeOffset now)
     {
-        e.Timestamp = recorded.Timestamp.ToUniversalTime();
-        e.UserName = recorded.Actor;
-        e.SetHeader(CaseHeaders.Channel, recorded.Channel);
-        e.SetHeader(CaseHeaders.Role, recorded.Role);
-        if (recorded.Institution is not null)
+        var due = new List<DeadlineFallsDue>();
+        var summaries = new Core.Summaries.SummaryTally();
+        foreach (var (imported, ledger) in decided)
         {
-            e.SetHeader(CaseHeaders.Institution, recorded.Institution);
+            if (ledger.State(district, imported.Id) is IHoldsDeadlines { Deadlines: var book })
+            {
+                due.AddRange(book.All.Where(d => d.Status == DeadlineStatus.Open && d.BreachedAt is null && (Seeding || d.DueAt > now))
+                    .Select(d => new DeadlineFallsDue(imported.Kind.Name, imported.Id, d.Key, d.DueAt)));
+            }
+
+            foreach (var type in imported.Kind.Views.Select(v => v.Type).Append(typeof(Core.Service.CaseService)).Distinct()
+                         .Where(t => kinds.SummariesOf(t).Count > 0))
+            {
+                summaries.Add(kinds.SummariesOf(type), ledger.Document(type, district, imported.Id.ToString()), rules.UtcOffset);
+            }
         }
 
-        if (recorded.OnBehalfOf is not null)
-        {
-            e.SetHeader(CaseHeaders.OnBehalfOf, recorded.OnBehalfOf);
-        }
-
-        if (recorded.Rule is not null)
-        {
-            e.SetHeader(CaseHeaders.Rule, recorded.Rule);
-        }
-
-        if (kind.KeepsDeadlines)
-        {
-            e.SetHeader(CaseHeaders.Kind, kind.Name);
-        }
-
-        e.SetHeader(CaseHeaders.Imported, Source);
-        e.SetHeader(Core.Vouching.DigestHeader.Name, digests.Next(recorded.Version, recorded.Data));
+        return new ImportBatch(decided.Select(d => DecidedCase.Of(d.Case, d.Ledger.Events(district, d.Case.Id))).ToList(), due, summaries, Source);
     }
 
     private async Task<HashSet<Guid>> ExistingAsync(string district, Guid[] ids, CancellationToken ct)
@@ -311,8 +232,10 @@ public sealed class HistoryImport(IDocumentStore store, CaseKinds kinds, RuleBoo
         return found;
     }
 
+    /// <summary>A case's stream already in the district: Marten's collision on an append, the primary key of the streams on a COPY.</summary>
     private static bool IsExistingStream(Exception e) =>
         e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+            or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" }
         || (e.InnerException is { } inner && IsExistingStream(inner));
 
     /// <summary>Documents of cases already in the district, read as facts (a vote a project references) and as shared totals.</summary>

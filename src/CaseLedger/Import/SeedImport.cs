@@ -13,6 +13,25 @@ public static class SeedImport
     public static async Task<IReadOnlyDictionary<string, int>> LoadAsync(HistoryImport importer, CaseKinds kinds, string root, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(importer);
+        var (counts, files) = await ReadAsync(kinds, root, ct);
+        var seeding = importer.With(importer.BatchSize, "seeds", seeding: true);
+        foreach (var (district, file) in files)
+        {
+            var result = await seeding.ImportAsync(district, file, ct: ct);
+            if (result.BadLines.Count > 0)
+            {
+                var bad = result.BadLines[0];
+                throw new InvalidDataException($"Seeds of district {district}: case {bad.CaseId}: {bad.Reason}");
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>The seed files of the registered kinds under <paramref name="root"/> as one import file per district, and the cases per kind.</summary>
+    internal static async Task<(IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, ImportFile> Files)> ReadAsync(CaseKinds kinds, string root,
+        CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(kinds);
         var counts = kinds.All.ToDictionary(k => k.Name, _ => 0, StringComparer.Ordinal);
         var byDistrict = new Dictionary<string, List<ImportStep>>(StringComparer.Ordinal);
@@ -46,17 +65,6 @@ public static class SeedImport
             }
         }
 
-        var seeding = importer.With(importer.BatchSize, "seeds", seeding: true);
-        foreach (var (district, steps) in byDistrict)
-        {
-            var result = await seeding.ImportAsync(district, new ImportFile(steps, []), ct: ct);
-            if (result.BadLines.Count > 0)
-            {
-                var bad = result.BadLines[0];
-                throw new InvalidDataException($"Seeds of district {district}: case {bad.CaseId}: {bad.Reason}");
-            }
-        }
-
-        return counts;
+        return (counts, byDistrict.ToDictionary(d => d.Key, d => new ImportFile(d.Value, []), StringComparer.Ordinal));
     }
 }

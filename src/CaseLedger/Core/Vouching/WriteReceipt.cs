@@ -80,9 +80,12 @@ public sealed record IssuedReceipt
 /// <summary>Which stores sign a receipt for each write (set up with a receipt key), so a store that signs none is not asked for one.</summary>
 internal static class ReceiptIssuing
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoreOptions, object> Issuing = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoreOptions, Audit.SealKey> Issuing = new();
 
-    public static void MarkOn(StoreOptions options) => Issuing.AddOrUpdate(options, Issuing);
+    public static void MarkOn(StoreOptions options, Audit.SealKey key) => Issuing.AddOrUpdate(options, key);
 
-    public static bool IsOn(IDocumentStore store) => store.Options is StoreOptions options && Issuing.TryGetValue(options, out _);
+    public static bool IsOn(IDocumentStore store) => KeyOf(store) is not null;
+
+    /// <summary>The key the store's hash chain signs receipts with (for a writer that stores the chain's documents itself); null when it signs none.</summary>
+    public static Audit.SealKey? KeyOf(IDocumentStore store) => store.Options is StoreOptions options && Issuing.TryGetValue(options, out var key) ? key : null;
 }
