@@ -109,7 +109,7 @@ internal sealed class BulkImportWriter(IDocumentStore store, CaseKinds kinds, ID
     {
         var kind = decided.Case.Kind;
         var built = StreamAction.Start((IEventRegistry)_options.Events, decided.Case.Id, decided.Events.Select(r => r.Data).ToArray()).Events;
-        var digests = new DigestRecorder(kind, decided.Case.Id, serializer);
+        var digests = new DigestRecorder(kind, decided.Case.Id, serializer, decided.Events);
         var events = new List<(IEvent, ChainedEvent)>(built.Count);
         var byId = new List<IReadOnlyList<Core.Derivation.DerivedDocument>>(built.Count);
         foreach (var (e, recorded) in built.Zip(decided.Events))
@@ -123,9 +123,9 @@ internal sealed class BulkImportWriter(IDocumentStore store, CaseKinds kinds, ID
             e.Version = recorded.Version;
             e.Sequence = sequenceOf(recorded.Version);
             e.TenantId = district;
-            batch.Stamp(e, recorded, kind, digests.Next(recorded.Version, recorded.Data));
+            batch.Stamp(e, recorded, kind, digests.HeaderOf(recorded.Version));
             events.Add((e, ChainHashing.FromEvent(e, serializer)));
-            byId.Add(digests.Changed.Where(d => !d.PerCase).ToList());
+            byId.Add(digests.ChangedBy(recorded.Version).Where(d => !d.PerCase).ToList());
         }
 
         var documents = new List<object>(events.Count * 2 + 4);

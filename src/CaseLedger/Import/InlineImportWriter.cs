@@ -30,10 +30,10 @@ internal sealed class InlineImportWriter(IDocumentStore store, IDeadlineSchedule
             {
                 var kind = decided.Case.Kind;
                 var appended = kind.StartStream(session, decided.Case.Id, decided.Events.Take(decided.Own).Select(r => r.Data).ToList());
-                var digests = new DigestRecorder(kind, decided.Case.Id, serializer);
+                var digests = new DigestRecorder(kind, decided.Case.Id, serializer, decided.Events);
                 for (var i = 0; i < appended.Count; i++)
                 {
-                    batch.Stamp(appended[i], decided.Events[i], kind, digests.Next(decided.Events[i].Version, decided.Events[i].Data));
+                    batch.Stamp(appended[i], decided.Events[i], kind, digests.HeaderOf(decided.Events[i].Version));
                 }
 
                 if (decided.Own < decided.Events.Count)
@@ -61,7 +61,7 @@ internal sealed class InlineImportWriter(IDocumentStore store, IDeadlineSchedule
                 var appended = session.Events.Append(decided.Case.Id, recorded.Select(r => r.Data).ToArray()).Events;
                 for (var i = 0; i < appended.Count; i++)
                 {
-                    batch.Stamp(appended[i], recorded[i], decided.Case.Kind, digests.Next(recorded[i].Version, recorded[i].Data));
+                    batch.Stamp(appended[i], recorded[i], decided.Case.Kind, digests.HeaderOf(recorded[i].Version));
                 }
             }
 
