@@ -123,18 +123,15 @@ internal sealed class MartenCaseSession(
             return stream;
         }
 
-        // The documents kept per case that came with the lock: the state, the kind's read models, and
-        // the service record for a kind that keeps deadlines (from the session's identity map).
+        // The documents kept per case that came with the lock: the state and the kind's read models. The
+        // service record (also preloaded, for a kind that keeps deadlines) is taken from the session's
+        // identity map, and vouched for, only where it is read: by a service command, or to fold an
+        // event that changes it (RecordDerivedAsync); most commands, a ballot among them, never read it.
         var id = caseId.ToString("D");
         var loaded = new Dictionary<Type, object?> { [kind.StateType] = stream.State };
         foreach (var view in kind.Views.Where(v => v.Type != kind.StateType))
         {
             loaded[view.Type] = await view.LoadAsync(session, caseId, ct);
-        }
-
-        if (kind.KeepsDeadlines)
-        {
-            loaded[typeof(CaseService)] = await session.LoadAsync<CaseService>(caseId, ct);
         }
 
         var state = stream.State;
