@@ -40,16 +40,7 @@ public sealed class when_breaches_are_recorded_in_batches
         {
             // One order a minute: their contact promises fall due a minute apart.
             Host.Clock.Set(Five.AddMinutes(i));
-            var response = await Host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{district}/work-orders", new
-            {
-                reporter = $"user-{i:0000}",
-                category = "MeteringProblem",
-                address = $"{i} Baoqing Road",
-                description = "The meter runs with every tap closed",
-                residentialCompound = false,
-            }, actor: "hotline-operator-1", channel: "Hotline", role: Role.Clerk));
-            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-            ids.Add((await ReadAsync<CommandOutcome>(response)).CaseId);
+            ids.Add(await MeteringOrders.ReportAsync(Host, district, i));
         }
 
         return ids;

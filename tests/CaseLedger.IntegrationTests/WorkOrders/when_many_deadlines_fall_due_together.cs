@@ -36,19 +36,7 @@ public sealed class when_many_deadlines_fall_due_together
 
     private LedgerHost Host => _ledger.Host;
 
-    private async Task<Guid> ReportAsync(int i)
-    {
-        var response = await Host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/work-orders", new
-        {
-            reporter = $"user-{i:0000}",
-            category = "MeteringProblem",
-            address = $"{i} Baoqing Road",
-            description = "The meter runs with every tap closed",
-            residentialCompound = false,
-        }, actor: "hotline-operator-1", channel: "Hotline", role: Role.Clerk));
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return (await ReadAsync<CommandOutcome>(response)).CaseId;
-    }
+    private Task<Guid> ReportAsync(int i) => MeteringOrders.ReportAsync(Host, _district, i);
 
     [Fact]
     public async Task each_breach_is_recorded_once_with_its_own_due_time()
