@@ -37,9 +37,6 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         ? new VouchedDocumentsProjection(kinds, store.Options.Serializer)
         : null;
 
-    private readonly ISerializer _serializer = store.Options.Serializer();
-    private string _auditTable = "";
-    private bool _auditSerialized;
     private long _replayed;
     private long _unreadable;
     private long _total;
@@ -82,8 +79,6 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
 
         // Emptied, loaded and indexed again in this one transaction: a failure part way rolls all of it back.
         var indexes = await RebuildIndexes.DropAsync(gate, Tables(), ct);
-        _auditTable = store.Options.FindOrResolveDocumentType(typeof(AuditEntry)).TableName.QualifiedName;
-        _auditSerialized = await DocumentCopy.IsPlainAsync(gate, _auditTable, ct);
         foreach (var district in districts)
         {
             await EmptyAsync(gate, district, ct);
@@ -117,7 +112,7 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         {
             SingleWriter = true,
         });
-        var folded = Channels.Channel.CreateBounded<(List<object> Documents, List<(Guid, string)> Audit, int Events)>(new Channels.BoundedChannelOptions(Environment.ProcessorCount * 2)
+        var folded = Channels.Channel.CreateBounded<(List<object> Documents, int Events)>(new Channels.BoundedChannelOptions(Environment.ProcessorCount * 2)
         {
             SingleReader = true,
         });
@@ -140,15 +135,14 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
             await foreach (var batch in batches.Reader.ReadAllAsync(failed.Token))
             {
                 var documents = new List<object>();
-                var audit = new List<(Guid, string)>();
                 var events = 0;
                 foreach (var rows in batch)
                 {
-                    Fold(rows, documents, _auditSerialized ? audit : null, written, vouched);
+                    Fold(rows, documents, written, vouched);
                     events += rows.Count;
                 }
 
-                await folded.Writer.WriteAsync((documents, audit, events), failed.Token);
+                await folded.Writer.WriteAsync((documents, events), failed.Token);
             }
         }), failed.Token)).ToList();
         var folding = Task.WhenAll(workers).ContinueWith(t =>
@@ -158,14 +152,9 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         // The only user of the rebuild's connection while the district is loaded.
         var writer = Task.Run(Guarded(async () =>
         {
-            await foreach (var (documents, audit, events) in folded.Reader.ReadAllAsync(failed.Token))
+            await foreach (var (documents, events) in folded.Reader.ReadAllAsync(failed.Token))
             {
                 await copy.WriteAsync(gate, documents, failed.Token);
-                if (audit.Count > 0)
-                {
-                    await copy.WriteSerializedAsync(gate, _auditTable, typeof(AuditEntry), audit, failed.Token);
-                }
-
                 var replayed = Interlocked.Add(ref _replayed, events);
                 progress?.Report(new RebuildProgress(Rebuilding.All, replayed, _total));
             }
@@ -245,8 +234,7 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
     /// documents as the last event left them, and the documents written by id and their digest records,
     /// kept where this case wrote them later than any other case did.
     /// </summary>
-    /// <remarks>Audit entries go to <paramref name="audit"/> as (id, JSON), serialized here, when it is given.</remarks>
-    private void Fold(List<ChainVerifier.StoredEvent> rows, List<object> output, List<(Guid, string)>? audit, ConcurrentDictionary<(Type Type, string Id), (object Document, long Sequence)> written,
+    private void Fold(List<ChainVerifier.StoredEvent> rows, List<object> output, ConcurrentDictionary<(Type Type, string Id), (object Document, long Sequence)> written,
         ConcurrentDictionary<string, VouchedDocument> vouched)
     {
         var events = new List<IEvent>(rows.Count);
@@ -287,16 +275,7 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         var documents = new Dictionary<(Type Type, string Id), object>();
         foreach (var e in events)
         {
-            var auditEntry = AuditEntry.From(e, kinds);
-            if (audit is null)
-            {
-                output.Add(auditEntry);
-            }
-            else
-            {
-                audit.Add((auditEntry.Id, _serializer.ToJson(auditEntry)));
-            }
-
+            output.Add(AuditEntry.From(e, kinds));
             if (_vouched is not null)
             {
                 foreach (var record in _vouched.RecordsOf(e))
