@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using Channels = System.Threading.Channels;
 using CaseLedger.Core;
 using CaseLedger.Core.Derivation;
 using CaseLedger.Core.Vouching;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
+using Weasel.Core;
 
 namespace CaseLedger.Audit;
 
@@ -14,18 +14,15 @@ namespace CaseLedger.Audit;
 /// records, the documents kinds write by id, the audit trail and the digest records) in one pass:
 /// each district's events are read once in case order, as the server streams them; batches of whole
 /// cases go to a worker per core, which folds each case with the same pure functions the inline
-/// projections and verification fold with (<see cref="CaseDerivation"/>), and one writer loads the
-/// documents with binary COPY (Marten's bulk loader) while the next cases are read and folded. The hash
-/// chain is not touched.
+/// projections and verification fold with (<see cref="CaseDerivation"/>), and writes the documents with
+/// binary COPY (Marten's bulk insert). The hash chain is not touched.
 /// </summary>
 /// <remarks>
-/// The whole rebuild is one transaction. It holds PostgreSQL's EXCLUSIVE lock on the streams and events
-/// tables: every command (which locks its case's stream row before it reads the case's documents) and every
-/// append, of every district, waits until it ends, so no command decides on a document half rebuilt and no
-/// case changes under it. It drops the rebuilt tables' secondary indexes and makes them again after the load
-/// (<see cref="RebuildIndexes"/>), which holds those tables' ACCESS EXCLUSIVE locks: reads of them wait too,
-/// and never see them emptied, half filled or without an index. A failure part way rolls everything back
-/// (docs/rebuild.md).
+/// For its whole run the rebuild holds PostgreSQL's EXCLUSIVE lock on the streams and events tables:
+/// every command (which locks its case's stream row before it reads the case's documents) and every
+/// append, of every district, waits until it ends, so no command decides on a document half rebuilt
+/// and no case changes under it. Plain reads go on, and see the rebuilt tables emptied and refilled
+/// case by case (docs/rebuild.md).
 /// </remarks>
 internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
 {
@@ -54,12 +51,6 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
     public async Task<long> RunAsync(IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        // A table Marten has not made yet (no document of its type written so far) is made now, as a write would.
-        foreach (var type in DocumentTypes())
-        {
-            await store.Storage.Database.EnsureStorageExistsAsync(type, ct);
-        }
-
         await using var gate = store.Storage.Database.CreateConnection();
         await gate.OpenAsync(ct);
         await using var hold = await gate.BeginTransactionAsync(ct);
@@ -77,62 +68,37 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
             }
         }
 
-        // Emptied, loaded and indexed again in this one transaction: a failure part way rolls all of it back.
-        var indexes = await RebuildIndexes.DropAsync(gate, Tables(), ct);
-        foreach (var district in districts)
+        // A table Marten has not made yet (no document of its type written so far) is made now, as a write would.
+        foreach (var type in DocumentTypes())
         {
-            await EmptyAsync(gate, district, ct);
-            await RebuildDistrictAsync(gate, district, progress, ct);
+            await store.Storage.Database.EnsureStorageExistsAsync(type, ct);
         }
 
-        await indexes.CreateAsync(gate, ct);
-        ct.ThrowIfCancellationRequested();
+        foreach (var district in districts)
+        {
+            await EmptyAsync(district, ct);
+            await RebuildDistrictAsync(district, progress, ct);
+        }
+
         await hold.CommitAsync(ct);
         progress?.Report(new RebuildProgress(Rebuilding.All, _replayed, _replayed));
         return _replayed;
     }
 
-    /// <summary>The tables of the rebuilt document types, schema-qualified.</summary>
-    private List<string> Tables() =>
-        DocumentTypes().Select(t => store.Options.FindOrResolveDocumentType(t).TableName.QualifiedName).Distinct().ToList();
-
-    /// <summary>
-    /// One district: its events read in case order on a connection of their own, batches of whole cases
-    /// folded on every core, and the documents written with COPY on the rebuild's connection as they come,
-    /// so the server's work on the load and the folding run at once.
-    /// </summary>
-    private async Task RebuildDistrictAsync(NpgsqlConnection gate, string district, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    private async Task RebuildDistrictAsync(string district, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        var copy = await DocumentCopy.ForAsync(store, district);
         // Documents written by id may be written by several cases: the one the latest event wrote is kept.
         var written = new ConcurrentDictionary<(Type Type, string Id), (object Document, long Sequence)>();
         var vouched = new ConcurrentDictionary<string, VouchedDocument>(StringComparer.Ordinal);
-        var batches = Channels.Channel.CreateBounded<List<List<ChainVerifier.StoredEvent>>>(new Channels.BoundedChannelOptions(Environment.ProcessorCount * 2)
+        var batches = System.Threading.Channels.Channel.CreateBounded<List<List<ChainVerifier.StoredEvent>>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4)
         {
             SingleWriter = true,
         });
-        var folded = Channels.Channel.CreateBounded<(List<object> Documents, int Events)>(new Channels.BoundedChannelOptions(Environment.ProcessorCount * 2)
+        // Two workers a core: while one waits for PostgreSQL to take its batch's COPY, the other folds, so the cores stay busy.
+        var workers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount * 2)).Select(_ => Task.Run(async () =>
         {
-            SingleReader = true,
-        });
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        // Whatever fails first stops the others, so none waits on a channel no one reads any more.
-        Func<Task> Guarded(Func<Task> body) => async () =>
-        {
-            try
-            {
-                await body();
-            }
-            catch
-            {
-                await failed.CancelAsync();
-                throw;
-            }
-        };
-        var workers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(Guarded(async () =>
-        {
-            await foreach (var batch in batches.Reader.ReadAllAsync(failed.Token))
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
                 var documents = new List<object>();
                 var events = 0;
@@ -142,38 +108,25 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
                     events += rows.Count;
                 }
 
-                await folded.Writer.WriteAsync((documents, events), failed.Token);
-            }
-        }), failed.Token)).ToList();
-        var folding = Task.WhenAll(workers).ContinueWith(t =>
-        {
-            folded.Writer.TryComplete(t.Exception);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        // The only user of the rebuild's connection while the district is loaded.
-        var writer = Task.Run(Guarded(async () =>
-        {
-            await foreach (var (documents, events) in folded.Reader.ReadAllAsync(failed.Token))
-            {
-                await copy.WriteAsync(gate, documents, failed.Token);
+                await store.BulkInsertDocumentsAsync(district, documents, BulkInsertMode.InsertsOnly, 10_000, ct);
                 var replayed = Interlocked.Add(ref _replayed, events);
                 progress?.Report(new RebuildProgress(Rebuilding.All, replayed, _total));
             }
-        }), failed.Token);
+        }, ct)).ToList();
 
-        Exception? readFailure = null;
         try
         {
             await using var connection = store.Storage.Database.CreateConnection();
-            await connection.OpenAsync(failed.Token);
+            await connection.OpenAsync(ct);
             var batch = new List<List<ChainVerifier.StoredEvent>>(BatchCases);
             List<ChainVerifier.StoredEvent>? current = null;
-            await foreach (var row in StoredEvents.ReadAsync(connection, schema, district, null, failed.Token))
+            await foreach (var row in StoredEvents.ReadAsync(connection, schema, district, null, ct))
             {
                 if (current is null || row.Chained.CaseId != current[0].Chained.CaseId)
                 {
                     if (batch.Count == BatchCases)
                     {
-                        await batches.Writer.WriteAsync(batch, failed.Token);
+                        await batches.Writer.WriteAsync(batch, ct);
                         batch = new List<List<ChainVerifier.StoredEvent>>(BatchCases);
                     }
 
@@ -186,46 +139,19 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
 
             if (batch.Count > 0)
             {
-                await batches.Writer.WriteAsync(batch, failed.Token);
+                await batches.Writer.WriteAsync(batch, ct);
             }
-        }
-        catch (Exception e)
-        {
-            readFailure = e;
-            await failed.CancelAsync();
         }
         finally
         {
             batches.Writer.TryComplete();
         }
 
-        var tasks = workers.Append(folding).Append(writer).ToList();
-        try
-        {
-            await Task.WhenAll(tasks);
-        }
-        catch when (failed.IsCancellationRequested)
-        {
-            // Reported below: the first failure that was not a consequence of another.
-        }
-
-        var fault = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).FirstOrDefault(e => e is not OperationCanceledException)
-                    ?? (readFailure is OperationCanceledException ? null : readFailure);
-        if (fault is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
-        }
-
-        ct.ThrowIfCancellationRequested();
-        if (readFailure is not null || tasks.Any(t => !t.IsCompletedSuccessfully))
-        {
-            throw new OperationCanceledException("The rebuild was stopped part way.", readFailure);
-        }
-
+        await Task.WhenAll(workers);
         var last = written.Select(w => w.Value.Document).Concat(vouched.Values).ToList();
         if (last.Count > 0)
         {
-            await copy.WriteAsync(gate, last, ct);
+            await store.BulkInsertDocumentsAsync(district, last, BulkInsertMode.InsertsOnly, 10_000, ct);
         }
     }
 
@@ -310,14 +236,19 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
     }
 
     /// <summary>
-    /// Deletes the district's rebuilt documents, on the rebuild's connection and in its transaction (which
-    /// holds the tables' ACCESS EXCLUSIVE locks, so no one else sees them emptied).
+    /// Deletes the district's rebuilt documents, on a connection of its own and committed at once, so the
+    /// bulk inserts that follow see the tables empty. A delete, not a truncate: a truncate would wait for
+    /// every open reader of the tables, and a command that has read them is itself waiting for the lock
+    /// this rebuild holds.
     /// </summary>
-    private async Task EmptyAsync(NpgsqlConnection gate, string district, CancellationToken ct)
+    private async Task EmptyAsync(string district, CancellationToken ct)
     {
-        foreach (var table in Tables())
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        foreach (var type in DocumentTypes())
         {
-            await using var command = new NpgsqlCommand($"delete from {table} where tenant_id = @district", gate);
+            await using var command = new NpgsqlCommand(
+                $"delete from {store.Options.FindOrResolveDocumentType(type).TableName.QualifiedName} where tenant_id = @district", connection);
             command.Parameters.Add(new NpgsqlParameter("district", district));
             await command.ExecuteNonQueryAsync(ct);
         }
