@@ -241,7 +241,7 @@ internal sealed class BallotBenchmark
         // (folded by the same function), the case fetched for writing, the event appended.
         var idiomatic = DocumentStore.For(o =>
         {
-            Peer(o, connection, "idiomatic_handlers", kinds);
+            PeerStore.Configure(o, connection, "idiomatic_handlers", kinds.All[0].EventNames);
             o.Projections.Add(new CaseProjection<VoteTally>(VoteTallyProjection.Evolve, kinds.All[0].EventTypes, typeof(VoteTally)),
                 JasperFx.Events.Projections.ProjectionLifecycle.Inline);
             o.Schema.For<MemberBallot>();
@@ -253,29 +253,9 @@ internal sealed class BallotBenchmark
     private static DocumentStore RawStore(string connection, string schema, EventAppendMode mode, CaseKinds kinds) =>
         DocumentStore.For(o =>
         {
-            Peer(o, connection, schema, kinds);
+            PeerStore.Configure(o, connection, schema, kinds.All[0].EventNames);
             o.Events.AppendMode = mode;
         });
-
-    /// <summary>A store with CaseLedger's tenancy, metadata and serializer settings and the vote's event names, and nothing of CaseLedger's.</summary>
-    private static void Peer(StoreOptions o, string connection, string schema, CaseKinds kinds)
-    {
-        o.Connection(connection);
-        o.AutoCreateSchemaObjects = AutoCreate.All;
-        o.DatabaseSchemaName = schema;
-        o.Events.StreamIdentity = StreamIdentity.AsGuid;
-        o.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
-        o.Events.MetadataConfig.HeadersEnabled = true;
-        o.Events.MetadataConfig.CausationIdEnabled = true;
-        o.Events.MetadataConfig.CorrelationIdEnabled = true;
-        o.Events.MetadataConfig.UserNameEnabled = true;
-        o.Serializer(StoreJson.Create());
-        o.Policies.AllDocumentsAreMultiTenanted();
-        foreach (var (type, name) in kinds.All[0].EventNames)
-        {
-            o.Events.MapEventType(type, name);
-        }
-    }
 
     private static DateTimeOffset At(int i) => Opened.AddMinutes(10 + i);
 

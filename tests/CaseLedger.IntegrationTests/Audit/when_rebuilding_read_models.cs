@@ -71,32 +71,21 @@ public sealed class when_rebuilding_read_models(Ledger ledger)
         (await SummaryCellsAsync()).ShouldBe(cells, "the summaries are folded again by the rebuild");
     }
 
-    private async Task<IReadOnlyList<string>> DocumentsAsync(string table)
-    {
-        await using var connection = new NpgsqlConnection(ledger.ConnectionString);
-        await connection.OpenAsync();
-        // Districts whose history a test edited with SQL rebuild differently from what was recorded live, by design.
-        await using var command = new NpgsqlCommand(
-            $"select tenant_id || ' ' || id::text || ' ' || data::text from {table} where tenant_id <> all(@tampered) order by tenant_id, id::text", connection);
-        command.Parameters.AddWithValue("tampered", ledger.TamperedDistricts.ToArray());
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
+    // Districts whose history a test edited with SQL rebuild differently from what was recorded live, by design.
+    private Task<IReadOnlyList<string>> DocumentsAsync(string table) => RowsAsync(
+        $"select tenant_id || ' ' || id::text || ' ' || data::text from {table} where tenant_id <> all(@tampered) order by tenant_id, id::text");
 
     /// <summary>The summary cells of the districts no test edited by SQL, with a count other than zero.</summary>
-    private async Task<IReadOnlyList<string>> SummaryCellsAsync()
+    private Task<IReadOnlyList<string>> SummaryCellsAsync() => RowsAsync(
+        $"select concat_ws(' ', tenant_id, summary, bucket, dims, counter, n) from {_store.Options.DatabaseSchemaName}.{CaseLedger.Core.Summaries.SummaryStore.TableName} " +
+        "where n <> 0 and tenant_id <> all(@tampered) order by 1");
+
+    /// <summary>The one text column of each row a query of the untampered districts (<c>@tampered</c> left out) gives.</summary>
+    private async Task<IReadOnlyList<string>> RowsAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ledger.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"select concat_ws(' ', tenant_id, summary, bucket, dims, counter, n) from {_store.Options.DatabaseSchemaName}.{CaseLedger.Core.Summaries.SummaryStore.TableName} " +
-            "where n <> 0 and tenant_id <> all(@tampered) order by 1", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("tampered", ledger.TamperedDistricts.ToArray());
         var rows = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
