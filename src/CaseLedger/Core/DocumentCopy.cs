@@ -11,7 +11,7 @@ namespace CaseLedger.Core;
 /// goes through Marten's bulk loader for it: the same columns, JSON and metadata as Marten writes.
 /// Inserts only: a document that already exists fails the COPY.
 /// </summary>
-public static class DocumentCopy
+internal static class DocumentCopy
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ICopier> Copiers = new();
 
