@@ -126,12 +126,13 @@ public static class AuditTrail
             entries = entries.Where(e => e.Kind == query.Kind);
         }
 
-        if (query.From is { } from)
+        // Compared in UTC, as the store takes times (a district's +08:00 is the same instant).
+        if (query.From?.ToUniversalTime() is { } from)
         {
             entries = entries.Where(e => e.Time >= from);
         }
 
-        if (query.To is { } to)
+        if (query.To?.ToUniversalTime() is { } to)
         {
             entries = entries.Where(e => e.Time < to);
         }

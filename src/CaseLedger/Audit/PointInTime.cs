@@ -50,7 +50,8 @@ public static class PointInTime
             return null;
         }
 
-        var events = await session.Events.FetchStreamAsync(caseId, point.Version ?? 0, point.At, token: ct);
+        // The store compares times in UTC (Npgsql refuses a time with another offset): +08:00 and Z are the same instant.
+        var events = await session.Events.FetchStreamAsync(caseId, point.Version ?? 0, point.At?.ToUniversalTime(), token: ct);
         var kind = kinds.ForStateType(stream.AggregateType) ?? events.Select(e => kinds.ForEventType(e.EventType)).FirstOrDefault(k => k is not null);
         // One number for both: the events applied, which is the stream version they reach (a case's
         // stream starts at 1 and has no gaps); the read model is stamped with it as the store stamps the live one.

@@ -117,6 +117,22 @@ public sealed class when_auditing_cases(Ledger ledger) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_time_in_the_districts_civil_offset_is_the_same_instant_as_in_utc()
+    {
+        var trail = await QueryAsync(new AuditQuery([_district], CaseId: _vote, OldestFirst: true));
+        var third = trail.Entries[2].Time;
+        var civil = third.ToOffset(TimeSpan.FromHours(8));
+
+        var inUtc = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, new HistoryPoint(At: third.ToUniversalTime()));
+        var inCivilTime = await PointInTime.AsOfAsync(_store, _kinds, _district, _vote, new HistoryPoint(At: civil));
+        var fromThird = await QueryAsync(new AuditQuery([_district], CaseId: _vote, OldestFirst: true, From: civil, To: civil.AddTicks(10)));
+
+        inCivilTime!.Version.ShouldBe(3);
+        inCivilTime.Version.ShouldBe(inUtc!.Version);
+        fromThird.Entries.ShouldHaveSingleItem().Version.ShouldBe(trail.Entries[2].Version);
+    }
+
+    [Fact]
     public async Task the_difference_between_two_points_names_the_fields_and_the_events_between()
     {
         var diff = await PointInTime.DiffAsync(_store, _kinds, _district, _vote, new HistoryPoint(1), new HistoryPoint(3));
