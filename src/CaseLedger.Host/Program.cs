@@ -11,6 +11,15 @@ using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Where the host listens: ASPNETCORE_URLS, --urls or Urls in a settings file, as ASP.NET Core reads them.
+// Only when none of them names an address does it take the loopback default (a default in
+// appsettings.json would override the environment variable, which ASP.NET Core reads first).
+if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey])
+    && string.IsNullOrWhiteSpace(builder.Configuration["http_ports"]) && string.IsNullOrWhiteSpace(builder.Configuration["https_ports"]))
+{
+    builder.WebHost.UseUrls(HostAddress.Default);
+}
+
 builder.Services.AddSingleton<DatabaseChoice>();
 builder.Services
     .AddMarten(sp =>

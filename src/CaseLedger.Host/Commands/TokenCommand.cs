@@ -67,7 +67,7 @@ public sealed class TokenCommand : JasperFxAsyncCommand<TokenInput>
         Console.Error.WriteLine();
         Console.Error.WriteLine($"A token for {subject} as {string.Join(", ", roles.Select(Roles.NameOf))} in {string.Join(", ", districts)} " +
                                 $"{(institution is not null ? $"for {institution} " : "")}through {channel}, valid {input.HoursFlag} h, signed with {keys.KeyFile}. Use it as:");
-        Console.Error.WriteLine($"  curl -H \"Authorization: Bearer {token}\" http://127.0.0.1:5080/districts/{districts[0]}/cases");
+        Console.Error.WriteLine($"  curl -H \"Authorization: Bearer {token}\" {HostAddress.Default}/districts/{districts[0]}/cases");
         return Task.FromResult(true);
     });
 }

@@ -95,8 +95,8 @@ public sealed class HostProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CaseLedger.Host.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        // As the README tells an operator to: the environment variable, which no settings file overrides.
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ConnectionStrings__CaseLedger"] = "";
         // As deployed: not the Development environment, whatever the test run's own is.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
