@@ -79,6 +79,7 @@ app.MapHostHealth();
 app.MapDevelopmentSignIn();
 // With no identity provider configured, says so at start (outside Development, with how to configure one).
 app.AnnounceIdentity();
+app.AnnounceAddresses();
 app.MapCaseLedger();
 app.MapWolverineEndpoints();
 

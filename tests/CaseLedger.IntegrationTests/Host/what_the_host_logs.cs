@@ -31,6 +31,14 @@ public sealed partial class what_the_host_logs(EmbeddedHostLife life, Xunit.Abst
     }
 
     [Fact]
+    public void it_says_at_start_where_it_listens_where_the_page_is_and_how_to_get_a_token()
+    {
+        var address = life.First.Address.ToString().TrimEnd('/');
+        life.First.Output.ShouldContain($"CaseLedger listens on {address}: the auditor's page is {address}/audit/");
+        life.First.Output.ShouldContain("A token to sign in with: the token command");
+    }
+
+    [Fact]
     public void no_name_or_date_of_birth_appears()
     {
         foreach (var personal in Traffic.PersonalData)
