@@ -11,6 +11,13 @@ using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// A verb's standard output holds only what it answers (a report, its --json, a token), so that it can be
+// piped or parsed: the log goes to standard error.
+if (args is [var verb, ..] && !verb.StartsWith('-') && verb != "run")
+{
+    builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
 // Where the host listens: ASPNETCORE_URLS, --urls or Urls in a settings file, as ASP.NET Core reads them.
 // Only when none of them names an address does it take the loopback default (a default in
 // appsettings.json would override the environment variable, which ASP.NET Core reads first).
@@ -97,10 +104,11 @@ if (args is ["help", _])
     return 0;
 }
 
-if (args is ["token", ..] or ["seal-key", ..])
+if (args is [var command, ..] && !command.StartsWith('-') && command is not ("run" or "help"))
 {
-    // The token (or the public key) alone goes to standard output (so `$(... token ...)` captures it); JasperFx's own
-    // chatter about discovering commands goes to standard error with the rest of the explanation.
+    // A verb's answer alone goes to standard output (so `$(... token ...)` captures the token, and --json
+    // parses); JasperFx's own chatter about discovering commands, its usage errors and the progress bars go
+    // to standard error with the log.
     Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
     {
         Out = new Spectre.Console.AnsiConsoleOutput(Console.Error),

@@ -7,7 +7,11 @@ public static class HostCli
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(string? connectionString, params string[] arguments)
+    public static Task<Result> RunAsync(string? connectionString, params string[] arguments) =>
+        RunAsync(connectionString, new Dictionary<string, string>(), arguments);
+
+    /// <summary>The same, with more environment variables (which win over the defaults here).</summary>
+    public static async Task<Result> RunAsync(string? connectionString, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,6 +29,11 @@ public static class HostCli
         // The test hosts' data folder: the same signing key, never the machine's own.
         start.Environment["CaseLedger__DataFolder"] = Infrastructure.LedgerHost.DataFolder;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

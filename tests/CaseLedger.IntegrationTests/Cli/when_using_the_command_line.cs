@@ -59,6 +59,18 @@ public sealed class when_using_the_command_line(Ledger ledger) : IAsyncLifetime
         broken.Output.ShouldContain("BROKEN at version 3: the event's data changed");
     }
 
+    [Fact]
+    public async Task a_verbs_json_is_all_its_standard_output_with_the_log_on_standard_error()
+    {
+        var result = await HostCli.RunAsync(_connection, new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Information" },
+            "audit", "--district", _district, "--case", _vote.ToString(), "--json");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        using var page = JsonDocument.Parse(result.Output);
+        page.RootElement.GetProperty("entries").GetArrayLength().ShouldBe(5);
+        result.Error.ShouldContain("info:");
+    }
+
     /// <summary>A scratch file for one test, deleted afterwards.</summary>
     private static string Scratch(string name) => Path.Combine(Path.GetTempPath(), $"caseledger-{Guid.NewGuid():N}-{name}");
 
