@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseLedger.Core;
+using CaseLedger.Core.Deadlines;
 using CaseLedger.Rules;
 using Marten;
 
@@ -458,6 +459,14 @@ public sealed class ScenarioEngine
             }
 
             var acting = Acting(step, words, node, final, scope);
+            // Time passes up to the step as it does in the service, whether or not the scenario says so: a
+            // deadline due before the step is breached (and escalated) first, at its own due time; the step
+            // itself is observed on its own.
+            if (_cases.Values.Where(c => c.Opened).Select(c => c.Id).ToList() is { Count: > 0 } opened)
+            {
+                await ledger.PassTimeAsync(district, opened, DeadlineBook.JustBefore(at), ct);
+            }
+
             var outcome = await ledger.ExecuteAsync(new CommandRequest(district, theCase.Id, command, acting) { At = at }, ct);
             if (outcome.IsAccepted)
             {

@@ -144,8 +144,9 @@ public static class WhatIf
                 }
             }
 
-            // Time passes up to the command as it did: a deadline the proposal makes fall due earlier is breached on the way.
-            clauses.AddRange((await ledger.PassTimeAsync(district, at, [caseId], ct)).SelectMany(o => o.Clauses));
+            // Time passes up to the command as it did: a deadline the proposal makes fall due earlier is breached on the way;
+            // one due at the very moment of the command is met by it.
+            clauses.AddRange((await ledger.PassTimeAsync(district, DeadlineBook.JustBefore(at), [caseId], ct)).SelectMany(o => o.Clauses));
             var outcome = await ledger.ExecuteAsync(new CommandRequest(district, caseId, command, new Acting(e.Actor, channel, role, e.OnBehalfOf) { Institution = e.Institution }) { At = at }, ct);
             clauses.AddRange(outcome.Clauses);
             if (outcome.Rejection is { } refused)

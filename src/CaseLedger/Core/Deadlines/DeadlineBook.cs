@@ -102,6 +102,13 @@ public sealed record DeadlineBook
         return due >= civil ? due : due.AddDays(1);
     }
 
+    /// <summary>
+    /// The last moment before <paramref name="step"/>: how far time passes before a step is taken when a
+    /// history is replayed, so that a deadline due before the step is breached first, at its own due
+    /// time, and one due at the very moment of the step is met by it, on time (<see cref="Meet"/>).
+    /// </summary>
+    public static DateTimeOffset JustBefore(DateTimeOffset step) => step.AddTicks(-1);
+
     /// <summary>Meets a running deadline at <paramref name="now"/> (on time or late); null when it is not running.</summary>
     public DeadlineMet? Meet(Guid caseId, string key, DateTimeOffset now) =>
         this[key] is { IsPending: true } d
