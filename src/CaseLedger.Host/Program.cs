@@ -9,7 +9,13 @@ using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
-var builder = WebApplication.CreateBuilder(args);
+// The settings (appsettings.json) and the auditor's pages are read from beside the built host, wherever it is
+// started from, so that a verb's relative paths are the caller's (a content root given explicitly still wins).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = ContentRootGiven(args) ? null : AppContext.BaseDirectory,
+});
 
 // A verb's standard output holds only what it answers (a report, its --json, a token), so that it can be
 // piped or parsed: the log goes to standard error.
@@ -66,14 +72,6 @@ app.UseStatusCodePages();
 app.UseCaseLedgerRequestChecks();
 // The auditor's pages: plain files under wwwroot/audit, no build step. UseDefaultFiles serves
 // /audit/ as /audit/index.html and redirects /audit there (a mapped /audit would also match /audit/).
-// Started from another folder (dotnet .../CaseLedger.Host.dll), the content root has no wwwroot:
-// the copy in the build output serves instead.
-if (!Directory.Exists(app.Environment.WebRootPath) && Path.Combine(AppContext.BaseDirectory, "wwwroot") is var builtWebRoot
-    && Directory.Exists(builtWebRoot))
-{
-    app.Environment.WebRootPath = builtWebRoot;
-    app.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(builtWebRoot);
-}
 
 app.MapGet("/", () => Results.Redirect("/audit/")).AllowAnonymous().ExcludeFromDescription();
 app.UseDefaultFiles();
@@ -118,4 +116,11 @@ if (args is [var command, ..] && !command.StartsWith('-') && command is not ("ru
 return await app.RunJasperFxCommands(args);
 
 /// <summary>Lets the test host start this program.</summary>
-public partial class Program;
+public partial class Program
+{
+    /// <summary>Whether the content root is given on the command line or in the environment, as ASP.NET Core reads it.</summary>
+    private static bool ContentRootGiven(string[] args) =>
+        args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
+}
