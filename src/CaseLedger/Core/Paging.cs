@@ -35,12 +35,17 @@ public sealed record ListCount(long Value, bool Estimated);
 public sealed record ListPage<T>(IReadOnlyList<T> Items, string? Next, string? Cursor, ListCount? Count = null) : IListPage
 {
     object IListPage.WithNext(string? nextLink) => this with { Next = nextLink };
+
+    System.Collections.IEnumerable IListPage.Listed => Items;
 }
 
 /// <summary>A page a kind's list query answers with; the HTTP edge adds the link to the next page (<see cref="ListPage{T}.Next"/>).</summary>
 public interface IListPage
 {
     string? Cursor { get; }
+
+    /// <summary>The page's items.</summary>
+    System.Collections.IEnumerable Listed { get; }
 
     object WithNext(string? nextLink);
 }

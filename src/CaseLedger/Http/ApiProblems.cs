@@ -117,6 +117,7 @@ public static class ApiProblems
     // Lists (ListPaging): a cursor that is not one of the list's own, a limit out of its range, a count that is neither exact nor estimate.
     public static readonly ApiProblem CursorInvalid = new(StatusCodes.Status400BadRequest, "query.cursor_invalid");
     public static readonly ApiProblem LimitInvalid = new(StatusCodes.Status400BadRequest, "query.limit_invalid");
+    public static readonly ApiProblem FormatInvalid = new(StatusCodes.Status400BadRequest, "query.format_invalid");
     public static readonly ApiProblem CountInvalid = new(StatusCodes.Status400BadRequest, "query.count_invalid");
 
     // The database (DatabaseUnavailableHandler): any operation but a health probe, while PostgreSQL cannot be reached.

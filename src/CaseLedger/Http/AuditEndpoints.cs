@@ -48,7 +48,7 @@ public static class AuditEndpoints
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
     // Each district named is checked as a route's district is.
     [Problems(StatusCodes.Status400BadRequest, DistrictMissing, QueryInvalid, OrderInvalid)]
-    [Problems(nameof(ApiProblems.CursorInvalid), nameof(ApiProblems.LimitInvalid), nameof(ApiProblems.CountInvalid))]
+    [Problems(nameof(ApiProblems.CursorInvalid), nameof(ApiProblems.LimitInvalid), nameof(ApiProblems.CountInvalid), nameof(ApiProblems.FormatInvalid))]
     [Problems(nameof(ApiProblems.DistrictInvalid), nameof(ApiProblems.DistrictNotGranted), nameof(ApiProblems.DistrictUnknown))]
     [QueryParameter("district", "A district whose trail to read, granted by the token; name several to read them together (at least one).",
         Required = true, Repeated = true)]
@@ -63,7 +63,9 @@ public static class AuditEndpoints
     [QueryParameter(ListPaging.Limit, "Entries per page.", Type = "integer", Format = "int32", Minimum = 1, Maximum = AuditQuery.MaxLimit, Default = "50")]
     [QueryParameter(ListPaging.Count, "Also count the matching entries: `exact` (reads every one) or `estimate` (PostgreSQL's planner estimate, " +
                                       "labelled `estimated`). Left out, no count.", Values = ["exact", "estimate"])]
-    public static async Task<IResult> Entries(IDocumentStore store, HttpContext http)
+    [QueryParameter(ListExport.Format, "`csv` answers with the page as CSV that Excel opens (UTF-8, times in the district's civil time; the next page in the " +
+                                       "`Link` header). Left out, JSON.", Values = [ListExport.Csv])]
+    public static async Task<IResult> Entries(IDocumentStore store, RuleBook rules, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(http);
@@ -100,9 +102,10 @@ public static class AuditEndpoints
         }
 
         var (page, badPaging) = ListPaging.Read(http.Request, AuditQuery.DefaultLimit, AuditQuery.MaxLimit, AuditTrail.ReadCursor);
-        if (badPaging is not null)
+        var (csv, badFormat) = ListExport.Read(http.Request);
+        if ((badPaging ?? badFormat) is { } badRequest)
         {
-            return badPaging;
+            return badRequest;
         }
 
         var order = q["order"].ToString();
@@ -114,7 +117,8 @@ public static class AuditEndpoints
         var after = page!.After is [var sequence] ? long.Parse(sequence, CultureInfo.InvariantCulture) : (long?)null;
         var result = await AuditTrail.QueryAsync(store, new AuditQuery(districts, caseId, Text(q["actor"]), Text(q["eventType"]), Text(q["kind"]),
             from, to, order == "oldest", page.Limit, after, page.Count), http.RequestAborted);
-        return Results.Ok(result with { Next = ListPaging.NextLink(http.Request, result.Cursor) });
+        var next = ListPaging.NextLink(http.Request, result.Cursor);
+        return csv ? ListExport.Page(result.Entries, next, rules.UtcOffset, "audit-trail") : Results.Ok(result with { Next = next });
     }
 
     /// <summary>The cases of a district, newest first, optionally of one kind or matching text in their opening summary, paged by cursor.</summary>

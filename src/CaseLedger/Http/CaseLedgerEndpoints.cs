@@ -73,12 +73,14 @@ public static class CaseLedgerEndpoints
                         }
 
                         var page = PageRequest.First(query.Paging?.DefaultLimit ?? ListDefaultLimit);
+                        var csv = false;
                         if (query.Paging is { } paging)
                         {
                             var (asked, badPaging) = ListPaging.Read(http.Request, paging.DefaultLimit, paging.MaxLimit, paging.ReadCursor);
-                            if (badPaging is not null)
+                            (csv, var badFormat) = ListExport.Read(http.Request);
+                            if ((badPaging ?? badFormat) is { } badRequest)
                             {
-                                return badPaging;
+                                return badRequest;
                             }
 
                             page = asked!;
@@ -99,7 +101,13 @@ public static class CaseLedgerEndpoints
                         var person = query.ForTheirOwn == Role.Resident ? CaseLedgerClaims.SubjectOf(http.User) ?? "" : null;
                         var answer = await query.Run(session, query.Paging is null ? QueryValues(http) : FiltersOnly(http),
                             new QueryContext(clock.GetUtcNow(), rules, person, institution) { Page = page }, http.RequestAborted);
-                        return Results.Ok(answer is IListPage listed ? listed.WithNext(ListPaging.NextLink(http.Request, listed.Cursor)) : answer);
+                        if (answer is not IListPage listed)
+                        {
+                            return Results.Ok(answer);
+                        }
+
+                        var next = ListPaging.NextLink(http.Request, listed.Cursor);
+                        return csv ? ListExport.Page(listed.Listed, next, rules.UtcOffset, $"{district}-{query.Path.Replace('/', '-')}") : Results.Ok(listed.WithNext(next));
                     })
                     .WithName(Pascal(query.Path)).WithSummary(query.Summary).WithTags(kind.Name)
                     .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn is { } reader ? [reader] : QueryReaders))
@@ -281,7 +289,7 @@ public static class CaseLedgerEndpoints
                 .WithMetadata(new ProblemsAttribute([ApiProblems.CaseNotFound, ApiProblems.NotPartyToCase]));
         }
 
-        app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, HttpContext http) =>
+        app.MapGet(collection, async (string district, [FromServices] IDocumentStore store, [FromServices] RuleBook rules, HttpContext http) =>
             {
                 // A misspelt or repeated filter would silently widen or blur the list: it is refused instead.
                 if (http.Request.Query.FirstOrDefault(q => !ListPaging.Parameters.Contains(q.Key, StringComparer.Ordinal)
@@ -294,16 +302,21 @@ public static class CaseLedgerEndpoints
                 }
 
                 var (page, badPaging) = ListPaging.Read(http.Request, ListDefaultLimit, ListLimit, cursor => Keyset.ReadTimeAndId(view.ListName, cursor));
-                if (badPaging is not null)
+                var (csv, badFormat) = ListExport.Read(http.Request);
+                if ((badPaging ?? badFormat) is { } badRequest)
                 {
-                    return badPaging;
+                    return badRequest;
                 }
 
                 await using var session = store.QuerySession(district);
-                var (listed, refused) = await view.ListAsync(session, QueryValues(http), page!, http.RequestAborted);
-                return refused is null
-                    ? Results.Ok(ListPaging.Answer(http.Request, listed.Items, listed.Cursor, listed.Count))
-                    : CaseHttp.Problem(refused);
+                var (listed, refused) = await view.ListAsync(session, FiltersOnly(http), page!, http.RequestAborted);
+                if (refused is not null)
+                {
+                    return CaseHttp.Problem(refused);
+                }
+
+                var answer = ListPaging.Answer(http.Request, listed.Items, listed.Cursor, listed.Count);
+                return csv ? ListExport.Page(answer.Items, answer.Next, rules.UtcOffset, $"{district}-{kind.Route}") : Results.Ok(answer);
             })
             .WithName($"List{view.Type.Name}")
             .WithSummary($"The district's {view.Type.Name} read models, newest first, a page at a time (at most {ListLimit}; follow `next`)" +

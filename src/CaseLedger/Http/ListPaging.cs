@@ -18,7 +18,7 @@ public static class ListPaging
     public const string Count = "count";
 
     /// <summary>The paging parameters' names, which a list's own filters never use.</summary>
-    public static readonly string[] Parameters = [Cursor, Limit, Count];
+    public static readonly string[] Parameters = [Cursor, Limit, Count, ListExport.Format];
 
     /// <summary>The paging parameters as the API description lists them, for a list of at most <paramref name="max"/> items a page.</summary>
     public static QueryParameterAttribute[] Described(int @default, int max) =>
@@ -27,10 +27,11 @@ public static class ListPaging
         new(Limit, $"Items per page, at most {max}.") { Type = "integer", Format = "int32", Minimum = 1, Maximum = max, Default = @default.ToString(CultureInfo.InvariantCulture) },
         new(Count, "Also count the whole list: `exact` (a count of every matching item, slower on a large list) or `estimate` " +
                    "(PostgreSQL's planner estimate, labelled `estimated`). Left out, no count.") { Values = ["exact", "estimate"] },
+        ListExport.Described,
     ];
 
     /// <summary>The problems a list's paging answers with.</summary>
-    public static readonly ApiProblem[] Problems = [ApiProblems.CursorInvalid, ApiProblems.LimitInvalid, ApiProblems.CountInvalid];
+    public static readonly ApiProblem[] Problems = [ApiProblems.CursorInvalid, ApiProblems.LimitInvalid, ApiProblems.CountInvalid, ApiProblems.FormatInvalid];
 
     /// <summary>
     /// The page a request asks for, or the problem with its paging; <paramref name="readCursor"/> reads

@@ -237,7 +237,7 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         var parameters = Operation("/audit/entries", "get").GetProperty("parameters").EnumerateArray()
             .Where(p => p.GetProperty("in").GetString() == "query").ToDictionary(p => p.GetProperty("name").GetString()!);
 
-        parameters.Keys.ShouldBe(["district", "caseId", "actor", "eventType", "kind", "from", "to", "order", "cursor", "limit", "count"]);
+        parameters.Keys.ShouldBe(["district", "caseId", "actor", "eventType", "kind", "from", "to", "order", "cursor", "limit", "count", "format"]);
         var district = parameters["district"];
         district.GetProperty("required").GetBoolean().ShouldBeTrue();
         district.GetProperty("schema").GetProperty("type").GetString().ShouldBe("array");
@@ -251,7 +251,8 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         // Every parameter described is one the endpoint reads: all of them at once, each written as its schema says, is answered.
         // A cursor is opaque: the one a first page gave.
         var cursor = (await ReadAsync<CaseLedger.Audit.AuditPage>(await ledger.Client.GetAsync($"/audit/entries?district={Seeded}&limit=1"))).Cursor!;
-        var query = string.Join('&', parameters.Select(p => $"{p.Key}={p.Key switch
+        // (Every one but format, whose csv answers with CSV, not the page's JSON: asked for alone below.)
+        var query = string.Join('&', parameters.Where(p => p.Key != "format").Select(p => $"{p.Key}={p.Key switch
         {
             "district" => Seeded,
             "cursor" => cursor,
@@ -260,6 +261,8 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         var answer = await ledger.Client.GetAsync($"/audit/entries?{query}");
         answer.StatusCode.ShouldBe(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
         _api.Mismatches(_api.Response("/audit/entries", "get", "200"), await ReadAsync<JsonElement>(answer)).ShouldBeEmpty();
+        var csv = await ledger.Client.GetAsync($"/audit/entries?{query}&format={Example(parameters["format"].GetProperty("schema"))}");
+        csv.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
         // And it reads no other: one the description does not list is refused.
         var unlisted = await ledger.Client.GetAsync($"/audit/entries?district={Seeded}&caseID={Guid.NewGuid()}");
         unlisted.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
