@@ -307,7 +307,9 @@ internal static class ApiDescription
         {
             // Money and areas: exact decimals written as JSON numbers, in hundredths (yuan with fen, m² with two
             // decimals); the few fractions (a rate, a share) are marked [Fraction] and may have more places.
-            schema.Type = JsonSchemaType.Number | (schema.Type & JsonSchemaType.Null);
+            // (Written by CaseJson's converter of amounts, so the generator gives no type of its own.)
+            var nullable = Nullable.GetUnderlyingType(info.Type) is not null || (schema.Type is { } given && given.HasFlag(JsonSchemaType.Null));
+            schema.Type = nullable ? JsonSchemaType.Number | JsonSchemaType.Null : JsonSchemaType.Number;
             schema.Format = "decimal";
             schema.Pattern = null;
             schema.MultipleOf = context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(FractionAttribute), inherit: false) == true ? null : 0.01m;

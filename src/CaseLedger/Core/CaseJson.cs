@@ -36,7 +36,72 @@ public static class CaseJson
         // Numbers are JSON numbers, never text: what CaseLedger writes, and all the API description admits.
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        // Amounts (yuan, m²) always with their two decimals: 2500.00, never 2500.0 or 2500.
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(AmountsWithTwoDecimals);
         return options;
+    }
+
+    /// <summary>
+    /// Every decimal member but a <see cref="FractionAttribute">fraction</see> is an amount in hundredths
+    /// (yuan with fen, m² with two decimals) and is written with two decimals, whatever scale it was
+    /// computed or stored with; one with more decimal places (never, for an amount) is written as it is.
+    /// </summary>
+    private static void AmountsWithTwoDecimals(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in type.Properties)
+        {
+            if (property.AttributeProvider?.IsDefined(typeof(FractionAttribute), inherit: true) == true)
+            {
+                continue;
+            }
+
+            if (property.PropertyType == typeof(decimal))
+            {
+                property.CustomConverter = Hundredths.Instance;
+            }
+            else if (property.PropertyType == typeof(decimal?))
+            {
+                property.CustomConverter = NullableHundredths.Instance;
+            }
+        }
+    }
+
+    private sealed class Hundredths : JsonConverter<decimal>
+    {
+        public static readonly Hundredths Instance = new();
+
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+
+        // Adding 0.00 gives a decimal of scale two or more with the same value.
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteNumberValue(value.Scale < 2 ? value + 0.00m : value);
+    }
+
+    private sealed class NullableHundredths : JsonConverter<decimal?>
+    {
+        public static readonly NullableHundredths Instance = new();
+
+        public override bool HandleNull => true;
+
+        public override decimal? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? null : reader.GetDecimal();
+
+        public override void Write(Utf8JsonWriter writer, decimal? value, JsonSerializerOptions options)
+        {
+            if (value is { } amount)
+            {
+                Hundredths.Instance.Write(writer, amount, options);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
     }
 
     private static JsonSerializerOptions ConfigureStrict(JsonSerializerOptions options)

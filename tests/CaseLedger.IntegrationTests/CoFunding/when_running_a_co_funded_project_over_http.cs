@@ -150,6 +150,8 @@ public sealed class when_running_a_co_funded_project_over_http
         json.GetProperty("stage").GetString().ShouldBe("Registered");
         json.GetProperty("funding")[0].GetProperty("source").GetString().ShouldBe("CompoundPublicIncome");
         json.GetProperty("otherMoney").GetDecimal().ShouldBe(798_500.00m);
+        // Yuan with their fen, always: as an amount reads, not as it was computed.
+        json.GetProperty("otherMoney").GetRawText().ShouldBe("798500.00");
         json.GetProperty("rule").GetProperty("id").GetString().ShouldBe("co-funding");
     }
 

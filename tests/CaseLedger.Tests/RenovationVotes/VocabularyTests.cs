@@ -60,7 +60,7 @@ public class when_running_a_renovation_vote_scenario
         ]);
         observation.Facts["outcome"].ShouldBe("Passed");
         observation.Facts["total-owners"].ShouldBe("3");
-        observation.Facts["participating-area"].ShouldBe("200");
+        observation.Facts["participating-area"].ShouldBe("200.00");
         observation.Facts["rule"].ShouldBe("renovation-vote@2");
     }
 
