@@ -22,8 +22,8 @@ internal static class HostAddress
             }
 
             var first = addresses[0].TrimEnd('/');
-            logger.LogInformation("CaseLedger listens on {Addresses}: the auditor's page is {Page}, the API description {Api}.",
-                string.Join(", ", addresses), first + "/audit/", first + "/openapi/v1.json");
+            logger.LogInformation("CaseLedger listens on {Addresses}: the auditor's page is {Page}, the API {Try} (description: {Api}).",
+                string.Join(", ", addresses), first + "/audit/", first + "/api/", first + "/openapi/v1.json");
             logger.LogInformation("A token to sign in with: the token command (from the repository, `dotnet run --project src/CaseLedger.Host -- help token`), " +
                 "or POST /dev/tokens where the development sign-in is on.");
         });

@@ -80,6 +80,14 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseCaseLedgerDistrictAccess();
 app.MapOpenApi().AllowAnonymous();
+// The same description to try by hand at /api/: Swagger UI, served from the host itself (nothing fetched from elsewhere).
+app.UseSwaggerUI(ui =>
+{
+    ui.RoutePrefix = "api";
+    ui.SwaggerEndpoint("/openapi/v1.json", "CaseLedger");
+    ui.DocumentTitle = "CaseLedger API";
+    ui.EnablePersistAuthorization();
+});
 app.MapHostHealth();
 app.MapDevelopmentSignIn();
 // With no identity provider configured, says so at start (outside Development, with how to configure one).

@@ -232,6 +232,20 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         };
 
     [Fact]
+    public async Task the_api_can_be_tried_by_hand_on_a_page_the_host_serves_itself()
+    {
+        var page = await ledger.Client.GetAsync("/api/index.html");
+        var html = await page.Content.ReadAsStringAsync();
+        var settings = await ledger.Client.GetStringAsync("/api/index.js");
+
+        page.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+        html.ShouldContain("swagger-ui");
+        // Nothing fetched from elsewhere: the page's scripts and styles are the host's own.
+        html.ShouldNotContain("https://");
+        settings.ShouldContain("/openapi/v1.json");
+    }
+
+    [Fact]
     public async Task the_audit_trails_query_parameters_are_described_each_one_it_reads_and_no_other()
     {
         var parameters = Operation("/audit/entries", "get").GetProperty("parameters").EnumerateArray()
