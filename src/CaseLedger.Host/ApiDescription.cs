@@ -181,6 +181,11 @@ internal static class ApiDescription
 
         await DescribeBodyAsync(operation, context, metadata, ct);
         DescribeQuery(operation, metadata);
+        if (metadata.OfType<CommandEndpointAttribute>().LastOrDefault() is { } command)
+        {
+            DescribeCommandHeaders(operation, command.OpensCase);
+        }
+
         DescribeProblems(operation, context, ApiProblems.Of([.. metadata], context.Description.RelativePath ?? ""));
     }
 
@@ -214,6 +219,45 @@ internal static class ApiDescription
                 ["application/json"] = new() { Schema = new OpenApiSchemaReference(type.Name, document) },
             },
         };
+    }
+
+    /// <summary>The headers every command takes, and those its answer carries.</summary>
+    private static void DescribeCommandHeaders(OpenApiOperation operation, bool opensCase)
+    {
+        operation.Parameters ??= [];
+        foreach (var (name, description) in new[]
+                 {
+                     (CaseHttp.OnBehalfOfHeader, "The person served: required of proxy staff; from anyone, it must be the person the command is for (403 auth.on_behalf_of_mismatch)."),
+                     ("If-Match", "Write only if the case is still at this version: one entity tag as the ETag of its last read or write gave it, e.g. \"7\" (412 case.version_mismatch otherwise)."),
+                     (IdempotentRequests.Header, "Makes the request safe to retry: the same key returns the first answer and appends nothing (1 to 200 printable characters; a UUID is a good choice)."),
+                     (CaseHttp.CorrelationHeader, "Ties several requests together; the request's own id when left out."),
+                 })
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Header,
+                Description = description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
+        var status = opensCase ? "201" : "200";
+        if (operation.Responses?.GetValueOrDefault(status) is not OpenApiResponse answer)
+        {
+            return;
+        }
+
+        answer.Headers ??= new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+        answer.Headers["ETag"] = Header("The case's version after the write, as If-Match takes it, e.g. \"8\".");
+        answer.Headers[Core.Vouching.WriteReceipt.Header] = Header("The signed receipt of the write (docs/tamper-evidence.md), as the body's receipt holds it.");
+        answer.Headers[IdempotentRequests.ReplayedHeader] = Header("\"true\" when this is the first answer to the same Idempotency-Key, given again.");
+        if (opensCase)
+        {
+            answer.Headers["Location"] = Header("The address of the case opened.");
+        }
+
+        static OpenApiHeader Header(string description) => new() { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
     }
 
     /// <summary>
@@ -334,7 +378,13 @@ internal static class ApiDescription
         {
             // An object's own schema is never null; where one may be null, the member says so.
             schema.Type = JsonSchemaType.Object;
-            DescribeMembers(schema, info, RequestTypes.Of(context.ApplicationServices).Contains(type));
+            var isRead = RequestTypes.Of(context.ApplicationServices).Contains(type);
+            DescribeMembers(schema, info, isRead);
+            if (isRead)
+            {
+                // What the API reads, it reads strictly: a member it does not know is refused.
+                schema.AdditionalPropertiesAllowed = false;
+            }
         }
 
         return Task.CompletedTask;

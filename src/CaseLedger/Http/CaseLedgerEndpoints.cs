@@ -151,6 +151,7 @@ public static class CaseLedgerEndpoints
         {
             // The problems each answers with are derived from the declaration (ApiProblems), not listed here.
             builder.WithTags(kind.Name)
+                .WithMetadata(new CommandEndpointAttribute(command.OpensCase))
                 .RequireAuthorization(IdentitySetup.For([.. command.AllowedRoles]))
                 .Produces<CommandOutcome>(command.OpensCase ? StatusCodes.Status201Created : StatusCodes.Status200OK);
             if (command.HasBody)

@@ -232,6 +232,22 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
         };
 
     [Fact]
+    public void a_command_declares_the_headers_it_takes_and_answers_with_and_a_body_refuses_unknown_members()
+    {
+        var ballot = Operation("/districts/{district}/renovation-votes/{caseId}/ballots", "post");
+        var headers = ballot.GetProperty("parameters").EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToList();
+        var answers = ballot.GetProperty("responses").GetProperty("200").GetProperty("headers").EnumerateObject().Select(h => h.Name).ToList();
+        var opening = Operation("/districts/{district}/renovation-votes", "post").GetProperty("responses").GetProperty("201").GetProperty("headers");
+        var body = _api.Document.GetProperty("components").GetProperty("schemas").GetProperty("CastBallot");
+
+        headers.ShouldBe(["X-On-Behalf-Of", "If-Match", "Idempotency-Key", "X-Correlation-Id"], ignoreOrder: true);
+        answers.ShouldBe(["ETag", "CaseLedger-Receipt", "Idempotency-Replayed"], ignoreOrder: true);
+        opening.TryGetProperty("Location", out _).ShouldBeTrue();
+        body.GetProperty("additionalProperties").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task the_api_can_be_tried_by_hand_on_a_page_the_host_serves_itself()
     {
         var page = await ledger.Client.GetAsync("/api/index.html");
