@@ -358,6 +358,13 @@ internal static class ApiDescription
             schema.Pattern = null;
             schema.MultipleOf = context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(FractionAttribute), inherit: false) == true ? null : 0.01m;
         }
+        else if (type == typeof(DateTimeOffset))
+        {
+            // Times, written in the district's civil time by CaseJson's converter (so the generator gives no type of its own).
+            var nullable = Nullable.GetUnderlyingType(info.Type) is not null || (schema.Type is { } given && given.HasFlag(JsonSchemaType.Null));
+            schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+            schema.Format = "date-time";
+        }
         else if (type.IsEnum)
         {
             // Enums are read and written by name only; where one may be null, the member says so.
@@ -445,13 +452,12 @@ internal static class ApiDescription
     }
 
     /// <summary>
-    /// A case at a point of its history holds its kind's main read model (or none before its first
-    /// event): the member is typed <c>object</c> in code, so the kinds registered here say which.
+    /// A case at a point of its history, and the case a write left, hold its kind's main read model (or
+    /// none): the member is typed <c>object</c> in code, so the kinds registered here say which.
     /// </summary>
     private static void DescribeCaseStates(OpenApiDocument document, CaseKinds kinds)
     {
-        if (document.Components?.Schemas is not { } schemas || !schemas.TryGetValue(nameof(Audit.CaseAt), out var caseAt)
-            || caseAt is not OpenApiSchema { Properties: { } properties })
+        if (document.Components?.Schemas is not { } schemas)
         {
             return;
         }
@@ -463,11 +469,21 @@ internal static class ApiDescription
             throw new InvalidOperationException($"The API description has no schema for the read models {string.Join(", ", missing)}.");
         }
 
-        properties["state"] = new OpenApiSchema
+        foreach (var (schemaName, member, description) in new[]
+                 {
+                     (nameof(Audit.CaseAt), "state", "The case's main read model as it was at that point (its kind's), or null before its first event."),
+                     (nameof(CommandOutcome), "case", "The case as the write left it: its kind's main read model; null on a refusal or an idempotent replay."),
+                 })
         {
-            Description = "The case's main read model as it was at that point (its kind's), or null before its first event.",
-            OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, .. views.Select(v => (IOpenApiSchema)new OpenApiSchemaReference(v, document))],
-        };
+            if (schemas.TryGetValue(schemaName, out var holder) && holder is OpenApiSchema { Properties: { } properties })
+            {
+                properties[member] = new OpenApiSchema
+                {
+                    Description = description,
+                    OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, .. views.Select(v => (IOpenApiSchema)new OpenApiSchemaReference(v, document))],
+                };
+            }
+        }
     }
 
     /// <summary>Members (by their type's schema name) that may be null and refer to a named schema.</summary>

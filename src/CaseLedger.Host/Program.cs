@@ -61,6 +61,9 @@ builder.AddHostSealing();
 // The API description (/openapi/v1.json), exact about schemas, roles and problem codes.
 builder.Services.AddCaseLedgerApiDescription();
 builder.Services.ConfigureHttpJsonOptions(json => CaseJson.Configure(json.SerializerOptions));
+// Every time an answer holds is in the district's civil time (the rule book's UTC offset, +08:00 by default).
+builder.Services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>()
+    .Configure<CaseLedger.Rules.RuleBook>((json, rules) => CaseJson.InCivilTime(json.SerializerOptions, rules.UtcOffset));
 builder.Services.AddHostedService<SeedLoader>();
 // /health/live and /health/ready; 503 database.unavailable while PostgreSQL is down; the embedded cluster restarted when it dies.
 builder.AddHostHealth();

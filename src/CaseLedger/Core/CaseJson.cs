@@ -42,6 +42,26 @@ public static class CaseJson
     }
 
     /// <summary>
+    /// Writes every time in the district's civil time (<paramref name="civilOffset"/>, the rule book's
+    /// UTC offset): <c>2025-03-04T09:30:00+08:00</c>, whether it was recorded in UTC or given with another
+    /// offset, so that one answer never mixes zones. The same instant either way; times are read as given.
+    /// </summary>
+    public static JsonSerializerOptions InCivilTime(JsonSerializerOptions options, TimeSpan civilOffset)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Converters.Add(new CivilTimeConverter(civilOffset));
+        return options;
+    }
+
+    private sealed class CivilTimeConverter(TimeSpan civilOffset) : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToOffset(civilOffset));
+    }
+
+    /// <summary>
     /// Every decimal member but a <see cref="FractionAttribute">fraction</see> is an amount in hundredths
     /// (yuan with fen, m² with two decimals) and is written with two decimals, whatever scale it was
     /// computed or stored with; one with more decimal places (never, for an amount) is written as it is.

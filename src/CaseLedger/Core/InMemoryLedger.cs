@@ -189,6 +189,8 @@ public sealed class InMemoryLedger
         /// <summary>Nothing in memory is signed: there is no key, and nothing outside to prove anything to.</summary>
         public Task<Vouching.WriteReceipt?> ReceiptAsync(long version, CancellationToken ct) => Task.FromResult<Vouching.WriteReceipt?>(null);
 
+        public object? Derived(Type type, Guid caseId) => ledger.Document(type, district, caseId.ToString());
+
 
         public async Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class =>
             ledger.Document<T>(district, id) ?? (ledger._outside is { } outside ? await outside.LoadAsync<T>(id, ct) : null);

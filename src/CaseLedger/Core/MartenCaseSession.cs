@@ -261,6 +261,8 @@ internal sealed class MartenCaseSession(
         }
     }
 
+    public object? Derived(Type type, Guid caseId) => _before.GetValueOrDefault((type, caseId.ToString("D")));
+
     public async Task<WriteReceipt?> ReceiptAsync(long version, CancellationToken ct) =>
         // A store that signs no receipt has none to read back: no round trip for it.
         ReceiptIssuing.IsOn(session.DocumentStore)

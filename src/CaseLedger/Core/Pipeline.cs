@@ -58,6 +58,12 @@ public sealed record CommandOutcome(
     /// </summary>
     public Vouching.WriteReceipt? Receipt { get; init; }
 
+    /// <summary>
+    /// The case as the write left it: its kind's main read model (what <c>GET</c> of the case answers), so
+    /// a client sees the result without asking again. None on a refusal, nor on an idempotent replay.
+    /// </summary>
+    public object? Case { get; init; }
+
     /// <summary>The appended events themselves, for in-process callers (scenarios, tests).</summary>
     [JsonIgnore]
     public IReadOnlyList<object> Events { get; init; } = [];
@@ -128,6 +134,9 @@ internal interface ICaseWriteSession : IFactReader
 
     /// <summary>The signed receipt the save issued for the case at this version; null when none was issued.</summary>
     Task<Vouching.WriteReceipt?> ReceiptAsync(long version, CancellationToken ct);
+
+    /// <summary>A document kept per case (its state, a read model) as the saved events left it; null when there is none.</summary>
+    object? Derived(Type type, Guid caseId);
 }
 
 /// <summary>
@@ -290,7 +299,11 @@ public static partial class CommandPipeline
         await session.ScheduleAsync(Scheduled(kind, request.CaseId, decision.Events), ct);
         return await session.SaveAsync(ct) is { } lost
             ? CommandOutcome.Rejected(request.CaseId, lost, decision.Clauses)
-            : outcome with { Receipt = await session.ReceiptAsync(outcome.Version, ct) };
+            : outcome with
+            {
+                Receipt = await session.ReceiptAsync(outcome.Version, ct),
+                Case = kind.Views.Count > 0 ? session.Derived(kind.Views[0].Type, request.CaseId) : null,
+            };
     }
 
     /// <summary>The checks to schedule for the deadlines these events set or resume, at their due times.</summary>

@@ -228,6 +228,8 @@ public sealed class CasePipeline(
 
         public Task<Vouching.WriteReceipt?> ReceiptAsync(long version, CancellationToken ct) => throw new InvalidOperationException();
 
+        public object? Derived(Type type, Guid caseId) => throw new InvalidOperationException();
+
 
         public Task<T?> LoadAsync<T>(string id, CancellationToken ct) where T : class => throw new InvalidOperationException();
 

@@ -110,6 +110,24 @@ public sealed class when_running_a_vote_over_http
     }
 
     [Fact]
+    public async Task a_write_answers_with_the_case_as_it_left_it_so_no_second_call_is_needed()
+    {
+        var id = await OpenVoteAsync();
+        _host.Clock.Advance(TimeSpan.FromHours(1));
+
+        var cast = await CastAsync(id, "U1", "O1", "Yes");
+        var answer = await ReadAsync<JsonElement>(cast);
+        var tally = answer.GetProperty("case");
+
+        cast.StatusCode.ShouldBe(HttpStatusCode.OK);
+        tally.GetProperty("id").GetGuid().ShouldBe(id);
+        tally.GetProperty("count").GetProperty("yesMembers").GetInt32().ShouldBe(1);
+        tally.GetProperty("version").GetInt64().ShouldBe(answer.GetProperty("version").GetInt64());
+        // The same as the case read back.
+        tally.GetProperty("count").GetProperty("yesMembers").GetInt32().ShouldBe((await TallyAsync(id)).Count.YesMembers);
+    }
+
+    [Fact]
     public async Task a_malformed_roll_is_a_problem_and_nothing_is_appended()
     {
         var body = new
