@@ -73,7 +73,11 @@ public sealed class when_someone_signs_in_to_the_audit_page(Ledger ledger, Audit
         await Expect(Page.GetByTestId("session-subject")).ToHaveTextAsync("auditor-7");
         await Expect(Page.GetByTestId("session-roles")).ToHaveTextAsync("auditor");
         await Expect(Page.GetByTestId("session-districts")).ToHaveTextAsync(AuditWebSite.District);
-        await Expect(Page.GetByTestId("session-expiry")).ToHaveTextAsync(new Regex(@"^Until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"));
+        await Expect(Page.GetByTestId("session-expiry")).ToHaveTextAsync(new Regex(@"^Until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+08:00$"));
+        // The development token lasts 8 hours, shown as the district's civil time, not as UTC.
+        var until = DateTimeOffset.ParseExact((await Page.GetByTestId("session-expiry").TextContentAsync())!["Until ".Length..^" UTC+08:00".Length] + "+08:00",
+            "yyyy-MM-dd HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        (until - DateTimeOffset.UtcNow.AddHours(8)).Duration().ShouldBeLessThan(TimeSpan.FromMinutes(5));
         await Expect(DistrictOptions).ToHaveTextAsync([AuditWebSite.District]);
         await Expect(Page.GetByTestId("search-status")).ToContainTextAsync($"cases in {AuditWebSite.District}");
 

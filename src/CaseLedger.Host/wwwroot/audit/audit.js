@@ -47,11 +47,24 @@ function el(tag, attributes = {}, ...children) {
 
 const kindLabel = (kind) => KIND_LABELS[kind] ?? kind ?? "Unknown kind";
 
-/** An ISO time as "2024-04-08 01:00:00" (UTC), keeping the exact value for the title. */
+/**
+ * The district's civil time: every time the API answers with carries its offset (+08:00, the rule
+ * book's); a time worked out here (a token's expiry) is shown at the offset last seen.
+ */
+let civilOffset = "+08:00";
+const civilZone = () => `UTC${civilOffset}`;
+
+/** An ISO time as "2024-04-08 09:00:00" in the district's civil time, keeping the exact value for the title. */
 function formatTime(iso) {
   if (!iso) return "";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toISOString().replace("T", " ").replace(/\.\d+Z$|Z$/, "");
+  const text = String(iso);
+  const given = /([+-]\d\d):(\d\d)$/.exec(text);
+  if (given) civilOffset = `${given[1]}:${given[2]}`;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) return text;
+  const sign = civilOffset.startsWith("-") ? -1 : 1;
+  const minutes = sign * (Number(civilOffset.slice(1, 3)) * 60 + Number(civilOffset.slice(4, 6)));
+  return new Date(date.getTime() + minutes * 60000).toISOString().replace("T", " ").replace(/\.\d+Z$|Z$/, "");
 }
 
 function timeElement(iso) {
@@ -220,7 +233,7 @@ function renderPromised(reading) {
   }
   $("promised-status").textContent = reading.deadlines.length === 0
     ? "This case has no deadline."
-    : `${reading.deadlines.length} deadline${reading.deadlines.length === 1 ? "" : "s"}, read at ${formatTime(reading.readAt)} (UTC); the time left counts down here.`;
+    : `${reading.deadlines.length} deadline${reading.deadlines.length === 1 ? "" : "s"}, read at ${formatTime(reading.readAt)} (${civilZone()}); the time left counts down here.`;
   tickPromised();
   if (promised.running.length > 0) promised.timer = setInterval(tickPromised, COUNTDOWN_TICK_MS);
 }
@@ -783,7 +796,7 @@ function renderEvent(entry, version) {
   const pair = (label, value, testId) => [el("dt", {}, label), el("dd", { "data-testid": testId }, value)];
   const items = [
     ...pair("Version", String(entry.version), "event-version"),
-    ...pair("Time (UTC)", timeElement(entry.time), "event-time"),
+    ...pair(`Time (${civilZone()})`, timeElement(entry.time), "event-time"),
     ...pair("Actor", orNone(entry.actor), "event-actor"),
     ...pair("On behalf of", orNone(entry.onBehalfOf), "event-on-behalf-of"),
     ...pair("Channel", orNone(entry.channel), "event-channel"),
@@ -1068,7 +1081,7 @@ function showSession() {
   $("session-districts").textContent = districts.length > 0 ? districts.join(", ") : "none";
   const expires = Number(claims?.exp);
   $("session-expiry").textContent = Number.isFinite(expires) && expires > 0
-    ? `Until ${formatTime(new Date(expires * 1000).toISOString())} UTC`
+    ? `Until ${formatTime(new Date(expires * 1000).toISOString())} ${civilZone()}`
     : "";
   $("session").hidden = false;
   $("signin-reason").hidden = true;
