@@ -36,6 +36,25 @@ internal sealed class DatabaseChoice : IAsyncDisposable
             ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))
             : LocalPostgresCluster.DefaultDataDirectory();
 
+    /// <summary>
+    /// The loopback port to start the embedded cluster on: <c>CaseLedger:LocalPostgres:Port</c>, else a free one
+    /// (null). A cluster already running in the data folder keeps the port it runs on. Anything but a port number is
+    /// refused at start, never replaced by a default.
+    /// </summary>
+    public static int? EmbeddedPort(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration["CaseLedger:LocalPostgres:Port"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+            ? port
+            : throw new InvalidOperationException($"CaseLedger:LocalPostgres:Port is a port number from 1 to 65535, not '{text}'.");
+    }
+
     /// <summary>The embedded cluster, or <see langword="null"/> when a connection string names the server.</summary>
     public LocalPostgresCluster? EmbeddedCluster
     {
@@ -57,7 +76,7 @@ internal sealed class DatabaseChoice : IAsyncDisposable
 
         var dataDirectory = EmbeddedDataDirectory(_configuration);
         // Startup has nothing else to do until the database is there, so waiting here is the honest choice.
-        _cluster = LocalPostgresCluster.StartAsync(new LocalPostgresOptions { DataDirectory = dataDirectory }, _logger)
+        _cluster = LocalPostgresCluster.StartAsync(new LocalPostgresOptions { DataDirectory = dataDirectory, Port = EmbeddedPort(_configuration) }, _logger)
             .GetAwaiter().GetResult();
         Console.WriteLine(
             $"CaseLedger: no connection string configured; PostgreSQL data lives in {_cluster.DataDirectory} " +

@@ -36,6 +36,8 @@ public sealed partial class what_the_host_logs(EmbeddedHostLife life, Xunit.Abst
         var address = life.First.Address.ToString().TrimEnd('/');
         life.First.Output.ShouldContain($"CaseLedger listens on {address}: the auditor's page is {address}/audit/");
         life.First.Output.ShouldContain("A token to sign in with: the token command");
+        // And where its own PostgreSQL listens: on the port it was told to use.
+        life.First.Output.ShouldContain($"(127.0.0.1:{life.First.PostgresPort}, started now");
     }
 
     [Fact]

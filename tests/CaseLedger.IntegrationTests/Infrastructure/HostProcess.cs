@@ -41,6 +41,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The embedded cluster's data folder.</summary>
     public string DataDirectory { get; }
 
+    /// <summary>The port the host was told to start its embedded cluster on (CaseLedger:LocalPostgres:Port).</summary>
+    public int PostgresPort { get; private init; }
+
     /// <summary>A client of the host; requests carry their own tokens (<see cref="LedgerHost.Token"/>).</summary>
     public HttpClient Client { get; }
 
@@ -102,6 +105,9 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["CaseLedger__LocalPostgres__DataDirectory"] = dataDirectory;
+        // The embedded cluster on a port of the test's choosing, as an operator may set it.
+        var postgresPort = FreePort();
+        start.Environment["CaseLedger__LocalPostgres__Port"] = postgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["CaseLedger__DataFolder"] = LedgerHost.DataFolder;
         start.Environment["CaseLedger__Seeds__Enabled"] = "false";
         start.Environment["CaseLedger__Sealing__Interval"] = "00:00:00";
@@ -112,7 +118,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory) { PostgresPort = postgresPort };
         var waited = Stopwatch.StartNew();
         while (!await host.AnswersAsync("/health/ready"))
         {
