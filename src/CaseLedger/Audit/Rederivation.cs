@@ -63,9 +63,9 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            if (kind.Commands.Select(c => (Declaration: c, Replay: c.Replay(e.Data))).FirstOrDefault(r => r.Replay is not null) is { Replay: var (command, at) } recorded)
+            if (RecordedCommand(kind, e.Data) is var (declaration, command, at))
             {
-                await RedecideAsync(derived, recorded.Declaration, command, at, documents, events, i, outside, ct);
+                await RedecideAsync(derived, declaration, command, at, documents, events, i, outside, ct);
             }
 
             var header = DigestHeader.Of(e);
@@ -78,9 +78,12 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
                 }
             }
 
-            foreach (var (type, digest) in header?.Case ?? new Dictionary<string, string>())
+            if (header is not null)
             {
-                derived.Digests[type] = digest;
+                foreach (var (type, digest) in header.Case)
+                {
+                    derived.Digests[type] = digest;
+                }
             }
 
             derived.Audit[e.Id] = AuditEntry.From(e, kinds);
@@ -93,6 +96,20 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         }
 
         return derived;
+    }
+
+    /// <summary>The command an event records the decision of (the first of the kind's commands that replays it), with its time; null when none does.</summary>
+    private static (CommandDeclaration Declaration, object Command, DateTimeOffset At)? RecordedCommand(CaseKind kind, object data)
+    {
+        foreach (var declaration in kind.Commands)
+        {
+            if (declaration.Replay(data) is var (command, at))
+            {
+                return (declaration, command, at);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -163,8 +180,7 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         {
             var recorded = index + i < events.Count ? events[index + i] : null;
             var decided = decision.Events[i];
-            var (expected, found) = (serializer.ToJson(decided), recorded is null ? null : serializer.ToJson(recorded.Data));
-            if (recorded is not null && recorded.Data.GetType() == decided.GetType() && expected == found)
+            if (recorded is not null && recorded.Data.GetType() == decided.GetType() && SerializedMatch.SameBytes(serializer, decided, recorded.Data))
             {
                 continue; // decided again, the same event: the usual case, with no need to look closer
             }
@@ -177,7 +193,7 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
                 return;
             }
 
-            if (JsonDifference.Between(expected, found!) is { } difference)
+            if (JsonDifference.Between(serializer.ToJson(decided), serializer.ToJson(recorded.Data)) is { } difference)
             {
                 derived.Findings.Add(new DocumentFinding(where,
                     $"the recorded {declaration.Name} at version {recorded.Version} does not follow from the history before it under {EventMetadata.Header(e, CaseHeaders.Rule) ?? "its rule"}",
@@ -284,6 +300,11 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
             derived.Findings.Add(new DocumentFinding(key,
                 expected is null ? "the document is stored, but no event of the case produces it" : "the document is missing, but the case's events produce it"));
             return;
+        }
+
+        if (SerializedMatch.Surely(serializer, expected, found))
+        {
+            return; // the usual case, told with no string built
         }
 
         var produced = serializer.ToJson(expected);
