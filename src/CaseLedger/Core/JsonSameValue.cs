@@ -31,7 +31,10 @@ public static class JsonSameValue
         try
         {
             _members ??= new Member[64];
-            return Value(left, 0, right, 0, 0);
+            var a = new Utf8JsonReader(left);
+            var b = new Utf8JsonReader(right);
+            return a.Read() && b.Read() && Value(ref a, right, ref b, 0)
+                   && !a.Read() && !b.Read(); // nothing may follow either value
         }
         catch (JsonException)
         {
@@ -39,32 +42,29 @@ public static class JsonSameValue
         }
     }
 
-    /// <summary>The values starting at <paramref name="l"/> in <paramref name="left"/> and <paramref name="r"/> in <paramref name="right"/>.</summary>
-    private static bool Value(ReadOnlySpan<byte> left, int l, ReadOnlySpan<byte> right, int r, int frame)
+    /// <summary>
+    /// The left value, read in order by <paramref name="a"/>, against the right one that <paramref name="b"/> stands at the start of
+    /// (<paramref name="right"/> is the text <paramref name="b"/> reads, where members found out of order are read again); both
+    /// readers end on the last token of their value.
+    /// </summary>
+    private static bool Value(ref Utf8JsonReader a, ReadOnlySpan<byte> right, ref Utf8JsonReader b, int frame)
     {
-        var a = new Utf8JsonReader(left[l..]);
-        var b = new Utf8JsonReader(right[r..]);
-        a.Read();
-        b.Read();
         if (a.TokenType != b.TokenType)
         {
             return false;
         }
 
-        var same = a.TokenType switch
+        return a.TokenType switch
         {
-            JsonTokenType.StartObject => Object(ref a, left, l, ref b, right, r, frame),
-            JsonTokenType.StartArray => Array(ref a, left, l, ref b, right, r, frame),
+            JsonTokenType.StartObject => Object(ref a, right, ref b, frame),
+            JsonTokenType.StartArray => Array(ref a, right, ref b, frame),
             JsonTokenType.String => SameText(ref a, ref b),
             JsonTokenType.Number => a.ValueSpan.SequenceEqual(b.ValueSpan),
             _ => true, // true, false, null: the token says it all
         };
-
-        // Only the whole text starts at 0 (a value inside starts after its container's first token): nothing may follow it.
-        return same && (l > 0 || r > 0 || (!a.Read() && !b.Read()));
     }
 
-    private static bool Array(ref Utf8JsonReader a, ReadOnlySpan<byte> left, int l, ref Utf8JsonReader b, ReadOnlySpan<byte> right, int r, int frame)
+    private static bool Array(ref Utf8JsonReader a, ReadOnlySpan<byte> right, ref Utf8JsonReader b, int frame)
     {
         while (true)
         {
@@ -75,21 +75,19 @@ public static class JsonSameValue
                 return a.TokenType == b.TokenType;
             }
 
-            if (!Value(left, l + (int)a.TokenStartIndex, right, r + (int)b.TokenStartIndex, frame))
+            if (!Value(ref a, right, ref b, frame))
             {
                 return false;
             }
-
-            a.Skip();
-            b.Skip();
         }
     }
 
     /// <summary>
     /// The right object's members are listed first (names and where their values start); each member of the
-    /// left then finds its namesake among them, unmatched so far, and their values are compared.
+    /// left then finds its namesake among them, unmatched so far, and their values are compared, the right one
+    /// read again from where it starts.
     /// </summary>
-    private static bool Object(ref Utf8JsonReader a, ReadOnlySpan<byte> left, int l, ref Utf8JsonReader b, ReadOnlySpan<byte> right, int r, int frame)
+    private static bool Object(ref Utf8JsonReader a, ReadOnlySpan<byte> right, ref Utf8JsonReader b, int frame)
     {
         var start = frame;
         while (b.Read() && b.TokenType == JsonTokenType.PropertyName)
@@ -102,7 +100,7 @@ public static class JsonSameValue
             var name = (int)b.TokenStartIndex + 1; // past the opening quote
             var length = b.ValueSpan.Length;
             b.Read();
-            Push(ref frame, new Member(r + name, length, r + (int)b.TokenStartIndex, false));
+            Push(ref frame, new Member(name, length, (int)b.TokenStartIndex, false));
             b.Skip();
         }
 
@@ -110,24 +108,7 @@ public static class JsonSameValue
         var matched = 0;
         while (a.Read() && a.TokenType == JsonTokenType.PropertyName)
         {
-            if (a.ValueIsEscaped)
-            {
-                return false;
-            }
-
-            var name = a.ValueSpan;
-            var found = -1;
-            for (var i = start; i < frame; i++)
-            {
-                var m = _members![i];
-                if (!m.Matched && right.Slice(m.NameStart, m.NameLength).SequenceEqual(name))
-                {
-                    found = i;
-                    break;
-                }
-            }
-
-            if (found < 0)
+            if (a.ValueIsEscaped || Find(a.ValueSpan, right, start, frame) is not { } found)
             {
                 return false;
             }
@@ -135,15 +116,31 @@ public static class JsonSameValue
             _members![found].Matched = true;
             matched++;
             a.Read();
-            if (!Value(left, l + (int)a.TokenStartIndex, right, _members[found].ValueStart, frame))
+            var rest = right[_members[found].ValueStart..];
+            var value = new Utf8JsonReader(rest);
+            value.Read();
+            if (!Value(ref a, rest, ref value, frame))
             {
                 return false;
             }
-
-            a.Skip();
         }
 
         return matched == count;
+    }
+
+    /// <summary>The unmatched member of the right object (listed from <paramref name="start"/> to <paramref name="end"/>) of this name.</summary>
+    private static int? Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> right, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            var m = _members![i];
+            if (!m.Matched && m.NameLength == name.Length && right.Slice(m.NameStart, m.NameLength).SequenceEqual(name))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     private static void Push(ref int frame, Member member)

@@ -22,6 +22,7 @@ public sealed class when_json_is_compared_by_value
         { """{}""", """{ }""" },
         { """{"list":[]}""", """{"list": []}""" },
         { "12.50", "12.50" },
+        { """{"a":[{"x":1,"y":{"p":1,"q":[1,{"r":2,"s":3}]}}],"b":2}""", """{"b": 2, "a": [{"y": {"q": [1, {"s": 3, "r": 2}], "p": 1}, "x": 1}]}""" },
     };
 
     public static TheoryData<string, string> DifferentValues() => new()
@@ -34,6 +35,7 @@ public sealed class when_json_is_compared_by_value
         { """{"a":{"b":1}}""", """{"a":{"b":2}}""" },
         { """{"a":null}""", """{"a":false}""" },
         { """{"a":"1"}""", """{"a":1}""" },
+        { """{"a":[{"x":1,"y":{"p":1,"q":[1,{"r":2,"s":3}]}}],"b":2}""", """{"b": 2, "a": [{"y": {"q": [1, {"s": 3, "r": 4}], "p": 1}, "x": 1}]}""" },
     };
 
     [Theory]
