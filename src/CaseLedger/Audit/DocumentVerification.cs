@@ -137,8 +137,8 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
         return stored;
     }
 
-    /// <summary>The rows of a document type's table in the district that match, as (id, JSON).</summary>
-    private async Task<List<(string Id, string Json, string? Extra)>> RowsAsync(Npgsql.NpgsqlConnection connection, Type type, string district, string where, Array values,
+    /// <summary>The rows of a document type's table in the district that match, as (id, JSON as UTF-8: compared as it came, with no string made of it).</summary>
+    private async Task<List<(string Id, byte[] Json, string? Extra)>> RowsAsync(Npgsql.NpgsqlConnection connection, Type type, string district, string where, Array values,
         CancellationToken ct, string? extra = null)
     {
         await using var command = connection.CreateCommand();
@@ -146,22 +146,22 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
                               $"where tenant_id = @district and {where}";
         command.Parameters.Add(new Npgsql.NpgsqlParameter("district", district));
         command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", values));
-        var rows = new List<(string, string, string?)>();
+        var rows = new List<(string, byte[], string?)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add((reader.GetString(0), reader.GetString(1), extra is null || reader.IsDBNull(2) ? null : reader.GetString(2)));
+            rows.Add((reader.GetString(0), reader.GetFieldValue<byte[]>(1), extra is null || reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
 
         return rows;
     }
 
     /// <summary>A stored document read as its type; null, and the case told why, when its JSON no longer fits the type.</summary>
-    private T? Read<T>(StoredCase stored, string key, string json) where T : class
+    private T? Read<T>(StoredCase stored, string key, byte[] json) where T : class
     {
         try
         {
-            return _serializer.FromJson<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+            return _serializer.FromJson<T>(new MemoryStream(json, writable: false));
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
         {

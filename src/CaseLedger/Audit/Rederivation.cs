@@ -288,7 +288,7 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
     }
 
     /// <summary>Compares a document the events produce with the stored one as PostgreSQL holds it (JSON), so a stored document no class can read is reported too.</summary>
-    private void CompareDocument(DerivedCase derived, string key, object? expected, string? found)
+    private void CompareDocument(DerivedCase derived, string key, object? expected, byte[]? found)
     {
         if (expected is null && found is null)
         {
@@ -308,12 +308,13 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         }
 
         var produced = serializer.ToJson(expected);
-        if (CanonicalJson.SameValue(produced, found))
+        var foundText = System.Text.Encoding.UTF8.GetString(found);
+        if (CanonicalJson.SameValue(produced, foundText))
         {
             return;
         }
 
-        if (JsonDifference.Between(produced, found) is { } difference)
+        if (JsonDifference.Between(produced, foundText) is { } difference)
         {
             derived.Findings.Add(new DocumentFinding(key, "the stored document is not what the case's events produce", difference.Member, difference.Expected,
                 difference.Found));
@@ -363,13 +364,13 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
 /// </summary>
 internal sealed class StoredCase
 {
-    public Dictionary<Type, string?> PerCase { get; } = [];
+    public Dictionary<Type, byte[]?> PerCase { get; } = [];
 
-    public Dictionary<(Type Type, string Id), string?> Written { get; } = [];
+    public Dictionary<(Type Type, string Id), byte[]?> Written { get; } = [];
 
     public Dictionary<string, VouchedDocument?> Records { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<Guid, string> Audit { get; } = [];
+    public Dictionary<Guid, byte[]> Audit { get; } = [];
 
     public ChainHead? Head { get; set; }
 

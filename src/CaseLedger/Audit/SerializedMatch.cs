@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using CaseLedger.Core;
 using Marten;
 
@@ -8,7 +7,7 @@ namespace CaseLedger.Audit;
 /// <summary>
 /// Compares what the events produce with what is stored without building a string of either: the
 /// expected document is serialized, as the store serializes it, into a buffer each thread reuses, and
-/// matched with the stored JSON (<see cref="JsonSameValue"/>). Only when they are not surely the same
+/// matched with the stored JSON as PostgreSQL sent it, UTF-8 (<see cref="JsonSameValue"/>). Only when they are not surely the same
 /// does a caller build strings, to decide exactly and name the difference.
 /// </summary>
 internal static class SerializedMatch
@@ -20,15 +19,8 @@ internal static class SerializedMatch
     private static ArrayBufferWriter<byte>? _right;
 
     /// <summary>Whether <paramref name="expected"/>, serialized, surely holds the same value as the stored JSON <paramref name="found"/>.</summary>
-    public static bool Surely(ISerializer serializer, object expected, string found)
-    {
-        var left = Serialized(ref _left, serializer, expected);
-        var right = _right ??= new ArrayBufferWriter<byte>(4096);
-        right.ResetWrittenCount();
-        var written = Encoding.UTF8.GetBytes(found, right.GetSpan(Encoding.UTF8.GetMaxByteCount(found.Length)));
-        right.Advance(written);
-        return JsonSameValue.Surely(left.WrittenSpan, right.WrittenSpan);
-    }
+    public static bool Surely(ISerializer serializer, object expected, ReadOnlySpan<byte> found) =>
+        JsonSameValue.Surely(Serialized(ref _left, serializer, expected).WrittenSpan, found);
 
     /// <summary>Whether two objects serialize to the same bytes, as the store serializes them.</summary>
     public static bool SameBytes(ISerializer serializer, object left, object right) =>

@@ -36,6 +36,19 @@ public static class StoredEvents
     public static async IAsyncEnumerable<ChainVerifier.StoredEvent> ReadAsync(NpgsqlConnection connection, string schema, string district, Guid? caseId,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var row in ReadRowsAsync(connection, schema, district, caseId, ct))
+        {
+            yield return row.ToStoredEvent();
+        }
+    }
+
+    /// <summary>
+    /// The rows as read, nothing parsed (<see cref="StoredRow"/>): what one connection streams to the workers of a district's
+    /// verification or rebuild, which parse them, each its own cases, on every core.
+    /// </summary>
+    internal static async IAsyncEnumerable<StoredRow> ReadRowsAsync(NpgsqlConnection connection, string schema, string district, Guid? caseId,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = connection.CreateCommand();
         command.CommandText = $"select {Columns} from {schema}.mt_events where tenant_id = @district"
@@ -49,32 +62,10 @@ public static class StoredEvents
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return Row(reader, district);
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            yield return new StoredRow(district, reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), Text(7), Text(8), Text(9), Text(10), !reader.IsDBNull(11) && reader.GetBoolean(11));
         }
-    }
-
-    private static ChainVerifier.StoredEvent Row(NpgsqlDataReader reader, string district)
-    {
-        var headersText = reader.IsDBNull(7) ? null : reader.GetString(7);
-        // Parsed once here, and kept with the row for turning it into a typed event (EventTyping.ToEvent).
-        var headers = headersText is null ? null : ParseHeaders(headersText);
-        string? Header(string name) => headers is not null && headers.TryGetValue(name, out var v) ? v as string : null;
-        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-        return new ChainVerifier.StoredEvent(reader.GetInt64(0), reader.GetGuid(1), new ChainedEvent(
-            reader.GetGuid(2), district, reader.GetInt64(3), reader.GetString(4),
-            ChainHashing.ToStoredPrecision(reader.GetFieldValue<DateTimeOffset>(5)),
-            Text(8), Header(CaseHeaders.OnBehalfOf), Header(CaseHeaders.Channel), Header(CaseHeaders.Rule), Text(9), Text(10),
-            reader.GetString(6))
-        {
-            Role = Header(CaseHeaders.Role),
-            Issuer = Header(CaseHeaders.Issuer),
-            Headers = headersText,
-            Sequence = reader.GetInt64(0),
-        })
-        {
-            Archived = !reader.IsDBNull(11) && reader.GetBoolean(11),
-            ParsedHeaders = headers,
-        };
     }
 
     /// <summary>The header names CaseLedger writes, so reading a row's headers allocates no name of its own for them.</summary>
