@@ -152,6 +152,7 @@ internal static class RebuildVerifyBenchmark
         var written = await WriteThroughPipelineAsync(store, kinds, rules, Math.Min(events, PipelineEvents));
         var cases = written;
         var typing = new EventTyping(store);
+        var eventGraph = (Marten.Events.EventGraph)((StoreOptions)store.Options).Events;
         var kind = kinds.Named("work-order") ?? throw new InvalidOperationException("No work-order kind.");
         List<List<ChainVerifier.StoredEvent>> originals = [];
         await using (var connection = store.Storage.Database.CreateConnection())
@@ -180,12 +181,23 @@ internal static class RebuildVerifyBenchmark
                 var copies = new List<object>();
                 foreach (var row in original)
                 {
-                    var copy = typing.ToEvent(row with { Chained = row.Chained with { DataJson = row.Chained.DataJson.Replace(from, to.ToString("D"), StringComparison.Ordinal) } })!;
+                    var read = typing.ToEvent(row with { Chained = row.Chained with { DataJson = row.Chained.DataJson.Replace(from, to.ToString("D"), StringComparison.Ordinal) } })!;
+                    // Appended as Marten's own event (the one read back only serves folding), with the original's metadata.
+                    var copy = eventGraph.BuildEvent(read.Data);
                     copy.Id = Guid.CreateVersion7();
-                    copy.Sequence = 0;
-                    copy.Version = 0;
                     copy.StreamId = to;
-                    copy.Headers?.Remove(Core.Vouching.DigestHeader.Name);
+                    copy.Timestamp = read.Timestamp;
+                    copy.UserName = read.UserName;
+                    copy.CorrelationId = read.CorrelationId;
+                    copy.CausationId = read.CausationId;
+                    foreach (var (name, value) in read.Headers ?? [])
+                    {
+                        if (name != Core.Vouching.DigestHeader.Name)
+                        {
+                            copy.SetHeader(name, value);
+                        }
+                    }
+
                     copies.Add(copy);
                 }
 

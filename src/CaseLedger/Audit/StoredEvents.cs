@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CaseLedger.Core;
@@ -135,7 +134,6 @@ public static class StoredEvents
 /// </summary>
 public sealed class EventTyping
 {
-    private static readonly ConcurrentDictionary<Type, Func<object, IEvent>> Wrappers = new();
     private readonly IReadOnlyDictionary<string, Type> _types;
     private readonly ISerializer _serializer;
 
@@ -175,9 +173,7 @@ public sealed class EventTyping
         }
 
         var data = Deserialize(type, row.Chained.DataJson);
-        var e = Wrappers.GetOrAdd(type, t => (Func<object, IEvent>)Delegate.CreateDelegate(typeof(Func<object, IEvent>),
-            typeof(EventTyping).GetMethod(nameof(Wrap), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(t)))(data);
+        var e = new ReadBackEvent(data);
         e.Id = row.Id;
         e.Sequence = row.Sequence;
         e.Version = row.Chained.Version;
@@ -216,6 +212,4 @@ public sealed class EventTyping
         var written = System.Text.Encoding.UTF8.GetBytes(json, _utf8);
         return _serializer.FromJson(type, new MemoryStream(_utf8, 0, written, writable: false, publiclyVisible: true));
     }
-
-    private static Event<T> Wrap<T>(object data) where T : notnull => new((T)data);
 }
