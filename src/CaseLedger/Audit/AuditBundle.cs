@@ -191,7 +191,7 @@ public static class AuditBundles
         var stored = new StoredCase();
         foreach (var type in derived.Kind.Views.Select(v => v.Type).Append(derived.Kind.StateType).Append(typeof(Core.Service.CaseService)).Distinct())
         {
-            stored.PerCase[type] = bundle.Documents?[type.Name]?.ToJsonString();
+            stored.PerCase[type] = bundle.Documents?[type.Name] is { } document ? System.Text.Encoding.UTF8.GetBytes(document.ToJsonString()) : null;
         }
 
         rederivation.ComparePerCase(derived, stored);

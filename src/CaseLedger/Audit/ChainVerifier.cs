@@ -111,7 +111,7 @@ public static class ChainVerifier
         public bool Archived { get; init; }
 
         /// <summary>The row's headers as read once, by name (null: none, or not parsed when read), so turning it into a typed event parses them no second time.</summary>
-        internal IReadOnlyDictionary<string, System.Text.Json.JsonElement>? ParsedHeaders { get; init; }
+        internal IReadOnlyDictionary<string, object>? ParsedHeaders { get; init; }
     }
 
     /// <summary>How many of the tamper findings commands recorded a district verification lists (the newest).</summary>

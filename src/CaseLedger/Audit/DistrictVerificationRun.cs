@@ -41,7 +41,7 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
         var latest = seals.LastOrDefault();
         var estimate = await EstimateEventsAsync(ct);
 
-        var batches = System.Threading.Channels.Channel.CreateBounded<List<(Guid CaseId, List<ChainVerifier.StoredEvent> Rows)>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4)
+        var batches = System.Threading.Channels.Channel.CreateBounded<List<(Guid CaseId, List<StoredRow> Rows)>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4)
         {
             SingleWriter = true,
         });
@@ -60,7 +60,7 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
         {
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
-            await foreach (var batch in BatchesAsync(StoredEvents.ReadAsync(connection, schema, district, null, ct), ct))
+            await foreach (var batch in BatchesAsync(StoredEvents.ReadRowsAsync(connection, schema, district, null, ct), ct))
             {
                 foreach (var (caseId, _) in batch)
                 {
@@ -71,7 +71,7 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
             }
 
             // Cases whose every event is gone still have their chain head or what was sealed of them.
-            var orphans = (await ChainedCasesWithoutEventsAsync(connection, ct)).Where(id => !seen.Contains(id)).Select(id => (id, new List<ChainVerifier.StoredEvent>())).ToList();
+            var orphans = (await ChainedCasesWithoutEventsAsync(connection, ct)).Where(id => !seen.Contains(id)).Select(id => (id, new List<StoredRow>())).ToList();
             foreach (var batch in orphans.Chunk(BatchCases))
             {
                 await batches.Writer.WriteAsync([.. batch], ct);
@@ -126,7 +126,7 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
     }
 
     /// <summary>A batch of cases: their chains against their links and what was sealed, then the intact ones folded again.</summary>
-    private async Task CheckAsync(List<(Guid CaseId, List<ChainVerifier.StoredEvent> Rows)> batch, SealRecord? latest, CancellationToken ct)
+    private async Task CheckAsync(List<(Guid CaseId, List<StoredRow> Rows)> batch, SealRecord? latest, CancellationToken ct)
     {
         await using var session = store.QuerySession(district);
         var ids = batch.Select(b => b.CaseId).ToArray();
@@ -134,8 +134,10 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
         var leaves = latest is null ? null : (await session.Query<SealedLink>().Where(l => l.CaseId.IsOneOf(ids)).ToListAsync(ct)).ToLookup(l => l.CaseId);
         var sealStream = DistrictSeals.StreamFor(district);
         var chains = new List<(CaseVerification Chain, List<ChainVerifier.StoredEvent> Rows)>();
-        foreach (var (caseId, rows) in batch)
+        foreach (var (caseId, read) in batch)
         {
+            // Parsed here, on the worker, so the rows waiting for one are only the text the server sent.
+            var rows = read.ConvertAll(r => r.ToStoredEvent());
             var caseLinks = links[caseId].OrderBy(l => l.Version).ToList();
             var caseLeaves = leaves?[caseId].ToList() ?? [];
             if (ChainVerifier.IsFailedWrites(rows, caseLinks.Count + caseLeaves.Count))
@@ -177,23 +179,23 @@ internal sealed class DistrictVerificationRun(IDocumentStore store, Sealing seal
     }
 
     /// <summary>Groups the streamed rows into batches of whole cases.</summary>
-    private static async IAsyncEnumerable<List<(Guid CaseId, List<ChainVerifier.StoredEvent> Rows)>> BatchesAsync(
-        IAsyncEnumerable<ChainVerifier.StoredEvent> rows, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<List<(Guid CaseId, List<StoredRow> Rows)>> BatchesAsync(
+        IAsyncEnumerable<StoredRow> rows, [EnumeratorCancellation] CancellationToken ct)
     {
-        var batch = new List<(Guid, List<ChainVerifier.StoredEvent>)>(BatchCases);
-        List<ChainVerifier.StoredEvent>? current = null;
+        var batch = new List<(Guid, List<StoredRow>)>(BatchCases);
+        List<StoredRow>? current = null;
         var currentId = Guid.Empty;
         await foreach (var row in rows.WithCancellation(ct))
         {
-            if (current is null || row.Chained.CaseId != currentId)
+            if (current is null || row.CaseId != currentId)
             {
                 if (batch.Count == BatchCases)
                 {
                     yield return batch;
-                    batch = new List<(Guid, List<ChainVerifier.StoredEvent>)>(BatchCases);
+                    batch = new List<(Guid, List<StoredRow>)>(BatchCases);
                 }
 
-                currentId = row.Chained.CaseId;
+                currentId = row.CaseId;
                 current = [];
                 batch.Add((currentId, current));
             }

@@ -28,67 +28,168 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
     /// The findings of each case that has any; what the folded documents contribute to the district's
     /// summaries is added to <paramref name="summaries"/> when given.
     /// </summary>
+    /// <remarks>
+    /// What the store holds of the batch's cases by case (their documents kept per case, audit entries and chain
+    /// heads) is loaded first; then each case is folded and compared at once, so what folding it produces is
+    /// garbage before the next case is folded (a batch's folded documents, held until all were loaded, outlived
+    /// collection after collection). A case that writes documents by id is compared once those are loaded.
+    /// </remarks>
     public async Task<Dictionary<Guid, IReadOnlyList<DocumentFinding>>> CheckAsync(IQuerySession session, IReadOnlyList<Case> cases,
         Core.Summaries.SummaryTally? summaries, CancellationToken ct)
     {
         var outside = new StoredFacts(session);
-        var derived = new List<(DerivedCase Derived, Case Case)>();
+        var findings = new Dictionary<Guid, IReadOnlyList<DocumentFinding>>();
+        var kindOf = new Dictionary<Guid, CaseKind>();
         foreach (var c in cases)
         {
-            var events = c.Rows.Select(_typing.ToEvent).OfType<IEvent>().ToList();
-            if (events.Count > 0 && await _rederivation.DeriveAsync(c.CaseId, events, outside, ct) is { } d)
+            if (KindOf(c.Rows) is { } kind)
             {
-                derived.Add((d, c));
-                foreach (var (type, document) in d.PerCase)
-                {
-                    summaries?.Add(kinds.SummariesOf(type), document, rules.UtcOffset);
-                }
+                kindOf[c.CaseId] = kind;
             }
         }
 
-        var stored = await LoadAsync(session.TenantId, derived.Select(d => d.Derived).ToList(), ct);
-        var findings = new Dictionary<Guid, IReadOnlyList<DocumentFinding>>();
-        foreach (var (d, c) in derived)
+        if (kindOf.Count == 0)
         {
-            var held = stored[d.CaseId];
-            _rederivation.Compare(d, held);
-            if (held.Head is { } head && (head.Version != d.Version || head.Hash != c.Head))
+            return findings;
+        }
+
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        var perCaseTypes = kindOf.Values.Distinct().SelectMany(k => k.Views.Select(v => v.Type).Append(k.StateType))
+            .Append(typeof(Core.Service.CaseService)).ToHashSet();
+        var stored = kindOf.Keys.ToDictionary(id => id, _ => new StoredCase());
+        await LoadByCaseAsync(connection, session.TenantId, stored, perCaseTypes, ct);
+
+        var later = new List<(DerivedCase Derived, Case Case)>();
+        foreach (var c in cases)
+        {
+            if (!kindOf.ContainsKey(c.CaseId) || await DeriveAsync(c, outside, summaries, ct) is not { } d)
             {
-                d.Findings.Add(new DocumentFinding(DerivedDocument.KeyOf(typeof(ChainHead), d.CaseId.ToString("D")),
-                    "the chain head is not the chain's newest link", "version",
-                    d.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                continue;
             }
 
-            if (d.Findings.Count > 0)
+            if (d.Written.Count > 0 || d.PerCase.Keys.Any(t => !perCaseTypes.Contains(t)))
             {
-                findings[d.CaseId] = d.Findings;
+                later.Add((d, c));
+            }
+            else
+            {
+                Finish(d, c, stored[c.CaseId], findings);
+            }
+        }
+
+        if (later.Count > 0)
+        {
+            await LoadWrittenAsync(connection, session.TenantId, later.ConvertAll(l => l.Derived), stored, perCaseTypes, ct);
+            foreach (var (d, c) in later)
+            {
+                Finish(d, c, stored[c.CaseId], findings);
             }
         }
 
         return findings;
     }
 
-    /// <summary>
-    /// What the store holds of these cases, as PostgreSQL holds it (JSON, read with plain SQL, so a
-    /// document forged into a shape its class cannot read is still compared), in a few queries: the
-    /// documents by type, the digest records, the audit trail and the chain heads.
-    /// </summary>
-    private async Task<Dictionary<Guid, StoredCase>> LoadAsync(string district, IReadOnlyList<DerivedCase> cases, CancellationToken ct)
+    /// <summary>The kind of the case's events (of its first event whose type a kind declares), read from the type names alone.</summary>
+    private CaseKind? KindOf(IReadOnlyList<ChainVerifier.StoredEvent> rows)
     {
-        var stored = cases.ToDictionary(c => c.CaseId, _ => new StoredCase());
-        var ids = cases.Select(c => c.CaseId).ToArray();
-        if (ids.Length == 0)
+        foreach (var row in rows)
         {
-            return stored;
+            if (_typing.TypeOf(row.Chained.Type) is { } type && kinds.ForEventType(type) is { } kind)
+            {
+                return kind;
+            }
         }
 
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        var perCaseTypes = cases.SelectMany(c => c.PerCase.Keys.Append(c.Kind.StateType).Concat(c.Kind.Views.Select(v => v.Type)))
-            .Append(typeof(Core.Service.CaseService)).Distinct();
+        return null;
+    }
+
+    /// <summary>A case's events folded again, its decisions decided again, and what its documents contribute to the summaries.</summary>
+    private async Task<DerivedCase?> DeriveAsync(Case c, IFactReader outside, Core.Summaries.SummaryTally? summaries, CancellationToken ct)
+    {
+        var events = new List<IEvent>(c.Rows.Count);
+        foreach (var row in c.Rows)
+        {
+            if (_typing.ToEvent(row) is { } e)
+            {
+                events.Add(e);
+            }
+        }
+
+        if (events.Count == 0 || await _rederivation.DeriveAsync(c.CaseId, events, outside, ct) is not { } d)
+        {
+            return null;
+        }
+
+        foreach (var (type, document) in d.PerCase)
+        {
+            summaries?.Add(kinds.SummariesOf(type), document, rules.UtcOffset);
+        }
+
+        return d;
+    }
+
+    /// <summary>What folding a case produced against what is stored of it, and its chain head against its chain; its findings, if any, kept.</summary>
+    private void Finish(DerivedCase d, Case c, StoredCase held, Dictionary<Guid, IReadOnlyList<DocumentFinding>> findings)
+    {
+        _rederivation.Compare(d, held);
+        if (held.Head is { } head && (head.Version != d.Version || head.Hash != c.Head))
+        {
+            d.Findings.Add(new DocumentFinding(DerivedDocument.KeyOf(typeof(ChainHead), d.CaseId.ToString("D")),
+                "the chain head is not the chain's newest link", "version",
+                d.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (d.Findings.Count > 0)
+        {
+            findings[d.CaseId] = d.Findings;
+        }
+    }
+
+    /// <summary>
+    /// What the store holds of these cases by case, as PostgreSQL holds it (JSON, read with plain SQL, so a
+    /// document forged into a shape its class cannot read is still compared), in a few queries: the documents
+    /// kept per case of the given types, the audit trail and the chain heads.
+    /// </summary>
+    private async Task LoadByCaseAsync(Npgsql.NpgsqlConnection connection, string district, Dictionary<Guid, StoredCase> stored, IEnumerable<Type> perCaseTypes,
+        CancellationToken ct)
+    {
+        var ids = stored.Keys.ToArray();
         foreach (var type in perCaseTypes)
         {
             foreach (var (id, json, _) in await RowsAsync(connection, type, district, "id = any(@ids)", ids, ct))
+            {
+                stored[Guid.Parse(id)].PerCase[type] = json;
+            }
+        }
+
+        // The entry's case as a column of its own, so the entries (one per event) are not parsed here a first time.
+        foreach (var (id, json, caseId) in await RowsAsync(connection, typeof(AuditEntry), district, "cast(data ->> 'caseId' as uuid) = any(@ids)", ids, ct,
+                     "data ->> 'caseId'"))
+        {
+            if (caseId is not null && Guid.TryParseExact(caseId, "D", out var owner) && stored.TryGetValue(owner, out var s))
+            {
+                s.Audit[Guid.Parse(id)] = json;
+            }
+        }
+
+        foreach (var (id, json, _) in await RowsAsync(connection, typeof(ChainHead), district, "id = any(@ids)", ids, ct))
+        {
+            var s = stored[Guid.Parse(id)];
+            s.Head = Read<ChainHead>(s, DerivedDocument.KeyOf(typeof(ChainHead), id), json);
+        }
+    }
+
+    /// <summary>
+    /// The documents these cases wrote by id and their digest records, and any document kept per case of a type
+    /// not loaded with the rest (<paramref name="loaded"/>).
+    /// </summary>
+    private async Task LoadWrittenAsync(Npgsql.NpgsqlConnection connection, string district, IReadOnlyList<DerivedCase> cases,
+        Dictionary<Guid, StoredCase> stored, HashSet<Type> loaded, CancellationToken ct)
+    {
+        foreach (var type in cases.SelectMany(c => c.PerCase.Keys).Where(t => !loaded.Contains(t)).Distinct())
+        {
+            foreach (var (id, json, _) in await RowsAsync(connection, type, district, "id = any(@ids)", cases.Select(c => c.CaseId).ToArray(), ct))
             {
                 stored[Guid.Parse(id)].PerCase[type] = json;
             }
@@ -117,28 +218,10 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
                     : null;
             }
         }
-
-        // The entry's case as a column of its own, so the entries (one per event) are not parsed here a first time.
-        foreach (var (id, json, caseId) in await RowsAsync(connection, typeof(AuditEntry), district, "cast(data ->> 'caseId' as uuid) = any(@ids)", ids, ct,
-                     "data ->> 'caseId'"))
-        {
-            if (caseId is not null && Guid.TryParseExact(caseId, "D", out var owner) && stored.TryGetValue(owner, out var s))
-            {
-                s.Audit[Guid.Parse(id)] = json;
-            }
-        }
-
-        foreach (var (id, json, _) in await RowsAsync(connection, typeof(ChainHead), district, "id = any(@ids)", ids, ct))
-        {
-            var s = stored[Guid.Parse(id)];
-            s.Head = Read<ChainHead>(s, DerivedDocument.KeyOf(typeof(ChainHead), id), json);
-        }
-
-        return stored;
     }
 
-    /// <summary>The rows of a document type's table in the district that match, as (id, JSON).</summary>
-    private async Task<List<(string Id, string Json, string? Extra)>> RowsAsync(Npgsql.NpgsqlConnection connection, Type type, string district, string where, Array values,
+    /// <summary>The rows of a document type's table in the district that match, as (id, JSON as UTF-8: compared as it came, with no string made of it).</summary>
+    private async Task<List<(string Id, byte[] Json, string? Extra)>> RowsAsync(Npgsql.NpgsqlConnection connection, Type type, string district, string where, Array values,
         CancellationToken ct, string? extra = null)
     {
         await using var command = connection.CreateCommand();
@@ -146,22 +229,22 @@ internal sealed class DocumentVerification(IDocumentStore store, CaseKinds kinds
                               $"where tenant_id = @district and {where}";
         command.Parameters.Add(new Npgsql.NpgsqlParameter("district", district));
         command.Parameters.Add(new Npgsql.NpgsqlParameter("ids", values));
-        var rows = new List<(string, string, string?)>();
+        var rows = new List<(string, byte[], string?)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add((reader.GetString(0), reader.GetString(1), extra is null || reader.IsDBNull(2) ? null : reader.GetString(2)));
+            rows.Add((reader.GetString(0), reader.GetFieldValue<byte[]>(1), extra is null || reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
 
         return rows;
     }
 
     /// <summary>A stored document read as its type; null, and the case told why, when its JSON no longer fits the type.</summary>
-    private T? Read<T>(StoredCase stored, string key, string json) where T : class
+    private T? Read<T>(StoredCase stored, string key, byte[] json) where T : class
     {
         try
         {
-            return _serializer.FromJson<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+            return _serializer.FromJson<T>(new MemoryStream(json, writable: false));
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
         {

@@ -63,9 +63,9 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            if (kind.Commands.Select(c => (Declaration: c, Replay: c.Replay(e.Data))).FirstOrDefault(r => r.Replay is not null) is { Replay: var (command, at) } recorded)
+            if (RecordedCommand(kind, e.Data) is var (declaration, command, at))
             {
-                await RedecideAsync(derived, recorded.Declaration, command, at, documents, events, i, outside, ct);
+                await RedecideAsync(derived, declaration, command, at, documents, events, i, outside, ct);
             }
 
             var header = DigestHeader.Of(e);
@@ -78,9 +78,12 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
                 }
             }
 
-            foreach (var (type, digest) in header?.Case ?? new Dictionary<string, string>())
+            if (header is not null)
             {
-                derived.Digests[type] = digest;
+                foreach (var (type, digest) in header.Case)
+                {
+                    derived.Digests[type] = digest;
+                }
             }
 
             derived.Audit[e.Id] = AuditEntry.From(e, kinds);
@@ -93,6 +96,20 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         }
 
         return derived;
+    }
+
+    /// <summary>The command an event records the decision of (the first of the kind's commands that replays it), with its time; null when none does.</summary>
+    private static (CommandDeclaration Declaration, object Command, DateTimeOffset At)? RecordedCommand(CaseKind kind, object data)
+    {
+        foreach (var declaration in kind.Commands)
+        {
+            if (declaration.Replay(data) is var (command, at))
+            {
+                return (declaration, command, at);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -163,8 +180,7 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
         {
             var recorded = index + i < events.Count ? events[index + i] : null;
             var decided = decision.Events[i];
-            var (expected, found) = (serializer.ToJson(decided), recorded is null ? null : serializer.ToJson(recorded.Data));
-            if (recorded is not null && recorded.Data.GetType() == decided.GetType() && expected == found)
+            if (recorded is not null && recorded.Data.GetType() == decided.GetType() && SerializedMatch.SameBytes(serializer, decided, recorded.Data))
             {
                 continue; // decided again, the same event: the usual case, with no need to look closer
             }
@@ -177,7 +193,7 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
                 return;
             }
 
-            if (JsonDifference.Between(expected, found!) is { } difference)
+            if (JsonDifference.Between(serializer.ToJson(decided), serializer.ToJson(recorded.Data)) is { } difference)
             {
                 derived.Findings.Add(new DocumentFinding(where,
                     $"the recorded {declaration.Name} at version {recorded.Version} does not follow from the history before it under {EventMetadata.Header(e, CaseHeaders.Rule) ?? "its rule"}",
@@ -272,7 +288,7 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
     }
 
     /// <summary>Compares a document the events produce with the stored one as PostgreSQL holds it (JSON), so a stored document no class can read is reported too.</summary>
-    private void CompareDocument(DerivedCase derived, string key, object? expected, string? found)
+    private void CompareDocument(DerivedCase derived, string key, object? expected, byte[]? found)
     {
         if (expected is null && found is null)
         {
@@ -286,13 +302,19 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
             return;
         }
 
+        if (SerializedMatch.Surely(serializer, expected, found))
+        {
+            return; // the usual case, told with no string built
+        }
+
         var produced = serializer.ToJson(expected);
-        if (CanonicalJson.SameValue(produced, found))
+        var foundText = System.Text.Encoding.UTF8.GetString(found);
+        if (CanonicalJson.SameValue(produced, foundText))
         {
             return;
         }
 
-        if (JsonDifference.Between(produced, found) is { } difference)
+        if (JsonDifference.Between(produced, foundText) is { } difference)
         {
             derived.Findings.Add(new DocumentFinding(key, "the stored document is not what the case's events produce", difference.Member, difference.Expected,
                 difference.Found));
@@ -342,13 +364,13 @@ internal sealed class Rederivation(CaseKinds kinds, RuleBook rules, ISerializer 
 /// </summary>
 internal sealed class StoredCase
 {
-    public Dictionary<Type, string?> PerCase { get; } = [];
+    public Dictionary<Type, byte[]?> PerCase { get; } = [];
 
-    public Dictionary<(Type Type, string Id), string?> Written { get; } = [];
+    public Dictionary<(Type Type, string Id), byte[]?> Written { get; } = [];
 
     public Dictionary<string, VouchedDocument?> Records { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<Guid, string> Audit { get; } = [];
+    public Dictionary<Guid, byte[]> Audit { get; } = [];
 
     public ChainHead? Head { get; set; }
 

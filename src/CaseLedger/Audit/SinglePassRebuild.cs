@@ -91,7 +91,7 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         // Documents written by id may be written by several cases: the one the latest event wrote is kept.
         var written = new ConcurrentDictionary<(Type Type, string Id), (object Document, long Sequence)>();
         var vouched = new ConcurrentDictionary<string, VouchedDocument>(StringComparer.Ordinal);
-        var batches = System.Threading.Channels.Channel.CreateBounded<List<List<ChainVerifier.StoredEvent>>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4)
+        var batches = System.Threading.Channels.Channel.CreateBounded<List<List<StoredRow>>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 4)
         {
             SingleWriter = true,
         });
@@ -118,16 +118,16 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         {
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(ct);
-            var batch = new List<List<ChainVerifier.StoredEvent>>(BatchCases);
-            List<ChainVerifier.StoredEvent>? current = null;
-            await foreach (var row in StoredEvents.ReadAsync(connection, schema, district, null, ct))
+            var batch = new List<List<StoredRow>>(BatchCases);
+            List<StoredRow>? current = null;
+            await foreach (var row in StoredEvents.ReadRowsAsync(connection, schema, district, null, ct))
             {
-                if (current is null || row.Chained.CaseId != current[0].Chained.CaseId)
+                if (current is null || row.CaseId != current[0].CaseId)
                 {
                     if (batch.Count == BatchCases)
                     {
                         await batches.Writer.WriteAsync(batch, ct);
-                        batch = new List<List<ChainVerifier.StoredEvent>>(BatchCases);
+                        batch = new List<List<StoredRow>>(BatchCases);
                     }
 
                     current = [];
@@ -160,7 +160,7 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
     /// documents as the last event left them, and the documents written by id and their digest records,
     /// kept where this case wrote them later than any other case did.
     /// </summary>
-    private void Fold(List<ChainVerifier.StoredEvent> rows, List<object> output, ConcurrentDictionary<(Type Type, string Id), (object Document, long Sequence)> written,
+    private void Fold(List<StoredRow> rows, List<object> output, ConcurrentDictionary<(Type Type, string Id), (object Document, long Sequence)> written,
         ConcurrentDictionary<string, VouchedDocument> vouched)
     {
         var events = new List<IEvent>(rows.Count);
@@ -168,7 +168,8 @@ internal sealed class SinglePassRebuild(IDocumentStore store, CaseKinds kinds)
         {
             try
             {
-                if (_typing.ToEvent(row) is { } e)
+                // Parsed here, on the worker, so the rows waiting for one are only the text the server sent.
+                if (_typing.ToEvent(row.ToStoredEvent()) is { } e)
                 {
                     events.Add(e);
                 }

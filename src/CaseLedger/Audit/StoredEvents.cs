@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CaseLedger.Core;
@@ -36,6 +35,19 @@ public static class StoredEvents
     public static async IAsyncEnumerable<ChainVerifier.StoredEvent> ReadAsync(NpgsqlConnection connection, string schema, string district, Guid? caseId,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var row in ReadRowsAsync(connection, schema, district, caseId, ct))
+        {
+            yield return row.ToStoredEvent();
+        }
+    }
+
+    /// <summary>
+    /// The rows as read, nothing parsed (<see cref="StoredRow"/>): what one connection streams to the workers of a district's
+    /// verification or rebuild, which parse them, each its own cases, on every core.
+    /// </summary>
+    internal static async IAsyncEnumerable<StoredRow> ReadRowsAsync(NpgsqlConnection connection, string schema, string district, Guid? caseId,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = connection.CreateCommand();
         command.CommandText = $"select {Columns} from {schema}.mt_events where tenant_id = @district"
@@ -49,62 +61,70 @@ public static class StoredEvents
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return Row(reader, district);
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            yield return new StoredRow(district, reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), Text(7), Text(8), Text(9), Text(10), !reader.IsDBNull(11) && reader.GetBoolean(11));
         }
     }
 
-    private static ChainVerifier.StoredEvent Row(NpgsqlDataReader reader, string district)
-    {
-        var headersText = reader.IsDBNull(7) ? null : reader.GetString(7);
-        // Parsed once here, and kept with the row for turning it into a typed event (EventTyping.ToEvent).
-        var headers = headersText is null ? null : ParseHeaders(headersText);
-        string? Header(string name) =>
-            headers is not null && headers.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-        return new ChainVerifier.StoredEvent(reader.GetInt64(0), reader.GetGuid(1), new ChainedEvent(
-            reader.GetGuid(2), district, reader.GetInt64(3), reader.GetString(4),
-            ChainHashing.ToStoredPrecision(reader.GetFieldValue<DateTimeOffset>(5)),
-            Text(8), Header(CaseHeaders.OnBehalfOf), Header(CaseHeaders.Channel), Header(CaseHeaders.Rule), Text(9), Text(10),
-            reader.GetString(6))
-        {
-            Role = Header(CaseHeaders.Role),
-            Issuer = Header(CaseHeaders.Issuer),
-            Headers = headersText,
-            Sequence = reader.GetInt64(0),
-        })
-        {
-            Archived = !reader.IsDBNull(11) && reader.GetBoolean(11),
-            ParsedHeaders = headers,
-        };
-    }
+    /// <summary>The header names CaseLedger writes, so reading a row's headers allocates no name of its own for them.</summary>
+    private static readonly string[] KnownHeaders =
+    [
+        CaseHeaders.Kind, CaseHeaders.Role, CaseHeaders.Rule, CaseHeaders.Channel, CaseHeaders.OnBehalfOf, CaseHeaders.Issuer,
+        CaseHeaders.Institution, CaseHeaders.Actor, CaseHeaders.Imported, Core.Vouching.DigestHeader.Name,
+    ];
 
-    /// <summary>A headers column's JSON by name; null when it is not an object (a row edited by hand is still read, and its chain then fails).</summary>
-    internal static Dictionary<string, JsonElement>? ParseHeaders(string json)
+    /// <summary>
+    /// A headers column's JSON by name: a text value as a string (what <see cref="EventMetadata.Header"/> reads with nothing
+    /// more to allocate), any other value as a JSON element; null when it is not a JSON object (a row edited by hand is
+    /// still read, and its chain then fails).
+    /// </summary>
+    internal static Dictionary<string, object>? ParseHeaders(string json)
     {
-        // One document for the whole object, its members' values pointing into it: no document of its own per
-        // value, as a dictionary of elements deserialized member by member would make (every event's headers are read).
-        JsonElement root;
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
         try
         {
-            root = JsonSerializer.Deserialize<JsonElement>(json);
+            var reader = new Utf8JsonReader(rented.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, rented)));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var headers = new Dictionary<string, object>(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = KnownName(ref reader) ?? reader.GetString()!;
+                reader.Read();
+                // A name given twice: the last, as a dictionary deserialized reads it. The digests stay JSON whatever they hold, as
+                // DigestHeader reads them (a text there would be read as the digests' JSON).
+                headers[name] = reader.TokenType == JsonTokenType.String && name != Core.Vouching.DigestHeader.Name
+                    ? reader.GetString()!
+                    : JsonElement.ParseValue(ref reader);
+            }
+
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? headers : null;
         }
         catch (JsonException)
         {
             return null;
         }
-
-        if (root.ValueKind != JsonValueKind.Object)
+        finally
         {
-            return null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static string? KnownName(ref Utf8JsonReader reader)
+    {
+        foreach (var known in KnownHeaders)
+        {
+            if (reader.ValueTextEquals(known))
+            {
+                return known;
+            }
         }
 
-        var headers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var member in root.EnumerateObject())
-        {
-            headers[member.Name] = member.Value; // a name given twice: the last, as a dictionary deserialized reads it
-        }
-
-        return headers;
+        return null;
     }
 }
 
@@ -114,7 +134,6 @@ public static class StoredEvents
 /// </summary>
 public sealed class EventTyping
 {
-    private static readonly ConcurrentDictionary<Type, Func<object, IEvent>> Wrappers = new();
     private readonly IReadOnlyDictionary<string, Type> _types;
     private readonly ISerializer _serializer;
 
@@ -153,10 +172,8 @@ public sealed class EventTyping
             return null;
         }
 
-        var data = _serializer.FromJson(type, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(row.Chained.DataJson)));
-        var e = Wrappers.GetOrAdd(type, t => (Func<object, IEvent>)Delegate.CreateDelegate(typeof(Func<object, IEvent>),
-            typeof(EventTyping).GetMethod(nameof(Wrap), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(t)))(data);
+        var data = Deserialize(type, row.Chained.DataJson);
+        var e = new ReadBackEvent(data);
         e.Id = row.Id;
         e.Sequence = row.Sequence;
         e.Version = row.Chained.Version;
@@ -168,7 +185,8 @@ public sealed class EventTyping
         e.CorrelationId = row.Chained.CorrelationId;
         e.CausationId = row.Chained.CausationId;
         e.IsArchived = row.Archived;
-        if (row.Chained.Headers is { } headers && (row.ParsedHeaders ?? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(headers)) is { } parsed)
+        if (row.Chained.Headers is { } headers
+            && (row.ParsedHeaders ?? StoredEvents.ParseHeaders(headers) ?? throw new JsonException("The event's headers are not a JSON object.")) is { } parsed)
         {
             foreach (var (name, value) in parsed)
             {
@@ -179,5 +197,19 @@ public sealed class EventTyping
         return e;
     }
 
-    private static Event<T> Wrap<T>(object data) where T : notnull => new((T)data);
+    [ThreadStatic]
+    private static byte[]? _utf8;
+
+    /// <summary>An event's data read as the store reads it, from its UTF-8 written into a buffer the thread reuses (every event of a district is read).</summary>
+    private object Deserialize(Type type, string json)
+    {
+        var length = System.Text.Encoding.UTF8.GetMaxByteCount(json.Length);
+        if (_utf8 is null || _utf8.Length < length)
+        {
+            _utf8 = new byte[Math.Max(length, 16 * 1024)];
+        }
+
+        var written = System.Text.Encoding.UTF8.GetBytes(json, _utf8);
+        return _serializer.FromJson(type, new MemoryStream(_utf8, 0, written, writable: false, publiclyVisible: true));
+    }
 }

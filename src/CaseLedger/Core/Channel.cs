@@ -21,12 +21,10 @@ public enum Channel
 public static class Channels
 {
     /// <summary>The channel named (ignoring case), or false; "1" or "OnlinePlatform,Proxy" are not channels.</summary>
-    public static bool TryParse(string? text, out Channel channel)
-    {
-        var name = Enum.GetNames<Channel>().FirstOrDefault(n => string.Equals(n, text?.Trim(), StringComparison.OrdinalIgnoreCase));
-        channel = name is null ? default : Enum.Parse<Channel>(name);
-        return name is not null;
-    }
+    public static bool TryParse(string? text, out Channel channel) => ByName.TryGetValue(text?.Trim() ?? "", out channel);
+
+    // Looked up by name, not by listing the names at every call: verification reads the channel of every decision it decides again.
+    private static readonly Dictionary<string, Channel> ByName = Enum.GetValues<Channel>().ToDictionary(c => c.ToString(), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The channels a person may act through (all but <see cref="Channel.System"/>).</summary>
     public static IReadOnlyList<Channel> OfPeople { get; } = Enum.GetValues<Channel>().Where(c => c != Channel.System).ToList();
