@@ -182,6 +182,8 @@ public static class AuditEndpoints
     [Tags("audit"), EndpointSummary("A case as it looked at a version (?version=) or a time (?at=); the latest without either")]
     [ProducesResponseType<CaseAt>(StatusCodes.Status200OK)]
     [Problems(StatusCodes.Status400BadRequest, PointInvalid), Problems(nameof(ApiProblems.CaseNotFound))]
+    [QueryParameter("version", "The case after this many events (a whole number from 1); not with at. With neither, the latest.", Type = "integer", Format = "int64", Minimum = 1)]
+    [QueryParameter("at", "The case as it was at this time: ISO 8601 with its offset (e.g. 2024-04-10T00:00:00+08:00); not with version.", Format = "date-time")]
     public static async Task<IResult> State(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -205,6 +207,10 @@ public static class AuditEndpoints
     [Tags("audit"), EndpointSummary("What changed in a case between two points (?fromVersion=&toVersion= or ?fromAt=&toAt=), and the events between them")]
     [ProducesResponseType<CaseDiff>(StatusCodes.Status200OK)]
     [Problems(StatusCodes.Status400BadRequest, PointInvalid), Problems(nameof(ApiProblems.CaseNotFound))]
+    [QueryParameter("fromVersion", "The earlier point as a version (a whole number from 1); not with fromAt. With neither, the latest.", Type = "integer", Format = "int64", Minimum = 1)]
+    [QueryParameter("fromAt", "The earlier point as a time: ISO 8601 with its offset; not with fromVersion.", Format = "date-time")]
+    [QueryParameter("toVersion", "The later point as a version; not with toAt. With neither toVersion nor toAt, the latest.", Type = "integer", Format = "int64", Minimum = 1)]
+    [QueryParameter("toAt", "The later point as a time: ISO 8601 with its offset; not with toVersion.", Format = "date-time")]
     public static async Task<IResult> Diff(string district, Guid caseId, IDocumentStore store, CaseKinds kinds, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);

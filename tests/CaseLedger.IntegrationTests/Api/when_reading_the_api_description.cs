@@ -231,6 +231,18 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
             _ => "someone",
         };
 
+    [Theory]
+    [InlineData("/districts/{district}/cases/{caseId}/state", "version,at")]
+    [InlineData("/districts/{district}/cases/{caseId}/diff", "fromVersion,fromAt,toVersion,toAt")]
+    public void a_case_at_a_point_declares_how_the_point_is_given(string path, string names)
+    {
+        var parameters = Operation(path, "get").GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query").ToList();
+
+        parameters.Select(p => p.GetProperty("name").GetString()).ShouldBe(names.Split(','));
+        parameters.Where(p => p.GetProperty("name").GetString()!.EndsWith("At", StringComparison.Ordinal) || p.GetProperty("name").GetString() == "at")
+            .ShouldAllBe(p => p.GetProperty("schema").GetProperty("format").GetString() == "date-time");
+    }
+
     [Fact]
     public void a_command_declares_the_headers_it_takes_and_answers_with_and_a_body_refuses_unknown_members()
     {
