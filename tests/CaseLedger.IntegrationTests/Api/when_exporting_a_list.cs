@@ -14,15 +14,13 @@ namespace CaseLedger.IntegrationTests.Api;
 [Collection(LedgerCollection.Name)]
 public sealed class when_exporting_a_list(Ledger ledger) : IAsyncLifetime
 {
-    private static readonly Acting Clerk = new("clerk-1", Channel.ServiceWindow, Role.Clerk);
-
     private readonly string _district = ledger.NewDistrict("export");
 
     public async Task InitializeAsync()
     {
         for (var i = 0; i < 3; i++)
         {
-            await SampleCases.RunAsync(ledger, _district, Guid.NewGuid(), Votes.Open(Votes.Start.AddMinutes(i)), Votes.Start.AddMinutes(i), Clerk);
+            await SampleCases.RunAsync(ledger, _district, Guid.NewGuid(), Votes.Open(Votes.Start.AddMinutes(i)), Votes.Start.AddMinutes(i), SampleCases.Clerk);
         }
     }
 

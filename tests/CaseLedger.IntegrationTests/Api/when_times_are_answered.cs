@@ -12,13 +12,12 @@ namespace CaseLedger.IntegrationTests.Api;
 [Collection(LedgerCollection.Name)]
 public sealed class when_times_are_answered(Ledger ledger) : IAsyncLifetime
 {
-    private static readonly Acting Clerk = new("clerk-1", Channel.ServiceWindow, Role.Clerk);
     private static readonly DateTimeOffset OpenedInUtc = Votes.Start.ToUniversalTime();
 
     private readonly string _district = ledger.NewDistrict("civil");
     private readonly Guid _vote = Guid.NewGuid();
 
-    public Task InitializeAsync() => SampleCases.RunAsync(ledger, _district, _vote, Votes.Open(OpenedInUtc), OpenedInUtc, Clerk);
+    public Task InitializeAsync() => SampleCases.RunAsync(ledger, _district, _vote, Votes.Open(OpenedInUtc), OpenedInUtc, SampleCases.Clerk);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

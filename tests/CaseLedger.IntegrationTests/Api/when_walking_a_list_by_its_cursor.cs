@@ -14,8 +14,6 @@ namespace CaseLedger.IntegrationTests.Api;
 [Collection(LedgerCollection.Name)]
 public sealed class when_walking_a_list_by_its_cursor(Ledger ledger) : IAsyncLifetime
 {
-    private static readonly Acting Clerk = new("clerk-1", Channel.ServiceWindow, Role.Clerk);
-
     private readonly string _district = ledger.NewDistrict("walk");
     private readonly List<Guid> _before = [];
 
@@ -33,7 +31,7 @@ public sealed class when_walking_a_list_by_its_cursor(Ledger ledger) : IAsyncLif
     private async Task<Guid> OpenVoteAsync(DateTimeOffset at)
     {
         var id = Guid.NewGuid();
-        await SampleCases.RunAsync(ledger, _district, id, Votes.Open(at), at, Clerk);
+        await SampleCases.RunAsync(ledger, _district, id, Votes.Open(at), at, SampleCases.Clerk);
         return id;
     }
 

@@ -15,13 +15,11 @@ namespace CaseLedger.IntegrationTests.Audit;
 public sealed class when_a_stored_document_is_forged_before_a_decision(Ledger ledger)
 {
     private readonly string _district = ledger.NewDistrictToTamperWith("forged");
-    private static readonly Acting Clerk = new("clerk-1", Channel.ServiceWindow, Role.Clerk);
-
     /// <summary>A vote of six units with one Yes ballot (unit U1): versions 1 and 2.</summary>
     private async Task<Guid> VoteWithOneYesAsync()
     {
         var id = Guid.NewGuid();
-        await SampleCases.RunAsync(ledger, _district, id, Votes.Open(Votes.Start), Votes.Start, Clerk);
+        await SampleCases.RunAsync(ledger, _district, id, Votes.Open(Votes.Start), Votes.Start, SampleCases.Clerk);
         await SampleCases.RunAsync(ledger, _district, id, new CastBallot("U1", "O1", BallotChoice.Yes), Votes.Start.AddHours(1),
             new Acting("O1", Channel.WeChatMiniProgram, Role.Resident));
         return id;
@@ -43,7 +41,7 @@ public sealed class when_a_stored_document_is_forged_before_a_decision(Ledger le
             "update caseledger.mt_doc_votetally set data = jsonb_set(jsonb_set(data, '{count,yesArea}', '600'), '{count,yesMembers}', '6') " +
             "where id = @id and tenant_id = @district", id)).ShouldBe(1);
 
-        var close = await SampleCases.RunAsync(ledger, _district, id, new CloseVote(), Votes.Start.AddDays(8), Clerk);
+        var close = await SampleCases.RunAsync(ledger, _district, id, new CloseVote(), Votes.Start.AddDays(8), SampleCases.Clerk);
 
         close.Events.OfType<RenovationVoteClosed>().Single().Outcome.ShouldBe(VoteOutcome.Failed);
         var finding = (await FindingsAsync(id)).ShouldHaveSingleItem();
@@ -90,7 +88,7 @@ public sealed class when_a_stored_document_is_forged_before_a_decision(Ledger le
 
         await SampleCases.RunAsync(ledger, _district, id, new CastBallot("U1", "O1", BallotChoice.No), Votes.Start.AddHours(2),
             new Acting("O1", Channel.WeChatMiniProgram, Role.Resident));
-        await SampleCases.RunAsync(ledger, _district, id, new CloseVote(), Votes.Start.AddDays(8), Clerk);
+        await SampleCases.RunAsync(ledger, _district, id, new CloseVote(), Votes.Start.AddDays(8), SampleCases.Clerk);
 
         (await FindingsAsync(id)).ShouldBeEmpty();
     }
@@ -103,7 +101,7 @@ public sealed class when_a_stored_document_is_forged_before_a_decision(Ledger le
         await ForgeAsync("update caseledger.mt_events set data = jsonb_set(data, '{choice}', '\"No\"') where stream_id = @id and version = 2 and tenant_id = @district", id);
 
         var pipeline = ledger.Host.Services.GetService(typeof(CasePipeline)) as CasePipeline;
-        var outcome = await pipeline!.ExecuteAsync(new CommandRequest(_district, id, new CloseVote(), Clerk) { At = Votes.Start.AddDays(8) });
+        var outcome = await pipeline!.ExecuteAsync(new CommandRequest(_district, id, new CloseVote(), SampleCases.Clerk) { At = Votes.Start.AddDays(8) });
 
         outcome.Rejection!.Code.ShouldBe("case.history_unverified");
         outcome.Appended.ShouldBeEmpty();

@@ -8,6 +8,9 @@ namespace CaseLedger.IntegrationTests.Infrastructure;
 /// <summary>Cases written through the real command pipeline, for tests that need some history.</summary>
 public static class SampleCases
 {
+    /// <summary>A clerk at the service window: who opens the sample cases.</summary>
+    public static readonly Acting Clerk = new("clerk-1", Channel.ServiceWindow, Role.Clerk);
+
     /// <summary>Runs one command through the host's pipeline; it must be accepted.</summary>
     public static async Task<CommandOutcome> RunAsync(Ledger ledger, string district, Guid caseId, object command, DateTimeOffset at, Acting acting)
     {

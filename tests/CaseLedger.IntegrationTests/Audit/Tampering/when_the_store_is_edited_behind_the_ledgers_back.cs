@@ -22,8 +22,6 @@ namespace CaseLedger.IntegrationTests.Audit.Tampering;
 [Collection(LedgerCollection.Name)]
 public sealed class when_the_store_is_edited_behind_the_ledgers_back(Ledger ledger)
 {
-    private static readonly Acting Clerk = new("clerk-1", Channel.ServiceWindow, Role.Clerk);
-
     private Task<TamperBase> BaseAsync() => TamperBase.CreateAsync(ledger);
 
     private static async Task ChainBreaksAsync(TamperBase set, Guid caseId, long version, string what)
@@ -47,7 +45,7 @@ public sealed class when_the_store_is_edited_behind_the_ledgers_back(Ledger ledg
     /// <summary>The next command on the case (a complaint, which every case takes) decides on what the events produce and records a finding.</summary>
     private async Task<CommandOutcome> NextCommandAsync(TamperBase set, Guid caseId) =>
         await ledger.Host.Services.GetRequiredService<CasePipeline>().RunCaseWideAsync(
-            new CaseWideRequest(set.District, caseId, new RecordComplaint("resident-9", "Nobody called back."), Clerk));
+            new CaseWideRequest(set.District, caseId, new RecordComplaint("resident-9", "Nobody called back."), SampleCases.Clerk));
 
     private async Task<IReadOnlyList<TamperFinding>> RecordedFindingsAsync(TamperBase set, Guid caseId)
     {
@@ -331,8 +329,8 @@ public sealed class when_the_store_is_edited_behind_the_ledgers_back(Ledger ledg
         var claim = Guid.NewGuid();
         var at = new DateTimeOffset(2025, 6, 2, 9, 0, 0, TimeSpan.FromHours(8));
         (await pipeline.ExecuteAsync(new CommandRequest(set.District, claim, new SubmitClaim("mother-xt2", "XT-0002", SupportBenefit.InfertilityTreatment, true,
-            Expense: 800m), Clerk) { At = at })).IsAccepted.ShouldBeTrue();
-        (await pipeline.ExecuteAsync(new CommandRequest(set.District, claim, new DecideClaim(), Clerk) { At = at.AddHours(1) })).IsAccepted.ShouldBeTrue();
+            Expense: 800m), SampleCases.Clerk) { At = at })).IsAccepted.ShouldBeTrue();
+        (await pipeline.ExecuteAsync(new CommandRequest(set.District, claim, new DecideClaim(), SampleCases.Clerk) { At = at.AddHours(1) })).IsAccepted.ShouldBeTrue();
         (await RecordedFindingsAsync(set, TamperBase.SecondClaim)).ShouldContain(f => f.Document == "HouseholdTotals:XT-0002" && f.FoundBy == "command");
     }
 
