@@ -79,11 +79,8 @@ app.UseCaseLedgerRequestChecks();
 app.MapGet("/", () => Results.Redirect("/audit/")).AllowAnonymous().ExcludeFromDescription();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseCaseLedgerDistrictAccess();
-app.MapOpenApi().AllowAnonymous();
-// The same description to try by hand at /api/: Swagger UI, served from the host itself (nothing fetched from elsewhere).
+// The API description to try by hand at /api/: Swagger UI, plain files served by the host itself like the
+// auditor's pages (nothing fetched from elsewhere; anyone may open it, and each call it makes carries the token given to it).
 app.UseSwaggerUI(ui =>
 {
     ui.RoutePrefix = "api";
@@ -91,6 +88,10 @@ app.UseSwaggerUI(ui =>
     ui.DocumentTitle = "CaseLedger API";
     ui.EnablePersistAuthorization();
 });
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCaseLedgerDistrictAccess();
+app.MapOpenApi().AllowAnonymous();
 app.MapHostHealth();
 app.MapDevelopmentSignIn();
 // With no identity provider configured, says so at start (outside Development, with how to configure one).
