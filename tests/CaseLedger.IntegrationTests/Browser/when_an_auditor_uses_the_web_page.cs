@@ -136,6 +136,9 @@ public sealed class when_an_auditor_uses_the_web_page(Ledger ledger, AuditWebSit
         await Page.GetByTestId("first").ClickAsync();
         await Expect(Page.GetByTestId("version-label")).ToHaveTextAsync("Version 1 of 677");
         await Expect(StateField("ballotEvents")).ToHaveTextAsync("0");
+        // A time in the state reads in the district's civil time, like every other on the page (the exact value in its title).
+        await Expect(StateField("opensAt").Locator("time")).ToHaveTextAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"));
+        await Expect(StateField("opensAt").Locator("time")).ToHaveAttributeAsync("title", new Regex(@"\+08:00$"));
         await Expect(Page.GetByTestId("changes-note")).ToContainTextAsync("Version 1 opened the case");
         await Expect(Page.GetByTestId("previous")).ToBeDisabledAsync();
 

@@ -67,6 +67,9 @@ function formatTime(iso) {
   return new Date(date.getTime() + minutes * 60000).toISOString().replace("T", " ").replace(/\.\d+Z$|Z$/, "");
 }
 
+/** A time as the API writes one: ISO 8601 with its offset. */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
 function timeElement(iso) {
   return el("time", { datetime: iso, title: iso }, formatTime(iso));
 }
@@ -840,7 +843,8 @@ function changeValue(value) {
   // The host leaves out a value the field did not have at that point, and sends JSON null for a field that held null.
   if (value === undefined) return el("span", { className: "muted" }, "absent");
   if (value === null) return el("span", { className: "muted" }, "none");
-  return typeof value === "string" ? value : JSON.stringify(value);
+  if (typeof value === "string") return ISO_TIME.test(value) ? timeElement(value) : value;
+  return JSON.stringify(value);
 }
 
 function renderChanges(diff, version) {
@@ -883,6 +887,8 @@ function humanize(name) {
 function scalarNode(value) {
   if (value === null || value === undefined) return el("span", { className: "empty" }, "none");
   if (typeof value === "boolean") return el("span", { className: value ? "yes" : "no" }, value ? "yes" : "no");
+  // A time reads as the rest of the page's do: the district's civil time, the exact value in the title.
+  if (typeof value === "string" && ISO_TIME.test(value)) return timeElement(value);
   return String(value);
 }
 
