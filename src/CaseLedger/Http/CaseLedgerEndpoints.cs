@@ -113,6 +113,7 @@ public static class CaseLedgerEndpoints
                     .RequireAuthorization(IdentitySetup.For(query.ForTheirOwn is { } reader ? [reader] : QueryReaders))
                     .Produces(StatusCodes.Status200OK, query.ResultType)
                     .WithMetadata(query.Paging is { } described ? ListPaging.Described(described.DefaultLimit, described.MaxLimit) : [])
+                    .WithMetadata(query.Period is { } period ? PeriodParameters(period) : [])
                     .WithMetadata(new ProblemsAttribute([.. query.ForTheirOwn is not null ? [ApiProblems.FilterUnknown] : Array.Empty<ApiProblem>(),
                         .. query.Paging is not null ? ListPaging.Problems : [],
                         .. query.Period is { } grain ? ReadingPeriod.CodesOf(grain).Select(code => new ApiProblem(StatusCodes.Status400BadRequest, code)) : []]));
@@ -329,6 +330,17 @@ public static class CaseLedgerEndpoints
                 .. ListPaging.Described(ListDefaultLimit, ListLimit)])
             .WithMetadata(new ProblemsAttribute([.. view.RefusesFilterValues ? [ApiProblems.FilterUnknown, ApiProblems.FilterUnknownValue] : new[] { ApiProblems.FilterUnknown },
                 .. ListPaging.Problems]));
+    }
+
+    /// <summary>The period a reading takes, as the API description lists it: <c>from</c> and <c>to</c>, both included, in the reading's grain.</summary>
+    private static QueryParameterAttribute[] PeriodParameters(PeriodGrain grain)
+    {
+        var (unit, example) = grain == PeriodGrain.Month ? ("month, yyyy-MM", "2026-11") : ("day, yyyy-MM-dd", "2026-11-30");
+        return
+        [
+            new("from", $"The first {unit} (civil time) the reading covers, included (e.g. {example}). Left out, from the district's first."),
+            new("to", $"The last {unit} (civil time) the reading covers, included (e.g. {example}). Left out, up to now."),
+        ];
     }
 
     /// <summary>The query string's values but the paging's, which a list query reads from its <see cref="QueryContext.Page"/>.</summary>

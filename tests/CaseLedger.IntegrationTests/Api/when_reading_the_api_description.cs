@@ -244,6 +244,21 @@ public sealed partial class when_reading_the_api_description(Ledger ledger) : IA
     }
 
     [Fact]
+    public void every_reading_over_a_period_declares_its_from_and_to()
+    {
+        var readings = Operations()
+            .Where(o => Problems(o.Path, o.Method).Values.SelectMany(codes => codes).Any(c => c is "reading.month_invalid" or "reading.day_invalid"))
+            .ToList();
+
+        readings.ShouldNotBeEmpty();
+        foreach (var (path, method, operation) in readings)
+        {
+            operation.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query")
+                .Select(p => p.GetProperty("name").GetString()).ShouldBe(["from", "to"], ignoreOrder: true, $"{method} {path}");
+        }
+    }
+
+    [Fact]
     public void a_command_declares_the_headers_it_takes_and_answers_with_and_a_body_refuses_unknown_members()
     {
         var ballot = Operation("/districts/{district}/renovation-votes/{caseId}/ballots", "post");
