@@ -83,7 +83,8 @@ internal sealed class ImportCase
 
             if (i > 0)
             {
-                await ledger.PassTimeAsync(district, at, [Id], ct);
+                // Time passes as it did: a deadline due before the step was breached first; one due at its very moment is met by it.
+                await ledger.PassTimeAsync(district, Core.Deadlines.DeadlineBook.JustBefore(at), [Id], ct);
             }
 
             var outcome = await ledger.ExecuteAsync(request, at, ct);

@@ -145,10 +145,11 @@ public static class Seeds
         foreach (var request in Requests(kinds, district, seeded, source))
         {
             number++;
-            // A deadline that fell due between two steps was breached then, as its scheduled check would have recorded it.
+            // A deadline that fell due between two steps was breached then, as its scheduled check would have recorded it;
+            // one due at the very moment of the step is met by it.
             if (passTime is not null && number > 1)
             {
-                await passTime(district, seeded.Id, request.At!.Value, ct);
+                await passTime(district, seeded.Id, Core.Deadlines.DeadlineBook.JustBefore(request.At!.Value), ct);
             }
 
             if ((await execute(request, ct)).Rejection is { } refused)

@@ -82,6 +82,22 @@ public sealed class when_importing_history(Ledger ledger)
     }
 
     [Fact]
+    public async Task a_step_at_the_very_minute_a_deadline_falls_due_meets_it_on_time_as_it_would_live()
+    {
+        var district = ledger.NewDistrict("import");
+        await ImportAsync(district, "jsonl", text => text.Replace(
+            "\"command\": \"record-contact\", \"at\": \"2025-03-03T10:16:00+08:00\"", "\"command\": \"record-contact\", \"at\": \"2025-03-03T10:35:00+08:00\"",
+            StringComparison.Ordinal));
+
+        await using var session = ledger.Store.QuerySession(district);
+        var order = await session.LoadAsync<CaseLedger.Cases.WorkOrders.WorkOrder>(Guid.Parse("0195a000-0000-7000-8000-000000000001"));
+        var contact = order!.Deadlines["contact"]!;
+        contact.MetAt.ShouldBe(contact.DueAt, "the sample's contact moved to the minute its promise falls due");
+        contact.OnTime.ShouldBe(true);
+        contact.BreachedAt.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task running_it_again_imports_nothing_twice()
     {
         var district = ledger.NewDistrict("import");
