@@ -19,7 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 
 // A verb's standard output holds only what it answers (a report, its --json, a token), so that it can be
 // piped or parsed: the log goes to standard error.
-if (args is [var verb, ..] && !verb.StartsWith('-') && verb != "run")
+if (RunsAVerb(args))
 {
     builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 }
@@ -114,7 +114,7 @@ if (args is ["help", _])
     return 0;
 }
 
-if (args is [var command, ..] && !command.StartsWith('-') && command is not ("run" or "help"))
+if (RunsAVerb(args) && args[0] != "help")
 {
     // A verb's answer alone goes to standard output (so `$(... token ...)` captures the token, and --json
     // parses); JasperFx's own chatter about discovering commands, its usage errors and the progress bars go
@@ -130,6 +130,9 @@ return await app.RunJasperFxCommands(args);
 /// <summary>Lets the test host start this program.</summary>
 public partial class Program
 {
+    /// <summary>Whether the command line names a verb (audit, verify, token, ...) rather than starting the host.</summary>
+    private static bool RunsAVerb(string[] args) => args is [var first, ..] && !first.StartsWith('-') && first != "run";
+
     /// <summary>Whether the content root is given on the command line or in the environment, as ASP.NET Core reads it.</summary>
     private static bool ContentRootGiven(string[] args) =>
         args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
