@@ -223,6 +223,16 @@ public static class CaseLedgerEndpoints
             await IdempotentRequests.CompleteAsync(store, district, claim, caseId, result, clock.GetUtcNow(), http.RequestAborted);
         }
 
+        // The case comes back only to whoever may read it (as GET of the case decides); the outcome to anyone who wrote.
+        if (result.Case is not null)
+        {
+            await using var session = store.QuerySession(district);
+            if (!await MayReadAsync(http, session, declaration.Kind, result.CaseId))
+            {
+                result = result with { Case = null };
+            }
+        }
+
         return Respond(result);
     }
 
@@ -244,9 +254,7 @@ public static class CaseLedgerEndpoints
                     return CaseHttp.NotFound(caseId);
                 }
 
-                if (!ListReaders.Append(Role.Proxy).Any(role => CaseLedgerClaims.HasRole(http.User, role))
-                    && !(kind.ResidentCase is { } isTheirs
-                         && await isTheirs(session, caseId, CaseLedgerClaims.SubjectOf(http.User) ?? "", http.RequestAborted)))
+                if (!await MayReadAsync(http, session, kind, caseId))
                 {
                     return CaseHttp.Problem(StatusCodes.Status403Forbidden, "auth.not_your_own", "A resident reads only their own cases.");
                 }
@@ -342,6 +350,11 @@ public static class CaseLedgerEndpoints
             new("to", $"The last {unit} (civil time) the reading covers, included (e.g. {example}). Left out, up to now."),
         ];
     }
+
+    /// <summary>Whether the signed-in person may read the case: staff and proxies any of the district's, a resident only their own.</summary>
+    private static async Task<bool> MayReadAsync(HttpContext http, IQuerySession session, CaseKind kind, Guid caseId) =>
+        ListReaders.Append(Role.Proxy).Any(role => CaseLedgerClaims.HasRole(http.User, role))
+        || (kind.ResidentCase is { } isTheirs && await isTheirs(session, caseId, CaseLedgerClaims.SubjectOf(http.User) ?? "", http.RequestAborted));
 
     /// <summary>The query string's values but the paging's, which a list query reads from its <see cref="QueryContext.Page"/>.</summary>
     private static Dictionary<string, string> FiltersOnly(HttpContext http) =>

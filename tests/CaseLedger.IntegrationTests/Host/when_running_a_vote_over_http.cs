@@ -125,6 +125,14 @@ public sealed class when_running_a_vote_over_http
         tally.GetProperty("version").GetInt64().ShouldBe(answer.GetProperty("version").GetInt64());
         // The same as the case read back.
         tally.GetProperty("count").GetProperty("yesMembers").GetInt32().ShouldBe((await TallyAsync(id)).Count.YesMembers);
+
+        // A resident's ballot answers with the case exactly when GET of the case would show it to them.
+        var own = await _host.Client.SendAsync(Request(HttpMethod.Post, $"/districts/{_district}/renovation-votes/{id}/ballots",
+            new { unitId = "U2", voterId = "O2", choice = "No" }, actor: "O2", channel: "WeChatMiniProgram", role: Role.Resident));
+        var outcome = await ReadAsync<JsonElement>(own);
+        own.StatusCode.ShouldBe(HttpStatusCode.OK, outcome.ToString());
+        var read = await _host.Client.SendAsync(Request(HttpMethod.Get, $"/districts/{_district}/renovation-votes/{id}", actor: "O2", role: Role.Resident));
+        outcome.GetProperty("case").ValueKind.ShouldBe(read.StatusCode == HttpStatusCode.OK ? JsonValueKind.Object : JsonValueKind.Null);
     }
 
     [Fact]
