@@ -347,22 +347,23 @@ internal static class ApiDescription
     {
         var info = context.JsonTypeInfo;
         var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        // A type CaseJson writes with a converter of its own (amounts, times) gets no type from the generator:
+        // it is given here, with null where the member's type admits none.
+        var mayBeNull = Nullable.GetUnderlyingType(info.Type) is not null || (schema.Type is { } given && given.HasFlag(JsonSchemaType.Null));
+        JsonSchemaType Typed(JsonSchemaType kind) => mayBeNull ? kind | JsonSchemaType.Null : kind;
         if (type == typeof(decimal))
         {
             // Money and areas: exact decimals written as JSON numbers, in hundredths (yuan with fen, m² with two
             // decimals); the few fractions (a rate, a share) are marked [Fraction] and may have more places.
-            // (Written by CaseJson's converter of amounts, so the generator gives no type of its own.)
-            var nullable = Nullable.GetUnderlyingType(info.Type) is not null || (schema.Type is { } given && given.HasFlag(JsonSchemaType.Null));
-            schema.Type = nullable ? JsonSchemaType.Number | JsonSchemaType.Null : JsonSchemaType.Number;
+            schema.Type = Typed(JsonSchemaType.Number);
             schema.Format = "decimal";
             schema.Pattern = null;
             schema.MultipleOf = context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(FractionAttribute), inherit: false) == true ? null : 0.01m;
         }
         else if (type == typeof(DateTimeOffset))
         {
-            // Times, written in the district's civil time by CaseJson's converter (so the generator gives no type of its own).
-            var nullable = Nullable.GetUnderlyingType(info.Type) is not null || (schema.Type is { } given && given.HasFlag(JsonSchemaType.Null));
-            schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+            // Times, written in the district's civil time.
+            schema.Type = Typed(JsonSchemaType.String);
             schema.Format = "date-time";
         }
         else if (type.IsEnum)

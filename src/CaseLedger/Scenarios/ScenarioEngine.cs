@@ -251,6 +251,9 @@ public sealed class ScenarioEngine
         /// <summary>When the scenario's own case was opened, and by which step.</summary>
         public (DateTimeOffset At, ScenarioNode Node)? OpenedAt { get; private set; }
 
+        /// <summary>The scenario's cases opened so far: those whose deadlines time passing may fire.</summary>
+        private List<Guid> OpenedCases() => _cases.Values.Where(c => c.Opened).Select(c => c.Id).ToList();
+
         public ScenarioCase Case(string label, CaseKind kind)
         {
             if (!_cases.TryGetValue(label, out var found))
@@ -271,7 +274,7 @@ public sealed class ScenarioEngine
             {
                 var span = Durations.Read(value ?? node);
                 var until = (_last ?? start) + span;
-                var fired = await ledger.PassTimeAsync(district, _cases.Values.Where(c => c.Opened).Select(c => c.Id).ToList(), until, ct);
+                var fired = await ledger.PassTimeAsync(district, OpenedCases(), until, ct);
                 _last = until;
                 // What fell due on the way, as one outcome: a "when" of passing time observes the breaches and escalations.
                 return new CommandOutcome(Guid.Empty, 0, [.. fired.SelectMany(o => o.Appended)], null, [.. fired.SelectMany(o => o.Clauses)])
@@ -462,7 +465,7 @@ public sealed class ScenarioEngine
             // Time passes up to the step as it does in the service, whether or not the scenario says so: a
             // deadline due before the step is breached (and escalated) first, at its own due time; the step
             // itself is observed on its own.
-            if (_cases.Values.Where(c => c.Opened).Select(c => c.Id).ToList() is { Count: > 0 } opened)
+            if (OpenedCases() is { Count: > 0 } opened)
             {
                 await ledger.PassTimeAsync(district, opened, DeadlineBook.JustBefore(at), ct);
             }
